@@ -1,0 +1,151 @@
+"""config.yaml -> typed settings, read from the repository (not the current directory)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from autoviz_core.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
+
+BackendKind = Literal["llama.cpp", "gpt4all", "vllm"]
+PlannerMode = Literal["cues", "model", "hybrid"]
+
+
+class ModelSettings(BaseModel):
+    """One dropdown entry: a model on a backend, with backend defaults merged in."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    label: str = ""
+    backend: BackendKind
+    path: str | None = None  # GGUF path or "embedded:smollm2" (llama.cpp, gpt4all)
+    url: str | None = None  # server base URL (vllm)
+    model: str | None = None  # served model name (vllm); "auto" = first served
+    api_key: str = ""
+    timeout: float = 60.0
+    temperature: float = 0.0
+    seed: int = 42
+    n_ctx: int = 2048
+    n_threads: int = 2
+    n_batch: int = 512
+    max_retries: int = 2
+    max_tokens: int | None = None
+    use_grammar: bool = True
+    verify_ssl: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name
+
+
+class PlannerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    intent_mode: PlannerMode = "hybrid"
+    request_mode: PlannerMode = "hybrid"
+    adapt_mode: Literal["model", "off"] = "model"
+    seed: int = 42
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_upload_mb: float = 200
+    max_rows: int = 5_000_000
+    max_columns: int = 2000
+    max_cell_chars: int = 100_000
+    max_chart_points: int = 5000
+    step_timeout_s: float = 120
+    llm_timeout_s: float = 60
+    llm_max_tokens: int = 200
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+class Settings(BaseModel):
+    """The whole configuration, validated."""
+
+    default_model: str
+    models: dict[str, ModelSettings]
+    planner: PlannerSettings = Field(default_factory=PlannerSettings)
+    limits: Limits = Field(default_factory=Limits)
+    source: str = ""
+
+    def model(self, name: str | None = None) -> ModelSettings:
+        """The settings of model entry `name` (default entry when None); clear error if unknown."""
+        key = name or self.default_model
+        if key not in self.models:
+            known = ", ".join(self.models)
+            raise ConfigError(f"Unknown backend/model {key!r}.", f"Choose one of: {known}.")
+        return self.models[key]
+
+
+def _merge_model(name: str, entry: dict[str, Any], backends: dict[str, Any]) -> dict[str, Any]:
+    kind = entry.get("backend")
+    merged = dict(backends.get(kind, {}) if isinstance(kind, str) else {})
+    merged.update(entry)
+    merged["name"] = name
+    return merged
+
+
+def parse_settings(raw: dict[str, Any], source: str = "") -> Settings:
+    """Validate a config mapping; errors name the offending key."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source or 'config'} is not a mapping.")
+    backends = raw.get("backends") or {}
+    models = {
+        str(name): _merge_model(str(name), dict(entry or {}), backends)
+        for name, entry in (raw.get("models") or {}).items()
+    }
+    try:
+        settings = Settings.model_validate(
+            {
+                "default_model": raw.get("default_model", ""),
+                "models": models,
+                "planner": raw.get("planner") or {},
+                "limits": raw.get("limits") or {},
+                "source": source,
+            }
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{source or 'config'}: {where}: {first['msg']}.") from None
+    if settings.default_model not in settings.models:
+        raise ConfigError(f"{source}: default_model {settings.default_model!r} is not in models.")
+    return settings
+
+
+def config_path() -> Path:
+    """AUTOVIZ_CONFIG if set, else the repository's config.yaml."""
+    env = os.environ.get("AUTOVIZ_CONFIG")
+    return Path(env).expanduser() if env else DEFAULT_CONFIG_PATH
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> Settings:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Config file not found: {path}.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}".splitlines()[0]) from None
+    return parse_settings(raw or {}, source=path)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load and validate the configuration (cached until the file changes)."""
+    p = Path(path).expanduser() if path else config_path()
+    mtime = p.stat().st_mtime if p.exists() else 0.0
+    return _load_cached(str(p), mtime)

@@ -1,0 +1,230 @@
+"""Pydantic models of everything a model may emit, with builders that put THIS table into enums.
+
+One definition feeds all three backends: the JSON schema (vLLM's xgrammar), the GBNF grammar
+(llama.cpp) and the prompt-plus-validation loop (gpt4all). Decision fields come first and a
+short rationale last, so the decision is decoded before the model starts to ramble.
+Schemas stay in the subset every engine honours: flat objects, enums, required fields,
+arrays with maxItems, no $ref, no numeric bounds (integers are clamped after validation).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+
+NONE = "none"  # the enum member meaning "no column" / "not asked"
+RATIONALE_MAX_CHARS = 240
+MAX_FILTERS = 3
+MAX_CHANGES = 6
+MAX_CHANGE_PARAMS = 6
+MAX_LIMIT = 1000
+
+INTENTS: tuple[str, ...] = (
+    "general_eda",
+    "time_series_investigation",
+    "segmentation_drivers",
+    "anomaly_detection",
+    "comparative_analysis",
+)
+CHART_KINDS: tuple[str, ...] = ("bar", "line", "scatter", "pie", "histogram", "box", "heatmap")
+AGGREGATIONS: tuple[str, ...] = ("count", "sum", "mean", "median", "min", "max", "none")
+TIME_GRAINS: tuple[str, ...] = ("none", "day", "week", "month", "quarter", "year", "weekday")
+FILTER_OPS: tuple[str, ...] = ("eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith")
+SORT_BY: tuple[str, ...] = ("none", "x", "y")
+SORT_DIR: tuple[str, ...] = ("asc", "desc")
+CHANGE_ACTIONS: tuple[str, ...] = ("add", "remove", "modify")
+
+
+def _short(text: str) -> str:
+    """Keep rationales bounded without a schema length bound (not every engine enforces one)."""
+    return " ".join(text.split())[:RATIONALE_MAX_CHARS]
+
+
+Rationale = Annotated[str, AfterValidator(_short)]
+
+
+def _clamp_limit(value: int) -> int:
+    return max(0, min(MAX_LIMIT, value))
+
+
+Limit = Annotated[int, AfterValidator(_clamp_limit)]
+
+
+class Contract(BaseModel):
+    """Base of every model output: unknown keys are an error (the grammar never emits them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _enum(values: Sequence[str]) -> Any:
+    """A Literal type over `values` (deduplicated, order kept) for use in create_model."""
+    unique = tuple(dict.fromkeys(values))
+    if not unique:
+        raise ValueError("an enum needs at least one value")
+    return Literal[unique]  # type: ignore[valid-type]
+
+
+# ---------------------------------------------------------------- intent
+def intent_contract(labels: Sequence[str] = INTENTS) -> type[Contract]:
+    """The intent choice, limited to `labels` (the cues may narrow the five to fewer)."""
+    return create_model(
+        "IntentChoice",
+        __base__=Contract,
+        intent=(_enum(labels), ...),
+        rationale=(Rationale, ""),
+    )
+
+
+# ---------------------------------------------------------------- request
+def request_contract(
+    columns: Sequence[str],
+    *,
+    x_columns: Sequence[str] | None = None,
+    y_columns: Sequence[str] | None = None,
+    color_columns: Sequence[str] | None = None,
+    filter_columns: Sequence[str] | None = None,
+    charts: Sequence[str] = CHART_KINDS,
+    aggregations: Sequence[str] = AGGREGATIONS,
+) -> type[Contract]:
+    """The structured analysis request over this table's columns (optionally narrowed)."""
+    cols = list(columns)
+    filt = create_model(
+        "RequestFilter",
+        __base__=Contract,
+        column=(_enum(list(filter_columns or cols) or [NONE]), ...),
+        op=(_enum(FILTER_OPS), ...),
+        value=(str, ...),
+    )
+    return create_model(
+        "AnalysisRequest",
+        __base__=Contract,
+        chart=(_enum(charts), ...),
+        x=(_enum([*(x_columns if x_columns is not None else cols), NONE]), ...),
+        y=(_enum([*(y_columns if y_columns is not None else cols), NONE]), ...),
+        agg=(_enum(aggregations), ...),
+        color=(_enum([*(color_columns if color_columns is not None else cols), NONE]), NONE),
+        time_grain=(_enum(TIME_GRAINS), NONE),
+        filters=(list[filt], Field(default_factory=list, max_length=MAX_FILTERS)),  # type: ignore[valid-type]
+        sort_by=(_enum(SORT_BY), NONE),
+        sort_dir=(_enum(SORT_DIR), "desc"),
+        limit=(Limit, 0),
+        rationale=(Rationale, ""),
+    )
+
+
+class RequestFilter(BaseModel):
+    """A filter in a request, independent of any table (what the planner works with)."""
+
+    column: str
+    op: Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in"]
+    value: Any
+
+
+class AnalysisRequest(BaseModel):
+    """The table-independent form of the request contract, used inside the planner."""
+
+    chart: str = "bar"
+    x: str | None = None
+    y: str | None = None
+    agg: str = "none"
+    color: str | None = None
+    time_grain: str = NONE
+    filters: list[RequestFilter] = Field(default_factory=list)
+    sort_by: str = NONE
+    sort_dir: str = "desc"
+    limit: int = 0
+    rationale: str = ""
+
+    @classmethod
+    def from_contract(cls, obj: BaseModel) -> AnalysisRequest:
+        """Turn a validated contract object ("none" sentinels) into a request (None values)."""
+        data = obj.model_dump()
+        for key in ("x", "y", "color"):
+            if data.get(key) == NONE:
+                data[key] = None
+        return cls.model_validate(data)
+
+
+# ---------------------------------------------------------------- adaptation
+def adaptation_contract(
+    step_ids: Sequence[str], tool_names: Sequence[str], param_names: Sequence[str]
+) -> type[Contract]:
+    """Plan changes: add a registry tool, remove or modify a template step, with string params.
+
+    Parameter values are strings on purpose: one flat shape for every tool keeps the grammar
+    small; the ParamResolver converts and validates them against the tool's own model.
+    """
+    param = create_model(
+        "ParamValue",
+        __base__=Contract,
+        name=(_enum(param_names), ...),
+        value=(str, ...),
+    )
+    change = create_model(
+        "PlanChange",
+        __base__=Contract,
+        action=(_enum(CHANGE_ACTIONS), ...),
+        step_id=(_enum([*step_ids, "new"]), ...),
+        tool=(_enum([*tool_names, NONE]), NONE),
+        params=(list[param], Field(default_factory=list, max_length=MAX_CHANGE_PARAMS)),  # type: ignore[valid-type]
+    )
+    return create_model(
+        "PlanAdaptation",
+        __base__=Contract,
+        changes=(list[change], Field(default_factory=list, max_length=MAX_CHANGES)),  # type: ignore[valid-type]
+        rationale=(Rationale, ""),
+    )
+
+
+# ---------------------------------------------------------------- schema export
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name = node["$ref"].split("/")[-1]
+            return _inline_refs(copy.deepcopy(defs[name]), defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+def _strip_titles(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_titles(v) for k, v in node.items() if k not in ("title", "default")}
+    if isinstance(node, list):
+        return [_strip_titles(v) for v in node]
+    return node
+
+
+def contract_json_schema(contract: type[BaseModel]) -> dict[str, Any]:
+    """The engine-portable JSON schema: refs inlined, titles/defaults dropped, every field required.
+
+    Requiring every field makes the constrained decoders emit the whole object, so the output
+    is identical in shape across engines and nothing depends on a decoder's default handling.
+    """
+    raw = contract.model_json_schema()
+    schema = _strip_titles(_inline_refs(raw, raw.get("$defs", {})))
+    _require_all(schema)
+    schema["additionalProperties"] = False
+    return schema  # type: ignore[no-any-return]
+
+
+def _require_all(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            node["required"] = list(node["properties"])
+            node["additionalProperties"] = False
+        for value in node.values():
+            _require_all(value)
+    elif isinstance(node, list):
+        for value in node:
+            _require_all(value)
+
+
+def contract_schema_text(contract: type[BaseModel]) -> str:
+    """The schema as canonical JSON text (sorted keys), for grammars, prompts and drift files."""
+    return json.dumps(contract_json_schema(contract), indent=2, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,131 @@
+"""Column clean-up shared by every format: names people can refer to, and honest types.
+
+Each repair is reported as a warning sentence so nothing changes silently.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+
+from autoviz_core.config import Limits
+
+MAX_NAME_CHARS = 120
+NUMERIC_SHARE = 0.95  # a text column this numeric is numeric with a few bad cells
+DATE_SHARE = 0.95
+_DATE_LIKE = re.compile(
+    r"^\s*(\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{2,4})"
+    r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
+_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?\s*%?\s*$")
+_DATE_FORMATS = ("ISO8601", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%y", "%d %B %Y", "%B %d, %Y")
+
+
+def clean_columns(names: list[str], notes: list[str]) -> list[str]:
+    """Blank names become column_N, duplicates get _2, _3 ...; each change is noted."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(names, start=1):
+        name = " ".join(str(raw).split())[:MAX_NAME_CHARS]
+        if not name or re.fullmatch(r"Unnamed: \d+(_level_\d+)?", name):
+            name = f"column_{i}"
+            notes.append(f"Column {i} had no name; called it {name!r}.")
+        base, k = name, 2
+        while name.lower() in seen:
+            name = f"{base}_{k}"
+            k += 1
+        if name != base:
+            notes.append(f"Duplicate column name {base!r}; renamed one to {name!r}.")
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+def coerce_column_types(df: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:
+    """Parse numbers and dates stored as text; flag huge cells and empty columns."""
+    df = df.copy()
+    for name in df.columns:
+        col = df[name]
+        if col.isna().all():
+            notes.append(f"Column {name!r} is empty (all values missing).")
+            continue
+        if not _is_text(col):
+            continue
+        _check_cell_sizes(col, name, limits)
+        parsed = _as_numeric(col, name, notes)
+        if parsed is None:
+            parsed = _as_datetime(col, name, notes)
+        if parsed is not None:
+            df[name] = parsed
+    return df
+
+
+def _is_text(col: pd.Series) -> bool:
+    return bool(pd.api.types.is_string_dtype(col) or pd.api.types.is_object_dtype(col))
+
+
+def _check_cell_sizes(col: pd.Series, name: str, limits: Limits) -> None:
+    from autoviz_core.errors import DataLoadError
+
+    lengths = col.dropna().astype(str).str.len()
+    if len(lengths) and int(lengths.max()) > limits.max_cell_chars:
+        raise DataLoadError(
+            f"Column {name!r} has a cell of {int(lengths.max()):,} characters, "
+            f"over the {limits.max_cell_chars:,} limit.",
+            "Raise limits.max_cell_chars in config.yaml or trim the file.",
+        )
+
+
+def _as_numeric(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """Mostly-numeric text -> numbers; the few cells that are not become missing (noted)."""
+    text = col.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return None
+    is_num = text.str.match(_NUMBER) & text.str.contains(r"\d", regex=True)
+    share = float(is_num.mean())
+    if share < NUMERIC_SHARE or _has_leading_zero_codes(text):
+        return None
+    cleaned = col.astype(str).str.strip().str.replace(",", "", regex=False).str.rstrip("%")
+    values = pd.to_numeric(cleaned.where(col.notna()), errors="coerce")
+    bad = int(values.isna().sum() - col.isna().sum())
+    if bad > 0:
+        notes.append(
+            f"Column {name!r} is numeric but {bad:,} value(s) are not numbers; "
+            "they are treated as missing."
+        )
+    if (values.dropna() % 1 == 0).all() and values.notna().all():
+        return values.astype("int64")
+    return values
+
+
+def _has_leading_zero_codes(text: pd.Series) -> bool:
+    """Codes like zip "02134" stay text: as numbers they would lose their zeros."""
+    return bool(text.str.match(r"^0\d+$").any())
+
+
+def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """Text that is nearly all dates -> datetime64; times of day alone are left as text."""
+    text = col.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return None
+    sample = text.head(500)
+    if float(sample.str.match(_DATE_LIKE).mean()) < DATE_SHARE:
+        return None
+    for fmt in _DATE_FORMATS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(col.where(col.notna()), format=fmt, errors="coerce")
+        ok = float(parsed.notna().sum()) / max(1, int(col.notna().sum()))
+        if ok >= DATE_SHARE:
+            bad = int(col.notna().sum() - parsed.notna().sum())
+            if bad:
+                notes.append(f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing.")
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+            return parsed
+    return None

@@ -1,0 +1,366 @@
+"""Turn an uploaded file into a DataFrame, or a one-line reason why not.
+
+Formats: CSV/TSV/TXT (delimiter and encoding sniffed, BOM handled), Excel (.xlsx), Parquet,
+JSON lines and JSON arrays. Limits (bytes, rows, columns, cell size) come from config.yaml and
+are checked before the expensive parse wherever the format allows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from autoviz_core.config import Limits
+from autoviz_core.data.cleaning import clean_columns, coerce_column_types
+from autoviz_core.errors import DataLoadError
+
+TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
+PARQUET_EXTENSIONS = {".parquet", ".pq"}
+JSON_EXTENSIONS = {".jsonl", ".ndjson", ".json"}
+SUPPORTED = sorted(TEXT_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS | JSON_EXTENSIONS - {""})
+DELIMITERS = [",", ";", "\t", "|"]
+SNIFF_BYTES = 64 * 1024
+MAX_ZIP_RATIO = 200  # an xlsx expanding more than this is treated as a zip bomb
+
+
+@dataclass
+class LoadedTable:
+    """A loaded table plus what the person should know about how it was read."""
+
+    df: pd.DataFrame
+    name: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_table(path: str | Path, limits: Limits | None = None) -> LoadedTable:
+    """Load a file from disk (size checked before reading)."""
+    p = Path(path)
+    limits = limits or Limits()
+    if not p.exists():
+        raise DataLoadError(f"File not found: {p}.")
+    if p.is_dir():
+        raise DataLoadError(f"{p} is a folder, not a file.")
+    size = p.stat().st_size
+    _check_size(size, limits)
+    return load_table_bytes(p.read_bytes(), p.name, limits)
+
+
+def load_table_bytes(data: bytes, filename: str, limits: Limits | None = None) -> LoadedTable:
+    """Load a file's bytes; `filename` only chooses the format (it never touches the disk)."""
+    limits = limits or Limits()
+    _check_size(len(data), limits)
+    if not data.strip():
+        raise DataLoadError("The file is empty.", "Upload a file with a header row and data.")
+    kind = _detect_format(data, filename)
+    loaders = {"excel": _load_excel, "parquet": _load_parquet, "json": _load_json, "text": _load_text}
+    table = loaders[kind](data, filename, limits)
+    return _finish(table, limits)
+
+
+def table_from_dataframe(df: pd.DataFrame, name: str, limits: Limits | None = None) -> LoadedTable:
+    """Wrap an in-memory DataFrame (a sample dataset) with the same checks and clean-up."""
+    notes: list[str] = []
+    df = df.copy()
+    df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
+    return _finish(LoadedTable(df, name, "dataframe", warnings=notes), limits or Limits())
+
+
+def _check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_upload_bytes:
+        raise DataLoadError(
+            f"The file is {size / 1e6:.1f} MB, over the {limits.max_upload_mb:g} MB limit.",
+            "Raise limits.max_upload_mb in config.yaml or upload a smaller file.",
+        )
+
+
+def _detect_format(data: bytes, filename: str) -> str:
+    """Trust the content over the extension: a renamed file still loads or fails clearly."""
+    ext = Path(filename).suffix.lower()
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:4] == b"PK\x03\x04":
+        if ext in EXCEL_EXTENSIONS or _zip_has(data, "xl/workbook.xml"):
+            return "excel"
+        raise DataLoadError("The file is a zip archive, not a table.", "Unzip it and upload the table.")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataLoadError(
+            "Old Excel .xls files are not supported.", "Save it as .xlsx or CSV and upload again."
+        )
+    if ext in EXCEL_EXTENSIONS | PARQUET_EXTENSIONS:
+        raise DataLoadError(f"The file is named {ext} but its content is not {ext[1:]}.")
+    if ext in JSON_EXTENSIONS or data.lstrip()[:1] in (b"[", b"{"):
+        return "json"
+    if ext not in TEXT_EXTENSIONS:
+        raise DataLoadError(
+            f"Unsupported file type {ext!r}.", f"Supported: {', '.join(SUPPORTED)}."
+        )
+    return "text"
+
+
+def _zip_has(data: bytes, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return member in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# ------------------------------------------------------------------ text (CSV/TSV)
+def _load_text(data: bytes, filename: str, limits: Limits) -> LoadedTable:
+    notes: list[str] = []
+    text, encoding = decode_text(data, notes)
+    if not text.strip():
+        raise DataLoadError("The file is empty.", "Upload a file with a header row and data.")
+    delimiter = sniff_delimiter(text[:SNIFF_BYTES], filename)
+    header = _read_header(text, delimiter)
+    if len(header) > limits.max_columns:
+        raise DataLoadError(
+            f"The file declares {len(header):,} columns, over the {limits.max_columns:,} limit.",
+            "Raise limits.max_columns in config.yaml or select fewer columns.",
+        )
+    df = _parse_csv(text, delimiter, limits, notes)
+    df.columns = pd.Index(clean_columns([str(c) for c in header[: len(df.columns)]], notes))
+    return LoadedTable(df, filename, "csv" if delimiter != "\t" else "tsv", encoding, delimiter, notes)
+
+
+def decode_text(data: bytes, notes: list[str]) -> tuple[str, str]:
+    """Decode bytes as text: BOM first, then strict UTF-8, then a detected legacy encoding."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    sample = data[:SNIFF_BYTES]
+    if _looks_binary(sample):
+        raise DataLoadError(
+            "The file looks binary, not like a text table.",
+            "Upload CSV, TSV, Excel (.xlsx), Parquet or JSON lines.",
+        )
+    if b"\x00" in data:
+        notes.append(f"Removed {data.count(0):,} NUL bytes from the file.")
+        data = data.replace(b"\x00", b"")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    encoding = _guess_legacy_encoding(data)
+    notes.append(f"The file is not UTF-8; read it as {encoding}.")
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Many control bytes (beyond the odd NUL) mean this is not a text table."""
+    if not sample:
+        return False
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return control / len(sample) > 0.1
+
+
+def _guess_legacy_encoding(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
+    name = (best.encoding if best else "") or "cp1252"
+    if name.lower().replace("-", "_") in {"utf_8", "ascii"}:
+        name = "cp1252"  # utf-8 already failed strictly; the detector saw only a clean prefix
+    try:
+        data.decode(name)
+    except (UnicodeDecodeError, LookupError):
+        name = "cp1252" if _decodes(data, "cp1252") else "latin-1"
+    return name
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff_delimiter(sample: str, filename: str = "") -> str:
+    """The delimiter that splits the first lines most consistently (tab for .tsv)."""
+    if Path(filename).suffix.lower() in {".tsv", ".tab"}:
+        return "\t"
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(DELIMITERS))
+        if dialect.delimiter in DELIMITERS and _splits(lines, dialect.delimiter):
+            return dialect.delimiter
+    except csv.Error:
+        pass
+    scores = {d: _consistency(lines, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (scores[d], -DELIMITERS.index(d)))
+    return best if scores[best] > 0 else ","
+
+
+def _splits(lines: list[str], delimiter: str) -> bool:
+    return len(next(csv.reader([lines[0]], delimiter=delimiter))) > 1 or len(lines) == 1
+
+
+def _consistency(lines: list[str], delimiter: str) -> float:
+    counts = [len(next(csv.reader([ln], delimiter=delimiter))) for ln in lines[:20]]
+    if max(counts) <= 1:
+        return 0.0
+    same = sum(1 for c in counts if c == counts[0])
+    return same / len(counts) * counts[0]
+
+
+def _read_header(text: str, delimiter: str) -> list[str]:
+    first = text[: min(len(text), 4 * 1024 * 1024)]
+    reader = csv.reader(io.StringIO(first), delimiter=delimiter)
+    try:
+        return next(reader)
+    except (StopIteration, csv.Error):
+        raise DataLoadError("Could not read a header row.") from None
+
+
+def _parse_csv(text: str, delimiter: str, limits: Limits, notes: list[str]) -> pd.DataFrame:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=0,
+                nrows=limits.max_rows + 1,
+                on_bad_lines="warn",
+                skipinitialspace=False,
+                low_memory=False,
+            )
+        except pd.errors.EmptyDataError:
+            raise DataLoadError("The file is empty.") from None
+        except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+            raise DataLoadError(f"The file could not be parsed as a table: {_first_line(exc)}") from None
+    skipped = sum(len(re.findall(r"Skipping line", str(w.message))) for w in caught)
+    if skipped:
+        notes.append(f"Skipped {skipped:,} malformed rows (wrong number of fields).")
+    return df
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+# ------------------------------------------------------------------ Excel, Parquet, JSON
+def _load_excel(data: bytes, filename: str, limits: Limits) -> LoadedTable:
+    _check_zip_bomb(data, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
+            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise DataLoadError(f"The Excel file could not be read: {_first_line(exc)}") from None
+    notes: list[str] = []
+    if not sheets:
+        raise DataLoadError("The Excel file has no sheets.")
+    name, df = next(iter(sheets.items()))
+    if len(sheets) > 1:
+        notes.append(f"The workbook has {len(sheets)} sheets; loaded the first, {name!r}.")
+    df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
+    return LoadedTable(df, filename, "excel", warnings=notes)
+
+
+def _check_zip_bomb(data: bytes, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            expanded = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise DataLoadError("The Excel file is damaged (not a valid zip).") from None
+    if expanded > max(limits.max_upload_bytes * 4, MAX_ZIP_RATIO * len(data)):
+        raise DataLoadError(
+            f"The Excel file expands to {expanded / 1e6:,.0f} MB, which looks like a zip bomb.",
+            "Export the sheet as CSV and upload that.",
+        )
+
+
+def _load_parquet(data: bytes, filename: str, limits: Limits) -> LoadedTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        _check_parquet_meta(meta, limits)
+        df = pq.read_table(io.BytesIO(data)).to_pandas()
+    except DataLoadError:
+        raise
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataLoadError(f"The Parquet file could not be read: {_first_line(exc)}") from None
+    notes: list[str] = []
+    df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
+    return LoadedTable(df.reset_index(drop=True), filename, "parquet", warnings=notes)
+
+
+def _check_parquet_meta(meta: object, limits: Limits) -> None:
+    num_rows = int(getattr(meta, "num_rows", 0))
+    num_cols = int(getattr(meta, "num_columns", 0))
+    _check_shape(num_rows, num_cols, limits)
+    expanded = sum(
+        meta.row_group(i).total_byte_size  # type: ignore[attr-defined]
+        for i in range(getattr(meta, "num_row_groups", 0))
+    )
+    if expanded > limits.max_upload_bytes * 8:
+        raise DataLoadError(
+            f"The Parquet file expands to {expanded / 1e6:,.0f} MB in memory, over the limit.",
+            "Raise limits.max_upload_mb in config.yaml or upload fewer rows.",
+        )
+
+
+def _load_json(data: bytes, filename: str, limits: Limits) -> LoadedTable:
+    notes: list[str] = []
+    text, encoding = decode_text(data, notes)
+    stripped = text.lstrip()
+    lines = not stripped.startswith("[") and "\n" in stripped.strip()
+    try:
+        df = pd.read_json(io.StringIO(text), lines=lines, dtype=False)
+    except ValueError as exc:
+        if not lines and stripped.startswith("{"):
+            try:
+                df = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+            except ValueError:
+                raise DataLoadError(f"The JSON could not be read as a table: {_first_line(exc)}") from None
+        else:
+            raise DataLoadError(f"The JSON could not be read as a table: {_first_line(exc)}") from None
+    df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
+    fmt = "jsonl" if lines else "json"
+    return LoadedTable(df, filename, fmt, encoding, warnings=notes)
+
+
+# ------------------------------------------------------------------ common checks
+def _check_shape(rows: int, cols: int, limits: Limits) -> None:
+    if cols > limits.max_columns:
+        raise DataLoadError(
+            f"The table has {cols:,} columns, over the {limits.max_columns:,} limit.",
+            "Raise limits.max_columns in config.yaml or select fewer columns.",
+        )
+    if rows > limits.max_rows:
+        raise DataLoadError(
+            f"The table has more than {limits.max_rows:,} rows, over the limit.",
+            "Raise limits.max_rows in config.yaml or upload a sample.",
+        )
+
+
+def _finish(table: LoadedTable, limits: Limits) -> LoadedTable:
+    """Shared checks and type clean-up for every format."""
+    df = table.df
+    _check_shape(len(df), len(df.columns), limits)
+    if len(df.columns) == 0:
+        raise DataLoadError("The file has no columns.")
+    if len(df) == 0:
+        raise DataLoadError(
+            "The file has a header but no data rows.", "Add data rows below the header."
+        )
+    table.df = coerce_column_types(df, limits, table.warnings)
+    return table

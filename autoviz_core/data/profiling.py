@@ -1,0 +1,159 @@
+"""Profile a table into a SchemaProfile: what each column is, so planning needs no guessing.
+
+Roles: temporal, numeric, categorical, identifier, text, boolean. The planner, the resolver
+and the prompts read roles from here; nothing downstream inspects dtypes again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
+SAMPLE_VALUES = 5
+_ID_NAME = re.compile(r"(^|[_\s])(id|uuid|guid|key|code_id)$|^id[_\s]|[a-z]ID$|_num$|^iso", re.I)
+_ID_SUFFIX = re.compile(r"(^|_)id$|[a-z]ID$", re.I)
+_YEAR_NAME = re.compile(r"^(year|yr|yyyy|fiscal_year|season)$", re.I)
+_BOOL_WORDS = {
+    frozenset({"true", "false"}), frozenset({"yes", "no"}), frozenset({"y", "n"}),
+    frozenset({"t", "f"}), frozenset({"0", "1"}),
+}
+
+
+class ColumnProfile(BaseModel):
+    """What one column is: role, dtype, how many distinct values, how much is missing."""
+
+    name: str
+    dtype: str
+    role: Role
+    cardinality: int
+    missing_share: float
+    sample_values: list[str] = Field(default_factory=list)
+    unique: bool = False
+    min: float | str | None = None
+    max: float | str | None = None
+    mean: float | None = None
+    top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
+
+
+class SchemaProfile(BaseModel):
+    """The whole table: rows, columns, shape, and one ColumnProfile per column."""
+
+    n_rows: int
+    n_columns: int
+    shape: str
+    columns: list[ColumnProfile]
+
+    def column(self, name: str) -> ColumnProfile | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def names(self, *roles: Role) -> list[str]:
+        """Column names with one of `roles` (all columns when none given), in table order."""
+        return [c.name for c in self.columns if not roles or c.role in roles]
+
+
+def profile_table(df: pd.DataFrame) -> SchemaProfile:
+    """Profile every column and describe the table's shape."""
+    columns = [profile_column(df[name], str(name), len(df)) for name in df.columns]
+    return SchemaProfile(
+        n_rows=len(df), n_columns=len(df.columns), shape=_shape(columns, len(df)), columns=columns
+    )
+
+
+def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:
+    non_null = col.dropna()
+    cardinality = int(non_null.nunique())
+    role = infer_role(col, name, cardinality, n_rows)
+    prof = ColumnProfile(
+        name=name,
+        dtype=str(col.dtype),
+        role=role,
+        cardinality=cardinality,
+        missing_share=round(float(col.isna().mean()) if n_rows else 0.0, 4),
+        sample_values=[_fmt(v) for v in non_null.drop_duplicates().head(SAMPLE_VALUES)],
+        unique=bool(cardinality == len(non_null) and len(non_null) > 0),
+    )
+    _add_stats(prof, non_null, role)
+    return prof
+
+
+def infer_role(col: pd.Series, name: str, cardinality: int, n_rows: int) -> Role:
+    """The column's role from its dtype, values and name (in that order of trust)."""
+    non_null = col.dropna()
+    if pd.api.types.is_bool_dtype(col):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return "temporal"
+    if pd.api.types.is_numeric_dtype(col):
+        return _numeric_role(non_null, name, cardinality)
+    if non_null.empty:
+        return "categorical"
+    text = non_null.astype(str)
+    if cardinality == 2 and frozenset(text.str.lower().unique()) in _BOOL_WORDS:
+        return "boolean"
+    if _ID_NAME.search(name) and cardinality >= 0.9 * len(non_null):
+        return "identifier"
+    mean_len = float(text.str.len().mean())
+    words = float(text.str.count(r"\s+").mean()) + 1
+    if mean_len > 60 or (words > 6 and cardinality > 0.5 * len(non_null)):
+        return "text"
+    if cardinality == len(non_null) and len(non_null) > 50 and mean_len > 8 and words < 3:
+        return "identifier"
+    return "categorical"
+
+
+def _numeric_role(non_null: pd.Series, name: str, cardinality: int) -> Role:
+    if non_null.empty:
+        return "numeric"
+    is_int = bool(pd.api.types.is_integer_dtype(non_null) or (non_null % 1 == 0).all())
+    if is_int and _YEAR_NAME.match(name) and non_null.between(1800, 2200).all():
+        return "temporal"
+    if is_int and cardinality == 2 and set(non_null.unique()) <= {0, 1}:
+        return "boolean"
+    if is_int and _ID_NAME.search(name) and cardinality >= 0.9 * len(non_null):
+        return "identifier"
+    if is_int and _ID_SUFFIX.search(name):
+        return "identifier"
+    return "numeric"
+
+
+def _add_stats(prof: ColumnProfile, non_null: pd.Series, role: Role) -> None:
+    if non_null.empty:
+        return
+    if role in ("numeric",) and pd.api.types.is_numeric_dtype(non_null):
+        prof.min, prof.max = _num(non_null.min()), _num(non_null.max())
+        prof.mean = _num(non_null.mean())
+    elif role == "temporal":
+        prof.min, prof.max = _fmt(non_null.min()), _fmt(non_null.max())
+    if role in ("categorical", "boolean"):
+        prof.top_values = [_fmt(v) for v in non_null.value_counts().head(10).index]
+
+
+def _num(value: Any) -> float:
+    return round(float(value), 6)
+
+
+def _fmt(value: Any) -> str:
+    """A short display string for a sample value (dates without a midnight time)."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _shape(columns: list[ColumnProfile], n_rows: int) -> str:
+    """A one-word description the planner and templates can filter on."""
+    roles = [c.role for c in columns]
+    if "temporal" in roles and "numeric" in roles:
+        return "time_series"
+    if roles.count("numeric") >= 2 and "categorical" not in roles:
+        return "numeric_matrix"
+    if "categorical" in roles and "numeric" in roles:
+        return "grouped"
+    return "tabular"

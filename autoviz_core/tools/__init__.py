@@ -1,0 +1,13 @@
+"""Deterministic analysis tools. Importing this package registers every tool."""
+
+from autoviz_core.tools.registry import (  # noqa: F401
+    ChartData,
+    ToolContext,
+    ToolParams,
+    ToolResult,
+    ToolSpec,
+    all_tools,
+    column_param,
+    get_tool,
+    tool,
+)

@@ -1,0 +1,135 @@
+"""The tool registry: a decorator turns a function into a tool with a typed parameter model.
+
+The planner only ever names tools from this registry, and the executor only ever calls them,
+so nothing a model writes is executed: a model can choose a tool and its parameters, no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+# What kind of column a parameter accepts; the validator and the UI's column pickers use it.
+ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
+ChartKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "violin", "heatmap", "table"]
+Aggregation = Literal["count", "sum", "mean", "median", "min", "max", "none"]
+
+
+def column_param(
+    default: Any = ..., *, role: ColumnRole = "any", description: str = "", multiple: bool = False
+) -> Any:
+    """A parameter that names a column (or a list of columns) of the step's input table."""
+    extra = {"column_role": role, "multiple": multiple}
+    return Field(default, description=description, json_schema_extra=extra)
+
+
+class ToolParams(BaseModel):
+    """Base of every tool's parameter model: unknown parameters are an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChartData(BaseModel):
+    """What a chart plotted, in plotted order: the contract the evaluation and report read."""
+
+    kind: str
+    x: str | None = None
+    y: str | None = None
+    color: str | None = None
+    agg: Aggregation = "none"
+    x_values: list[Any] = Field(default_factory=list)
+    y_values: list[Any] = Field(default_factory=list)
+    color_values: list[Any] | None = None
+    title: str = ""
+    points_sent: int = 0
+
+
+@dataclass
+class ToolContext:
+    """Run-wide settings a tool may need; limits come from config.yaml."""
+
+    max_chart_points: int = 5000
+    seed: int = 42
+
+
+@dataclass
+class ToolResult:
+    """A tool's output. `table` is what a later step receives when it names this step as input."""
+
+    summary: str
+    table: pd.DataFrame | None = None
+    figure: Any = None  # plotly.graph_objects.Figure
+    chart: ChartData | None = None
+    findings: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+ToolFn = Callable[[pd.DataFrame, Any, ToolContext], ToolResult]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A registered tool: its name, family, description, parameter model and function."""
+
+    name: str
+    family: str
+    description: str
+    params_model: type[ToolParams]
+    fn: ToolFn
+    produces: Literal["table", "chart", "stats"]
+
+    def param_schema(self) -> dict[str, Any]:
+        """JSON schema of the parameters, as the planner and the review UI see them."""
+        return self.params_model.model_json_schema()
+
+    def column_params(self) -> dict[str, tuple[ColumnRole, bool]]:
+        """Parameter name -> (column role, takes a list) for every column-naming parameter."""
+        out: dict[str, tuple[ColumnRole, bool]] = {}
+        for name, info in self.params_model.model_fields.items():
+            extra = info.json_schema_extra
+            if isinstance(extra, dict) and "column_role" in extra:
+                out[name] = (extra["column_role"], bool(extra.get("multiple")))  # type: ignore[assignment]
+        return out
+
+
+_REGISTRY: dict[str, ToolSpec] = {}
+
+
+def tool(
+    name: str,
+    *,
+    family: str,
+    description: str,
+    params: type[ToolParams],
+    produces: Literal["table", "chart", "stats"],
+) -> Callable[[ToolFn], ToolFn]:
+    """Register `fn(df, params, ctx) -> ToolResult` as the tool `name`."""
+
+    def register(fn: ToolFn) -> ToolFn:
+        if name in _REGISTRY:
+            raise ValueError(f"tool {name!r} registered twice")
+        _REGISTRY[name] = ToolSpec(name, family, description, params, fn, produces)
+        return fn
+
+    return register
+
+
+def _ensure_tools_loaded() -> None:
+    """Import the tool modules so their decorators run (once)."""
+    from autoviz_core import tools  # noqa: F401  (the package imports every tool module)
+
+
+def get_tool(name: str) -> ToolSpec | None:
+    """The tool called `name`, or None when no such tool exists."""
+    _ensure_tools_loaded()
+    return _REGISTRY.get(name)
+
+
+def all_tools() -> list[ToolSpec]:
+    """Every registered tool, sorted by name so listings and grammars are stable."""
+    _ensure_tools_loaded()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]

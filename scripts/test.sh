@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The full check: lint, format, types, then every test (unit, integration, app, browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+V=.venv/bin
+echo "==> ruff check";  $V/ruff check .
+echo "==> ruff format --check"; $V/ruff format --check .
+echo "==> mypy autoviz_core"; $V/mypy autoviz_core
+echo "==> pytest"; $V/python -m pytest "$@"
