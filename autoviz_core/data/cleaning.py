@@ -124,7 +124,9 @@ def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | Non
         if ok >= DATE_SHARE:
             bad = int(col.notna().sum() - parsed.notna().sum())
             if bad:
-                notes.append(f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing.")
+                notes.append(
+                    f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing."
+                )
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
             return parsed

@@ -63,7 +63,12 @@ def load_table_bytes(data: bytes, filename: str, limits: Limits | None = None) -
     if not data.strip():
         raise DataLoadError("The file is empty.", "Upload a file with a header row and data.")
     kind = _detect_format(data, filename)
-    loaders = {"excel": _load_excel, "parquet": _load_parquet, "json": _load_json, "text": _load_text}
+    loaders = {
+        "excel": _load_excel,
+        "parquet": _load_parquet,
+        "json": _load_json,
+        "text": _load_text,
+    }
     table = loaders[kind](data, filename, limits)
     return _finish(table, limits)
 
@@ -92,7 +97,9 @@ def _detect_format(data: bytes, filename: str) -> str:
     if data[:4] == b"PK\x03\x04":
         if ext in EXCEL_EXTENSIONS or _zip_has(data, "xl/workbook.xml"):
             return "excel"
-        raise DataLoadError("The file is a zip archive, not a table.", "Unzip it and upload the table.")
+        raise DataLoadError(
+            "The file is a zip archive, not a table.", "Unzip it and upload the table."
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataLoadError(
             "Old Excel .xls files are not supported.", "Save it as .xlsx or CSV and upload again."
@@ -131,7 +138,9 @@ def _load_text(data: bytes, filename: str, limits: Limits) -> LoadedTable:
         )
     df = _parse_csv(text, delimiter, limits, notes)
     df.columns = pd.Index(clean_columns([str(c) for c in header[: len(df.columns)]], notes))
-    return LoadedTable(df, filename, "csv" if delimiter != "\t" else "tsv", encoding, delimiter, notes)
+    return LoadedTable(
+        df, filename, "csv" if delimiter != "\t" else "tsv", encoding, delimiter, notes
+    )
 
 
 def decode_text(data: bytes, notes: list[str]) -> tuple[str, str]:
@@ -167,23 +176,35 @@ def _looks_binary(sample: bytes) -> bool:
 
 
 def _guess_legacy_encoding(data: bytes) -> str:
+    """cp1252 unless a detector is sure of a non-Latin script (short samples fool detectors)."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
     name = (best.encoding if best else "") or "cp1252"
-    if name.lower().replace("-", "_") in {"utf_8", "ascii"}:
-        name = "cp1252"  # utf-8 already failed strictly; the detector saw only a clean prefix
-    try:
-        data.decode(name)
-    except (UnicodeDecodeError, LookupError):
-        name = "cp1252" if _decodes(data, "cp1252") else "latin-1"
-    return name
+    latin_like = name.lower().replace("-", "_") in _LATIN_LIKE or name.startswith("iso8859")
+    if (latin_like or best is None) and _decodes(data, "cp1252"):
+        return "cp1252"
+    if _decodes(data, name):
+        return name
+    return "cp1252" if _decodes(data, "cp1252") else "latin-1"
+
+
+_LATIN_LIKE = {
+    "utf_8",
+    "ascii",
+    "cp1250",
+    "cp1252",
+    "latin_1",
+    "iso8859_1",
+    "iso8859_15",
+    "mac_roman",
+}
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         data.decode(encoding)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         return False
     return True
 
@@ -227,13 +248,28 @@ def _read_header(text: str, delimiter: str) -> list[str]:
         raise DataLoadError("Could not read a header row.") from None
 
 
+def _leading_zero_columns(text: str, delimiter: str) -> dict[str, type]:
+    """Columns whose first rows hold codes like "02134": read them as text, not numbers."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            head = pd.read_csv(
+                io.StringIO(text), sep=delimiter, nrows=2000, dtype=str, on_bad_lines="skip"
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
+            return {}
+    return {str(c): str for c in head.columns if head[c].str.match(r"^0\d+$", na=False).any()}
+
+
 def _parse_csv(text: str, delimiter: str, limits: Limits, notes: list[str]) -> pd.DataFrame:
+    as_text = _leading_zero_columns(text, delimiter)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             df = pd.read_csv(
                 io.StringIO(text),
                 sep=delimiter,
+                dtype=as_text or None,  # type: ignore[arg-type]
                 header=0,
                 nrows=limits.max_rows + 1,
                 on_bad_lines="warn",
@@ -243,7 +279,9 @@ def _parse_csv(text: str, delimiter: str, limits: Limits, notes: list[str]) -> p
         except pd.errors.EmptyDataError:
             raise DataLoadError("The file is empty.") from None
         except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-            raise DataLoadError(f"The file could not be parsed as a table: {_first_line(exc)}") from None
+            raise DataLoadError(
+                f"The file could not be parsed as a table: {_first_line(exc)}"
+            ) from None
     skipped = sum(len(re.findall(r"Skipping line", str(w.message))) for w in caught)
     if skipped:
         notes.append(f"Skipped {skipped:,} malformed rows (wrong number of fields).")
@@ -330,9 +368,13 @@ def _load_json(data: bytes, filename: str, limits: Limits) -> LoadedTable:
             try:
                 df = pd.read_json(io.StringIO(text), lines=True, dtype=False)
             except ValueError:
-                raise DataLoadError(f"The JSON could not be read as a table: {_first_line(exc)}") from None
+                raise DataLoadError(
+                    f"The JSON could not be read as a table: {_first_line(exc)}"
+                ) from None
         else:
-            raise DataLoadError(f"The JSON could not be read as a table: {_first_line(exc)}") from None
+            raise DataLoadError(
+                f"The JSON could not be read as a table: {_first_line(exc)}"
+            ) from None
     df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
     fmt = "jsonl" if lines else "json"
     return LoadedTable(df, filename, fmt, encoding, warnings=notes)

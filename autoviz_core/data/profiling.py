@@ -19,8 +19,11 @@ _ID_NAME = re.compile(r"(^|[_\s])(id|uuid|guid|key|code_id)$|^id[_\s]|[a-z]ID$|_
 _ID_SUFFIX = re.compile(r"(^|_)id$|[a-z]ID$", re.I)
 _YEAR_NAME = re.compile(r"^(year|yr|yyyy|fiscal_year|season)$", re.I)
 _BOOL_WORDS = {
-    frozenset({"true", "false"}), frozenset({"yes", "no"}), frozenset({"y", "n"}),
-    frozenset({"t", "f"}), frozenset({"0", "1"}),
+    frozenset({"true", "false"}),
+    frozenset({"yes", "no"}),
+    frozenset({"y", "n"}),
+    frozenset({"t", "f"}),
+    frozenset({"0", "1"}),
 }
 
 

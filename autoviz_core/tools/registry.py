@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # What kind of column a parameter accepts; the validator and the UI's column pickers use it.
 ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
-ChartKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "violin", "heatmap", "table"]
+ChartKind = Literal[
+    "bar", "line", "scatter", "pie", "histogram", "box", "violin", "heatmap", "table"
+]
 Aggregation = Literal["count", "sum", "mean", "median", "min", "max", "none"]
 
 
@@ -23,7 +25,7 @@ def column_param(
     default: Any = ..., *, role: ColumnRole = "any", description: str = "", multiple: bool = False
 ) -> Any:
     """A parameter that names a column (or a list of columns) of the step's input table."""
-    extra = {"column_role": role, "multiple": multiple}
+    extra: dict[str, Any] = {"column_role": role, "multiple": multiple}
     return Field(default, description=description, json_schema_extra=extra)
 
 
