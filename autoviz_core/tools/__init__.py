@@ -1,5 +1,15 @@
 """Deterministic analysis tools. Importing this package registers every tool."""
 
+from autoviz_core.tools import (  # noqa: F401  (imported to register their tools)
+    anomalies,
+    charts,
+    comparison,
+    distributions,
+    relationships,
+    stats,
+    timeseries,
+    transforms,
+)
 from autoviz_core.tools.registry import (  # noqa: F401
     ChartData,
     ToolContext,

@@ -1,0 +1,569 @@
+"""The primary chart: a structured request (kind, x, y, agg, colour, grain, filters, sort, limit).
+
+Order of operations is fixed and documented because it decides what the chart means:
+filter -> bucket time -> aggregate (or keep raw rows) -> sort -> limit -> bound points -> plot.
+`ChartData` records exactly what was plotted, in plotted order, as plain JSON values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import Field
+
+from autoviz_core.tools.common import (
+    FilterCondition,
+    ToolInputError,
+    agg_label,
+    aggregate_series,
+    apply_filters,
+    bucket_time,
+    describe_condition,
+    fmt_num,
+    fmt_pct,
+    is_numeric,
+    is_temporal,
+    label,
+    looks_temporal,
+    numeric_values,
+    require_columns,
+    to_json_list,
+)
+from autoviz_core.tools.distributions import (
+    MAX_BOX_GROUPS,
+    box_figure,
+    box_stats,
+    histogram_table,
+    top_groups,
+)
+from autoviz_core.tools.registry import (
+    Aggregation,
+    ChartData,
+    ToolContext,
+    ToolParams,
+    ToolResult,
+    column_param,
+    tool,
+)
+
+PrimaryKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "heatmap"]
+SCATTERGL_ABOVE = 1000
+
+
+class ChartParams(ToolParams):
+    """The analysis request as chart parameters; names match the request contract."""
+
+    kind: PrimaryKind = "bar"
+    x: str | None = column_param(None, role="any", description="x axis / group / pie names")
+    # y may be any column: "count" of a text column counts its non-missing values.
+    y: str | None = column_param(None, role="any", description="value column (numeric to sum)")
+    agg: Aggregation = "none"
+    color: str | None = column_param(None, role="groupable", description="series / colour")
+    time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday"] = "none"
+    filters: list[FilterCondition] = Field(default_factory=list)
+    sort_by: Literal["none", "x", "y"] = "none"
+    sort_dir: Literal["asc", "desc"] = "desc"
+    limit: int = Field(0, ge=0, description="keep the first N groups after sorting; 0 = all")
+
+
+# ---------------------------------------------------------------- preparation
+def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.DataFrame, str | None]:
+    """A frame with columns x / y / c (those in use), x bucketed to the time grain."""
+    x_col, color = p.x, p.color
+    if x_col is None and color is not None and p.agg != "none":
+        x_col, color = color, None  # a grouped chart with only a colour groups by the colour
+    frame = pd.DataFrame(index=df.index)
+    if x_col is not None:
+        frame["x"] = _x_values(df[x_col], p.time_grain, notes)
+    if p.y is not None:
+        needs_number = p.agg in ("sum", "mean", "median", "min", "max") or (
+            p.agg == "none" and p.kind in ("scatter", "line", "pie")
+        )
+        y = df[p.y]
+        frame["y"] = numeric_values(y) if needs_number or is_numeric(y) else y
+    if color is not None:
+        frame["c"] = df[color]
+    return frame, x_col
+
+
+def _x_values(s: pd.Series, grain: str, notes: list[str]) -> pd.Series:
+    """X as plotted: bucketed when a time grain is asked for and x holds dates."""
+    if grain == "none":
+        return s
+    if looks_temporal(s):
+        return bucket_time(s, grain)
+    notes.append(f"time grain {grain!r} ignored: {s.name} is not a date column")
+    return s
+
+
+def _aggregate(frame: pd.DataFrame, agg: str) -> pd.DataFrame:
+    """Group by x (and colour) and aggregate y; keys come back sorted ascending."""
+    keys = [frame[k] for k in ("x", "c") if k in frame]
+    if not keys:
+        keys = [pd.Series("all rows", index=frame.index)]
+    out = aggregate_series(frame.get("y"), keys, agg)
+    result = out.reset_index()
+    names = [k for k in ("x", "c") if k in frame] or ["x"]
+    result.columns = [*names, "y"]
+    return result
+
+
+# ---------------------------------------------------------------- sorting and limiting
+def _sort(frame: pd.DataFrame, p: ChartParams, notes: list[str]) -> pd.DataFrame:
+    """Apply sort_by/sort_dir; a line always runs along x ascending so it never zig-zags."""
+    if p.kind == "line" and "x" in frame:
+        if p.sort_by == "y":
+            notes.append("line charts are drawn along x ascending; sort by y ignored")
+        return frame.sort_values(_cols(frame, "x", "c"), kind="stable", na_position="last")
+    if p.sort_by == "none" or p.sort_by not in ("x", "y") or p.sort_by not in frame:
+        return frame
+    asc = p.sort_dir == "asc"
+    return frame.sort_values(p.sort_by, ascending=asc, kind="stable", na_position="last")
+
+
+def _cols(frame: pd.DataFrame, *names: str) -> list[str]:
+    return [n for n in names if n in frame]
+
+
+def _limit(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """First `limit` rows, or first `limit` x groups when a colour splits each group."""
+    if limit <= 0:
+        return frame
+    if "c" in frame and "x" in frame:
+        keep = pd.unique(frame["x"])[:limit]
+        return frame[frame["x"].isin(keep)]
+    return frame.head(limit)
+
+
+# ---------------------------------------------------------------- bounding the browser payload
+def _bound(frame: pd.DataFrame, kind: str, ctx: ToolContext, notes: list[str]) -> pd.DataFrame:
+    """Never send more than ctx.max_chart_points points; say how the rest was reduced."""
+    n, cap = len(frame), max(1, ctx.max_chart_points)
+    if n <= cap:
+        return frame
+    if kind == "scatter":
+        rng = np.random.default_rng(ctx.seed)
+        keep = np.sort(rng.choice(n, size=cap, replace=False))
+        notes.append(f"showing a seeded random sample of {cap:,} of {n:,} points")
+        return frame.iloc[keep]
+    if kind == "line":
+        notes.append(f"line thinned from {n:,} to at most {cap:,} points (min/max per bucket)")
+        return _thin_line(frame, cap)
+    return _top_categories(frame, cap, notes)
+
+
+def _top_categories(frame: pd.DataFrame, cap: int, notes: list[str]) -> pd.DataFrame:
+    """Keep the x categories with the largest |y| totals, in their plotted order."""
+    if "x" not in frame:
+        notes.append(f"showing the first {cap:,} of {len(frame):,} rows")
+        return frame.head(cap)
+    weight = frame["y"].abs() if "y" in frame and is_numeric(frame["y"]) else 1
+    totals = (
+        pd.DataFrame({"x": frame["x"], "w": weight})
+        .groupby("x", observed=True, sort=False, dropna=False)["w"]
+        .agg(["sum", "size"])
+    )
+    totals = totals.sort_values("sum", ascending=False, kind="stable")
+    kept = totals.index[totals["size"].cumsum() <= cap]
+    notes.append(f"showing the top {len(kept):,} of {len(totals):,} categories by value")
+    return frame[frame["x"].isin(kept)]
+
+
+def _thin_line(frame: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """Keep the min and max point of each x-bucket per series, so spikes survive thinning."""
+    if "c" in frame:
+        series = [part for _, part in frame.groupby("c", observed=True, sort=True, dropna=False)]
+    else:
+        series = [frame]
+    budget = max(2, cap // max(1, len(series)))
+    kept = []
+    for part in series:
+        if len(part) <= budget:
+            kept.append(part)
+            continue
+        buckets = np.arange(len(part)) * (budget // 2) // len(part)
+        y = part["y"].to_numpy(dtype="float64", na_value=np.nan)
+        pos = pd.DataFrame({"b": buckets, "y": y, "i": np.arange(len(part))}).dropna()
+        idx = pd.unique(
+            np.concatenate(
+                [
+                    pos.loc[pos.groupby("b")["y"].idxmin(), "i"].to_numpy(),
+                    pos.loc[pos.groupby("b")["y"].idxmax(), "i"].to_numpy(),
+                ]
+            )
+        )
+        kept.append(part.iloc[np.sort(idx)])
+    return pd.concat(kept) if kept else frame
+
+
+# ---------------------------------------------------------------- figures
+def _series(frame: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:
+    """(colour key, rows) per series in ascending key order; one unnamed series without colour."""
+    if "c" not in frame:
+        return [(None, frame)]
+    return [(k, part) for k, part in frame.groupby("c", observed=True, sort=True, dropna=False)]
+
+
+def _xy(part: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+    x = to_json_list(part["x"]) if "x" in part else list(range(1, len(part) + 1))
+    y = to_json_list(part["y"]) if "y" in part else []
+    return x, y
+
+
+def _xy_figure(frame: pd.DataFrame, kind: str) -> go.Figure:
+    fig = go.Figure()
+    if kind == "pie":
+        x, y = _xy(frame)
+        fig.add_trace(go.Pie(labels=[label(v) for v in x], values=y, sort=False))
+        return fig
+    many = len(frame) > SCATTERGL_ABOVE
+    for key, part in _series(frame):
+        x, y = _xy(part)
+        name = label(key) if key is not None else None
+        if kind == "bar":
+            fig.add_trace(go.Bar(x=x, y=y, name=name))
+        elif kind == "line":
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=name))
+        else:
+            trace = go.Scattergl if many else go.Scatter
+            fig.add_trace(trace(x=x, y=y, mode="markers", name=name))
+    return fig
+
+
+def _layout(
+    fig: go.Figure, p: ChartParams, x_col: str | None, title: str, frame: pd.DataFrame
+) -> None:
+    """Axis titles are the column names; bars keep their plotted category order."""
+    fig.update_layout(
+        title=title,
+        xaxis_title=x_col or "",
+        yaxis_title=agg_label(p.agg, p.y),
+        template="plotly_white",
+        legend_title_text=p.color or "",
+        showlegend=p.color is not None,
+    )
+    if p.kind == "bar" and "x" in frame and not is_temporal(frame["x"]):
+        order = [label(v) for v in pd.unique(frame["x"])]
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    if p.kind == "bar" and p.color is not None:
+        fig.update_layout(barmode="group")
+
+
+def _title(p: ChartParams, x_col: str | None) -> str:
+    what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "rows")
+    parts = [what]
+    if x_col:
+        parts.append(f"by {x_col}" + (f" ({p.time_grain})" if p.time_grain != "none" else ""))
+    if p.color and p.color != x_col:
+        parts.append(f"and {p.color}")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- findings
+def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> list[str]:
+    """Highest vs lowest group, share of the total for sums and counts, trend for lines."""
+    if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
+        return []
+    y = pd.to_numeric(frame["y"], errors="coerce")
+    data = pd.DataFrame({"x": frame["x"].to_numpy(), "y": y.to_numpy()}).dropna(subset=["y"])
+    if data.empty:
+        return []
+    what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
+    if p.kind == "line" and x_col:
+        return _line_findings(data, what)
+    order = data.sort_values("y", ascending=False, kind="stable")
+    top, low = order.iloc[0], order.iloc[-1]
+    out = [f"{label(top['x'])} has the highest {what}: {fmt_num(top['y'])}"]
+    if len(order) > 1 and low["y"] != 0:
+        diff = (top["y"] - low["y"]) / abs(low["y"])
+        out[0] += f", {fmt_pct(diff)} above the lowest, {label(low['x'])} ({fmt_num(low['y'])})"
+    out[0] += "."
+    total = float(data["y"].sum())
+    if p.agg in ("sum", "count") and total > 0 and len(order) > 1:
+        out.append(f"{label(top['x'])} accounts for {fmt_pct(top['y'] / total)} of the total.")
+    return out
+
+
+def _line_findings(data: pd.DataFrame, what: str) -> list[str]:
+    first, last = data.iloc[0], data.iloc[-1]
+    peak = data.loc[data["y"].idxmax()]
+    text = f"{what} went from {fmt_num(first['y'])} ({label(first['x'])}) to {fmt_num(last['y'])} ({label(last['x'])})"
+    if first["y"] != 0:
+        text += f", a change of {fmt_pct((last['y'] - first['y']) / abs(first['y']))}"
+    return [text + ".", f"The peak is {fmt_num(peak['y'])} at {label(peak['x'])}."]
+
+
+def _scatter_findings(frame: pd.DataFrame, p: ChartParams) -> list[str]:
+    if "x" not in frame or "y" not in frame or not is_numeric(frame["x"]):
+        return []
+    pair = pd.DataFrame({"x": numeric_values(frame["x"]), "y": numeric_values(frame["y"])}).dropna()
+    if len(pair) < 3 or pair["x"].std() == 0 or pair["y"].std() == 0:
+        return []
+    r = float(np.corrcoef(pair["x"], pair["y"])[0, 1])
+    strength = "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
+    direction = "positive" if r > 0 else "negative"
+    return [
+        f"{p.x} and {p.y} have a {strength} {direction} correlation (r = {r:.2f}, n = {len(pair):,})."
+    ]
+
+
+# ---------------------------------------------------------------- kinds
+def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
+    """Bar, line, scatter and pie: aggregate or raw rows, then sort, limit, bound, plot."""
+    if p.kind == "scatter" and p.y is None and p.agg == "none":
+        raise ToolInputError("a scatter chart needs a y column")
+    if p.y is None and p.agg == "none":
+        p = p.model_copy(update={"agg": "count"})
+        notes.append("no y column: counting rows per group")
+    frame, x_col = _prepare(df, p, notes)
+    frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
+    frame = _limit(_sort(frame, p, notes), p.limit)
+    total_points = len(frame)
+    frame = _bound(frame, p.kind, ctx, notes)
+    title = _title(p, x_col)
+    fig = _xy_figure(frame, p.kind)
+    _layout(fig, p, x_col, title, frame)
+    chart = _chart_data(frame, p, x_col, title)
+    findings = (
+        _group_findings(frame, p, x_col) if p.kind != "scatter" else _scatter_findings(frame, p)
+    )
+    return _result(p, chart, fig, frame, notes, findings, total_points, x_col)
+
+
+def _chart_data(frame: pd.DataFrame, p: ChartParams, x_col: str | None, title: str) -> ChartData:
+    x, y = _xy(frame)
+    return ChartData(
+        kind=p.kind,
+        x=x_col,
+        y=p.y,
+        color=p.color if "c" in frame else None,
+        agg=p.agg,
+        x_values=x,
+        y_values=y,
+        color_values=to_json_list(frame["c"]) if "c" in frame else None,
+        title=title,
+        points_sent=len(frame),
+    )
+
+
+def _result(
+    p: ChartParams,
+    chart: ChartData,
+    fig: go.Figure,
+    table: pd.DataFrame,
+    notes: list[str],
+    findings: list[str],
+    total_points: int,
+    x_col: str | None,
+) -> ToolResult:
+    names = {"x": x_col or "x", "y": agg_label(p.agg, p.y) or "value", "c": p.color or "color"}
+    if p.agg == "none" and p.y:
+        names["y"] = p.y
+    out = table.rename(columns=names).reset_index(drop=True)
+    summary = f"{p.kind} chart of {chart.title}: {chart.points_sent:,} point(s)"
+    if notes:
+        summary += " (" + "; ".join(notes) + ")"
+    return ToolResult(
+        summary=summary + ".",
+        table=out,
+        figure=fig,
+        chart=chart,
+        findings=findings,
+        metrics={"points_sent": chart.points_sent, "points_total": total_points, "notes": notes},
+    )
+
+
+def _histogram_chart(
+    df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
+) -> ToolResult:
+    column = p.x if p.x is not None else p.y
+    if p.x is not None and p.y is not None and not is_numeric(df[p.x]) and is_numeric(df[p.y]):
+        column = p.y
+    if column is None:
+        raise ToolInputError("a histogram needs a numeric x column")
+    values = numeric_values(df[column])
+    if values.dropna().empty:
+        raise ToolInputError(f"{column!r} has no numeric values to bin")
+    table = histogram_table(values)
+    title = f"Distribution of {column}"
+    from autoviz_core.tools.distributions import histogram_figure
+
+    fig = histogram_figure(table, column, title)
+    chart = ChartData(
+        kind="histogram",
+        x=column,
+        agg="count",
+        x_values=table["bin"].tolist(),
+        y_values=to_json_list(table["count"]),
+        title=title,
+        points_sent=len(table),
+    )
+    top = table.loc[table["count"].idxmax()]
+    findings = [f"The most common range of {column} is {top['bin']} ({int(top['count']):,} rows)."]
+    summary = f"histogram of {column}: {len(table)} bins" + (
+        f" ({'; '.join(notes)})" if notes else ""
+    )
+    return ToolResult(
+        summary + ".", table, fig, chart, findings, {"points_sent": len(table), "notes": notes}
+    )
+
+
+def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
+    y_col, x_col = p.y, p.x
+    if y_col is None and x_col is not None and is_numeric(df[x_col]):
+        y_col, x_col = x_col, None
+    if y_col is None:
+        raise ToolInputError("a box chart needs a numeric y column")
+    values = numeric_values(df[y_col])
+    groups = _x_values(df[x_col], p.time_grain, notes) if x_col else None
+    if groups is not None and groups.nunique() > MAX_BOX_GROUPS:
+        keep = top_groups(groups, MAX_BOX_GROUPS)
+        values, groups = values[groups.isin(keep)], groups[groups.isin(keep)]
+        notes.append(f"showing the {MAX_BOX_GROUPS} most frequent groups")
+    stats = box_stats(values, groups)
+    fig, sent, summarised = box_figure(
+        values, groups, stats, style="box", max_points=ctx.max_chart_points, seed=ctx.seed
+    )
+    title = f"{y_col} by {x_col}" if x_col else y_col
+    fig.update_layout(
+        title=title, xaxis_title=x_col or "", yaxis_title=y_col, template="plotly_white"
+    )
+    if summarised:
+        notes.append("box statistics precomputed")
+    chart = ChartData(
+        kind="box",
+        x=x_col,
+        y=y_col,
+        agg="median",
+        x_values=[label(g) for g in stats["group"]],
+        y_values=to_json_list(stats["median"]),
+        title=title,
+        points_sent=sent,
+    )
+    findings = []
+    if len(stats) > 1:
+        top = stats.sort_values("median", ascending=False, kind="stable").iloc[0]
+        findings.append(
+            f"{label(top['group'])} has the highest median {y_col}: {fmt_num(top['median'])}."
+        )
+    summary = f"box chart of {title}: {len(stats)} group(s)" + (
+        f" ({'; '.join(notes)})" if notes else ""
+    )
+    return ToolResult(
+        summary + ".", stats, fig, chart, findings, {"points_sent": sent, "notes": notes}
+    )
+
+
+def _heatmap_chart(
+    df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
+) -> ToolResult:
+    """x and colour are the two categorical axes; y is aggregated into each cell."""
+    if p.x is None or p.color is None:
+        raise ToolInputError("a heatmap needs an x column and a color column (the second axis)")
+    agg = p.agg if p.agg != "none" else ("mean" if p.y else "count")
+    if agg != p.agg:
+        notes.append(f"cells aggregated with {agg}")
+    q = p.model_copy(update={"agg": agg})
+    frame, _ = _prepare(df, q, notes)
+    cells = _aggregate(frame, agg)
+    cells = _bound_cells(cells, ctx.max_chart_points, notes)
+    xs = list(pd.unique(cells["x"]))
+    cs = list(pd.unique(cells.sort_values("c", kind="stable")["c"]))
+    pivot = cells.pivot(index="c", columns="x", values="y").reindex(index=cs, columns=xs)
+    z = [to_json_list(row) for row in pivot.to_numpy(dtype="float64", na_value=np.nan)]
+    fig = go.Figure(
+        go.Heatmap(x=[label(v) for v in xs], y=[label(v) for v in cs], z=z, colorscale="Blues")
+    )
+    title = f"{agg_label(agg, p.y)} by {p.x} and {p.color}"
+    fig.update_layout(title=title, xaxis_title=p.x, yaxis_title=p.color, template="plotly_white")
+    chart = ChartData(
+        kind="heatmap",
+        x=p.x,
+        y=p.y,
+        color=p.color,
+        agg=agg,
+        x_values=to_json_list(cells["x"]),
+        y_values=to_json_list(cells["y"]),
+        color_values=to_json_list(cells["c"]),
+        title=title,
+        points_sent=len(cells),
+    )
+    top = cells.sort_values("y", ascending=False, kind="stable").iloc[0] if len(cells) else None
+    findings = (
+        [f"The largest cell is {label(top['x'])} / {label(top['c'])}: {fmt_num(top['y'])}."]
+        if top is not None
+        else []
+    )
+    table = cells.rename(columns={"x": p.x, "c": p.color, "y": agg_label(agg, p.y)})
+    summary = f"heatmap of {title}: {len(cells):,} cells" + (
+        f" ({'; '.join(notes)})" if notes else ""
+    )
+    return ToolResult(
+        summary + ".", table, fig, chart, findings, {"points_sent": len(cells), "notes": notes}
+    )
+
+
+def _bound_cells(cells: pd.DataFrame, cap: int, notes: list[str]) -> pd.DataFrame:
+    """Keep the x and colour categories with the largest totals so cells stay under the cap."""
+    if len(cells) <= cap:
+        return cells
+    n_c = cells["c"].nunique()
+    keep_c = (
+        cells.groupby("c", observed=True)["y"]
+        .sum()
+        .abs()
+        .nlargest(min(n_c, max(1, cap // 2)))
+        .index
+    )
+    cells = cells[cells["c"].isin(keep_c)]
+    per_x = max(1, cap // max(1, len(keep_c)))
+    keep_x = cells.groupby("x", observed=True)["y"].sum().abs().nlargest(per_x).index
+    notes.append(f"showing the top {len(keep_x)} x and {len(keep_c)} colour categories")
+    return cells[cells["x"].isin(keep_x)]
+
+
+# ---------------------------------------------------------------- the tool
+@tool(
+    "chart",
+    family="charts",
+    description=(
+        "The primary chart answering the question: filters, optional time bucketing, "
+        "aggregation by x (and colour), sort, limit; bar/line/scatter/pie/histogram/box/heatmap."
+    ),
+    params=ChartParams,
+    produces="chart",
+)
+def chart(df: pd.DataFrame, params: ChartParams, ctx: ToolContext) -> ToolResult:
+    """Build the chart a request describes; ChartData holds the plotted values in order."""
+    require_columns(df, [params.x, params.y, params.color, *(f.column for f in params.filters)])
+    data, notes = apply_filters(df, params.filters)
+    if params.filters:
+        notes.insert(0, f"{len(data):,} of {len(df):,} rows after filters")
+    if data.empty:
+        return _empty_chart(params, df, notes)
+    builders = {"histogram": _histogram_chart, "box": _box_chart, "heatmap": _heatmap_chart}
+    builder = builders.get(params.kind, _xy_chart)
+    return builder(data, params, ctx, notes)
+
+
+def _empty_chart(p: ChartParams, df: pd.DataFrame, notes: list[str]) -> ToolResult:
+    """No rows to plot: an empty chart and a sentence saying which filters removed everything."""
+    if p.filters:
+        conds = "; ".join(describe_condition(f) for f in p.filters)
+        reason = f"no rows match the filters ({conds})"
+    else:
+        reason = "the table has no rows"
+    fig = go.Figure()
+    fig.update_layout(title=f"No data: {reason}", template="plotly_white")
+    chart_data = ChartData(kind=p.kind, x=p.x, y=p.y, color=p.color, agg=p.agg, title=reason)
+    return ToolResult(
+        summary=f"Nothing to plot: {reason}.",
+        table=pd.DataFrame(),
+        figure=fig,
+        chart=chart_data,
+        findings=[f"Nothing to plot: {reason}."],
+        metrics={"points_sent": 0, "rows_in": len(df), "notes": notes},
+    )

@@ -1,0 +1,500 @@
+"""Helpers every tool family shares: column checks, type coercion, filters, time buckets, JSON values.
+
+Tools receive whatever table the loader produced (pandas `str` dtype, nullable integers,
+datetimes, all-missing columns), so every conversion a tool needs lives here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from autoviz_core.errors import AutoVizError
+from autoviz_core.tools.registry import ToolResult, column_param
+
+FilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in", "between"]
+TimeGrain = Literal["none", "day", "week", "month", "quarter", "year", "weekday"]
+Grain = Literal["day", "week", "month", "quarter", "year"]
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_PERIOD_CODES = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+class ToolInputError(AutoVizError):
+    """The step's input or parameters do not fit the table (missing column, wrong type...)."""
+
+
+class FilterCondition(BaseModel):
+    """One row condition; `value` is a list for `in` and a [low, high] pair for `between`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str = column_param(role="any", description="column the condition tests")
+    op: FilterOp = "eq"
+    value: Any = None
+
+
+# ---------------------------------------------------------------- columns and types
+def require_columns(df: pd.DataFrame, columns: Iterable[str | None]) -> None:
+    """Fail with a readable message naming the missing columns and the ones that exist."""
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        have = ", ".join(map(str, list(df.columns)[:20]))
+        raise ToolInputError(
+            f"column(s) not in the table: {', '.join(map(str, missing))}",
+            f"Available columns: {have}.",
+        )
+
+
+def is_numeric(s: pd.Series) -> bool:
+    """True for numeric columns; booleans count as categories, not numbers."""
+    return bool(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
+
+
+def is_temporal(s: pd.Series) -> bool:
+    """True for datetime columns (naive or timezone-aware)."""
+    return bool(pd.api.types.is_datetime64_any_dtype(s))
+
+
+def is_texty(s: pd.Series) -> bool:
+    """True for string / object / categorical columns."""
+    return bool(
+        pd.api.types.is_string_dtype(s)
+        or pd.api.types.is_object_dtype(s)
+        or isinstance(s.dtype, pd.CategoricalDtype)
+    )
+
+
+def numeric_values(s: pd.Series, *, name: str | None = None, strict: bool = True) -> pd.Series:
+    """The column as float64 with NaN for missing; numeric text ("1,200") is converted.
+
+    Text that is not numeric at all is an error when `strict`, because summing a name column
+    silently to zero is worse than saying the column is not a number.
+    """
+    label = name or str(s.name)
+    if is_numeric(s):
+        return pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), index=s.index, name=s.name)
+    if pd.api.types.is_bool_dtype(s):
+        return pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), index=s.index, name=s.name)
+    if is_temporal(s):
+        raise ToolInputError(f"column {label!r} holds dates, not numbers")
+    text = s.astype("string").str.replace(",", "", regex=False).str.strip()
+    out = pd.to_numeric(text, errors="coerce").astype("float64")
+    if strict and s.notna().any() and out.notna().sum() < 0.5 * s.notna().sum():
+        raise ToolInputError(
+            f"column {label!r} is not numeric", "Choose a numeric column for this parameter."
+        )
+    return pd.Series(out.to_numpy(), index=s.index, name=s.name)
+
+
+def datetime_values(s: pd.Series, *, name: str | None = None) -> pd.Series:
+    """The column as naive datetime64; text dates are parsed (ISO first, then mixed formats)."""
+    label = name or str(s.name)
+    if is_temporal(s):
+        out = s
+    elif is_texty(s):
+        text = s.astype("string")
+        out = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if out.notna().sum() < 0.8 * text.notna().sum():
+            out = pd.to_datetime(text, errors="coerce", format="mixed")
+    else:
+        raise ToolInputError(f"column {label!r} is not a date column")
+    if s.notna().any() and out.notna().sum() < 0.5 * s.notna().sum():
+        raise ToolInputError(f"column {label!r} could not be read as dates")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
+    return out
+
+
+def looks_temporal(s: pd.Series) -> bool:
+    """True when a column is a datetime or text that mostly parses as dates."""
+    if is_temporal(s):
+        return True
+    if not is_texty(s) or s.notna().sum() == 0:
+        return False
+    sample = s.dropna().astype("string").head(200)
+    if not sample.str.contains(r"\d{4}|\d{1,2}[/.-]\d{1,2}", regex=True).all():
+        return False
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.8)
+
+
+def category_labels(s: pd.Series) -> pd.Series:
+    """Group keys as they should be shown: keep categoricals, make other values hashable."""
+    if isinstance(s.dtype, pd.CategoricalDtype) or is_texty(s):
+        return s
+    return s
+
+
+# ---------------------------------------------------------------- time buckets
+def bucket_time(s: pd.Series, grain: str) -> pd.Series:
+    """Map dates to the start of their period, or to an ordered weekday/month-name category."""
+    t = datetime_values(s)
+    if grain == "weekday":
+        names = t.dt.day_name()
+        return pd.Series(
+            pd.Categorical(names, categories=list(WEEKDAYS), ordered=True),
+            index=s.index,
+            name=s.name,
+        )
+    if grain == "month_of_year":
+        names = t.dt.month_name()
+        return pd.Series(
+            pd.Categorical(names, categories=list(MONTHS), ordered=True), index=s.index, name=s.name
+        )
+    if grain == "hour":
+        return t.dt.hour.rename(s.name)
+    if grain == "day":
+        return t.dt.floor("D")
+    code = _PERIOD_CODES.get(grain)
+    if code is None:
+        raise ToolInputError(f"unknown time grain {grain!r}")
+    return t.dt.to_period(code).dt.start_time.rename(s.name)
+
+
+# ---------------------------------------------------------------- filters
+def _value_text(value: Any) -> str:
+    """A filter value as the text a cell would hold (2007.0 -> "2007")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    """Filter values for `in`/`between`: lists stay, "a, b" text is split on commas."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str) and "," in value:
+        return [v.strip() for v in value.split(",")]
+    return [value]
+
+
+def _to_float(value: Any, column: str) -> float:
+    """A filter value compared with a numeric column must be a number."""
+    try:
+        return (
+            float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
+        )
+    except (TypeError, ValueError) as exc:
+        raise ToolInputError(f"filter on {column!r} needs a number, got {value!r}") from exc
+
+
+def _date_range(value: Any, column: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period a date filter value names: "2007" is a year, "2024-12" a month, else a day."""
+    text = _value_text(value)
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            start = pd.Timestamp(year=int(text), month=1, day=1)
+            return start, start + pd.DateOffset(years=1)
+        if re.fullmatch(r"\d{4}-\d{1,2}", text):
+            start = pd.Timestamp(text + "-01")
+            return start, start + pd.DateOffset(months=1)
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError) as exc:
+        raise ToolInputError(f"filter on {column!r} needs a date, got {value!r}") from exc
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    if ts == ts.normalize():
+        return ts, ts + pd.Timedelta(days=1)
+    return ts, ts + pd.Timedelta(microseconds=1)
+
+
+def _numeric_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
+    if op in ("contains", "startswith"):
+        return _text_mask(x.astype("string"), op, value)[0]
+    if op == "in":
+        wanted = [_to_float(v, column) for v in _as_list(value)]
+        return x.isin(wanted)
+    if op == "between":
+        lo, hi = _pair(value, column)
+        return (x >= _to_float(lo, column)) & (x <= _to_float(hi, column))
+    v = _to_float(value, column)
+    return _compare(x, op, v)
+
+
+def _compare(x: pd.Series, op: str, v: Any) -> pd.Series:
+    ops = {
+        "eq": x.eq,
+        "ne": x.ne,
+        "gt": x.gt,
+        "ge": x.ge,
+        "lt": x.lt,
+        "le": x.le,
+    }
+    if op not in ops:
+        raise ToolInputError(f"unsupported filter operator {op!r}")
+    return ops[op](v) & x.notna()
+
+
+def _pair(value: Any, column: str) -> tuple[Any, Any]:
+    values = _as_list(value)
+    if len(values) != 2:
+        raise ToolInputError(f"'between' on {column!r} needs two values [low, high]")
+    return values[0], values[1]
+
+
+def _date_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
+    if op in ("contains", "startswith"):
+        text = x.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string")
+        return _text_mask(text, op, value)[0]
+    if op == "in":
+        mask = pd.Series(False, index=x.index)
+        for v in _as_list(value):
+            start, end = _date_range(v, column)
+            mask |= (x >= start) & (x < end)
+        return mask
+    if op == "between":
+        lo, hi = _pair(value, column)
+        return (x >= _date_range(lo, column)[0]) & (x < _date_range(hi, column)[1])
+    start, end = _date_range(value, column)
+    inside = (x >= start) & (x < end)
+    result = {
+        "eq": inside,
+        "ne": ~inside & x.notna(),
+        "gt": x >= end,
+        "ge": x >= start,
+        "lt": x < start,
+        "le": x < end,
+    }
+    return result[op]
+
+
+def _text_mask(text: pd.Series, op: str, value: Any) -> tuple[pd.Series, bool]:
+    """Exact match first; only when it finds nothing, a case-insensitive match (reported)."""
+    exact = _text_op(text, op, value, fold=False)
+    if op in ("gt", "ge", "lt", "le", "between") or bool(exact.any()):
+        return exact, False
+    folded = _text_op(text, op, value, fold=True)
+    return folded, bool(folded.any())
+
+
+def _text_op(text: pd.Series, op: str, value: Any, *, fold: bool) -> pd.Series:
+    def norm(v: Any) -> str:
+        t = _value_text(v)
+        return t.casefold() if fold else t
+
+    t = text.astype("string").str.strip()
+    if fold:
+        t = t.str.casefold()
+    present = t.notna()
+    if op == "in":
+        mask = t.isin([norm(v) for v in _as_list(value)])
+    elif op == "between":
+        lo, hi = _pair(value, str(text.name))
+        mask = (t >= norm(lo)) & (t <= norm(hi))
+    elif op == "contains":
+        mask = t.str.contains(norm(value), regex=False)
+    elif op == "startswith":
+        mask = t.str.startswith(norm(value))
+    else:
+        mask = _compare(t, op, norm(value))
+    return mask.fillna(False).astype(bool) & present
+
+
+def _bool_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
+    truthy = {"true", "yes", "1", "y", "t"}
+    falsy = {"false", "no", "0", "n", "f"}
+
+    def as_bool(v: Any) -> bool:
+        t = _value_text(v).casefold()
+        if t in truthy:
+            return True
+        if t in falsy:
+            return False
+        raise ToolInputError(f"filter on {column!r} needs true/false, got {v!r}")
+
+    b = x.astype("boolean")
+    if op == "in":
+        return b.isin([as_bool(v) for v in _as_list(value)]).fillna(False).astype(bool)
+    if op not in ("eq", "ne"):
+        raise ToolInputError(f"operator {op!r} does not apply to the true/false column {column!r}")
+    return _compare(b, op, as_bool(value)).fillna(False).astype(bool)
+
+
+def condition_mask(df: pd.DataFrame, cond: FilterCondition) -> tuple[pd.Series, str]:
+    """Boolean mask of rows meeting `cond` plus a note saying how text was matched."""
+    require_columns(df, [cond.column])
+    s = df[cond.column]
+    note = ""
+    if pd.api.types.is_bool_dtype(s):
+        mask = _bool_mask(s, cond.op, cond.value, cond.column)
+    elif is_numeric(s):
+        mask = _numeric_mask(numeric_values(s), cond.op, cond.value, cond.column)
+    elif is_temporal(s):
+        mask = _date_mask(datetime_values(s), cond.op, cond.value, cond.column)
+    elif cond.op in ("gt", "ge", "lt", "le", "between") and _numeric_text(s):
+        mask = _numeric_mask(numeric_values(s), cond.op, cond.value, cond.column)
+    else:
+        mask, folded = _text_mask(s, cond.op, cond.value)
+        if folded:
+            note = f"{cond.column} {cond.op} {_value_text(cond.value)!r} matched case-insensitively"
+    return pd.Series(np.asarray(mask, dtype=bool), index=df.index), note
+
+
+def _numeric_text(s: pd.Series) -> bool:
+    present = s.dropna()
+    if present.empty:
+        return False
+    converted = pd.to_numeric(
+        present.astype("string").str.replace(",", "", regex=False), errors="coerce"
+    )
+    return bool(converted.notna().mean() >= 0.9)
+
+
+def describe_condition(cond: FilterCondition) -> str:
+    """A filter in words, as summaries show it."""
+    value = cond.value if isinstance(cond.value, (list, tuple)) else _value_text(cond.value)
+    return f"{cond.column} {cond.op} {value!r}"
+
+
+def apply_filters(
+    df: pd.DataFrame, conditions: Sequence[FilterCondition], *, combine: str = "all"
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows meeting all (or any) conditions, and notes on how each text condition matched."""
+    if not conditions:
+        return df, []
+    masks, notes = [], []
+    for cond in conditions:
+        mask, note = condition_mask(df, cond)
+        masks.append(mask)
+        if note:
+            notes.append(note)
+    total = masks[0]
+    for m in masks[1:]:
+        total = (total & m) if combine == "all" else (total | m)
+    return df.loc[total], notes
+
+
+# ---------------------------------------------------------------- values for JSON and text
+def to_json_value(value: Any) -> Any:
+    """A plain JSON value: numpy scalars -> python, dates -> ISO text, NaN/NA -> None."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, np.datetime64):
+        return to_json_value(pd.Timestamp(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (pd.Period, pd.Timedelta, pd.Interval, dt.timedelta)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(v) for v in value]
+    return str(value)
+
+
+def to_json_list(values: Iterable[Any]) -> list[Any]:
+    """`to_json_value` over a column or list."""
+    return [to_json_value(v) for v in values]
+
+
+def table_records(df: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
+    """The first rows of a table as JSON-ready dicts (column order kept)."""
+    head = df if limit is None else df.head(limit)
+    cols = [str(c) for c in head.columns]
+    return [
+        dict(zip(cols, (to_json_value(v) for v in row), strict=True))
+        for row in head.itertuples(index=False, name=None)
+    ]
+
+
+def fmt_num(value: Any) -> str:
+    """A number for a sentence: 59,385 / 2.77 / 0.034; missing -> "n/a"."""
+    v = to_json_value(value)
+    if v is None:
+        return "n/a"
+    if not isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, bool):
+        return str(v)
+    a = abs(v)
+    if isinstance(v, int) or (a >= 100 and float(v).is_integer()):
+        return f"{v:,.0f}"
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 1:
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
+    if a == 0:
+        return "0"
+    return f"{v:.3g}"
+
+
+def fmt_pct(share: float) -> str:
+    """A share (0.354) as a percentage for sentences ("35%")."""
+    if share is None or math.isnan(share):
+        return "n/a"
+    pct = share * 100
+    return f"{pct:.0f}%" if abs(pct) >= 10 else f"{pct:.1f}%"
+
+
+def label(value: Any) -> str:
+    """A group key for a sentence."""
+    v = to_json_value(value)
+    return "(missing)" if v is None else str(v)
+
+
+def agg_label(agg: str, column: str | None) -> str:
+    """The axis title of an aggregated value: "sum of revenue", "count of rows"."""
+    if agg == "none":
+        return column or ""
+    if column is None:
+        return "count of rows" if agg == "count" else agg
+    return f"{agg} of {column}"
+
+
+def empty_result(what: str, reason: str = "no rows to analyse") -> ToolResult:
+    """The result of a tool that had nothing to work on: a clear sentence, not an exception."""
+    return ToolResult(
+        summary=f"{what}: {reason}.",
+        table=pd.DataFrame(),
+        findings=[f"{what}: {reason}."],
+        metrics={"rows": 0},
+    )
+
+
+def aggregate_series(values: pd.Series | None, keys: list[pd.Series], agg: str) -> pd.Series:
+    """Aggregate `values` by `keys` (row count when values is None); keys sorted ascending."""
+    if agg == "count" and values is None:
+        frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+        return frame.groupby(list(frame.columns), observed=True, sort=True, dropna=True).size()
+    if values is None:
+        raise ToolInputError(f"aggregation {agg!r} needs a metric column")
+    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    frame["v"] = values
+    grouped = frame.groupby(list(frame.columns[:-1]), observed=True, sort=True, dropna=True)["v"]
+    if agg == "count":
+        return grouped.count()
+    if agg not in ("sum", "mean", "median", "min", "max"):
+        raise ToolInputError(f"unknown aggregation {agg!r}")
+    return grouped.agg(agg)

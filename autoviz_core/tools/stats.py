@@ -1,0 +1,272 @@
+"""Descriptive statistics: per-column summaries, missing values and top values of a column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import Field
+
+from autoviz_core.tools.common import (
+    empty_result,
+    fmt_num,
+    fmt_pct,
+    is_numeric,
+    is_temporal,
+    label,
+    numeric_values,
+    require_columns,
+    to_json_list,
+    to_json_value,
+)
+from autoviz_core.tools.registry import (
+    ChartData,
+    ToolContext,
+    ToolParams,
+    ToolResult,
+    column_param,
+    tool,
+)
+
+
+def column_kind(s: pd.Series) -> str:
+    """numeric / temporal / boolean / categorical: which summary a column gets."""
+    if pd.api.types.is_bool_dtype(s):
+        return "boolean"
+    if is_numeric(s):
+        return "numeric"
+    if is_temporal(s):
+        return "temporal"
+    return "categorical"
+
+
+def _column_summary(s: pd.Series) -> dict[str, Any]:
+    """One row of the summary table; statistics that do not apply stay missing."""
+    n, missing = len(s), int(s.isna().sum())
+    row: dict[str, Any] = {
+        "column": str(s.name),
+        "kind": column_kind(s),
+        "dtype": str(s.dtype),
+        "count": n - missing,
+        "missing": missing,
+        "missing_pct": round(100 * missing / n, 2) if n else 0.0,
+        "unique": int(s.nunique(dropna=True)),
+    }
+    present = s.dropna()
+    if row["kind"] == "numeric" and len(present):
+        v = numeric_values(present)
+        row.update(
+            mean=float(v.mean()),
+            std=float(v.std()) if len(v) > 1 else None,
+            min=float(v.min()),
+            p25=float(v.quantile(0.25)),
+            median=float(v.median()),
+            p75=float(v.quantile(0.75)),
+            max=float(v.max()),
+        )
+    elif row["kind"] == "temporal" and len(present):
+        row.update(min=to_json_value(present.min()), max=to_json_value(present.max()))
+    if row["kind"] != "numeric" and len(present):
+        counts = present.value_counts(sort=True)
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+        row.update(top=label(top[0]), top_count=int(top[1]))
+    return row
+
+
+SUMMARY_COLUMNS = [
+    "column",
+    "kind",
+    "dtype",
+    "count",
+    "missing",
+    "missing_pct",
+    "unique",
+    "mean",
+    "std",
+    "min",
+    "p25",
+    "median",
+    "p75",
+    "max",
+    "top",
+    "top_count",
+]
+
+
+class SummaryParams(ToolParams):
+    """Which columns to summarise (all when empty)."""
+
+    columns: list[str] = column_param(
+        [], role="any", multiple=True, description="columns; empty = all"
+    )
+
+
+@tool(
+    "summary_stats",
+    family="stats",
+    description="Per-column summary: counts, missing, unique, mean/std/quantiles or top value.",
+    params=SummaryParams,
+    produces="stats",
+)
+def summary_stats(df: pd.DataFrame, params: SummaryParams, ctx: ToolContext) -> ToolResult:
+    """One summary row per column so a person sees the shape of the table at once."""
+    cols = params.columns or [str(c) for c in df.columns]
+    require_columns(df, cols)
+    rows = [_column_summary(df[c]) for c in cols]
+    table = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
+    table = table.astype({c: "object" for c in ("min", "max", "top")})
+    kinds = table["kind"].value_counts()
+    kind_text = ", ".join(f"{int(n)} {k}" for k, n in sorted(kinds.items()))
+    findings = [f"The table has {len(df):,} rows and {len(cols)} columns ({kind_text})."]
+    findings += _spread_findings(table)
+    return ToolResult(
+        summary=f"Summarised {len(cols)} columns over {len(df):,} rows.",
+        table=table,
+        findings=findings,
+        metrics={"rows": len(df), "columns": len(cols)},
+    )
+
+
+def _spread_findings(table: pd.DataFrame) -> list[str]:
+    """The widest-ranging numeric column and the most concentrated categorical one."""
+    out = []
+    num = table[table["kind"] == "numeric"].dropna(subset=["mean"])
+    if len(num):
+        row = num.iloc[0]
+        out.append(
+            f"{row['column']} averages {fmt_num(row['mean'])} "
+            f"(median {fmt_num(row['median'])}, range {fmt_num(row['min'])} to {fmt_num(row['max'])})."
+        )
+    cat = table[(table["kind"] == "categorical") & table["top_count"].notna()]
+    if len(cat):
+        row = cat.iloc[0]
+        share = row["top_count"] / row["count"] if row["count"] else float("nan")
+        out.append(
+            f"The most common {row['column']} is {row['top']} ({fmt_pct(share)} of non-missing values)."
+        )
+    return out
+
+
+class MissingParams(ToolParams):
+    """Columns to check (all when empty)."""
+
+    columns: list[str] = column_param(
+        [], role="any", multiple=True, description="columns; empty = all"
+    )
+
+
+@tool(
+    "missing_report",
+    family="stats",
+    description="Missing values per column (count and share), most missing first.",
+    params=MissingParams,
+    produces="stats",
+)
+def missing_report(df: pd.DataFrame, params: MissingParams, ctx: ToolContext) -> ToolResult:
+    """Count missing cells per column; missing data changes every later number."""
+    cols = params.columns or [str(c) for c in df.columns]
+    require_columns(df, cols)
+    counts = [int(df[c].isna().sum()) for c in cols]
+    share = [round(100 * m / len(df), 2) if len(df) else 0.0 for m in counts]
+    table = pd.DataFrame({"column": cols, "missing": counts, "missing_pct": share})
+    table = table.sort_values(["missing", "column"], ascending=[False, True], kind="stable")
+    table = table.reset_index(drop=True)
+    with_missing = table[table["missing"] > 0]
+    if with_missing.empty:
+        findings = [f"No missing values in any of the {len(cols)} columns."]
+    else:
+        top = with_missing.iloc[0]
+        findings = [
+            f"{len(with_missing)} of {len(cols)} columns have missing values; "
+            f"{top['column']} has the most: {int(top['missing']):,} ({top['missing_pct']:.1f}%)."
+        ]
+        full = table[table["missing"] == len(df)]
+        if len(df) and len(full):
+            findings.append(f"Entirely empty: {', '.join(full['column'])}.")
+    fig, chart = _missing_chart(with_missing)
+    return ToolResult(
+        summary=f"{int(sum(counts)):,} missing cells across {len(cols)} columns.",
+        table=table,
+        figure=fig,
+        chart=chart,
+        findings=findings,
+        metrics={"missing_cells": int(sum(counts)), "columns_with_missing": len(with_missing)},
+    )
+
+
+def _missing_chart(table: pd.DataFrame) -> tuple[go.Figure | None, ChartData | None]:
+    if table.empty:
+        return None, None
+    x, y = table["column"].tolist(), to_json_list(table["missing_pct"])
+    fig = go.Figure(go.Bar(x=x, y=y))
+    fig.update_layout(
+        title="Missing values by column",
+        xaxis_title="column",
+        yaxis_title="missing %",
+        template="plotly_white",
+    )
+    fig.update_xaxes(type="category")
+    chart = ChartData(
+        kind="bar", x="column", y="missing_pct", agg="none", x_values=x, y_values=y,
+        title="Missing values by column", points_sent=len(x),
+    )  # fmt: skip
+    return fig, chart
+
+
+class ValueCountsParams(ToolParams):
+    """The column whose most frequent values to list."""
+
+    column: str = column_param(role="groupable", description="column to count values of")
+    top_n: int = Field(10, ge=1, le=1000)
+    include_missing: bool = False
+
+
+@tool(
+    "value_counts",
+    family="stats",
+    description="The most frequent values of one column with counts and shares.",
+    params=ValueCountsParams,
+    produces="table",
+)
+def value_counts(df: pd.DataFrame, params: ValueCountsParams, ctx: ToolContext) -> ToolResult:
+    """Top-N values (ties broken by value so the order never changes between runs)."""
+    require_columns(df, [params.column])
+    s = df[params.column]
+    if len(s) == 0:
+        return empty_result(f"value counts of {params.column}")
+    counts = s.value_counts(dropna=not params.include_missing)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
+    top = ordered[: params.top_n]
+    table = pd.DataFrame(
+        {
+            params.column: [label(k) for k, _ in top],
+            "count": [int(v) for _, v in top],
+            "share_pct": [round(100 * v / len(s), 2) for _, v in top],
+        }
+    )
+    x, y = table[params.column].tolist(), table["count"].tolist()
+    title = f"Most frequent {params.column}"
+    fig = go.Figure(go.Bar(x=x, y=y))
+    fig.update_layout(
+        title=title, xaxis_title=params.column, yaxis_title="count", template="plotly_white"
+    )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
+    chart = ChartData(
+        kind="bar", x=params.column, agg="count", x_values=x, y_values=y, title=title,
+        points_sent=len(x),
+    )  # fmt: skip
+    findings = []
+    if top:
+        findings.append(
+            f"The most common {params.column} is {label(top[0][0])}: {int(top[0][1]):,} rows "
+            f"({fmt_pct(top[0][1] / len(s))}); {len(counts):,} distinct values in all."
+        )
+    return ToolResult(
+        summary=f"Top {len(top)} of {len(counts):,} distinct values of {params.column}.",
+        table=table,
+        figure=fig,
+        chart=chart,
+        findings=findings,
+        metrics={"distinct": len(counts)},
+    )
