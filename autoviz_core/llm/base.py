@@ -1,0 +1,138 @@
+"""The one protocol every model backend implements, and the shared types and helpers it uses."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
+
+from pydantic import BaseModel, ValidationError
+
+from autoviz_core.contracts import contract_json_schema
+from autoviz_core.errors import BackendError
+
+Role = Literal["system", "user", "assistant"]
+# How JSON is obtained from a backend (cf. instructor's Mode): a GBNF grammar in-process,
+# an OpenAI json_schema response_format on a server, or prompt + extract + validate + re-ask.
+Strategy = Literal["gbnf", "json_schema", "prompt_validate"]
+DEFAULT_MAX_TOKENS = 200
+
+
+class Message(TypedDict):
+    """One chat message, as every backend takes it."""
+
+    role: Role
+    content: str
+
+
+@dataclass
+class Generation:
+    """A validated model answer with its raw text, timings (ms, tokens, tokens/s) and attempts."""
+
+    value: BaseModel
+    raw: str
+    timings: dict[str, float] = field(default_factory=dict)
+    attempts: int = 1
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A model that answers chat messages with an object of a Pydantic contract."""
+
+    name: str
+    strategy: Strategy
+
+    def generate(
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+    ) -> Generation:
+        """Answer `messages` with a `contract` object; BackendError when it never validates."""
+        ...
+
+    def info(self) -> dict[str, Any]:
+        """Model name/path, served model, context length: what the UI and logs show."""
+        ...
+
+    def close(self) -> None:
+        """Free the model or connection; the backend is unusable afterwards."""
+        ...
+
+
+def schema_text(contract: type[BaseModel]) -> str:
+    """The contract's portable JSON schema as text, in field order.
+
+    Field order matters: grammars emit properties in schema order, and the contracts put
+    decision fields first and the rationale last (sorted keys would put "rationale" mid-object).
+    """
+    return json.dumps(contract_json_schema(contract), ensure_ascii=False)
+
+
+def validate_output(contract: type[BaseModel], raw: str) -> tuple[BaseModel | None, str]:
+    """Validate decoded text with the contract: (object, "") or (None, a short error message)."""
+    try:
+        return contract.model_validate_json(raw), ""
+    except ValidationError as exc:
+        return None, validation_message(exc)
+
+
+def validation_message(exc: ValidationError, limit: int = 3) -> str:
+    """The first few validation errors on one line, e.g. "x: Input should be 'a' or 'b'"."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        where = ".".join(str(p) for p in err["loc"]) or "output"
+        parts.append(f"{where}: {err['msg']}")
+    more = exc.error_count() - limit
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def repair_messages(messages: list[Message], raw: str, error: str) -> list[Message]:
+    """The conversation plus the invalid answer and a request to correct it (system prompt kept first)."""
+    shown = raw.strip()[:1500] or "(empty answer)"
+    return [
+        *messages,
+        {"role": "assistant", "content": shown},
+        {
+            "role": "user",
+            "content": (
+                f"That answer is not valid: {error}. Reply with only the corrected JSON object, "
+                "keeping it short."
+            ),
+        },
+    ]
+
+
+def invalid_output_error(backend: str, attempts: int, error: str, raw: str) -> BackendError:
+    """The error raised when no attempt produced a valid object (never a silent default)."""
+    snippet = " ".join(raw.split())[:160]
+    return BackendError(
+        f"{backend}: the model's answer did not match the contract after {attempts} attempt(s): "
+        f"{error}. Last answer: {snippet!r}",
+        "Try again, rephrase the question, or choose a larger model in the sidebar.",
+    )
+
+
+def resolve_max_tokens(requested: int | None, default: int | None) -> int:
+    """The completion budget: the call's value, else the configured one, else 200."""
+    value = requested or default or DEFAULT_MAX_TOKENS
+    if value < 1:
+        raise BackendError(f"max_tokens must be positive, got {value}.")
+    return value
+
+
+class Stopwatch:
+    """Milliseconds since construction, for the timings dict."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def ms(self) -> float:
+        return round((time.perf_counter() - self.start) * 1000.0, 1)
+
+
+def rate(tokens: float, ms: float) -> float:
+    """Tokens per second, 0 when nothing was timed."""
+    return round(tokens * 1000.0 / ms, 1) if ms > 0 else 0.0

@@ -1,0 +1,63 @@
+"""Build the backend a config.yaml model entry names; switching backends needs only config.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autoviz_core.config import ModelSettings, Settings, load_settings
+from autoviz_core.errors import ConfigError
+from autoviz_core.llm.base import Backend, Strategy
+
+# backend kind -> the strategy it uses (one place answers "how is JSON obtained from X").
+STRATEGIES: dict[str, Strategy] = {
+    "llama.cpp": "gbnf",
+    "vllm": "json_schema",
+    "gpt4all": "prompt_validate",
+}
+
+
+def _llamacpp(settings: ModelSettings, max_tokens: int) -> Backend:
+    from autoviz_core.llm.llamacpp import LlamaCppBackend
+
+    return LlamaCppBackend(settings, default_max_tokens=max_tokens)
+
+
+def _vllm(settings: ModelSettings, max_tokens: int) -> Backend:
+    from autoviz_core.llm.vllm import VLLMBackend
+
+    return VLLMBackend(settings, default_max_tokens=max_tokens)
+
+
+def _gpt4all(settings: ModelSettings, max_tokens: int) -> Backend:
+    from autoviz_core.llm.gpt4all import GPT4AllBackend
+
+    return GPT4AllBackend(settings, default_max_tokens=max_tokens)
+
+
+# Imported lazily: a missing gpt4all must not stop the llama.cpp backend from loading.
+BUILDERS: dict[str, Callable[[ModelSettings, int], Backend]] = {
+    "llama.cpp": _llamacpp,
+    "vllm": _vllm,
+    "gpt4all": _gpt4all,
+}
+
+
+def create_backend(name: str | None = None, settings: Settings | None = None) -> Backend:
+    """The backend of model entry `name` (default entry when None), loaded and ready.
+
+    Raises ConfigError for an unknown entry or backend kind, ModelUnavailableError when the
+    library, model file or server is missing.
+    """
+    settings = settings or load_settings()
+    model = settings.model(name)
+    builder = BUILDERS.get(model.backend)
+    if builder is None:
+        known = ", ".join(BUILDERS)
+        raise ConfigError(
+            f"Unsupported backend: {model.backend!r} (model {model.name!r}).",
+            f"Use one of: {known}.",
+        )
+    timeout_capped = model.model_copy(
+        update={"timeout": min(model.timeout, settings.limits.llm_timeout_s)}
+    )
+    return builder(timeout_capped, settings.limits.llm_max_tokens)

@@ -1,0 +1,193 @@
+"""llama.cpp in-process backend: a GBNF grammar generated from the contract constrains decoding."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from autoviz_core.config import ModelSettings
+from autoviz_core.errors import BackendError, ModelUnavailableError
+from autoviz_core.llm.base import (
+    Generation,
+    Message,
+    Stopwatch,
+    Strategy,
+    invalid_output_error,
+    rate,
+    repair_messages,
+    resolve_max_tokens,
+    schema_text,
+    validate_output,
+)
+from autoviz_core.llm.embedded import resolve_model_path
+
+
+class LlamaCppBackend:
+    """A GGUF model loaded with llama-cpp-python; one call at a time (the Llama object is not
+    thread-safe), callers queue on a lock whose waiting count the UI can show."""
+
+    strategy: Strategy = "gbnf"
+
+    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
+        self.name = settings.name
+        self.settings = settings
+        self.model_path: Path = resolve_model_path(settings.path)
+        self._default_max_tokens = settings.max_tokens or default_max_tokens
+        self._llama: Any = _load_llama(self.model_path, settings)
+        self._grammars: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._waiting_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ protocol
+    def generate(
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+    ) -> Generation:
+        """Decode under the contract's grammar, validate, and re-ask with the error if invalid."""
+        budget = resolve_max_tokens(max_tokens, self._default_max_tokens)
+        grammar = self._grammar(contract) if self.settings.use_grammar else None
+        clock = Stopwatch()
+        conversation = list(messages)
+        attempts = 1 + max(0, self.settings.max_retries)
+        raw, error = "", ""
+        for attempt in range(1, attempts + 1):
+            raw, timings = self._complete(conversation, grammar, budget)
+            value, error = validate_output(contract, raw)
+            if value is not None:
+                return Generation(value, raw, {**timings, "total_ms": clock.ms()}, attempt)
+            conversation = repair_messages(messages, raw, error)
+        raise invalid_output_error(self.name, attempts, error, raw)
+
+    def info(self) -> dict[str, Any]:
+        """Model path and name, context length, threads."""
+        return {
+            "backend": "llama.cpp",
+            "strategy": self.strategy,
+            "model": str(self._llama.metadata.get("general.name", self.model_path.stem)),
+            "path": str(self.model_path),
+            "n_ctx": int(self._llama.n_ctx()),
+            "n_ctx_train": int(self._llama._model.n_ctx_train()),
+            "n_threads": self.settings.n_threads,
+        }
+
+    def close(self) -> None:
+        """Free the model's memory now rather than at garbage collection."""
+        with self._lock:
+            llama, self._llama = self._llama, None
+            if llama is not None:
+                llama.close()
+
+    def queue_depth(self) -> int:
+        """How many callers are waiting for the model (not counting the one being served)."""
+        with self._waiting_lock:
+            return self._waiting
+
+    # ------------------------------------------------------------------ internals
+    def _grammar(self, contract: type[BaseModel]) -> Any:
+        """The GBNF grammar of a contract, built once per distinct schema text."""
+        from llama_cpp import LlamaGrammar
+
+        text = schema_text(contract)
+        if text not in self._grammars:
+            try:
+                self._grammars[text] = LlamaGrammar.from_json_schema(text, verbose=False)
+            except Exception as exc:  # the converter raises bare exceptions on unsupported schemas
+                raise BackendError(
+                    f"Could not turn the {contract.__name__} schema into a grammar: {exc}"
+                ) from exc
+        return self._grammars[text]
+
+    def _complete(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
+        """One locked, streamed chat completion: the text and its timings."""
+        with self._waiting_lock:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        try:
+            if self._llama is None:
+                raise BackendError(f"{self.name}: the model was closed.")
+            return self._stream(messages, grammar, max_tokens)
+        finally:
+            self._lock.release()
+
+    def _stream(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
+        import llama_cpp
+
+        # The system prompt stays first and identical across calls, so llama-cpp-python's
+        # prefix match reuses its KV cache and only the new suffix is evaluated.
+        llama_cpp.llama_perf_context_reset(self._llama.ctx)
+        clock = Stopwatch()
+        pieces: list[str] = []
+        ttft = 0.0
+        finish = ""
+        chunks = self._llama.create_chat_completion(
+            messages=list(messages),
+            grammar=grammar,
+            temperature=self.settings.temperature,
+            seed=self.settings.seed,
+            max_tokens=max_tokens,
+            stream=True,
+        )
+        try:
+            for chunk in chunks:
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content")
+                if text:
+                    ttft = ttft or clock.ms()
+                    pieces.append(text)
+                finish = choice.get("finish_reason") or finish
+        except (RuntimeError, ValueError) as exc:
+            raise BackendError(f"{self.name}: llama.cpp failed while generating: {exc}") from exc
+        return "".join(pieces), _timings(self._llama.ctx, clock.ms(), ttft, len(pieces), finish)
+
+
+def _timings(ctx: Any, total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
+    """Timings of one completion from the stream clock and llama.cpp's perf counters."""
+    import llama_cpp
+
+    perf = llama_cpp.llama_perf_context(ctx)
+    decode_ms = max(total_ms - ttft_ms, 0.0)
+    return {
+        "generate_ms": total_ms,
+        "ttft_ms": ttft_ms,
+        "prompt_ms": round(float(perf.t_p_eval_ms), 1),
+        "prompt_tokens_evaluated": float(perf.n_p_eval),
+        "completion_tokens": float(tokens),
+        "tokens_per_s": rate(max(tokens - 1, 0), decode_ms),
+        "truncated": 1.0 if finish == "length" else 0.0,
+    }
+
+
+def _load_llama(path: Path, settings: ModelSettings) -> Any:
+    """Load the GGUF; any failure becomes a ModelUnavailableError a person can act on."""
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"llama-cpp-python is not installed or failed to load: {exc}.",
+            'Run: CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install llama-cpp-python==0.3.36',
+        ) from None
+    try:
+        return Llama(
+            model_path=str(path),
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            n_batch=settings.n_batch,
+            seed=settings.seed,
+            verbose=False,
+        )
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelUnavailableError(
+            f"llama.cpp could not load {path.name}: {exc}.",
+            "Check that the file is a complete GGUF model this llama.cpp version supports.",
+        ) from None

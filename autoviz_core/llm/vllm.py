@@ -1,0 +1,353 @@
+"""vLLM (OpenAI-compatible) server backend: the contract's JSON schema goes in response_format."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+import requests
+from pydantic import BaseModel
+
+from autoviz_core.config import ModelSettings
+from autoviz_core.contracts import contract_json_schema
+from autoviz_core.errors import BackendError, ModelUnavailableError
+from autoviz_core.llm.base import (
+    Generation,
+    Message,
+    Stopwatch,
+    Strategy,
+    invalid_output_error,
+    rate,
+    repair_messages,
+    resolve_max_tokens,
+    validate_output,
+)
+
+PROBE_TIMEOUT_S = 5.0
+MIN_COMPLETION_TOKENS = 16
+START_HINT = "Start the server or change the URL in config.yaml / the sidebar."
+# vLLM's context-length rejections over its versions, and what each tells us.
+_CONTEXT_MAX = re.compile(r"maximum context length is (\d+) tokens", re.IGNORECASE)
+_PROMPT_TOKENS = (
+    re.compile(r"\((\d+) in the messages", re.IGNORECASE),
+    re.compile(r"requested (\d+) tokens in the messages", re.IGNORECASE),
+    re.compile(r"request has (\d+) input tokens", re.IGNORECASE),
+    re.compile(r"your messages resulted in (\d+) tokens", re.IGNORECASE),
+)
+
+
+class VLLMBackend:
+    """A model served over /v1/chat/completions with json_schema structured output (xgrammar)."""
+
+    strategy: Strategy = "json_schema"
+
+    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
+        self.name = settings.name
+        self.settings = settings
+        self.url = (settings.url or "").rstrip("/")
+        if not self.url:
+            raise ModelUnavailableError(f"{self.name}: no server URL is configured.", START_HINT)
+        self._default_max_tokens = settings.max_tokens or default_max_tokens
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+        models = self._probe()
+        entry = self._choose_model(models)
+        self.served_model: str = str(entry["id"])
+        self.context_length: int | None = self._context_length(entry)
+
+    # ------------------------------------------------------------------ protocol
+    def generate(
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+    ) -> Generation:
+        """POST the messages with the contract's schema, validate, re-ask with the error if invalid."""
+        budget = self._fit_budget(
+            messages, resolve_max_tokens(max_tokens, self._default_max_tokens)
+        )
+        clock = Stopwatch()
+        conversation = list(messages)
+        attempts = 1 + max(0, self.settings.max_retries)
+        raw, error = "", ""
+        for attempt in range(1, attempts + 1):
+            raw, timings, budget = self._complete(conversation, contract, budget)
+            value, error = validate_output(contract, raw)
+            if value is not None:
+                return Generation(value, raw, {**timings, "total_ms": clock.ms()}, attempt)
+            conversation = repair_messages(messages, raw, error)
+        raise invalid_output_error(self.name, attempts, error, raw)
+
+    def info(self) -> dict[str, Any]:
+        """Server URL, the served model and its context length (when the server reports it)."""
+        return {
+            "backend": "vllm",
+            "strategy": self.strategy,
+            "url": self.url,
+            "model": self.settings.model or "auto",
+            "served_model": self.served_model,
+            "n_ctx": self.context_length,
+        }
+
+    def close(self) -> None:
+        """Close the HTTP sessions (connection pools)."""
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ server discovery
+    def _probe(self) -> list[dict[str, Any]]:
+        """GET /v1/models; anything but a model list means the server is not usable."""
+        timeout = min(PROBE_TIMEOUT_S, self.settings.timeout)
+        try:
+            response = self._session().get(f"{self.url}/v1/models", timeout=timeout)
+            response.raise_for_status()
+            models = response.json().get("data") or []
+        except requests.RequestException as exc:
+            raise ModelUnavailableError(
+                f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
+            ) from None
+        except (ValueError, AttributeError):
+            raise ModelUnavailableError(
+                f"{self.url}/v1/models did not return an OpenAI-style model list.",
+                "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+            ) from None
+        if not models:
+            raise ModelUnavailableError(f"The server at {self.url} serves no model.", START_HINT)
+        return [m for m in models if isinstance(m, dict) and "id" in m]
+
+    def _choose_model(self, models: list[dict[str, Any]]) -> dict[str, Any]:
+        wanted = self.settings.model
+        if not wanted or wanted == "auto":
+            return models[0]
+        for entry in models:
+            if entry["id"] == wanted:
+                return entry
+        served = ", ".join(str(m["id"]) for m in models)
+        raise ModelUnavailableError(
+            f"The server at {self.url} does not serve {wanted!r} (it serves: {served}).",
+            "Change `model:` in config.yaml (or use auto).",
+        )
+
+    def _context_length(self, entry: dict[str, Any]) -> int | None:
+        """vLLM's max_model_len; for llama-server the slot context from /props, else n_ctx_train."""
+        if isinstance(entry.get("max_model_len"), int):
+            return int(entry["max_model_len"])
+        try:
+            props = self._session().get(f"{self.url}/props", timeout=PROBE_TIMEOUT_S).json()
+            return int(props["default_generation_settings"]["n_ctx"])
+        except (requests.RequestException, ValueError, KeyError, TypeError):
+            pass
+        meta = entry.get("meta")
+        if isinstance(meta, dict) and isinstance(meta.get("n_ctx_train"), int):
+            return int(meta["n_ctx_train"])
+        return None
+
+    # ------------------------------------------------------------------ requests
+    def _session(self) -> requests.Session:
+        """One session per thread: requests.Session is not guaranteed thread-safe."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.verify = self.settings.verify_ssl
+            if self.settings.api_key:
+                session.headers["Authorization"] = f"Bearer {self.settings.api_key}"
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def _fit_budget(self, messages: list[Message], max_tokens: int) -> int:
+        """Cap max_tokens to what fits next to the prompt (estimated at 3 characters a token)."""
+        if not self.context_length:
+            return max_tokens
+        estimate = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages) + 16
+        return max(MIN_COMPLETION_TOKENS, min(max_tokens, self.context_length - estimate))
+
+    def _payload(self, messages: list[Message], contract: type[BaseModel], max_tokens: int) -> dict:
+        # Never `guided_json`: vLLM >= 0.12 ignores it and answers unconstrained with HTTP 200.
+        payload: dict[str, Any] = {
+            "model": self.served_model,
+            "messages": list(messages),
+            "temperature": self.settings.temperature,
+            "seed": self.settings.seed,
+            "max_tokens": max_tokens,
+        }
+        if self.settings.use_grammar:
+            payload["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": contract.__name__,
+                    "schema": contract_json_schema(contract),
+                    "strict": True,
+                },
+            }
+        return payload
+
+    def _complete(
+        self, messages: list[Message], contract: type[BaseModel], max_tokens: int
+    ) -> tuple[str, dict[str, float], int]:
+        """One chat completion; on a context-length 400, one retry with the budget it reports."""
+        try:
+            return (*self._post(messages, contract, max_tokens), max_tokens)
+        except _ContextOverflow as overflow:
+            budget = overflow.budget()
+            return (*self._post(messages, contract, budget, retry=False), budget)
+
+    def _post(
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        max_tokens: int,
+        retry: bool = True,
+    ) -> tuple[str, dict[str, float]]:
+        clock = Stopwatch()
+        url = f"{self.url}/v1/chat/completions"
+        try:
+            response = self._session().post(
+                url,
+                json=self._payload(messages, contract, max_tokens),
+                timeout=self.settings.timeout,
+            )
+        except requests.Timeout:
+            raise BackendError(
+                f"vLLM request timed out after {self.settings.timeout:g} s ({self.url}).",
+                "Raise `timeout` for this model in config.yaml, or retry when the server is less busy.",
+            ) from None
+        except requests.ConnectionError as exc:
+            raise BackendError(
+                f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
+            ) from None
+        except requests.RequestException as exc:
+            raise BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.") from None
+        if response.status_code != 200:
+            raise _http_error(response, retry)
+        return _parse_completion(response, clock.ms())
+
+
+class _ContextOverflow(Exception):
+    """An HTTP 400 saying prompt + max_tokens exceed the context; carries the numbers."""
+
+    def __init__(self, context: int, prompt: int, message: str) -> None:
+        super().__init__(message)
+        self.context, self.prompt, self.message = context, prompt, message
+
+    def budget(self) -> int:
+        room = self.context - self.prompt
+        if room < 1:
+            raise BackendError(
+                f"The prompt ({self.prompt} tokens) does not fit the model's context "
+                f"({self.context} tokens).",
+                "Use a table with fewer columns, a shorter question, or a longer-context model.",
+            )
+        return room
+
+
+def _http_error(response: requests.Response, retry: bool) -> Exception:
+    """Map a non-200 answer to a BackendError (or _ContextOverflow when one retry may help)."""
+    status = response.status_code
+    body = _error_body(response)
+    message = _error_message(body, response.text)
+    if status == 400:
+        overflow = _context_overflow(body, message)
+        if overflow is not None and retry:
+            return overflow
+        if overflow is not None:
+            return BackendError(f"vLLM rejected the request (HTTP 400): {message}")
+        return BackendError(
+            f"vLLM rejected the request (HTTP 400): {message}",
+            "The request or its JSON schema is not supported by this server.",
+        )
+    if status in (401, 403):
+        return BackendError(
+            f"vLLM refused the credentials (HTTP {status}): {message}",
+            "Set `api_key` for this model in config.yaml.",
+        )
+    if status == 404:
+        return BackendError(
+            f"vLLM answered HTTP 404: {message}", "Check `url` and `model` in config.yaml."
+        )
+    if status >= 500:
+        return BackendError(
+            f"vLLM server error (HTTP {status}): {message}",
+            "Check the server's log; retry when it is healthy.",
+        )
+    return BackendError(f"vLLM answered HTTP {status}: {message}")
+
+
+def _error_body(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    # OpenAI/llama-server nest the details under "error"; vLLM puts them at the top level.
+    nested = body.get("error")
+    return nested if isinstance(nested, dict) else body
+
+
+def _error_message(body: dict[str, Any], text: str) -> str:
+    message = body.get("message") or body.get("detail") or text or "(empty body)"
+    return " ".join(str(message).split())[:500]
+
+
+def _context_overflow(body: dict[str, Any], message: str) -> _ContextOverflow | None:
+    """The context and prompt sizes from vLLM's message or llama-server's error fields."""
+    if isinstance(body.get("n_ctx"), int) and isinstance(body.get("n_prompt_tokens"), int):
+        return _ContextOverflow(body["n_ctx"], body["n_prompt_tokens"], message)
+    context = _CONTEXT_MAX.search(message)
+    if context is None:
+        return None
+    for pattern in _PROMPT_TOKENS:
+        prompt = pattern.search(message)
+        if prompt is not None:
+            return _ContextOverflow(int(context.group(1)), int(prompt.group(1)), message)
+    return None
+
+
+def _parse_completion(response: requests.Response, request_ms: float) -> tuple[str, dict]:
+    """The message text and timings of a 200 answer; malformed bodies are BackendErrors."""
+    try:
+        body = response.json()
+        content = body["choices"][0]["message"].get("content") or ""
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        snippet = " ".join(response.text.split())[:200]
+        raise BackendError(
+            f"vLLM returned a malformed response (not an OpenAI chat completion): {snippet!r}",
+            "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+        ) from None
+    return str(content), _timings(body, request_ms)
+
+
+def _timings(body: dict[str, Any], request_ms: float) -> dict[str, float]:
+    usage = body.get("usage") or {}
+    completion = float(usage.get("completion_tokens") or 0)
+    timings = {
+        "request_ms": request_ms,
+        "prompt_tokens": float(usage.get("prompt_tokens") or 0),
+        "completion_tokens": completion,
+        "tokens_per_s": rate(completion, request_ms),
+    }
+    server = body.get("timings")  # llama-server reports its own prompt/decode split
+    if isinstance(server, dict):
+        timings["prompt_ms"] = round(float(server.get("prompt_ms") or 0.0), 1)
+        timings["tokens_per_s"] = round(float(server.get("predicted_per_second") or 0.0), 1)
+    return timings
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """A short cause: 'connection refused', 'timed out', or the exception's class name."""
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return "timed out"
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
