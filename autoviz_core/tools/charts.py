@@ -28,6 +28,7 @@ from autoviz_core.tools.common import (
     is_temporal,
     label,
     looks_temporal,
+    numeric_keep_ints,
     numeric_values,
     require_columns,
     to_json_list,
@@ -83,7 +84,7 @@ def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.Dat
             p.agg == "none" and p.kind in ("scatter", "line", "pie")
         )
         y = df[p.y]
-        frame["y"] = numeric_values(y) if needs_number or is_numeric(y) else y
+        frame["y"] = numeric_keep_ints(y) if needs_number or is_numeric(y) else y
     if color is not None:
         frame["c"] = df[color]
     return frame, x_col

@@ -108,6 +108,11 @@ def numeric_values(s: pd.Series, *, name: str | None = None, strict: bool = True
     return pd.Series(out.to_numpy(), index=s.index, name=s.name)
 
 
+def numeric_keep_ints(s: pd.Series) -> pd.Series:
+    """Numeric columns as they are (so sums of integers stay integers); text is converted."""
+    return s if is_numeric(s) else numeric_values(s)
+
+
 def datetime_values(s: pd.Series, *, name: str | None = None) -> pd.Series:
     """The column as naive datetime64; text dates are parsed (ISO first, then mixed formats)."""
     label = name or str(s.name)
@@ -138,13 +143,6 @@ def looks_temporal(s: pd.Series) -> bool:
         return False
     parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
     return bool(parsed.notna().mean() >= 0.8)
-
-
-def category_labels(s: pd.Series) -> pd.Series:
-    """Group keys as they should be shown: keep categoricals, make other values hashable."""
-    if isinstance(s.dtype, pd.CategoricalDtype) or is_texty(s):
-        return s
-    return s
 
 
 # ---------------------------------------------------------------- time buckets

@@ -18,6 +18,7 @@ from autoviz_core.tools.common import (
     fmt_pct,
     label,
     looks_temporal,
+    numeric_keep_ints,
     numeric_values,
     require_columns,
 )
@@ -73,7 +74,7 @@ def aggregate(df: pd.DataFrame, params: AggregateParams, ctx: ToolContext) -> To
     elif params.agg == "count":
         values = df[params.metric]
     else:
-        values = numeric_values(df[params.metric])
+        values = numeric_keep_ints(df[params.metric])
     out = aggregate_series(values, keys, params.agg)
     name = output_name(params.metric, params.agg, params.output_column)
     table = out.reset_index()

@@ -1,0 +1,54 @@
+"""summary_stats, missing_report and value_counts against pandas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+
+def test_summary_stats_numeric_and_categorical(run_tool, tips):
+    res = run_tool("summary_stats", tips)
+    table = res.table.set_index("column")
+    assert list(table.index) == list(tips.columns)
+    assert table.loc["tip", "mean"] == pytest.approx(tips["tip"].mean())
+    assert table.loc["tip", "p75"] == pytest.approx(tips["tip"].quantile(0.75))
+    assert table.loc["total_bill", "std"] == pytest.approx(tips["total_bill"].std())
+    assert table.loc["day", "top"] == tips["day"].value_counts().idxmax()
+    assert table.loc["day", "unique"] == tips["day"].nunique()
+    assert "244 rows and 7 columns" in res.findings[0]
+
+
+def test_summary_stats_on_awkward_columns(run_tool, awkward):
+    res = run_tool("summary_stats", awkward)
+    table = res.table.set_index("column")
+    assert table.loc["empty", "missing"] == 5 and pd.isna(table.loc["empty", "mean"])
+    assert table.loc["count", "mean"] == pytest.approx(13 / 4)
+    assert table.loc["when", "kind"] == "temporal" and table.loc["when", "min"] == "2024-01-01"
+    assert table.loc["flag", "kind"] == "boolean"
+
+
+def test_missing_report(run_tool, awkward):
+    res = run_tool("missing_report", awkward)
+    expected = awkward.isna().sum().sort_values(ascending=False)
+    assert res.table["column"].iloc[0] == "empty"
+    assert dict(zip(res.table["column"], res.table["missing"], strict=True)) == expected.to_dict()
+    assert "Entirely empty: empty." in res.findings
+    assert res.chart is not None and res.chart.x_values[0] == "empty"
+
+
+def test_missing_report_none_missing(run_tool, iris):
+    res = run_tool("missing_report", iris)
+    assert res.findings == ["No missing values in any of the 6 columns."] and res.figure is None
+
+
+def test_value_counts_top_n(run_tool, gapminder):
+    res = run_tool("value_counts", gapminder, column="continent", top_n=3)
+    expected = gapminder["continent"].value_counts().head(3)
+    assert res.table["continent"].tolist() == list(expected.index)
+    assert res.table["count"].tolist() == expected.tolist()
+    assert res.chart.x_values == list(expected.index)
+
+
+def test_value_counts_zero_rows(run_tool, tips):
+    res = run_tool("value_counts", tips.head(0), column="day")
+    assert "no rows" in res.summary

@@ -1,0 +1,72 @@
+"""parse_dates, resample, trend, period_change and seasonality against pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def test_parse_dates_text(run_tool):
+    df = pd.DataFrame({"d": pd.array(["2024-01-05", "2024-02-10", "bad"], dtype="str")})
+    res = run_tool("parse_dates", df, column="d")
+    assert str(res.table["d"].dtype).startswith("datetime64")
+    assert "1 value(s) could not be read" in res.summary
+
+
+def test_parse_dates_with_format(run_tool):
+    df = pd.DataFrame({"d": pd.array(["05/01/2024", "10/02/2024"], dtype="str")})
+    res = run_tool("parse_dates", df, column="d", format="%d/%m/%Y")
+    assert res.table["d"].dt.month.tolist() == [1, 2]
+
+
+def test_resample_month_sum_fills_gaps(run_tool):
+    df = pd.DataFrame(
+        {"t": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-03-05"]), "v": [1.0, 2.0, 4.0]}
+    )
+    res = run_tool("resample", df, date_column="t", metric="v", agg="sum", grain="month")
+    assert res.chart.x_values == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert res.chart.y_values == [3.0, 0.0, 4.0]
+
+
+def test_resample_week_matches_pandas(run_tool, stocks):
+    res = run_tool(
+        "resample", stocks, date_column="date", metric="AAPL", agg="mean", grain="quarter"
+    )
+    expected = stocks.set_index("date")["AAPL"].resample("QS").mean()
+    assert res.table["AAPL"].tolist() == pytest.approx(expected.tolist())
+
+
+def test_trend_slope_and_rolling(run_tool):
+    t = pd.date_range("2024-01-01", periods=30, freq="D")
+    df = pd.DataFrame({"t": t, "v": 5.0 + 2.0 * np.arange(30)})
+    res = run_tool("trend", df, date_column="t", metric="v", window=3)
+    assert res.metrics["slope"] == pytest.approx(2.0) and res.metrics["r2"] == pytest.approx(1.0)
+    assert res.table["rolling_mean"].iloc[5] == pytest.approx(df["v"].rolling(3).mean().iloc[5])
+    assert "rises by about 2 per day" in res.findings[0]
+
+
+def test_period_change(run_tool, december):
+    res = run_tool("period_change", december, date_column="date", metric="revenue", grain="week")
+    weekly = december.groupby(december["date"].dt.to_period("W").dt.start_time)["revenue"].sum()
+    assert res.table["pct_change"].iloc[1:].tolist() == pytest.approx(
+        (weekly.pct_change() * 100).iloc[1:].tolist()
+    )
+    assert res.findings[0].startswith("In the latest week")
+
+
+def test_seasonality_weekday_order(run_tool, december):
+    res = run_tool("seasonality", december, date_column="date", metric="revenue", agg="sum")
+    expected = december.groupby(december["date"].dt.day_of_week)["revenue"].sum()
+    assert res.chart.x_values[0] == "Monday" and res.chart.x_values[-1] == "Sunday"
+    assert res.chart.y_values == pytest.approx(expected.tolist())
+
+
+def test_seasonality_month(run_tool, stocks):
+    res = run_tool("seasonality", stocks, date_column="date", metric="GOOG", by="month")
+    assert res.chart.x_values[:2] == ["January", "February"]
+
+
+def test_empty_input(run_tool, december):
+    res = run_tool("trend", december.head(0), date_column="date", metric="revenue")
+    assert "no rows" in res.summary
