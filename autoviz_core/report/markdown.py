@@ -11,25 +11,30 @@ from typing import Any
 from autoviz_core.report.findings import collect_findings, ordered_records
 from autoviz_core.report.html import TABLE_ROWS, cell_text, plan_rows, profile_columns
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
+from autoviz_core.tools.common import agg_label
 
 CHART_ROWS = 20
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^([#+-]|\d+\.)")
+_LINE_START = re.compile(r"^([#+-])")
+_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
-def md(value: Any) -> str:
+def md(value: Any, *, cell: bool = False) -> str:
     """Text that Markdown renders literally: HTML escaped, markup characters backslashed,
-    newlines flattened (a table row must stay on one line)."""
+    newlines flattened; outside table cells, a leading "#", "-", "+" or "1." is escaped too."""
     text = html.escape(" ".join(("" if value is None else str(value)).splitlines()), quote=False)
-    return _LINE_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if cell:
+        return text
+    return _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", text))
 
 
 def md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A pipe table; every cell escaped."""
     if not header:
         return "_(empty)_\n"
-    lines = ["| " + " | ".join(md(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(md(cell_text(c)) for c in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(md(h, cell=True) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md(cell_text(c), cell=True) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -41,7 +46,7 @@ def _chart_section(record: StepRecord) -> str:
         f"### {md(record.step_id)} · {md(record.tool)}{' (primary)' if record.primary else ''}\n\n"
     )
     meta = f"{md(chart.kind)} of {md(chart.title)}; {chart.points_sent} point(s).\n\n"
-    x_name, y_name = chart.x or "x", chart.y or (chart.agg if chart.agg != "none" else "y")
+    x_name, y_name = chart.x or "x", agg_label(chart.agg, chart.y) or "y"
     rows: list[tuple[Any, ...]] = list(zip(chart.x_values, chart.y_values, strict=False))
     rows = rows[:CHART_ROWS]
     header = [x_name, y_name]

@@ -1,0 +1,45 @@
+"""The Markdown report: same sections, escaped text, chart values listed."""
+
+from __future__ import annotations
+
+from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.report import render_markdown
+from autoviz_core.report.markdown import md
+from autoviz_core.runtime import execute_plan
+
+
+def test_markdown_sections_and_values(tips):
+    plan = Plan(
+        steps=[
+            PlanStep(
+                id="c",
+                tool="chart",
+                primary=True,
+                params={"kind": "bar", "x": "day", "y": "tip", "agg": "sum"},
+            )
+        ]
+    )
+    text = render_markdown(
+        question="Tips | by day?",
+        profile=[{"name": "day", "role": "categorical"}],
+        result=execute_plan(plan, tips),
+    )
+    for heading in (
+        "## Question",
+        "## Findings",
+        "## Charts",
+        "## Tables",
+        "## Plan",
+        "## Dataset profile",
+        "## Provenance",
+    ):
+        assert heading in text
+    assert "Tips \\| by day?" in text
+    assert f"| Sat | {round(tips[tips.day == 'Sat'].tip.sum(), 6)} |" in text
+
+
+def test_md_escapes_markup_and_html():
+    assert md("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert md("a|b*c_d[e]\nf") == "a\\|b\\*c\\_d\\[e\\] f"
+    assert md("# title") == "\\# title" and md("1. x") == "1\\. x"
+    assert md("51.96", cell=True) == "51.96"
