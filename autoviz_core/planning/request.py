@@ -88,6 +88,12 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
         decided.add("y")
     rest = [c for c in mentioned if c not in (x, y)]
     x, y, rest = _fill_axes(x, y, rest, cues, profile, intent, agg)
+    color = None
+    temporal_cols = profile.names("temporal")
+    if (x and not _is_temporal(profile, x) and temporal_cols and not cues.x_hint
+            and (cues.temporal or intent == "time_series_investigation")
+            and _col(profile, x) and _col(profile, x).role in ("categorical", "boolean")):  # type: ignore[union-attr]
+        color, x = x, next((c for c in cues.columns if c in temporal_cols), temporal_cols[0])
     if x and "x" not in decided and mentioned and x in mentioned:
         decided.add("x")
     if y and "y" not in decided and y in mentioned:
@@ -103,7 +109,7 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
     elif agg == "count" or (x and y):
         decided.add("chart")
     req = AnalysisRequest(chart=chart, x=x, y=y, agg=agg)
-    req.color = _color(cues, profile, x, y, chart)
+    req.color = color or _color(cues, profile, x, y, chart)
     req.time_grain = _grain(cues, profile, x)
     req.filters = list(cues.filters)
     req.sort_by, req.sort_dir = _sort(cues, req)
@@ -145,8 +151,10 @@ def _fill_axes(
         x, y = _entity_column(profile, exclude={x}), x  # "the elevation of the airports"
     if x is None and (y or agg == "count"):
         x = _entity_column(profile, exclude={y} if y else set())
-    if x is None and y is None and intent != "comparative_analysis":
-        y = main_measure(profile)
+    if y is None and agg is None and intent != "comparative_analysis" and not (
+        _is_numeric(profile, x) and not _is_temporal(profile, x)
+    ):
+        y = main_measure(profile)  # "a weekend effect on sales": the table's main measure
     return x, y, rest
 
 
@@ -189,7 +197,10 @@ def _chart(
         return "histogram"
     if chart:
         return chart
-    if _is_temporal(profile, x) and (cues.temporal or intent == "time_series_investigation"):
+    if _is_temporal(profile, x) and cues.time_grain == "weekday":
+        return "bar"
+    if _is_temporal(profile, x) and (cues.temporal or intent == "time_series_investigation"
+                                     or cues.time_grain):
         return "line"
     if x_num and _is_numeric(profile, y) and agg is None:
         return "scatter"
@@ -209,7 +220,7 @@ def _aggregation(
         return agg
     if y is None:
         return "count"
-    if cues.group_hint is None and not cues.superlative and not cues.temporal \
+    if cues.group_hint is None and not cues.superlative and not cues.temporal and cues.chart \
             and chart in ("bar", "pie", "scatter") and cues.x_hint is None and x in cues.columns:
         return "none"  # "name and capacity of each cinema": the rows themselves
     if cues.x_hint and cues.y_hint and not cues.group_hint:

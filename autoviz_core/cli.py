@@ -1,0 +1,117 @@
+"""Headless command line: `python -m autoviz_core run DATA QUESTION`, `doctor`, `schemas`.
+
+Exit codes: 0 success, 1 bad input or a failed run, 2 usage error, 3 backend unavailable.
+A run with failed steps still writes its result JSON, but exits 1 and never prints success.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from autoviz_core.config import load_settings
+from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m autoviz_core", description="AutoViz headless engine")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="answer a question about a table")
+    run.add_argument("data", help="CSV/TSV/XLSX/Parquet/JSONL file, or plotly:NAME for a sample")
+    run.add_argument("question")
+    run.add_argument("--backend", help="model entry from config.yaml (default: default_model)")
+    run.add_argument("--json", dest="json_out", help="write the result JSON here")
+    run.add_argument("--out", dest="out_dir", help="write the report bundle into this folder")
+    run.add_argument("--seed", type=int, help="seed for sampling and the model")
+    run.add_argument("--config", help="config file (default: the repository's config.yaml)")
+    run.add_argument("--mode", choices=["cues", "model", "hybrid"],
+                     help="planner mode for intent and request (overrides config)")
+    run.add_argument("--no-adapt", action="store_true", help="skip the model's plan adaptation")
+    doc = sub.add_parser("doctor", help="which backends are usable, and why not")
+    doc.add_argument("--config")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "doctor":
+            return _doctor(args)
+        return _run(args)
+    except ModelUnavailableError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except AutoVizError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from autoviz_core.llm.health import doctor_report
+
+    settings = load_settings(args.config)
+    print(f"config: {settings.source}")
+    ok = False
+    for st in doctor_report(settings):
+        mark = "ok " if st.usable else "-- "
+        default = " (default)" if st.name == settings.default_model else ""
+        print(f"{mark} {st.name:<20} {st.backend:<10} {st.status:<19} {st.detail}{default}")
+        ok = ok or (st.usable and st.name == settings.default_model)
+    return 0 if ok else 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from autoviz_core.llm.factory import create_backend
+    from autoviz_core.pipeline import bundle_args, result_document, run_analysis
+    from autoviz_core.report.bundle import write_bundle
+
+    settings = load_settings(args.config)
+    if args.mode:
+        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
+            update={"intent_mode": args.mode, "request_mode": args.mode})})
+    if args.no_adapt:
+        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
+            update={"adapt_mode": "off"})})
+    if args.seed is not None:
+        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
+            update={"seed": args.seed})})
+    if not args.question.strip():
+        raise ConfigError("The question is empty.", "Ask something about the table.")
+    name = args.backend or settings.default_model
+    settings.model(name)  # unknown names fail here, before any loading
+    backend = None if _needs_no_model(settings) else create_backend(name, settings)
+    try:
+        run = run_analysis(args.data, args.question, backend, settings, seed=args.seed)
+    finally:
+        if backend is not None:
+            backend.close()
+    doc = result_document(run, name)
+    if args.json_out:
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json_out).write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")
+    if args.out_dir:
+        write_bundle(args.out_dir, **bundle_args(run, name))
+    failed = [r for r in run.result.records if r.status != "ok"]
+    primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
+    print(f"intent: {doc['intent']}  template: {doc['template_id']}  steps: {len(run.result.records)}"
+          f"  failed: {len(failed)}")
+    for rec in failed:
+        print(f"  {rec.step_id} ({rec.tool}): {rec.status}: {rec.error}", file=sys.stderr)
+    if not primary_ok:
+        print("error: the chart answering the question could not be produced", file=sys.stderr)
+        return 1
+    if failed:
+        print(f"error: {len(failed)} step(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _needs_no_model(settings: object) -> bool:
+    planner = settings.planner  # type: ignore[attr-defined]
+    return bool(planner.intent_mode == "cues" and planner.request_mode == "cues"
+                and planner.adapt_mode == "off")

@@ -1,0 +1,143 @@
+"""The whole analysis, headless: load -> profile -> plan -> execute -> report. Used by the CLI,
+the evaluation harness and the app (which runs the same stages with a review step between)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from autoviz_core.config import Settings, load_settings
+from autoviz_core.data import LoadedTable, load_table, profile_table, table_from_dataframe
+from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.errors import DataLoadError
+from autoviz_core.llm.base import Backend
+from autoviz_core.plan import Plan
+from autoviz_core.planning.planner import PlannedAnalysis, plan_question
+from autoviz_core.runtime.executor import ExecutionResult, execute_plan
+from autoviz_core.tools.registry import ToolContext
+
+SAMPLE_PREFIX = "plotly:"
+SAMPLES = ("gapminder", "tips", "iris", "stocks", "wind", "medals_long", "carshare")
+
+
+def load_dataset(spec: str, settings: Settings) -> LoadedTable:
+    """A file path, or `plotly:NAME` for a sample table shipped inside plotly."""
+    if spec.startswith(SAMPLE_PREFIX):
+        import plotly.express as px
+
+        name = spec[len(SAMPLE_PREFIX):]
+        if name not in SAMPLES:
+            raise DataLoadError(f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}.")
+        return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
+    if spec.startswith("shared:"):
+        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:"):])
+    return load_table(spec, settings.limits)
+
+
+@dataclass
+class AnalysisRun:
+    """One headless run: its inputs, the plan and the execution result."""
+
+    table: LoadedTable
+    profile: SchemaProfile
+    planned: PlannedAnalysis
+    result: ExecutionResult
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def execute(planned: PlannedAnalysis, df: pd.DataFrame, settings: Settings, seed: int) -> ExecutionResult:
+    ctx = ToolContext(max_chart_points=settings.limits.max_chart_points, seed=seed)
+    return execute_plan(planned.plan, df, ctx, step_timeout_s=settings.limits.step_timeout_s)
+
+
+def run_analysis(
+    data: str, question: str, backend: Backend | None, settings: Settings | None = None,
+    *, seed: int | None = None,
+) -> AnalysisRun:
+    """Plan (auto-approved) and execute `question` on `data`."""
+    settings = settings or load_settings()
+    seed = settings.planner.seed if seed is None else seed
+    t0 = time.perf_counter()
+    table = load_dataset(data, settings)
+    profile = profile_table(table.df)
+    t_profile = (time.perf_counter() - t0) * 1000
+    planned = plan_question(question, table.df, profile, backend, settings.planner,
+                            table_name=table.name)
+    t1 = time.perf_counter()
+    result = execute(planned, table.df, settings, seed)
+    t_exec = (time.perf_counter() - t1) * 1000
+    timings = {
+        "profile": round(t_profile, 1),
+        "intent": planned.timings_ms.get("cues", 0) + planned.timings_ms.get("intent", 0),
+        "plan": round(sum(planned.timings_ms.values()), 1),
+        "execute": round(t_exec, 1),
+    }
+    return AnalysisRun(table, profile, planned, result, timings)
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    return {"steps": [{"id": s.id, "tool": s.tool, "params": s.params} for s in plan.steps]}
+
+
+def chart_entries(result: ExecutionResult) -> list[dict[str, Any]]:
+    """The charts of a run in the evaluation's result-contract shape."""
+    charts = []
+    for rec in result.records:
+        chart = rec.result.chart if rec.result is not None else None
+        if rec.status != "ok" or chart is None:
+            continue
+        charts.append({
+            "step_id": rec.step_id, "primary": rec.primary, "kind": chart.kind,
+            "x": chart.x, "y": chart.y, "color": chart.color, "agg": chart.agg,
+            "data": {"x": chart.x_values, "y": chart.y_values},
+        })
+    return charts
+
+
+def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
+    """The result JSON of ../shared/eval/README.md."""
+    errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
+    errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
+    return {
+        "question": run.planned.question,
+        "backend": backend_name,
+        "intent": run.planned.intent,
+        "template_id": run.planned.template_id,
+        "request": run.planned.request.model_dump(),
+        "plan": plan_dict(run.planned.plan),
+        "charts": chart_entries(run.result),
+        "timings_ms": run.timings_ms,
+        "errors": errors,
+    }
+
+
+def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
+    p = run.planned
+    return {
+        "backend": backend_name, "intent": p.intent, "intent_source": p.intent_source,
+        "request": p.request.model_dump(), "request_source": p.request_source,
+        "template_id": p.template_id, "template_scores": p.template_scores, "cues": p.cues,
+        "model_calls": [c.__dict__ for c in p.model_calls],
+        "notes": [n.text() for n in p.notes],
+        "dataset": {"name": run.table.name, "format": run.table.format,
+                    "rows": run.profile.n_rows, "columns": run.profile.n_columns,
+                    "warnings": run.table.warnings},
+    }
+
+
+def bundle_args(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
+    """Keyword arguments for report.bundle.write_bundle / bundle_zip_bytes."""
+    return {
+        "question": run.planned.question,
+        "profile": [c.model_dump() for c in run.profile.columns],
+        "template_plan": plan_dict(run.planned.template_plan),
+        "adapted_plan": plan_dict(run.planned.plan),
+        "plan_diff_md": run.planned.diff.to_markdown(),
+        "result": run.result,
+        "provenance": provenance(run, backend_name),
+        "metadata": {"timings_ms": run.timings_ms, "planning_ms": run.planned.timings_ms},
+    }

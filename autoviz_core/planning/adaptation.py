@@ -1,0 +1,115 @@
+"""Apply the model's proposed plan changes (add / remove / modify) to a template plan.
+
+The model only names registry tools, template step ids and parameter names (its grammar
+allows nothing else); values arrive as strings and are converted and checked later by
+validation. Changes that make no sense are skipped with a reason, never applied blindly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from autoviz_core.contracts import NONE, adaptation_contract
+from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.tools.registry import all_tools, get_tool
+
+ADDABLE_FAMILIES = ("stats", "distributions", "relationships", "anomalies", "comparison", "timeseries")
+
+
+@dataclass
+class AdaptationOutcome:
+    """The adapted plan and what happened to each proposed change."""
+
+    plan: Plan
+    applied: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rationale: str = ""
+
+
+def addable_tools() -> list[str]:
+    """Tools the model may add: analysis tools, not the raw transforms or the primary chart."""
+    return [t.name for t in all_tools() if t.family in ADDABLE_FAMILIES]
+
+
+def adaptable_param_names(tools: list[str]) -> list[str]:
+    names: set[str] = set()
+    for name in tools:
+        spec = get_tool(name)
+        if spec:
+            names |= set(spec.params_model.model_fields)
+    return sorted(names)
+
+
+def contract_for(plan: Plan) -> type[BaseModel]:
+    """The adaptation contract for this plan: its step ids, addable tools, their parameter names."""
+    step_ids = [s.id for s in plan.steps if not s.primary]
+    tools = addable_tools()
+    used = sorted({s.tool for s in plan.steps} | set(tools))
+    return adaptation_contract(step_ids or ["none"], tools, adaptable_param_names(used))
+
+
+def apply_changes(plan: Plan, proposal: BaseModel | dict[str, Any]) -> AdaptationOutcome:
+    """Apply add/remove/modify changes in order; the primary step is never removed or changed."""
+    data = proposal.model_dump() if isinstance(proposal, BaseModel) else dict(proposal)
+    steps = [s.model_copy(deep=True) for s in plan.steps]
+    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240])
+    changes = data.get("changes") or []
+    if not isinstance(changes, list):
+        out.skipped.append("changes is not a list")
+        changes = []
+    added = 0
+    for i, change in enumerate(changes[:10]):
+        if not isinstance(change, dict):
+            out.skipped.append(f"change {i + 1}: not an object")
+            continue
+        action, step_id = change.get("action"), change.get("step_id")
+        params = _params(change.get("params"))
+        target = next((s for s in steps if s.id == step_id), None)
+        if action == "remove":
+            if target is None or target.primary:
+                out.skipped.append(f"remove {step_id!r}: no such removable step")
+                continue
+            steps.remove(target)
+            out.applied.append(f"removed step {step_id!r}")
+        elif action == "modify":
+            if target is None or target.primary or not params:
+                out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
+                continue
+            target.params.update(params)
+            target.note = "modified by the model"
+            out.applied.append(f"modified {step_id!r}: {params}")
+        elif action == "add":
+            tool = change.get("tool")
+            if tool in (None, NONE) or tool not in addable_tools():
+                out.skipped.append(f"add: {tool!r} is not a tool that can be added")
+                continue
+            added += 1
+            new_id = _new_id(tool, {s.id for s in steps})
+            steps.append(PlanStep(id=new_id, tool=tool, params=params, note="added by the model"))
+            out.applied.append(f"added step {new_id!r} ({tool})")
+        else:
+            out.skipped.append(f"change {i + 1}: unknown action {action!r}")
+    out.plan = Plan(steps=steps)
+    return out
+
+
+def _params(raw: Any) -> dict[str, Any]:
+    """[{name, value}] (the contract's shape) or a plain mapping -> a dict."""
+    if isinstance(raw, dict):
+        return dict(raw)
+    out: dict[str, Any] = {}
+    if isinstance(raw, list):
+        for item in raw[:10]:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                out[item["name"]] = item.get("value")
+    return out
+
+
+def _new_id(tool: str, taken: set[str]) -> str:
+    k = 1
+    while f"added_{tool}_{k}" in taken:
+        k += 1
+    return f"added_{tool}_{k}"

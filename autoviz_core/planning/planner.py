@@ -1,0 +1,305 @@
+"""The planner: question -> cues -> intent -> request -> template -> adapted, validated plan.
+
+The planner never executes anything. Each stage is a function in its own module; this one
+wires them together, times them, and records every model call for provenance.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from autoviz_core.config import PlannerSettings
+from autoviz_core.contracts import INTENTS, NONE, AnalysisRequest, intent_contract, request_contract
+from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.llm.base import Backend, Generation
+from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.planning import prompts
+from autoviz_core.planning.adaptation import apply_changes, contract_for
+from autoviz_core.planning.cues import Cues, extract_cues
+from autoviz_core.planning.diff import PlanDiff, plan_diff
+from autoviz_core.planning.intent import intent_from_cues
+from autoviz_core.planning.request import (
+    CueRequest,
+    merge_requests,
+    repair_request,
+    request_from_cues,
+)
+from autoviz_core.planning.resolver import ResolveContext, resolve_step
+from autoviz_core.planning.templates import Template, get_template, role_counts, select_template
+from autoviz_core.planning.validation import PlanNote, validate_plan
+
+PRIMARY_ID = "answer"
+OnStage = Callable[[str, float], None]
+
+
+@dataclass
+class ModelCall:
+    """One model call: which stage, the raw answer, timings (for the provenance bundle)."""
+
+    stage: str
+    raw: str
+    timings: dict[str, float]
+    attempts: int
+
+
+@dataclass
+class PlannedAnalysis:
+    """Everything planning decided, ready for review and execution."""
+
+    question: str
+    intent: str
+    intent_source: str
+    request: AnalysisRequest
+    request_source: str
+    template_id: str
+    template_scores: list[tuple[str, float]]
+    template_plan: Plan
+    plan: Plan
+    diff: PlanDiff
+    notes: list[PlanNote] = field(default_factory=list)
+    cues: dict[str, Any] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    model_calls: list[ModelCall] = field(default_factory=list)
+    backend: str = ""
+
+
+class _Timer:
+    def __init__(self, on_stage: OnStage | None) -> None:
+        self.timings: dict[str, float] = {}
+        self.on_stage = on_stage
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        ms = round((now - self._t) * 1000, 1)
+        self.timings[stage] = ms
+        self._t = now
+        if self.on_stage:
+            self.on_stage(stage, ms)
+
+
+def _call(backend: Backend, stage: str, msgs: Any, contract: Any, calls: list[ModelCall]) -> Any:
+    gen: Generation = backend.generate(msgs, contract)
+    calls.append(ModelCall(stage, gen.raw, dict(gen.timings), gen.attempts))
+    return gen.value
+
+
+def _context(profile: SchemaProfile, question: str, name: str) -> dict[str, Any]:
+    return {"table": name, "rows": profile.n_rows, "columns": prompts.describe_columns(profile),
+            "question": question}
+
+
+# ---------------------------------------------------------------- intent
+def decide_intent(
+    cues: Cues, profile: SchemaProfile, backend: Backend | None, mode: str, calls: list[ModelCall],
+    table_name: str = "data",
+) -> tuple[str, str]:
+    """(intent, how it was decided: cues | model | hybrid)."""
+    verdict = intent_from_cues(cues)
+    if mode == "cues" or backend is None or (mode == "hybrid" and verdict.decisive):
+        return verdict.label, "cues"
+    labels = list(INTENTS) if mode == "model" else verdict.candidates
+    hint = "" if mode == "model" else f" The question's wording suggests: {verdict.label}."
+    msgs = prompts.messages("intent", **_context(profile, cues.question, table_name),
+                            labels=", ".join(labels), hint=hint)
+    value = _call(backend, "intent", msgs, intent_contract(labels), calls)
+    return str(value.intent), mode
+
+
+# ---------------------------------------------------------------- request
+def _narrowed_contract(cue: CueRequest, profile: SchemaProfile) -> Any:
+    """The request grammar for hybrid mode: decided fields fixed, open ones narrowed by cues."""
+    names = profile.names()
+    req = cue.request
+    mentioned = [c for c in cue.request.model_dump().values() if isinstance(c, str) and c in names]
+
+    def pick(field_name: str, pool: list[str]) -> list[str]:
+        value = getattr(req, field_name)
+        if field_name in cue.decided:
+            return [value] if value else []
+        return pool
+
+    x_pool = [c.name for c in profile.columns if c.role != "text"] or names
+    y_pool = profile.names("numeric") or names
+    return request_contract(
+        names,
+        x_columns=pick("x", list(dict.fromkeys([*mentioned, *x_pool]))),
+        y_columns=pick("y", y_pool),
+        charts=[req.chart] if "chart" in cue.decided else ("bar", "line", "scatter", "pie", "histogram", "box"),
+        aggregations=[req.agg] if "agg" in cue.decided else ("count", "sum", "mean", "median", "min", "max", "none"),
+    )
+
+
+def decide_request(
+    cues: Cues, profile: SchemaProfile, intent: str, backend: Backend | None, mode: str,
+    calls: list[ModelCall], table_name: str = "data",
+) -> tuple[AnalysisRequest, str, list[str]]:
+    cue = request_from_cues(cues, profile, intent)
+    if mode == "cues" or backend is None or (mode == "hybrid" and cue.decisive):
+        req, notes = repair_request(cue.request, profile)
+        return req, "cues", notes
+    contract = request_contract(profile.names()) if mode == "model" else _narrowed_contract(cue, profile)
+    hint = "" if mode == "model" else _request_hint(cue)
+    msgs = prompts.messages("request", **_context(profile, cues.question, table_name),
+                            intent=intent, hint=hint)
+    value = _call(backend, "request", msgs, contract, calls)
+    model_req = AnalysisRequest.from_contract(value)
+    merged = model_req if mode == "model" else merge_requests(cue, model_req)
+    req, notes = repair_request(merged, profile)
+    return req, mode, notes
+
+
+def _request_hint(cue: CueRequest) -> str:
+    decided = {k: getattr(cue.request, k) for k in sorted(cue.decided)}
+    return f"\nAlready decided from the question: {decided}." if decided else ""
+
+
+# ---------------------------------------------------------------- plan
+def primary_step(req: AnalysisRequest) -> PlanStep:
+    """The chart that answers the question directly, built from the request."""
+    params = {
+        "kind": req.chart, "x": req.x, "y": req.y, "agg": req.agg, "color": req.color,
+        "time_grain": req.time_grain,
+        "filters": [f.model_dump() for f in req.filters],
+        "sort_by": req.sort_by, "sort_dir": req.sort_dir, "limit": req.limit,
+    }
+    return PlanStep(id=PRIMARY_ID, tool="chart", params=params, primary=True,
+                    note="answers the question directly")
+
+
+def template_steps(
+    template: Template, ctx: ResolveContext, profile: SchemaProfile
+) -> tuple[list[PlanStep], list[PlanNote]]:
+    """The template's steps with "auto" resolved; optional steps that cannot run are left out."""
+    counts = role_counts(profile)
+    steps: list[PlanStep] = []
+    notes: list[PlanNote] = []
+    for ts in template.steps:
+        if any(counts.get(role, 0) < n for role, n in ts.needs.items()):
+            notes.append(PlanNote(ts.id, "info", f"left out: the table lacks {ts.needs}"))
+            continue
+        step, why = resolve_step(PlanStep(id=ts.id, tool=ts.tool, params=dict(ts.params)), ctx)
+        if step is None:
+            notes.append(PlanNote(ts.id, "info", "left out: " + "; ".join(why)))
+            continue
+        steps.append(step)
+    return steps, notes
+
+
+def date_span_days(df: pd.DataFrame, profile: SchemaProfile) -> float | None:
+    for c in profile.columns:
+        if c.role == "temporal" and pd.api.types.is_datetime64_any_dtype(df[c.name]):
+            s = df[c.name].dropna()
+            if len(s):
+                return float((s.max() - s.min()).total_seconds() / 86400)
+    return None
+
+
+def build_plan(
+    question: str, df: pd.DataFrame, profile: SchemaProfile, intent: str, req: AnalysisRequest,
+    cues: Cues, template: Template, backend: Backend | None, adapt_mode: str,
+    calls: list[ModelCall],
+) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
+    """(template plan, adapted + validated plan, diff, notes)."""
+    ctx = ResolveContext(profile, req, cues.columns, date_span_days(df, profile))
+    steps, notes = template_steps(template, ctx, profile)
+    template_plan = Plan(steps=steps)
+    draft = Plan(steps=[primary_step(req), *steps])
+    rationale = ""
+    if adapt_mode == "model" and backend is not None:
+        contract = contract_for(draft)
+        msgs = prompts.messages(
+            "adapt", question=question, intent=intent, column_names=", ".join(profile.names()[:40]),
+            steps=_steps_text(draft), tools=", ".join(sorted({s.tool for s in draft.steps})),
+        )
+        proposal = _call(backend, "adapt", msgs, contract, calls)
+        outcome = apply_changes(draft, proposal)
+        rationale = outcome.rationale
+        notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
+        notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
+        draft = Plan(steps=[_resolve_again(s, ctx) for s in outcome.plan.steps])
+    plan, vnotes = validate_plan(draft, profile)
+    notes += vnotes
+    if not any(s.primary for s in plan.steps):
+        notes.append(PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated"))
+    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes])
+    return template_plan, plan, diff, notes
+
+
+def _resolve_again(step: PlanStep, ctx: ResolveContext) -> PlanStep:
+    """Model-added or modified steps may carry "auto": resolve them like template steps."""
+    if step.primary:
+        return step
+    resolved, _ = resolve_step(step, ctx)
+    return resolved or step
+
+
+def _steps_text(plan: Plan) -> str:
+    return "\n".join(f"- {s.id}: {s.tool}({', '.join(f'{k}={v}' for k, v in s.params.items() if v not in (None, [], NONE))})"
+                     for s in plan.steps)
+
+
+def cues_summary(cues: Cues) -> dict[str, Any]:
+    return {
+        "columns": cues.columns, "values": [(v.column, v.value) for v in cues.values],
+        "agg": cues.agg, "chart": cues.chart, "time_grain": cues.time_grain,
+        "temporal": cues.temporal, "sort": [cues.sort_by, cues.sort_dir], "limit": cues.limit,
+        "filters": [f.model_dump() for f in cues.filters],
+        "intent_scores": cues.intent_scores,
+    }
+
+
+def plan_question(
+    question: str,
+    df: pd.DataFrame,
+    profile: SchemaProfile,
+    backend: Backend | None,
+    settings: PlannerSettings | None = None,
+    *,
+    table_name: str = "data",
+    on_stage: OnStage | None = None,
+    intent_override: str | None = None,
+    template_override: str | None = None,
+) -> PlannedAnalysis:
+    """Plan the analysis of `question` on this table. Raises BackendError if a model call fails."""
+    settings = settings or PlannerSettings()
+    timer = _Timer(on_stage)
+    calls: list[ModelCall] = []
+    cues = extract_cues(question, profile, df)
+    timer.lap("cues")
+    if intent_override:
+        intent, intent_source = intent_override, "person"
+    else:
+        intent, intent_source = decide_intent(cues, profile, backend, settings.intent_mode, calls, table_name)
+    timer.lap("intent")
+    req, req_source, req_notes = decide_request(
+        cues, profile, intent, backend, settings.request_mode, calls, table_name)
+    timer.lap("request")
+    template, scores = select_template(intent, profile, req, cues.temporal)
+    if template_override and (chosen := get_template(template_override)):
+        template = chosen
+    timer.lap("template")
+    template_plan, plan, diff, notes = build_plan(
+        question, df, profile, intent, req, cues, template, backend, settings.adapt_mode, calls)
+    timer.lap("adaptation")
+    notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
+    timer.lap("validation")
+    return PlannedAnalysis(
+        question=question, intent=intent, intent_source=intent_source, request=req,
+        request_source=req_source, template_id=template.id, template_scores=scores,
+        template_plan=template_plan, plan=plan, diff=diff, notes=notes,
+        cues=cues_summary(cues), timings_ms=timer.timings, model_calls=calls,
+        backend=getattr(backend, "name", "") if backend else "",
+    )
+
+
+def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
+    """A person's edits go through the same validation; the diff is recomputed against the template."""
+    plan, notes = validate_plan(edited, profile)
+    diff = plan_diff(planned.template_plan, plan, planned.diff.rationale, [n.text() for n in notes])
+    return PlannedAnalysis(**{**planned.__dict__, "plan": plan, "diff": diff, "notes": notes})

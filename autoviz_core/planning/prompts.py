@@ -1,0 +1,38 @@
+"""Build the model's messages from prompts.yaml (data, reviewed like code) and the profile."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.llm.base import Message
+
+PROMPTS_FILE = Path(__file__).parent / "prompts.yaml"
+MAX_COLUMNS_SHOWN = 40
+
+
+@lru_cache(maxsize=1)
+def prompts() -> dict[str, str]:
+    return dict(yaml.safe_load(PROMPTS_FILE.read_text(encoding="utf-8")))
+
+
+def describe_columns(profile: SchemaProfile, only: list[str] | None = None) -> str:
+    """One line per column: name, role and a few sample values (bounded, so prompts stay small)."""
+    cols = [c for c in profile.columns if only is None or c.name in only][:MAX_COLUMNS_SHOWN]
+    lines = []
+    for c in cols:
+        samples = ", ".join(v[:20] for v in c.sample_values[:3])
+        lines.append(f"- {c.name} ({c.role}): e.g. {samples}")
+    if len(profile.columns) > len(cols) and only is None:
+        lines.append(f"- ... and {len(profile.columns) - len(cols)} more columns")
+    return "\n".join(lines)
+
+
+def messages(kind: str, **fields: object) -> list[Message]:
+    """The system prompt plus the filled user prompt of `kind` (intent, request, adapt)."""
+    p = prompts()
+    user = p[kind].format(**fields)
+    return [{"role": "system", "content": p["system"].strip()}, {"role": "user", "content": user.strip()}]

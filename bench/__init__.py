@@ -1,0 +1,1 @@
+"""Benchmarks and the evaluation harness: measured and reported, never asserted in tests."""

@@ -1,0 +1,164 @@
+"""Evaluation harness: run the headless pipeline over a cases file and score it.
+
+  python -m bench.eval --set nvbench --mode cues            # nvBench dev set, cues only
+  python -m bench.eval --set analysis --mode hybrid --backend smollm2-llamacpp
+  python -m bench.eval --set both --limit 5                  # quick smoke run
+
+Prints and writes (bench/results/eval_<set>_<mode>_<backend>.json): intent accuracy, column
+accuracy, primary-chart kind and data match (with order), failure rate, per-stage latency p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bench.scoring import score_analysis, score_nvbench
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared"))
+NVBENCH = SHARED / "eval" / "nvbench_dev" / "cases.jsonl"
+ANALYSIS = SHARED / "eval" / "analysis_questions_dev.jsonl"
+RESULTS = REPO / "bench" / "results"
+
+
+def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return cases[:limit] if limit else cases
+
+
+def dataset_spec(case: dict[str, Any], cases_file: Path) -> str:
+    if "table" in case:
+        return str(cases_file.parent / case["table"])
+    ds = case["dataset"]
+    if ds.startswith("shared:"):
+        return str(SHARED / ds[len("shared:"):])
+    return ds
+
+
+def run_case(spec: str, question: str, backend: Any, settings: Any) -> tuple[dict | None, str, pd.DataFrame | None]:
+    from autoviz_core.errors import AutoVizError
+    from autoviz_core.pipeline import result_document, run_analysis
+
+    try:
+        run = run_analysis(spec, question, backend, settings)
+    except AutoVizError as exc:
+        return None, str(exc), None
+    except Exception as exc:  # a crash is a failed case, reported, not hidden
+        return None, f"{type(exc).__name__}: {exc}", None
+    doc = result_document(run, getattr(backend, "name", "cues"))
+    primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
+    return doc, "" if primary_ok else "no primary chart", run.table.df
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 1)
+
+
+def evaluate(kind: str, cases_file: Path, backend: Any, settings: Any, limit: int | None) -> dict[str, Any]:
+    cases = read_cases(cases_file, limit)
+    rows: list[dict[str, Any]] = []
+    timings: dict[str, list[float]] = {}
+    for i, case in enumerate(cases, 1):
+        spec = dataset_spec(case, cases_file)
+        t0 = time.perf_counter()
+        doc, error, df = run_case(spec, case["question"], backend, settings)
+        wall = (time.perf_counter() - t0) * 1000
+        if kind == "nvbench":
+            score = score_nvbench(doc, case["gold"])
+        else:
+            score = score_analysis(doc, case["gold"], df if df is not None else pd.DataFrame())
+        if doc:
+            for stage, ms in doc["timings_ms"].items():
+                timings.setdefault(stage, []).append(float(ms))
+        rows.append({"id": case["id"], "failed": doc is None or bool(error), "error": error,
+                     "score": score, "wall_ms": round(wall, 1),
+                     "intent": doc and doc["intent"], "request": doc and doc["request"]})
+        mark = "x" if rows[-1]["failed"] else "."
+        print(f"\r[{kind}] {i}/{len(cases)} {mark}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return summarise(kind, rows, timings)
+
+
+def _rate(rows: list[dict[str, Any]], key: str) -> float | None:
+    vals = [r["score"][key] for r in rows if r["score"].get(key) is not None]
+    return round(sum(bool(v) for v in vals) / len(vals), 3) if vals else None
+
+
+def summarise(kind: str, rows: list[dict[str, Any]], timings: dict[str, list[float]]) -> dict[str, Any]:
+    keys = ("kind", "data", "order") if kind == "nvbench" else ("intent", "columns", "chart", "check")
+    return {
+        "set": kind, "cases": len(rows),
+        "failures": sum(r["failed"] for r in rows),
+        "failure_rate": round(sum(r["failed"] for r in rows) / max(1, len(rows)), 3),
+        **{f"{k}_accuracy": _rate(rows, k) for k in keys},
+        "latency_ms": {s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in timings.items()},
+        "rows": rows,
+    }
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    print(f"\n== {summary['set']}: {summary['cases']} cases, {summary['failures']} failed")
+    for k, v in summary.items():
+        if k.endswith("_accuracy"):
+            print(f"  {k:<18} {v if v is not None else '-'}")
+    for stage, q in summary["latency_ms"].items():
+        print(f"  {stage:<10} p50 {q['p50']:>8} ms   p95 {q['p95']:>8} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from autoviz_core.config import load_settings
+    from autoviz_core.llm.factory import create_backend
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=["nvbench", "analysis", "both"], default="both")
+    ap.add_argument("--mode", choices=["cues", "model", "hybrid"], default=None)
+    ap.add_argument("--adapt", choices=["model", "off"], default=None)
+    ap.add_argument("--backend", default=None)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--nvbench-cases", type=Path, default=NVBENCH)
+    ap.add_argument("--analysis-cases", type=Path, default=ANALYSIS)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    settings = load_settings()
+    mode = args.mode or settings.planner.intent_mode
+    adapt = args.adapt or ("off" if mode == "cues" else settings.planner.adapt_mode)
+    planner = settings.planner.model_copy(update={"intent_mode": mode, "request_mode": mode, "adapt_mode": adapt})
+    settings = settings.model_copy(update={"planner": planner})
+    name = args.backend or settings.default_model
+    needs_model = not (mode == "cues" and adapt == "off")
+    backend = create_backend(name, settings) if needs_model else None
+    label = name if needs_model else "none"
+    out: dict[str, Any] = {"mode": mode, "adapt": adapt, "backend": label}
+    try:
+        if args.set in ("nvbench", "both"):
+            out["nvbench"] = evaluate("nvbench", args.nvbench_cases, backend, settings, args.limit)
+            print_summary(out["nvbench"])
+        if args.set in ("analysis", "both"):
+            out["analysis"] = evaluate("analysis", args.analysis_cases, backend, settings, args.limit)
+            print_summary(out["analysis"])
+    finally:
+        if backend is not None:
+            backend.close()
+    path = args.out or RESULTS / f"eval_{args.set}_{mode}_{adapt}_{label}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
+    print(f"\nwrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
