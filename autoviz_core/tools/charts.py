@@ -321,6 +321,15 @@ def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[st
         notes.append("no y column: counting rows per group")
     frame, x_col = _prepare(df, p, notes)
     frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
+    if (
+        p.kind == "line"
+        and p.agg == "none"
+        and "x" in frame
+        and frame.duplicated(_cols(frame, "x", "c")).any()
+    ):
+        notes.append(
+            "x repeats within a series: an aggregation (e.g. sum) would draw one point per x"
+        )
     frame = _limit(_sort(frame, p, notes), p.limit)
     total_points = len(frame)
     frame = _bound(frame, p.kind, ctx, notes)

@@ -225,3 +225,9 @@ def test_findings_name_the_top_group(run_tool, december):
     totals = december.groupby("region")["revenue"].sum()
     assert res.findings[0].startswith(f"{totals.idxmax()} has the highest sum of revenue")
     assert f"{totals.max():,.0f}" in res.findings[0]
+
+
+def test_line_with_repeated_x_says_so(run_tool, december):
+    res = run_tool("chart", december, kind="line", x="date", y="revenue")
+    assert "x repeats within a series" in res.summary
+    assert res.chart.x_values == sorted(res.chart.x_values)
