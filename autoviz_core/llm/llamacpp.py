@@ -121,24 +121,22 @@ class LlamaCppBackend:
             self._lock.release()
 
     def _stream(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
-        import llama_cpp
-
         # The system prompt stays first and identical across calls, so llama-cpp-python's
         # prefix match reuses its KV cache and only the new suffix is evaluated.
-        llama_cpp.llama_perf_context_reset(self._llama.ctx)
+        _reset_perf(self._llama)
         clock = Stopwatch()
         pieces: list[str] = []
         ttft = 0.0
         finish = ""
-        chunks = self._llama.create_chat_completion(
-            messages=list(messages),
-            grammar=grammar,
-            temperature=self.settings.temperature,
-            seed=self.settings.seed,
-            max_tokens=max_tokens,
-            stream=True,
-        )
         try:
+            chunks = self._llama.create_chat_completion(
+                messages=list(messages),
+                grammar=grammar,
+                temperature=self.settings.temperature,
+                seed=self.settings.seed,
+                max_tokens=max_tokens,
+                stream=True,
+            )
             for chunk in chunks:
                 choice = chunk["choices"][0]
                 text = choice["delta"].get("content")
@@ -148,20 +146,42 @@ class LlamaCppBackend:
                 finish = choice.get("finish_reason") or finish
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"{self.name}: llama.cpp failed while generating: {exc}") from exc
-        return "".join(pieces), _timings(self._llama.ctx, clock.ms(), ttft, len(pieces), finish)
+        prompt_ms, prompt_tokens = _read_perf(self._llama)
+        timings = _timings(clock.ms(), ttft, len(pieces), finish)
+        return "".join(pieces), {**timings, "prompt_ms": prompt_ms, "prompt_tokens": prompt_tokens}
 
 
-def _timings(ctx: Any, total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
-    """Timings of one completion from the stream clock and llama.cpp's perf counters."""
+def _is_llama(llama: Any) -> bool:
+    """Only a real llama_cpp.Llama has perf counters (test doubles do not)."""
+    from llama_cpp import Llama
+
+    return isinstance(llama, Llama)
+
+
+def _reset_perf(llama: Any) -> None:
+    if _is_llama(llama):
+        import llama_cpp
+
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+
+
+def _read_perf(llama: Any) -> tuple[float, float]:
+    """(prompt evaluation ms, prompt tokens evaluated) of the last call; the prefix reused from
+    the KV cache is not evaluated again, so a repeated system prompt shows up as fewer tokens."""
+    if not _is_llama(llama):
+        return 0.0, 0.0
     import llama_cpp
 
-    perf = llama_cpp.llama_perf_context(ctx)
+    perf = llama_cpp.llama_perf_context(llama.ctx)
+    return round(float(perf.t_p_eval_ms), 1), float(perf.n_p_eval)
+
+
+def _timings(total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
+    """Timings of one completion from the stream clock."""
     decode_ms = max(total_ms - ttft_ms, 0.0)
     return {
         "generate_ms": total_ms,
         "ttft_ms": ttft_ms,
-        "prompt_ms": round(float(perf.t_p_eval_ms), 1),
-        "prompt_tokens_evaluated": float(perf.n_p_eval),
         "completion_tokens": float(tokens),
         "tokens_per_s": rate(max(tokens - 1, 0), decode_ms),
         "truncated": 1.0 if finish == "length" else 0.0,

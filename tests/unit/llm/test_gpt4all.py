@@ -1,0 +1,115 @@
+"""GPT4AllBackend with a stand-in model: prompt shape, early stop, re-ask, and the final error."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autoviz_core.config import ModelSettings
+from autoviz_core.contracts import (
+    adaptation_contract,
+    contract_json_schema,
+    intent_contract,
+    request_contract,
+)
+from autoviz_core.errors import BackendError
+from autoviz_core.llm import gpt4all as module
+from autoviz_core.llm.gpt4all import GPT4AllBackend, answer_prefix, describe, example_object
+
+
+class FakeGPT4All:
+    """Replays scripted answers token by token through the callback, recording prompts."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.prompts: list[str] = []
+        self.sessions: list[tuple[str, str]] = []
+        self.emitted: list[str] = []
+
+    @contextlib.contextmanager
+    def chat_session(self, system_prompt: str, prompt_template: str) -> Iterator[None]:
+        self.sessions.append((system_prompt, prompt_template))
+        yield
+
+    def generate(self, prompt: str, *, callback: Callable[[int, str], bool], **_: Any) -> str:
+        self.prompts.append(prompt)
+        answer = self.answers.pop(0)
+        for index in range(0, len(answer), 3):
+            self.emitted.append(answer[index : index + 3])
+            if not callback(0, answer[index : index + 3]):
+                break
+        return ""
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def make_backend(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], GPT4AllBackend]:
+    def make(answers: list[str]) -> GPT4AllBackend:
+        fake = FakeGPT4All(answers)
+        monkeypatch.setattr(module, "_load_gpt4all", lambda path, settings: fake)
+        monkeypatch.setattr(module, "gpt4all_model_copy", lambda source: Path("/cache/m.gguf"))
+        settings = ModelSettings(
+            name="g", backend="gpt4all", path="embedded:smollm2", max_retries=1
+        )
+        return GPT4AllBackend(settings, default_max_tokens=50)
+
+    return make
+
+
+MESSAGES = [
+    {"role": "system", "content": "You classify questions."},
+    {"role": "user", "content": "Trend of revenue?"},
+]
+
+
+def test_prompt_shows_fields_example_and_prefills_the_first_key(make_backend: Any) -> None:
+    backend = make_backend([' "time_series_investigation", "rationale": ""} trailing prose'])
+    generation = backend.generate(MESSAGES, intent_contract())
+    assert generation.value.model_dump()["intent"] == "time_series_investigation"
+    fake = backend._model
+    system, template = fake.sessions[0]
+    assert system == "<|im_start|>system\nYou classify questions.<|im_end|>\n"
+    assert template.startswith("<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n")
+    assert '{{"intent":{1}' in template
+    prompt = fake.prompts[0]
+    assert prompt.startswith("Trend of revenue?")
+    assert '"intent": "general_eda" | "time_series_investigation"' in prompt
+    assert '{"intent": "general_eda", "rationale": ""}' in prompt
+    assert "trailing" not in "".join(fake.emitted)  # stopped at the end of the object
+    assert generation.raw.startswith('{"intent":')
+
+
+def test_re_ask_with_the_validation_error(make_backend: Any) -> None:
+    backend = make_backend([' "weather", "rationale": ""}', ' "general_eda", "rationale": ""}'])
+    generation = backend.generate(MESSAGES, intent_contract())
+    assert generation.attempts == 2
+    assert "intent: Input should be" in backend._model.prompts[1]
+
+
+def test_gives_up_with_a_backend_error(make_backend: Any) -> None:
+    backend = make_backend(["I think it is a trend.", ' {"nested": 1}'])
+    with pytest.raises(BackendError, match="after 2 attempt"):
+        backend.generate(MESSAGES, intent_contract())
+
+
+def test_example_object_is_valid_for_every_contract() -> None:
+    for contract in (
+        intent_contract(),
+        request_contract(["a", "b"]),
+        adaptation_contract(["s1"], ["bar_chart"], ["x"]),
+    ):
+        example = example_object(contract_json_schema(contract))
+        contract.model_validate(example)
+
+
+def test_describe_and_prefix() -> None:
+    schema = contract_json_schema(request_contract(["a", "b"]))
+    assert describe(schema["properties"]["x"]) == '"a" | "b" | "none"'
+    assert describe(schema["properties"]["filters"]).startswith('list (at most 3) of {"column"')
+    assert answer_prefix(request_contract(["a"])) == '{"chart":'

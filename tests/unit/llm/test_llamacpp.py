@@ -1,0 +1,97 @@
+"""LlamaCppBackend with a stand-in Llama: grammar passed and cached, lock + queue depth, re-ask."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from autoviz_core.config import ModelSettings
+from autoviz_core.contracts import intent_contract
+from autoviz_core.errors import BackendError
+from autoviz_core.llm import llamacpp as module
+from autoviz_core.llm.llamacpp import LlamaCppBackend
+
+
+class FakeLlama:
+    """Streams scripted answers as chat chunks; records the kwargs of each call."""
+
+    def __init__(self, answers: list[str], delay: float = 0.0) -> None:
+        self.answers = answers
+        self.delay = delay
+        self.calls: list[dict[str, Any]] = []
+        self.active = 0
+        self.max_active = 0
+
+    def create_chat_completion(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self.calls.append(kwargs)
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        time.sleep(self.delay)
+        answer = (
+            self.answers.pop(0)
+            if self.answers
+            else self.calls and '{"intent": "general_eda", "rationale": ""}'
+        )
+        self.active -= 1
+        for piece in (answer[:5], answer[5:]):
+            yield {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
+        yield {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+
+    def close(self) -> None:
+        pass
+
+
+def _backend(monkeypatch: pytest.MonkeyPatch, fake: FakeLlama) -> LlamaCppBackend:
+    monkeypatch.setattr(module, "_load_llama", lambda path, settings: fake)
+    settings = ModelSettings(name="l", backend="llama.cpp", path="embedded:smollm2", max_retries=1)
+    return LlamaCppBackend(settings, default_max_tokens=64)
+
+
+GOOD = '{"intent": "general_eda", "rationale": ""}'
+MESSAGES = [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]
+
+
+def test_grammar_temperature_seed_and_no_response_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama([GOOD, GOOD])
+    backend = _backend(monkeypatch, fake)
+    generation = backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    call = fake.calls[0]
+    assert call["grammar"] is not None and call["grammar"] is fake.calls[1]["grammar"]  # cached
+    assert "response_format" not in call
+    assert (call["temperature"], call["seed"], call["max_tokens"]) == (0.0, 42, 64)
+    assert call["stream"] is True and call["messages"] == MESSAGES
+    assert generation.raw == GOOD and generation.timings["completion_tokens"] == 2
+
+
+def test_invalid_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = _backend(monkeypatch, FakeLlama(['{"intent": "x"}', '{"intent": "y"}']))
+    with pytest.raises(BackendError, match="after 2 attempt"):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+
+
+def test_calls_are_serialised_and_waiting_callers_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama([GOOD] * 3, delay=0.3)
+    backend = _backend(monkeypatch, fake)
+    threads = [
+        threading.Thread(target=backend.generate, args=(MESSAGES, intent_contract()))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.15)
+    assert backend.queue_depth() == 2
+    for thread in threads:
+        thread.join()
+    assert fake.max_active == 1 and backend.queue_depth() == 0
+
+
+def test_closed_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = _backend(monkeypatch, FakeLlama([GOOD]))
+    backend.close()
+    with pytest.raises(BackendError, match="closed"):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
