@@ -43,7 +43,7 @@ AGG_PATTERNS: list[tuple[str, str]] = [
     (r"\b(total|sum of|sum|overall|combined|cumulative)\b", "sum"),
 ]
 CHART_PATTERNS: list[tuple[str, str]] = [
-    (r"\bpie\b|\bproportion|\bshare of\b|\bpercentage of\b|\bbreakdown\b", "pie"),
+    (r"\bpie\b|\bproportions?\b(?! to)|\bshare of\b|\bpercentage of\b|\bbreakdown\b", "pie"),
     (r"\bscatter|\bcorrelat|\brelationship|\bproportional to\b|\bagainst\b", "scatter"),
     (r"\bline (chart|graph|plot)\b|\btrend|\bover time\b|\btime series\b", "line"),
     (r"\bhistogram\b|\bdistribution of\b", "histogram"),
