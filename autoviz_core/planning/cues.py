@@ -574,7 +574,9 @@ def extract_cues(
     cues.values = [v for v in cues.values if v.value.lower() not in used]
     cues.filters += _value_filters(text, cues, consumed)
     cues.x_hint, cues.y_hint = axis_hints(text, qtok, cues.mentions)
-    cues.group_hint = group_hint(qtok, [m for m in cues.mentions if m.column not in consumed])
+    cues.group_hint = group_hint(
+        qtok, [m for m in cues.mentions if m.column not in consumed]
+    ) or cues.group_hint
     cues.agg, cues.agg_target = _aggregation(text, qtok, cues, profile, consumed)
     cues.intent_scores = intent_scores(text, has_temporal)
     cues.filter_columns = consumed

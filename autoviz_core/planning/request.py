@@ -100,7 +100,7 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
         decided.add("y")
     chart = _chart(cues, profile, x, y, agg, intent)
     agg = _aggregation(cues, profile, x, y, agg, chart)
-    if cues.agg or agg == "none" and "x" in decided and "y" in decided:
+    if cues.agg or cues.superlative or (agg == "none" and "x" in decided and "y" in decided):
         decided.add("agg")
     if agg == "count":
         y, agg = _count_column_sum(profile, None, agg)

@@ -48,16 +48,16 @@ def tokens(text: str) -> list[str]:
 
 def column_tokens(name: str) -> list[str]:
     """Tokens of a column name: camelCase, snake_case, kebab and abbreviations all split."""
-    spaced = _CAMEL.sub(" ", name)
-    words = re.split(r"[^A-Za-z0-9]+", spaced)
     out: list[str] = []
-    for w in words:
-        low = w.lower()
-        if not low:
+    for piece in re.split(r"[^A-Za-z0-9]+", name):
+        whole = ABBREVIATIONS.get(piece.lower())
+        if whole:
+            out.extend(whole.split())
             continue
-        whole = ABBREVIATIONS.get(low)
-        out.extend(whole.split() if whole else [low])
-    return [singular(t) for t in out]
+        for w in _CAMEL.sub(" ", piece).split():
+            low = w.lower()
+            out.extend(ABBREVIATIONS.get(low, low).split())
+    return [singular(t) for t in out if t]
 
 
 def norm(text: str) -> str:

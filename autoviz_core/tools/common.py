@@ -123,6 +123,9 @@ def datetime_values(s: pd.Series, *, name: str | None = None) -> pd.Series:
         out = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if out.notna().sum() < 0.8 * text.notna().sum():
             out = pd.to_datetime(text, errors="coerce", format="mixed")
+    elif _is_year_column(s):
+        # integer years (gapminder's "year"): the first day of each year
+        out = pd.to_datetime(s.astype("Int64").astype("string") + "-01-01", errors="coerce")
     else:
         raise ToolInputError(f"column {label!r} is not a date column")
     if s.notna().any() and out.notna().sum() < 0.5 * s.notna().sum():
@@ -130,6 +133,14 @@ def datetime_values(s: pd.Series, *, name: str | None = None) -> pd.Series:
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_localize(None)
     return out
+
+
+def _is_year_column(s: pd.Series) -> bool:
+    """Whole numbers between 1800 and 2200: a year stored as an integer."""
+    if not is_numeric(s):
+        return False
+    present = s.dropna()
+    return bool(len(present) and (present % 1 == 0).all() and present.between(1800, 2200).all())
 
 
 def looks_temporal(s: pd.Series) -> bool:

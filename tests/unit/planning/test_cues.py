@@ -1,0 +1,86 @@
+"""Deterministic cues: column/value mentions, aggregation, chart, grain, sort, limit, filters."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from autoviz_core.data import profile_table
+from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.planning.cues import extract_cues
+
+
+def cues_for(question: str, df: pd.DataFrame):  # type: ignore[no-untyped-def]
+    return extract_cues(question, profile_table(df), df)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Average Sepal Width per species", ["sepal_width", "species"]),  # case, separator
+        ("average sepal widths per specie", ["sepal_width", "species"]),  # plurals
+        ("compare petal lenght between species", ["petal_length", "species"]),  # typo
+    ],
+)
+def test_column_mentions_are_case_plural_separator_and_typo_insensitive(
+    realistic_tables: dict[str, pd.DataFrame], question: str, expected: list[str]
+) -> None:
+    assert cues_for(question, realistic_tables["iris"]).columns == expected
+
+
+def test_camel_case_and_abbreviations() -> None:
+    df = pd.DataFrame({"Fname": ["a", "b"], "LName": ["x", "y"], "lifeExp": [1.0, 2.0]})
+    assert cues_for("number of first names", df).columns == ["Fname"]
+    assert cues_for("the life expectancy by last name", df).columns == ["lifeExp", "LName"]
+
+
+def test_aggregation_chart_grain_and_sort(realistic_tables: dict[str, pd.DataFrame]) -> None:
+    c = cues_for("Show the average tip per day as a pie chart, sorted descending",
+                 realistic_tables["tips"])
+    assert (c.agg, c.agg_target, c.chart, c.sort_dir) == ("mean", "tip", "pie", "desc")
+    c = cues_for("How many parties per day?", realistic_tables["tips"])
+    assert c.agg == "count" and c.group_hint == "day"
+    c = cues_for("Show monthly revenue", realistic_tables["december"])
+    assert c.time_grain == "month"
+
+
+def test_top_n(realistic_tables: dict[str, pd.DataFrame]) -> None:
+    c = cues_for("top 5 countries by population", realistic_tables["gapminder"])
+    assert c.limit == 5 and c.sort_by == "y" and c.sort_dir == "desc"
+
+
+def test_value_mentions_become_filters(realistic_tables: dict[str, pd.DataFrame]) -> None:
+    c = cues_for("Average tip for female smokers", realistic_tables["tips"])
+    assert [(f.column, f.op, f.value) for f in c.filters] == [("sex", "eq", "Female")]
+
+
+def test_two_values_with_versus_make_a_group_not_a_filter(
+    realistic_tables: dict[str, pd.DataFrame],
+) -> None:
+    c = cues_for("How many parties came at lunch versus dinner?", realistic_tables["tips"])
+    assert c.filters == [] and c.group_hint == "time"
+
+
+def test_numeric_year_and_where_filters(realistic_tables: dict[str, pd.DataFrame]) -> None:
+    c = cues_for("life expectancy by continent in 2007", realistic_tables["gapminder"])
+    assert [(f.column, f.op, f.value) for f in c.filters] == [("year", "eq", 2007)]
+    c = cues_for("tips where total bill > 30", realistic_tables["tips"])
+    assert [(f.column, f.op, f.value) for f in c.filters] == [("total_bill", "gt", 30)]
+    c = cues_for("tips for bills with a total bill greater than 20", realistic_tables["tips"])
+    assert ("total_bill", "gt", 20) in [(f.column, f.op, f.value) for f in c.filters]
+
+
+def test_between_contains_startswith_and_not() -> None:
+    df = pd.DataFrame({"name": ["Orbit Air", "Blue"], "height": [10, 20], "city": ["A", "B"]})
+    prof: SchemaProfile = profile_table(df)
+    c = extract_cues("names with height between 5 and 15", prof, df)
+    assert [(f.op, f.value) for f in c.filters] == [("ge", 5), ("le", 15)]
+    c = extract_cues("names that start with Orbit", prof, df)
+    assert [(f.column, f.op, f.value) for f in c.filters] == [("name", "startswith", "Orbit")]
+    c = extract_cues("heights where the city is not 'B'", prof, df)
+    assert ("city", "ne", "B") in [(f.column, f.op, f.value) for f in c.filters]
+
+
+def test_temporal_words_need_a_temporal_column(realistic_tables: dict[str, pd.DataFrame]) -> None:
+    assert cues_for("revenue trend over time", realistic_tables["december"]).temporal
+    assert not cues_for("tip trend over time", realistic_tables["tips"]).temporal

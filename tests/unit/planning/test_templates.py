@@ -1,0 +1,53 @@
+"""Templates: valid data files; every template executes on every realistic table it can be selected for."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from autoviz_core.config import PlannerSettings
+from autoviz_core.contracts import INTENTS
+from autoviz_core.data import profile_table
+from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.templates import is_eligible, load_templates, select_template
+from autoviz_core.runtime.executor import execute_plan
+
+TABLES = ("tips", "gapminder", "stocks", "iris", "december")
+
+
+def test_every_intent_has_a_template() -> None:
+    intents = {t.intent for t in load_templates()}
+    assert intents == set(INTENTS)
+
+
+@pytest.mark.parametrize("template_id", [t.id for t in load_templates()])
+@pytest.mark.parametrize("table", TABLES)
+def test_template_executes_where_eligible(
+    realistic_tables: dict[str, pd.DataFrame], template_id: str, table: str
+) -> None:
+    df = realistic_tables[table]
+    profile = profile_table(df)
+    template = next(t for t in load_templates() if t.id == template_id)
+    if not is_eligible(template, profile):
+        assert template.requires.roles or template.requires.min_rows > profile.n_rows
+        return
+    planned = plan_question(
+        "Tell me about the main measure", df, profile, None,
+        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
+        intent_override=template.intent, template_override=template_id,
+    )
+    assert planned.template_id == template_id
+    assert len(planned.plan.steps) >= 2, planned.notes
+    result = execute_plan(planned.plan, df)
+    failed = [(r.step_id, r.error) for r in result.records if r.status != "ok"]
+    assert failed == []
+
+
+def test_selection_is_stable_and_prefers_time_series_templates(profiles: dict) -> None:  # type: ignore[type-arg]
+    from autoviz_core.contracts import AnalysisRequest
+
+    req = AnalysisRequest(chart="line", x="date", y="revenue", agg="sum")
+    first = select_template("general_eda", profiles["december"], req)
+    again = select_template("general_eda", profiles["december"], req)
+    assert first[0].id == again[0].id == "eda_time_series"
+    assert select_template("general_eda", profiles["iris"], req)[0].id == "eda_overview"
