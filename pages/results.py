@@ -1,0 +1,184 @@
+"""Results page: run the approved plan with progress, then the answer first, the rest after it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from autoviz_core.config import load_settings
+from autoviz_core.pipeline import AnalysisRun, bundle_args, provenance
+from autoviz_core.report.bundle import bundle_zip_bytes
+from autoviz_core.report.findings import ordered_records
+from autoviz_core.report.html import render_html
+from autoviz_core.report.markdown import render_markdown
+from autoviz_core.runtime.executor import ExecutionResult, StepRecord, execute_plan
+from autoviz_core.tools.registry import ToolContext
+from ui import sidebar, state
+from ui.sidebar import CHOICE
+
+
+def run_plan() -> dict[str, Any]:
+    """Execute the approved plan with a progress bar; keep the result and the downloads."""
+    approved, table, profile = (
+        state.get(state.APPROVED),
+        state.get(state.TABLE),
+        state.get(state.PROFILE),
+    )
+    settings = load_settings()
+    bar = st.progress(0.0, text="Starting…")
+
+    def on_step(index: int, total: int, record: StepRecord) -> None:
+        bar.progress(
+            (index + 1) / total,
+            text=f"Step {index + 1} of {total}: {record.tool} ({record.status})",
+        )
+
+    started = time.perf_counter()
+    result = execute_plan(
+        approved.plan,
+        table.df,
+        ToolContext(max_chart_points=settings.limits.max_chart_points, seed=settings.planner.seed),
+        step_timeout_s=settings.limits.step_timeout_s,
+        on_step=on_step,
+    )
+    timings = {
+        "plan": round(sum(approved.timings_ms.values()), 1),
+        "execute": round((time.perf_counter() - started) * 1000, 1),
+    }
+    bar.empty()
+    run = AnalysisRun(table, profile, approved, result, timings)
+    backend = approved.backend or st.session_state[CHOICE].name
+    profile_rows = [c.model_dump() for c in profile.columns]
+    report = {
+        "question": approved.question,
+        "profile": profile_rows,
+        "result": result,
+        "provenance": provenance(run, backend),
+    }
+    return {
+        "result": result,
+        "html": render_html(**report).encode("utf-8"),
+        "markdown": render_markdown(**report).encode("utf-8"),
+        "bundle": bundle_zip_bytes(**bundle_args(run, backend)),
+    }
+
+
+def first_finding(record: StepRecord) -> str:
+    findings = record.result.findings if record.result else []
+    return findings[0] if findings else record.summary
+
+
+def show_primary(result: ExecutionResult) -> StepRecord | None:
+    primary = result.primary()
+    if primary is None:
+        st.warning(
+            "No chart could be drawn for this question. See the steps that did not run below."
+        )
+        return None
+    st.markdown(f"#### {first_finding(primary)}")
+    st.plotly_chart(primary.result.figure, key=f"chart:{primary.step_id}")
+    marked = next((r for r in result.records if r.primary), None)
+    if marked is not None and marked is not primary:
+        st.caption(
+            f"The planned answer chart failed ({marked.error}); this is the first chart that ran."
+        )
+    return primary
+
+
+def show_step(record: StepRecord) -> None:
+    res = record.result
+    with st.container(border=True):
+        st.markdown(f"**{(res.chart.title if res.chart and res.chart.title else record.tool)}**")
+        st.caption(f"`{record.step_id}` · {record.tool} · {record.duration_ms:,.0f} ms")
+        for text in res.findings[:3]:
+            st.markdown(f"- {text}")
+        if res.figure is not None:
+            st.plotly_chart(res.figure, key=f"chart:{record.step_id}")
+        elif res.table is not None:
+            st.dataframe(res.table.head(200), hide_index=True)
+        if res.figure is not None and res.table is not None:
+            with st.expander("Table"):
+                st.dataframe(res.table.head(200), hide_index=True)
+
+
+def show_failures(result: ExecutionResult) -> None:
+    failed = result.failed()
+    if not failed:
+        return
+    with st.expander(f"{len(failed)} step(s) did not run", expanded=True):
+        for r in failed:
+            st.markdown(f"- **{r.step_id}** ({r.tool}) {r.status}: {r.error}")
+        st.caption(
+            "The other steps are not affected. Fix the parameters on Plan review and approve again."
+        )
+
+
+def downloads(run: dict[str, Any]) -> None:
+    st.subheader("Take it with you")
+    a, b, c = st.columns(3)
+    a.download_button(
+        "HTML report",
+        run["html"],
+        "autoviz_report.html",
+        "text/html",
+        key="dl_html",
+        icon="📄",
+        on_click="ignore",
+        width="stretch",
+    )
+    b.download_button(
+        "Markdown",
+        run["markdown"],
+        "autoviz_report.md",
+        "text/markdown",
+        key="dl_md",
+        icon="📝",
+        on_click="ignore",
+        width="stretch",
+    )
+    c.download_button(
+        "Provenance bundle (zip)",
+        run["bundle"],
+        "autoviz_bundle.zip",
+        "application/zip",
+        key="dl_zip",
+        icon="📦",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.caption(
+        "The bundle holds the plans, the diff, every tool call and its output, so the run "
+        "can be checked and repeated."
+    )
+
+
+sidebar.render()
+st.title("Results")
+approved = state.get(state.APPROVED)
+if approved is None:
+    st.info("Approve a plan to see results here.")
+    st.page_link("pages/plan.py", label="Go to Plan review", icon="🧭")
+    st.stop()
+
+st.caption(f"“{approved.question}” · {state.get(state.TABLE).name}")
+if state.get(state.RUN) is None:
+    st.session_state[state.RUN] = run_plan()
+run = state.get(state.RUN)
+result: ExecutionResult = run["result"]
+
+primary = show_primary(result)
+supporting = [r for r in ordered_records(result) if r is not primary]
+if supporting:
+    st.subheader("Supporting detail")
+    grid = st.columns(2)
+    for i, record in enumerate(supporting):
+        with grid[i % 2]:
+            show_step(record)
+show_failures(result)
+downloads(run)
+st.divider()
+left, right = st.columns(2)
+left.page_link("pages/plan.py", label="Change the plan", icon="🧭")
+right.page_link("pages/question.py", label="Ask another question", icon="💬")

@@ -1,0 +1,137 @@
+"""Upload page: load a table (a file or a sample), preview it and show how it was understood."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from autoviz_core.config import REPO_ROOT, load_settings
+from autoviz_core.data import load_table_bytes, profile_table
+from autoviz_core.errors import DataLoadError
+from autoviz_core.pipeline import SAMPLES, load_dataset
+from ui import sidebar, state
+
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json"]
+DECEMBER = "December sales (shared evaluation table)"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("AUTOVIZ_SHARED", REPO_ROOT.parent / "shared"))
+
+
+def sample_specs() -> dict[str, str]:
+    """Sample label -> load_dataset spec; the December table only when it is present."""
+    specs: dict[str, str] = {}
+    december = shared_dir() / "eval" / "data" / "december_revenue.csv"
+    if december.exists():
+        specs[DECEMBER] = str(december)
+    specs.update({f"{name} (plotly sample)": f"plotly:{name}" for name in SAMPLES})
+    return specs
+
+
+def load_upload(uploaded: st.runtime.uploaded_file_manager.UploadedFile) -> None:
+    """Load a newly uploaded file once; on failure keep the previous table and remember why."""
+    if uploaded.file_id == state.get(state.UPLOAD_SEEN):
+        return  # already loaded (or refused) on an earlier rerun
+    st.session_state[state.UPLOAD_SEEN] = uploaded.file_id
+    settings = load_settings()
+    try:
+        table = load_table_bytes(uploaded.getvalue(), uploaded.name, settings.limits)
+    except DataLoadError as exc:
+        st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, exc.message, exc.hint)
+        return
+    state.set_table(table, profile_table(table.df), uploaded.file_id)
+
+
+def load_sample(label: str) -> None:
+    spec = sample_specs()[label]
+    try:
+        table = load_dataset(spec, load_settings())
+    except DataLoadError as exc:
+        st.session_state[state.UPLOAD_ERROR] = ("sample", exc.message, exc.hint)
+        return
+    state.set_table(table, profile_table(table.df), f"sample:{label}")
+
+
+def profile_frame(profile: object) -> pd.DataFrame:
+    rows = [
+        {
+            "column": c.name,
+            "role": c.role,
+            "type": c.dtype,
+            "distinct": c.cardinality,
+            "missing": c.missing_share,
+            "examples": ", ".join(c.sample_values[:3]),
+        }
+        for c in profile.columns  # type: ignore[attr-defined]
+    ]
+    return pd.DataFrame(rows)
+
+
+def show_table() -> None:
+    table = state.get(state.TABLE)
+    profile = state.get(state.PROFILE)
+    if table is None:
+        return
+    st.subheader(f"{table.name}")
+    st.caption(
+        f"{profile.n_rows:,} rows × {profile.n_columns} columns · {table.format} · {profile.shape}"
+    )
+    for note in table.warnings:
+        st.warning(note, icon="⚠️")
+    preview, columns = st.tabs(["Preview", "Columns"])
+    with preview:
+        st.dataframe(table.df.head(50), hide_index=True)
+    with columns:
+        st.caption(
+            "How each column was understood. The role decides which charts and steps fit it."
+        )
+        st.dataframe(
+            profile_frame(profile),
+            hide_index=True,
+            column_config={
+                "missing": st.column_config.ProgressColumn(
+                    "missing", format="percent", min_value=0.0, max_value=1.0
+                )
+            },
+        )
+    st.page_link("pages/question.py", label="Next: ask a question", icon="💬")
+
+
+sidebar.render()
+settings = load_settings()
+st.title("Upload a table")
+st.caption("CSV, TSV, Excel, Parquet or JSON. Your data stays on this computer.")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    uploaded = st.file_uploader(
+        "Your file",
+        type=FILE_TYPES,
+        max_upload_size=int(settings.limits.max_upload_mb),
+        key="upload_file",
+    )
+    if uploaded is not None:
+        load_upload(uploaded)
+with right:
+    samples = sample_specs()
+    label = st.selectbox(
+        "…or try a sample table",
+        list(samples),
+        index=None,
+        placeholder="Choose a sample",
+        key="sample_choice",
+    )
+    if st.button("Load sample", disabled=label is None, key="load_sample") and label:
+        load_sample(label)
+
+error = state.get(state.UPLOAD_ERROR)
+if error and (uploaded is None or error[0] in (uploaded.file_id, "sample")):
+    st.error(f"**{error[1]}** {error[2]}".strip())
+    if state.get(state.TABLE) is not None:
+        st.caption("The table loaded before is still in use.")
+
+show_table()

@@ -1,0 +1,269 @@
+"""The app driven page by page with AppTest and a stub model: every path ends without an exception.
+
+Note: in Streamlit 1.67 AppTest drops the sidebar's elements from its tree on reruns when the app
+uses st.navigation, so sidebar widgets are driven through session_state here; the browser test
+sees the real sidebar.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+if TYPE_CHECKING:
+    from tests.app.conftest import StubFactory
+
+QUESTION = "Which region had the highest revenue?"
+UploadApp = Callable[[], AppTest]
+
+
+def texts(elements: object) -> str:
+    return " ".join(str(e.value) for e in elements)  # type: ignore[attr-defined]
+
+
+def loaded(app: UploadApp, december_csv: Path) -> AppTest:
+    at = app()
+    at.file_uploader(key="upload_file").set_value(
+        ("december_revenue.csv", december_csv.read_bytes(), "text/csv")
+    )
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def planned(app: UploadApp, december_csv: Path, question: str = QUESTION) -> AppTest:
+    at = loaded(app, december_csv)
+    at.switch_page("pages/question.py").run()
+    at.text_area(key="question_input").set_value(question).run()
+    at.button(key="plan").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Review the plan"
+    return at.switch_page("pages/plan.py")  # AppTest does not keep st.switch_page for later runs
+
+
+def step_ids(at: AppTest) -> list[str]:
+    return [s["id"] for s in at.session_state["draft"]]
+
+
+def uid(at: AppTest, step_id: str) -> str:
+    return next(s["uid"] for s in at.session_state["draft"] if s["id"] == step_id)
+
+
+# ---------------------------------------------------------------- upload
+def test_upload_shows_preview_profile_and_next_step(app: UploadApp, december_csv: Path) -> None:
+    at = loaded(app, december_csv)
+    assert at.session_state["table"].name == "december_revenue.csv"
+    assert at.subheader[0].value == "december_revenue.csv"
+    frames = at.dataframe
+    assert len(frames) == 2  # preview and column profile
+    profile = frames[1].value
+    assert list(profile["column"]) == ["date", "region", "product_category", "revenue", "units"]
+    assert {"role", "missing", "distinct"} <= set(profile.columns)
+    assert not at.error
+
+
+def test_bad_file_shows_message_and_keeps_previous_table(
+    app: UploadApp, december_csv: Path
+) -> None:
+    at = loaded(app, december_csv)
+    at.file_uploader(key="upload_file").set_value(("broken.csv", b"", "text/csv")).run()
+    assert not at.exception
+    assert "The file is empty." in texts(at.error)
+    assert at.session_state["table"].name == "december_revenue.csv"
+    assert "still in use" in texts(at.caption)
+
+
+def test_sample_dataset_loads(app: UploadApp) -> None:
+    at = app()
+    at.selectbox(key="sample_choice").set_value("tips (plotly sample)").run()
+    at.button(key="load_sample").click().run()
+    assert not at.exception
+    assert at.session_state["table"].name == "tips"
+    assert at.session_state["profile"].n_rows == 244
+
+
+# ---------------------------------------------------------------- question
+def test_question_page_without_table_points_to_upload(app: UploadApp) -> None:
+    at = app()
+    at.switch_page("pages/question.py").run()
+    assert not at.exception
+    assert "Load a table first" in texts(at.info)
+
+
+def test_example_question_fills_the_text_box(app: UploadApp, december_csv: Path) -> None:
+    at = loaded(app, december_csv)
+    at.switch_page("pages/question.py").run()
+    examples = at.button_group[0]
+    assert "Which region has the highest total revenue?" in examples.options
+    assert "How does revenue change over time?" in examples.options
+    examples.set_value("How does revenue change over time?").run()
+    assert at.text_area(key="question_input").value == "How does revenue change over time?"
+
+
+def test_backend_unavailable_explains_and_keeps_question(
+    app: UploadApp, december_csv: Path, stub_factory: StubFactory
+) -> None:
+    at = loaded(app, december_csv)
+    stub_factory.fail = "No answer from http://localhost:8000/v1/models."
+    st.cache_resource.clear()  # the loaded model is gone; the next load fails
+    at.switch_page("pages/question.py").run()
+    at.text_area(key="question_input").set_value(QUESTION).run()
+    at.button(key="plan").click().run()
+    assert not at.exception
+    assert "No answer from http://localhost:8000" in texts(at.error)
+    assert "choose another model in the sidebar" in texts(at.caption)
+    assert at.text_area(key="question_input").value == QUESTION
+    assert at.session_state["table"].name == "december_revenue.csv"
+    # The wording-only fallback still gets a plan.
+    at.button(key="plan_without_model").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Review the plan"
+
+
+# ---------------------------------------------------------------- plan review
+def test_plan_review_shows_intent_template_steps_and_diff(
+    app: UploadApp, december_csv: Path, stub_factory: StubFactory
+) -> None:
+    at = planned(app, december_csv)
+    version = at.session_state["plan_version"]
+    assert at.selectbox(key=f"intent:{version}").value == at.session_state["planned"].intent
+    assert (
+        at.selectbox(key=f"template:{version}").value == "(best match)"
+        or at.selectbox(key=f"template:{version}").value == at.session_state["planned"].template_id
+    )
+    assert step_ids(at)[0] == "answer"
+    assert "Rationale" in texts(at.markdown)
+    assert "run" not in at.session_state  # nothing runs before approval
+    assert stub_factory.built and stub_factory.built[0].calls  # the stub model was asked
+
+
+def test_edit_remove_add_then_approve_shows_charts_and_downloads(
+    app: UploadApp, december_csv: Path, december_df: pd.DataFrame
+) -> None:
+    at = planned(app, december_csv)
+    # Edit a parameter: the comparison sorts by median instead of mean.
+    at.selectbox(key=f"param:{uid(at, 'group_stats')}:sort_by").set_value("median").run()
+    assert at.session_state["draft"][1]["params"]["sort_by"] == "median"
+    # Remove a step, add one from the registry.
+    at.button(key=f"remove:{uid(at, 'spread')}").click().run()
+    assert "spread" not in step_ids(at)
+    at.selectbox(key="add_tool").set_value("histogram").run()
+    at.button(key="add_step").click().run()
+    assert step_ids(at)[-1] == "histogram_1"
+    at.selectbox(key=f"param:{uid(at, 'histogram_1')}:column").set_value("units").run()
+    # Move the new step up one place.
+    at.button(key=f"up:{uid(at, 'histogram_1')}").click().run()
+    assert step_ids(at) == ["answer", "histogram_1", "group_stats"]
+    assert not at.exception and not at.error
+
+    at.button(key="approve").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Results"
+    at.switch_page("pages/results.py")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2
+    primary = json.loads(charts[0].proto.spec)["data"][0]
+    totals = december_df.groupby("region")["revenue"].sum().sort_values(ascending=False)
+    assert primary["type"] == "bar"
+    assert primary["x"][0] == totals.index[0]
+    assert (
+        primary["y"][0] == round(totals.iloc[0], 2) or abs(primary["y"][0] - totals.iloc[0]) < 0.01
+    )
+    approved = [s.id for s in at.session_state["approved"].plan.steps]
+    assert approved == ["answer", "histogram_1", "group_stats"]
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["HTML report", "Markdown", "Provenance bundle (zip)"]
+
+    # Away and back: the results are kept, not recomputed.
+    run = at.session_state["run"]
+    at.switch_page("pages/question.py").run()
+    at.switch_page("pages/results.py").run()
+    assert at.session_state["run"] is run
+    assert len(at.get("plotly_chart")) == len(charts)
+
+    # A second edit clears the results; approving again runs the new plan.
+    at.switch_page("pages/plan.py").run()
+    at.button(key=f"remove:{uid(at, 'histogram_1')}").click().run()
+    assert "run" not in at.session_state
+    at.button(key="approve").click().run()
+    assert not at.exception
+    assert [s.id for s in at.session_state["approved"].plan.steps] == ["answer", "group_stats"]
+    assert at.session_state["run"] is not run
+
+
+def test_invalid_edit_shows_inline_validation_message(app: UploadApp, december_csv: Path) -> None:
+    at = planned(app, december_csv)
+    bad = json.dumps([{"column": "planet", "op": "eq", "value": "Mars"}])
+    at.text_input(key=f"param:{uid(at, 'answer')}:filters").set_value(bad).run()
+    assert not at.exception
+    assert "filter column 'planet' does not exist in this table" in texts(at.error)
+    assert "will be left out" in texts(at.warning)
+
+
+def test_change_intent_replans(app: UploadApp, december_csv: Path) -> None:
+    at = planned(app, december_csv)
+    version = at.session_state["plan_version"]
+    at.selectbox(key=f"intent:{version}").set_value("anomaly_detection").run()
+    at.button(key="replan").click().run()
+    assert not at.exception
+    assert at.session_state["planned"].intent == "anomaly_detection"
+    assert at.session_state["planned"].intent_source == "person"
+    assert at.session_state["plan_version"] == version + 1
+
+
+# ---------------------------------------------------------------- state hygiene
+def test_new_question_and_new_file_clear_stale_state(app: UploadApp, december_csv: Path) -> None:
+    at = planned(app, december_csv)
+    at.button(key="approve").click().run()
+    assert "run" in at.session_state
+    at.switch_page("pages/question.py").run()
+    at.text_area(key="question_input").set_value("Give me an overview of the data").run()
+    at.button(key="plan").click().run()
+    assert "run" not in at.session_state and "approved" not in at.session_state
+    assert at.session_state["question"] == "Give me an overview of the data"
+
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="sample_choice").set_value("iris (plotly sample)").run()
+    at.button(key="load_sample").click().run()
+    for key in ("question", "planned", "draft", "approved", "run"):
+        assert key not in at.session_state, key
+    at.switch_page("pages/results.py").run()
+    assert "Approve a plan" in texts(at.info)
+
+
+def test_two_sessions_do_not_share_data(app: UploadApp, december_csv: Path) -> None:
+    first = loaded(app, december_csv)
+    second = app()
+    assert "table" not in second.session_state
+    assert first.session_state["table"].name == "december_revenue.csv"
+
+
+# ---------------------------------------------------------------- backend
+def test_switching_backend_releases_the_previous_one(
+    app: UploadApp, stub_factory: StubFactory
+) -> None:
+    at = app()
+    assert [b.name for b in stub_factory.built] == ["smollm2-llamacpp"]
+    at.session_state["backend_name"] = "smollm2-gpt4all"
+    at.run()
+    assert not at.exception
+    assert [b.name for b in stub_factory.built] == ["smollm2-llamacpp", "smollm2-gpt4all"]
+    assert stub_factory.built[0].closed and not stub_factory.built[1].closed
+    assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
+
+
+def test_vllm_entry_takes_url_and_model(app: UploadApp, stub_factory: StubFactory) -> None:
+    at = app()
+    at.session_state["backend_name"] = "vllm-local"
+    at.session_state["vllm_url:vllm-local"] = "http://127.0.0.1:9"
+    at.run()
+    assert not at.exception
+    choice = at.session_state["backend_choice"]
+    assert (choice.name, choice.url, choice.model) == ("vllm-local", "http://127.0.0.1:9", "auto")
+    assert stub_factory.built[-1].name == "vllm-local"
