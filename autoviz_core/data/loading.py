@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from autoviz_core.config import Limits
@@ -148,7 +150,7 @@ def decode_text(data: bytes, notes: list[str]) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"  # odd length when truncated
     sample = data[:SNIFF_BYTES]
     if _looks_binary(sample):
         raise DataLoadError(
@@ -404,5 +406,31 @@ def _finish(table: LoadedTable, limits: Limits) -> LoadedTable:
         raise DataLoadError(
             "The file has a header but no data rows.", "Add data rows below the header."
         )
-    table.df = coerce_column_types(df, limits, table.warnings)
+    table.df = coerce_column_types(_nested_as_text(df, table.warnings), limits, table.warnings)
     return table
+
+
+def _nested_as_text(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Nested JSON objects, lists and Parquet list/struct cells become JSON text: they are
+    unhashable, and every later stage (profiling, grouping) hashes cell values."""
+    nested = [
+        name
+        for name in df.columns
+        if pd.api.types.is_object_dtype(df[name])
+        and df[name].map(lambda v: isinstance(v, dict | list | tuple | set | np.ndarray)).any()
+    ]
+    if not nested:
+        return df
+    df = df.copy()
+    for name in nested:
+        df[name] = df[name].map(_as_json_text).astype("str")
+        notes.append(f"Column {name!r} holds nested values; they are kept as JSON text.")
+    return df
+
+
+def _as_json_text(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, dict | list | tuple | set):
+        return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
+    return value

@@ -129,11 +129,20 @@ def _add_stats(prof: ColumnProfile, non_null: pd.Series, role: Role) -> None:
         return
     if role in ("numeric",) and pd.api.types.is_numeric_dtype(non_null):
         prof.min, prof.max = _num(non_null.min()), _num(non_null.max())
-        prof.mean = _num(non_null.mean())
+        prof.mean = _num(_mean(non_null))
     elif role == "temporal":
         prof.min, prof.max = _fmt(non_null.min()), _fmt(non_null.max())
     if role in ("categorical", "boolean"):
         prof.top_values = [_fmt(v) for v in non_null.value_counts().head(10).index]
+
+
+def _mean(values: pd.Series) -> float:
+    """The mean, also when the plain sum overflows (values near the float maximum)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(values.mean())
+        if not np.isfinite(mean):
+            mean = float((values / len(values)).sum())
+    return mean
 
 
 def _num(value: Any) -> float:
