@@ -16,7 +16,9 @@ from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m autoviz_core", description="AutoViz headless engine")
+    p = argparse.ArgumentParser(
+        prog="python -m autoviz_core", description="AutoViz headless engine"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a question about a table")
     run.add_argument("data", help="CSV/TSV/XLSX/Parquet/JSONL file, or plotly:NAME for a sample")
@@ -26,8 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", dest="out_dir", help="write the report bundle into this folder")
     run.add_argument("--seed", type=int, help="seed for sampling and the model")
     run.add_argument("--config", help="config file (default: the repository's config.yaml)")
-    run.add_argument("--mode", choices=["cues", "model", "hybrid"],
-                     help="planner mode for intent and request (overrides config)")
+    run.add_argument(
+        "--mode",
+        choices=["cues", "model", "hybrid"],
+        help="planner mode for intent and request (overrides config)",
+    )
     run.add_argument("--no-adapt", action="store_true", help="skip the model's plan adaptation")
     doc = sub.add_parser("doctor", help="which backends are usable, and why not")
     doc.add_argument("--config")
@@ -72,14 +77,21 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     if args.mode:
-        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
-            update={"intent_mode": args.mode, "request_mode": args.mode})})
+        settings = settings.model_copy(
+            update={
+                "planner": settings.planner.model_copy(
+                    update={"intent_mode": args.mode, "request_mode": args.mode}
+                )
+            }
+        )
     if args.no_adapt:
-        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
-            update={"adapt_mode": "off"})})
+        settings = settings.model_copy(
+            update={"planner": settings.planner.model_copy(update={"adapt_mode": "off"})}
+        )
     if args.seed is not None:
-        settings = settings.model_copy(update={"planner": settings.planner.model_copy(
-            update={"seed": args.seed})})
+        settings = settings.model_copy(
+            update={"planner": settings.planner.model_copy(update={"seed": args.seed})}
+        )
     if not args.question.strip():
         raise ConfigError("The question is empty.", "Ask something about the table.")
     name = args.backend or settings.default_model
@@ -98,8 +110,10 @@ def _run(args: argparse.Namespace) -> int:
         write_bundle(args.out_dir, **bundle_args(run, name))
     failed = [r for r in run.result.records if r.status != "ok"]
     primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
-    print(f"intent: {doc['intent']}  template: {doc['template_id']}  steps: {len(run.result.records)}"
-          f"  failed: {len(failed)}")
+    print(
+        f"intent: {doc['intent']}  template: {doc['template_id']}  steps: {len(run.result.records)}"
+        f"  failed: {len(failed)}"
+    )
     for rec in failed:
         print(f"  {rec.step_id} ({rec.tool}): {rec.status}: {rec.error}", file=sys.stderr)
     if not primary_ok:
@@ -113,5 +127,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _needs_no_model(settings: object) -> bool:
     planner = settings.planner  # type: ignore[attr-defined]
-    return bool(planner.intent_mode == "cues" and planner.request_mode == "cues"
-                and planner.adapt_mode == "off")
+    return bool(
+        planner.intent_mode == "cues"
+        and planner.request_mode == "cues"
+        and planner.adapt_mode == "off"
+    )

@@ -29,12 +29,14 @@ def load_dataset(spec: str, settings: Settings) -> LoadedTable:
     if spec.startswith(SAMPLE_PREFIX):
         import plotly.express as px
 
-        name = spec[len(SAMPLE_PREFIX):]
+        name = spec[len(SAMPLE_PREFIX) :]
         if name not in SAMPLES:
-            raise DataLoadError(f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}.")
+            raise DataLoadError(
+                f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}."
+            )
         return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
     if spec.startswith("shared:"):
-        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:"):])
+        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:") :])
     return load_table(spec, settings.limits)
 
 
@@ -49,14 +51,20 @@ class AnalysisRun:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def execute(planned: PlannedAnalysis, df: pd.DataFrame, settings: Settings, seed: int) -> ExecutionResult:
+def execute(
+    planned: PlannedAnalysis, df: pd.DataFrame, settings: Settings, seed: int
+) -> ExecutionResult:
     ctx = ToolContext(max_chart_points=settings.limits.max_chart_points, seed=seed)
     return execute_plan(planned.plan, df, ctx, step_timeout_s=settings.limits.step_timeout_s)
 
 
 def run_analysis(
-    data: str, question: str, backend: Backend | None, settings: Settings | None = None,
-    *, seed: int | None = None,
+    data: str,
+    question: str,
+    backend: Backend | None,
+    settings: Settings | None = None,
+    *,
+    seed: int | None = None,
 ) -> AnalysisRun:
     """Plan (auto-approved) and execute `question` on `data`."""
     settings = settings or load_settings()
@@ -65,8 +73,9 @@ def run_analysis(
     table = load_dataset(data, settings)
     profile = profile_table(table.df)
     t_profile = (time.perf_counter() - t0) * 1000
-    planned = plan_question(question, table.df, profile, backend, settings.planner,
-                            table_name=table.name)
+    planned = plan_question(
+        question, table.df, profile, backend, settings.planner, table_name=table.name
+    )
     t1 = time.perf_counter()
     result = execute(planned, table.df, settings, seed)
     t_exec = (time.perf_counter() - t1) * 1000
@@ -90,11 +99,18 @@ def chart_entries(result: ExecutionResult) -> list[dict[str, Any]]:
         chart = rec.result.chart if rec.result is not None else None
         if rec.status != "ok" or chart is None:
             continue
-        charts.append({
-            "step_id": rec.step_id, "primary": rec.primary, "kind": chart.kind,
-            "x": chart.x, "y": chart.y, "color": chart.color, "agg": chart.agg,
-            "data": {"x": chart.x_values, "y": chart.y_values},
-        })
+        charts.append(
+            {
+                "step_id": rec.step_id,
+                "primary": rec.primary,
+                "kind": chart.kind,
+                "x": chart.x,
+                "y": chart.y,
+                "color": chart.color,
+                "agg": chart.agg,
+                "data": {"x": chart.x_values, "y": chart.y_values},
+            }
+        )
     return charts
 
 
@@ -118,14 +134,23 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
 def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
     p = run.planned
     return {
-        "backend": backend_name, "intent": p.intent, "intent_source": p.intent_source,
-        "request": p.request.model_dump(), "request_source": p.request_source,
-        "template_id": p.template_id, "template_scores": p.template_scores, "cues": p.cues,
+        "backend": backend_name,
+        "intent": p.intent,
+        "intent_source": p.intent_source,
+        "request": p.request.model_dump(),
+        "request_source": p.request_source,
+        "template_id": p.template_id,
+        "template_scores": p.template_scores,
+        "cues": p.cues,
         "model_calls": [c.__dict__ for c in p.model_calls],
         "notes": [n.text() for n in p.notes],
-        "dataset": {"name": run.table.name, "format": run.table.format,
-                    "rows": run.profile.n_rows, "columns": run.profile.n_columns,
-                    "warnings": run.table.warnings},
+        "dataset": {
+            "name": run.table.name,
+            "format": run.table.format,
+            "rows": run.profile.n_rows,
+            "columns": run.profile.n_columns,
+            "warnings": run.table.warnings,
+        },
     }
 
 

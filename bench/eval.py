@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,9 @@ RESULTS = REPO / "bench" / "results"
 
 
 def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return cases[:limit] if limit else cases
 
 
@@ -40,11 +41,13 @@ def dataset_spec(case: dict[str, Any], cases_file: Path) -> str:
         return str(cases_file.parent / case["table"])
     ds = case["dataset"]
     if ds.startswith("shared:"):
-        return str(SHARED / ds[len("shared:"):])
+        return str(SHARED / ds[len("shared:") :])
     return ds
 
 
-def run_case(spec: str, question: str, backend: Any, settings: Any) -> tuple[dict | None, str, pd.DataFrame | None]:
+def run_case(
+    spec: str, question: str, backend: Any, settings: Any
+) -> tuple[dict | None, str, pd.DataFrame | None]:
     from autoviz_core.errors import AutoVizError
     from autoviz_core.pipeline import result_document, run_analysis
 
@@ -68,7 +71,9 @@ def percentile(values: list[float], q: float) -> float:
     return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 1)
 
 
-def evaluate(kind: str, cases_file: Path, backend: Any, settings: Any, limit: int | None) -> dict[str, Any]:
+def evaluate(
+    kind: str, cases_file: Path, backend: Any, settings: Any, limit: int | None
+) -> dict[str, Any]:
     cases = read_cases(cases_file, limit)
     rows: list[dict[str, Any]] = []
     timings: dict[str, list[float]] = {}
@@ -84,9 +89,17 @@ def evaluate(kind: str, cases_file: Path, backend: Any, settings: Any, limit: in
         if doc:
             for stage, ms in doc["timings_ms"].items():
                 timings.setdefault(stage, []).append(float(ms))
-        rows.append({"id": case["id"], "failed": doc is None or bool(error), "error": error,
-                     "score": score, "wall_ms": round(wall, 1),
-                     "intent": doc and doc["intent"], "request": doc and doc["request"]})
+        rows.append(
+            {
+                "id": case["id"],
+                "failed": doc is None or bool(error),
+                "error": error,
+                "score": score,
+                "wall_ms": round(wall, 1),
+                "intent": doc and doc["intent"],
+                "request": doc and doc["request"],
+            }
+        )
         mark = "x" if rows[-1]["failed"] else "."
         print(f"\r[{kind}] {i}/{len(cases)} {mark}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
@@ -98,14 +111,21 @@ def _rate(rows: list[dict[str, Any]], key: str) -> float | None:
     return round(sum(bool(v) for v in vals) / len(vals), 3) if vals else None
 
 
-def summarise(kind: str, rows: list[dict[str, Any]], timings: dict[str, list[float]]) -> dict[str, Any]:
-    keys = ("kind", "data", "order") if kind == "nvbench" else ("intent", "columns", "chart", "check")
+def summarise(
+    kind: str, rows: list[dict[str, Any]], timings: dict[str, list[float]]
+) -> dict[str, Any]:
+    keys = (
+        ("kind", "data", "order") if kind == "nvbench" else ("intent", "columns", "chart", "check")
+    )
     return {
-        "set": kind, "cases": len(rows),
+        "set": kind,
+        "cases": len(rows),
         "failures": sum(r["failed"] for r in rows),
         "failure_rate": round(sum(r["failed"] for r in rows) / max(1, len(rows)), 3),
         **{f"{k}_accuracy": _rate(rows, k) for k in keys},
-        "latency_ms": {s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in timings.items()},
+        "latency_ms": {
+            s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in timings.items()
+        },
         "rows": rows,
     }
 
@@ -123,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     from autoviz_core.config import load_settings
     from autoviz_core.llm.factory import create_backend
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--set", choices=["nvbench", "analysis", "both"], default="both")
     ap.add_argument("--mode", choices=["cues", "model", "hybrid"], default=None)
     ap.add_argument("--adapt", choices=["model", "off"], default=None)
@@ -136,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     mode = args.mode or settings.planner.intent_mode
     adapt = args.adapt or ("off" if mode == "cues" else settings.planner.adapt_mode)
-    planner = settings.planner.model_copy(update={"intent_mode": mode, "request_mode": mode, "adapt_mode": adapt})
+    planner = settings.planner.model_copy(
+        update={"intent_mode": mode, "request_mode": mode, "adapt_mode": adapt}
+    )
     settings = settings.model_copy(update={"planner": planner})
     name = args.backend or settings.default_model
     needs_model = not (mode == "cues" and adapt == "off")
@@ -148,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             out["nvbench"] = evaluate("nvbench", args.nvbench_cases, backend, settings, args.limit)
             print_summary(out["nvbench"])
         if args.set in ("analysis", "both"):
-            out["analysis"] = evaluate("analysis", args.analysis_cases, backend, settings, args.limit)
+            out["analysis"] = evaluate(
+                "analysis", args.analysis_cases, backend, settings, args.limit
+            )
             print_summary(out["analysis"])
     finally:
         if backend is not None:

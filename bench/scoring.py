@@ -82,16 +82,23 @@ def _strings(obj: Any) -> set[str]:
     return out
 
 
-def score_analysis(result: dict[str, Any] | None, gold: dict[str, Any], df: pd.DataFrame) -> dict[str, Any]:
+def score_analysis(
+    result: dict[str, Any] | None, gold: dict[str, Any], df: pd.DataFrame
+) -> dict[str, Any]:
     if result is None:
-        return {"intent": False, "columns": False, "chart": None if "chart" not in gold else False,
-                "check": None if "check" not in gold else False}
+        return {
+            "intent": False,
+            "columns": False,
+            "chart": None if "chart" not in gold else False,
+            "check": None if "check" not in gold else False,
+        }
     labels = gold["intent"] if isinstance(gold["intent"], list) else [gold["intent"]]
     strings = _strings(result.get("plan")) | _strings(result.get("charts"))
     out: dict[str, Any] = {
         "intent": result.get("intent") in labels,
         "columns": all(c in strings for c in gold.get("columns", [])),
-        "chart": None, "check": None,
+        "chart": None,
+        "check": None,
     }
     chart = primary_chart(result)
     if "chart" in gold:

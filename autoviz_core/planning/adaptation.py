@@ -16,7 +16,14 @@ from autoviz_core.contracts import NONE, adaptation_contract
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.tools.registry import all_tools, get_tool
 
-ADDABLE_FAMILIES = ("stats", "distributions", "relationships", "anomalies", "comparison", "timeseries")
+ADDABLE_FAMILIES = (
+    "stats",
+    "distributions",
+    "relationships",
+    "anomalies",
+    "comparison",
+    "timeseries",
+)
 
 
 @dataclass

@@ -18,28 +18,140 @@ from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.text import column_tokens, norm, singular, tokens
 
 STOP = {
-    "the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "by", "with", "is", "are",
-    "was", "were", "be", "me", "i", "it", "its", "this", "that", "these", "those", "what",
-    "which", "who", "whose", "how", "do", "doe", "did", "there", "their", "from", "at", "as",
-    "all", "any", "each", "per", "show", "give", "list", "find", "draw", "plot", "chart",
-    "graph", "bar", "pie", "line", "scatter", "histogram", "visualize", "visualise", "please",
-    "want", "could", "can", "you", "about", "x", "y", "axis", "display", "sort", "order",
-    "rank", "asc", "desc", "number", "total", "average", "mean", "sum", "count", "much", "many",
-    "different", "distribution", "proportion", "compare", "comparison", "versus", "vs", "than",
-    "between", "over", "data", "table", "dataset", "value", "me", "my", "our", "we", "has",
-    "have", "had", "get", "not", "no", "than", "more", "less", "high", "low", "top",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "to",
+    "by",
+    "with",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "me",
+    "i",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "what",
+    "which",
+    "who",
+    "whose",
+    "how",
+    "do",
+    "doe",
+    "did",
+    "there",
+    "their",
+    "from",
+    "at",
+    "as",
+    "all",
+    "any",
+    "each",
+    "per",
+    "show",
+    "give",
+    "list",
+    "find",
+    "draw",
+    "plot",
+    "chart",
+    "graph",
+    "bar",
+    "pie",
+    "line",
+    "scatter",
+    "histogram",
+    "visualize",
+    "visualise",
+    "please",
+    "want",
+    "could",
+    "can",
+    "you",
+    "about",
+    "x",
+    "y",
+    "axis",
+    "display",
+    "sort",
+    "order",
+    "rank",
+    "asc",
+    "desc",
+    "number",
+    "total",
+    "average",
+    "mean",
+    "sum",
+    "count",
+    "much",
+    "many",
+    "different",
+    "distribution",
+    "proportion",
+    "compare",
+    "comparison",
+    "versus",
+    "vs",
+    "than",
+    "between",
+    "over",
+    "data",
+    "table",
+    "dataset",
+    "value",
+    "my",
+    "our",
+    "we",
+    "has",
+    "have",
+    "had",
+    "get",
+    "not",
+    "no",
+    "more",
+    "less",
+    "high",
+    "low",
+    "top",
 }
 _NUM = r"-?\d[\d,]*(?:\.\d+)?"
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "twenty": 20}
+_WORDNUM = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+}
 
 AGG_PATTERNS: list[tuple[str, str]] = [
     (r"\b(average|avg|mean)\b", "mean"),
     (r"\bmedian\b", "median"),
     (r"\b(maximum|max|highest|largest|biggest|greatest|oldest|most expensive|peak)\b", "max"),
     (r"\b(minimum|min|minimal|lowest|smallest|youngest|cheapest|least)\b", "min"),
-    (r"\b(how many|number of|count of|count the|the count|frequency of|how often|"
-     r"total number|amount of)\b", "count"),
+    (
+        r"\b(how many|number of|count of|count the|the count|frequency of|how often|"
+        r"total number|amount of)\b",
+        "count",
+    ),
     (r"\b(total|sum of|sum|overall|combined|cumulative)\b", "sum"),
 ]
 CHART_PATTERNS: list[tuple[str, str]] = [
@@ -66,38 +178,129 @@ TEMPORAL_WORDS = re.compile(
 )
 INTENT_PATTERNS: dict[str, list[str]] = {
     "anomaly_detection": [
-        r"\banomal", r"\boutlier", r"\bunusual", r"\bstrange", r"\babnormal", r"\bspike",
-        r"\bweird", r"\bodd\b", r"\bsuspicious", r"\bextreme", r"\bunexpected", r"\bdeviat",
-        r"\birregular", r"\bglitch", r"\bsurpris",
+        r"\banomal",
+        r"\boutlier",
+        r"\bunusual",
+        r"\bstrange",
+        r"\babnormal",
+        r"\bspike",
+        r"\bweird",
+        r"\bodd\b",
+        r"\bsuspicious",
+        r"\bextreme",
+        r"\bunexpected",
+        r"\bdeviat",
+        r"\birregular",
+        r"\bglitch",
+        r"\bsurpris",
     ],
     "general_eda": [
-        r"\boverview", r"\bsummar", r"\bdescribe", r"\bbig picture", r"\bexplore",
-        r"\bprofile", r"\btell me about", r"\beach column", r"\bwhat is in\b",
-        r"\bwhat's in\b", r"\bgeneral", r"\blook at the data", r"\bquality\b",
-        r"\bmissing values", r"\bbasic stat",
+        r"\boverview",
+        r"\bsummar",
+        r"\bdescribe",
+        r"\bbig picture",
+        r"\bexplore",
+        r"\bprofile",
+        r"\btell me about",
+        r"\beach column",
+        r"\bwhat is in\b",
+        r"\bwhat's in\b",
+        r"\bgeneral",
+        r"\blook at the data",
+        r"\bquality\b",
+        r"\bmissing values",
+        r"\bbasic stat",
     ],
     "segmentation_drivers": [
-        r"\bdrive", r"\bdriver", r"\bexplain", r"\binfluenc", r"\bfactor", r"\bdetermin",
-        r"\baffect", r"\bimpact", r"\bseparat", r"\bpredict", r"\bsegment", r"\bwhat makes\b",
-        r"\brelated to\b", r"\bassociated", r"\bcorrelat", r"\bproportional", r"\bdepend",
-        r"\bkey variable", r"\bcontribut",
+        r"\bdrive",
+        r"\bdriver",
+        r"\bexplain",
+        r"\binfluenc",
+        r"\bfactor",
+        r"\bdetermin",
+        r"\baffect",
+        r"\bimpact",
+        r"\bseparat",
+        r"\bpredict",
+        r"\bsegment",
+        r"\bwhat makes\b",
+        r"\brelated to\b",
+        r"\bassociated",
+        r"\bcorrelat",
+        r"\bproportional",
+        r"\bdepend",
+        r"\bkey variable",
+        r"\bcontribut",
     ],
     "time_series_investigation": [
-        r"\btrend", r"\bover time\b", r"\btime series", r"\bdaily\b", r"\bweekly\b",
-        r"\bmonthly\b", r"\byearly\b", r"\bseason", r"\bgrowth\b", r"\bevolution",
-        r"\bchange over\b", r"\bweekend", r"\bforecast", r"\bday by day\b", r"\bper day\b",
-        r"\bover the (year|month|week|day)s?\b", r"\btimeline", r"\bhistor",
+        r"\btrend",
+        r"\bover time\b",
+        r"\btime series",
+        r"\bdaily\b",
+        r"\bweekly\b",
+        r"\bmonthly\b",
+        r"\byearly\b",
+        r"\bseason",
+        r"\bgrowth\b",
+        r"\bevolution",
+        r"\bchange over\b",
+        r"\bweekend",
+        r"\bforecast",
+        r"\bday by day\b",
+        r"\bper day\b",
+        r"\bover the (year|month|week|day)s?\b",
+        r"\btimeline",
+        r"\bhistor",
     ],
     "comparative_analysis": [
-        r"\bcompar", r"\bversus\b", r"\bvs\.?\b", r"\bbetween\b", r"\bacross\b", r"\beach\b",
-        r"\bper\b", r"\bby\b", r"\bwhich\b", r"\bhighest\b", r"\blowest\b", r"\btop\b",
-        r"\bmost\b", r"\bdiffer", r"\brank", r"\bhow many\b", r"\baverage\b", r"\btotal\b",
-        r"\bbar chart\b", r"\bpie\b",
+        r"\bcompar",
+        r"\bversus\b",
+        r"\bvs\.?\b",
+        r"\bbetween\b",
+        r"\bacross\b",
+        r"\beach\b",
+        r"\bper\b",
+        r"\bby\b",
+        r"\bwhich\b",
+        r"\bhighest\b",
+        r"\blowest\b",
+        r"\btop\b",
+        r"\bmost\b",
+        r"\bdiffer",
+        r"\brank",
+        r"\bhow many\b",
+        r"\baverage\b",
+        r"\btotal\b",
+        r"\bbar chart\b",
+        r"\bpie\b",
     ],
 }
-ADDITIVE = {"revenue", "sale", "unit", "total", "amount", "count", "quantity", "frequency",
-            "hour", "population", "enrollment", "cost", "spend", "spent", "profit", "income",
-            "order", "visit", "sold", "volume", "medal", "bill", "value", "number"}
+ADDITIVE = {
+    "revenue",
+    "sale",
+    "unit",
+    "total",
+    "amount",
+    "count",
+    "quantity",
+    "frequency",
+    "hour",
+    "population",
+    "enrollment",
+    "cost",
+    "spend",
+    "spent",
+    "profit",
+    "income",
+    "order",
+    "visit",
+    "sold",
+    "volume",
+    "medal",
+    "bill",
+    "value",
+    "number",
+}
 COUNT_COLUMN = re.compile(r"^(count|counts|n|number|num|qty|quantity|frequency|freq|total)$", re.I)
 
 
@@ -220,8 +423,16 @@ def _choose_mentions(cands: list[Mention]) -> list[Mention]:
         if id(m) in repeat:
             m.score = max(m.score, 0.5)
     cands = [m for m in cands if m.score >= 0.5 or m.exact]
-    cands.sort(key=lambda m: (-int(m.exact), -(m.end - m.start), -int(id(m) in repeat), -m.score,
-                              m.start, m.column))
+    cands.sort(
+        key=lambda m: (
+            -int(m.exact),
+            -(m.end - m.start),
+            -int(id(m) in repeat),
+            -m.score,
+            m.start,
+            m.column,
+        )
+    )
     taken: list[Mention] = []
     used: set[int] = set()
     for m in cands:
@@ -278,10 +489,15 @@ def detect_grain(text: str) -> str | None:
 
 
 def detect_limit(text: str) -> tuple[int, str | None]:
-    m = re.search(r"\b(top|first|best|bottom|worst|last)\s+(\d+|" + "|".join(_WORDNUM) + r")\b", text)
+    m = re.search(
+        r"\b(top|first|best|bottom|worst|last)\s+(\d+|" + "|".join(_WORDNUM) + r")\b", text
+    )
     if not m:
-        m2 = re.search(r"\b(\d+|" + "|".join(_WORDNUM) + r")\s+(highest|largest|most|biggest|"
-                       r"best|lowest|smallest|least|worst)\b", text)
+        m2 = re.search(
+            r"\b(\d+|" + "|".join(_WORDNUM) + r")\s+(highest|largest|most|biggest|"
+            r"best|lowest|smallest|least|worst)\b",
+            text,
+        )
         if not m2:
             return 0, None
         n = _to_int(m2.group(1))
@@ -294,10 +510,14 @@ def _to_int(word: str) -> int:
     return _WORDNUM.get(word, 0) or int(word)
 
 
-ASC = (r"\b(asc|ascending|ascend|low(est)? to (the )?high(est)?|increasing|alphabetical|"
-       r"alphabetically|small(est)? to (the )?large(st)?|a to z|earliest first|oldest first)\b")
-DESC = (r"\b(desc|descending|descend|high(est)? to (the )?low(est)?|decreasing|"
-        r"large(st)? to (the )?small(est)?|z to a|latest first|newest first|reverse)\b")
+ASC = (
+    r"\b(asc|ascending|ascend|low(est)? to (the )?high(est)?|increasing|alphabetical|"
+    r"alphabetically|small(est)? to (the )?large(st)?|a to z|earliest first|oldest first)\b"
+)
+DESC = (
+    r"\b(desc|descending|descend|high(est)? to (the )?low(est)?|decreasing|"
+    r"large(st)? to (the )?small(est)?|z to a|latest first|newest first|reverse)\b"
+)
 SORT_VERB = r"\b(sort|sorted|order|ordered|rank|ranked|arrange|list|display|show)\b"
 
 
@@ -324,19 +544,26 @@ def sort_clause(text: str, pos: int) -> str:
 
 def sort_target(clause: str) -> str | None:
     """'x' or 'y' when the sort clause names an axis or an aggregate, else None."""
-    if re.search(r"\bx[- ]?axis\b|\bby (the )?x\b|\bthe x\b|\bx\b|\bbars?\b|\balphabetic|"
-                 r"\bnames?\b", clause):
+    if re.search(
+        r"\bx[- ]?axis\b|\bby (the )?x\b|\bthe x\b|\bx\b|\bbars?\b|\balphabetic|"
+        r"\bnames?\b",
+        clause,
+    ):
         return "x"
-    if re.search(r"\by[- ]?axis\b|\bby (the )?y\b|\bthe y\b|\by\b|\btotal number\b|"
-                 r"\bthe number\b|\bnumber of\b|\bcount\b|\baverage\b|\bsum\b|\bamount\b|"
-                 r"\btotal\b|\bfrequenc|\bmaximum\b|\bminimum\b", clause):
+    if re.search(
+        r"\by[- ]?axis\b|\bby (the )?y\b|\bthe y\b|\by\b|\btotal number\b|"
+        r"\bthe number\b|\bnumber of\b|\bcount\b|\baverage\b|\bsum\b|\bamount\b|"
+        r"\btotal\b|\bfrequenc|\bmaximum\b|\bminimum\b",
+        clause,
+    ):
         return "y"
     return None
 
 
 def intent_scores(text: str, has_temporal: bool) -> dict[str, float]:
-    scores = {k: float(sum(1 for p in pats if re.search(p, text)))
-              for k, pats in INTENT_PATTERNS.items()}
+    scores = {
+        k: float(sum(1 for p in pats if re.search(p, text))) for k, pats in INTENT_PATTERNS.items()
+    }
     if not has_temporal:
         scores["time_series_investigation"] = 0.0
     return scores
@@ -344,14 +571,21 @@ def intent_scores(text: str, has_temporal: bool) -> dict[str, float]:
 
 # ------------------------------------------------------------------ filters
 CMP_WORDS: list[tuple[str, str]] = [
-    (r"(greater|more|larger|higher|bigger|older|above|over|exceeds?|exceeding|later|after|"
-     r"at least|no less)", "gt"),
+    (
+        r"(greater|more|larger|higher|bigger|older|above|over|exceeds?|exceeding|later|after|"
+        r"at least|no less)",
+        "gt",
+    ),
     (r"(less|smaller|lower|fewer|younger|below|under|before|earlier|at most|no more)", "lt"),
 ]
 
 
 def detect_filters(
-    question: str, text: str, qtok: list[str], mentions: list[Mention], values: list[ValueMention],
+    question: str,
+    text: str,
+    qtok: list[str],
+    mentions: list[Mention],
+    values: list[ValueMention],
     profile: SchemaProfile,
 ) -> tuple[list[RequestFilter], set[str]]:
     """Filters from comparisons, 'between', 'contains', 'starts with', years and values.
@@ -372,7 +606,7 @@ def detect_filters(
         adjacent = [m for m in before if tok_index - m.end <= 2]
         if adjacent:
             return adjacent[-1].column
-        pool = (later[:1] if after and later and later[0].start - tok_index <= 4 else [])
+        pool = later[:1] if after and later and later[0].start - tok_index <= 4 else []
         pool = pool or before[-1:] or later[:1]
         return pool[0].column if pool else None
 
@@ -380,16 +614,21 @@ def detect_filters(
         col = column_near(m.start(), numeric_only=True)
         if col in numeric:
             a, b = sorted([_num(m.group(1)), _num(m.group(2))])
-            filters += [RequestFilter(column=col, op="ge", value=a),
-                        RequestFilter(column=col, op="le", value=b)]
+            filters += [
+                RequestFilter(column=col, op="ge", value=a),
+                RequestFilter(column=col, op="le", value=b),
+            ]
             consumed.add(col)
+
     def column_right_after(pos_char: int) -> str | None:
         tok_index = len(tokens(text[:pos_char]))
         nxt = [m for m in mentions if 0 <= m.start - tok_index <= 1]
         return nxt[0].column if nxt else None
 
     for pattern, op in CMP_WORDS:
-        for m in re.finditer(r"\b" + pattern + r"\s+(than\s+|or equal to\s+)?(" + _NUM + r")", text):
+        for m in re.finditer(
+            r"\b" + pattern + r"\s+(than\s+|or equal to\s+)?(" + _NUM + r")", text
+        ):
             word = m.group(1)
             col = _age_column(profile) if word in ("older", "younger") else None
             col = col or column_right_after(m.end()) or column_near(m.start(), after=True)
@@ -399,35 +638,54 @@ def detect_filters(
                 real_op = {"gt": "ge", "lt": "le"}[op] if "least" in word or "no " in word else op
                 if "or equal" in (m.group(2) or ""):
                     real_op = {"gt": "ge", "lt": "le"}[op]
-                filters.append(RequestFilter(column=col, op=real_op, value=_num(m.group(3))))
+                filters.append(_filter(col, real_op, _num(m.group(3))))
                 consumed.add(col)
     for m in re.finditer(r"(>=|<=|!=|=|>|<)\s*(" + _NUM + r")", text):
         col = column_near(m.start())
         if col:
             op = {">=": "ge", "<=": "le", "!=": "ne", "=": "eq", ">": "gt", "<": "lt"}[m.group(1)]
-            filters.append(RequestFilter(column=col, op=op, value=_num(m.group(2))))
+            filters.append(_filter(col, op, _num(m.group(2))))
             consumed.add(col)
-    for m in re.finditer(r"\b(contain|contains|containing|include|includes|including)\s+"
-                         r"['\"]?([\w.-]+)['\"]?", text):
+    for m in re.finditer(
+        r"\b(contain|contains|containing|include|includes|including)\s+"
+        r"['\"]?([\w.-]+)['\"]?",
+        text,
+    ):
         col = column_near(m.start())
         if col:
             filters.append(RequestFilter(column=col, op="contains", value=_orig(words, m.group(2))))
             consumed.add(col)
-    for m in re.finditer(r"\b(start|starts|starting|begin|begins|beginning)\s+with\s+"
-                         r"['\"]?([\w.-]+)['\"]?", text):
+    for m in re.finditer(
+        r"\b(start|starts|starting|begin|begins|beginning)\s+with\s+"
+        r"['\"]?([\w.-]+)['\"]?",
+        text,
+    ):
         col = column_near(m.start())
         if col:
-            filters.append(RequestFilter(column=col, op="startswith", value=_orig(words, m.group(2))))
+            filters.append(
+                RequestFilter(column=col, op="startswith", value=_orig(words, m.group(2)))
+            )
             consumed.add(col)
     filters += _not_filters(question, text, mentions, column_near, consumed)
     for m in re.finditer(r"\b(?<!not )(\w{4,}?)(ed|ing) in (" + _NUM + r")\b", text):
-        col = next((mm.column for mm in mentions
-                    if norm(mm.column).startswith(m.group(1)[:4]) and mm.column not in consumed), None)
+        col = next(
+            (
+                mm.column
+                for mm in mentions
+                if norm(mm.column).startswith(m.group(1)[:4]) and mm.column not in consumed
+            ),
+            None,
+        )
         if col:
             filters.append(RequestFilter(column=col, op="eq", value=_num(m.group(3))))
             consumed.add(col)
     filters += _year_filters(text, profile, consumed)
     return filters, consumed
+
+
+def _filter(column: str, op: str, value: object) -> RequestFilter:
+    """A filter from an operator computed at run time (validated by the model)."""
+    return RequestFilter.model_validate({"column": column, "op": op, "value": value})
 
 
 def _already(filters: list[RequestFilter], col: str) -> bool:
@@ -436,8 +694,11 @@ def _already(filters: list[RequestFilter], col: str) -> bool:
 
 def _not_filters(question, text, mentions, column_near, consumed) -> list[RequestFilter]:  # type: ignore[no-untyped-def]
     out: list[RequestFilter] = []
-    for m in re.finditer(r"\b(is not|isn't|are not|not|other than|except|excluding)\s+"
-                         r"(?:\w+ing in\s+|in\s+|equal to\s+)?['\"]?([\w.-]+)['\"]?", text):
+    for m in re.finditer(
+        r"\b(is not|isn't|are not|not|other than|except|excluding)\s+"
+        r"(?:\w+ing in\s+|in\s+|equal to\s+)?['\"]?([\w.-]+)['\"]?",
+        text,
+    ):
         value = m.group(2)
         if value in STOP or value in ("a", "an", "the"):
             continue
@@ -447,7 +708,9 @@ def _not_filters(question, text, mentions, column_near, consumed) -> list[Reques
         # "not majoring in 600": the column is the -ing word itself
         ing = re.search(r"not\s+(\w+?)ing in", m.group(0))
         if ing:
-            col = next((mm.column for mm in mentions if norm(mm.column).startswith(ing.group(1)[:4])), col)
+            col = next(
+                (mm.column for mm in mentions if norm(mm.column).startswith(ing.group(1)[:4])), col
+            )
         if col:
             value = _orig(question, value)
             out.append(RequestFilter(column=col, op="ne", value=_num_or_text(value)))
@@ -467,8 +730,10 @@ def _year_filters(text: str, profile: SchemaProfile, consumed: set[str]) -> list
     consumed.add(col.name)
     if col.dtype.startswith("int") or col.dtype.startswith("float"):
         return [RequestFilter(column=col.name, op="eq", value=year)]
-    return [RequestFilter(column=col.name, op="ge", value=f"{year}-01-01"),
-            RequestFilter(column=col.name, op="le", value=f"{year}-12-31 23:59:59")]
+    return [
+        RequestFilter(column=col.name, op="ge", value=f"{year}-01-01"),
+        RequestFilter(column=col.name, op="le", value=f"{year}-12-31 23:59:59"),
+    ]
 
 
 def _age_column(profile: SchemaProfile) -> str | None:
@@ -494,9 +759,11 @@ def _orig(question: str, lowered: str) -> str:
 
 
 # ------------------------------------------------------------------ axes
-GROUP_BEFORE = (r"\b(each|per|every|by|across|among|different|various|grouped by|group by|"
-                r"group them by|broken down by|split by|for each|of each|in each|from each|"
-                r"for different|between|within)\s+(attribute\s+|the\s+|their\s+|its\s+)?(\w+\s+)?$")
+GROUP_BEFORE = (
+    r"\b(each|per|every|by|across|among|different|various|grouped by|group by|"
+    r"group them by|broken down by|split by|for each|of each|in each|from each|"
+    r"for different|between|within)\s+(attribute\s+|the\s+|their\s+|its\s+)?(\w+\s+)?$"
+)
 
 
 def group_hint(text_tokens_raw: list[str], mentions: list[Mention]) -> str | None:
@@ -505,8 +772,11 @@ def group_hint(text_tokens_raw: list[str], mentions: list[Mention]) -> str | Non
         before = " ".join(text_tokens_raw[max(0, m.start - 4) : m.start]) + " "
         after = " ".join(text_tokens_raw[m.end : m.end + 4])
         near = " ".join(text_tokens_raw[max(0, m.start - 7) : m.start])
-        if re.search(ASC, after) or re.search(DESC, after) or re.search(ASC + "|" + DESC, near) or re.search(
-            r"\b(show|display|list|rank|sort|order)\w* (\w+ )?by (the )?$", before
+        if (
+            re.search(ASC, after)
+            or re.search(DESC, after)
+            or re.search(ASC + "|" + DESC, near)
+            or re.search(r"\b(show|display|list|rank|sort|order)\w* (\w+ )?by (the )?$", before)
         ):
             continue  # "show by the customer_id in descending" is a sort, not a group
         if re.search(GROUP_BEFORE, before) and not re.search(
@@ -517,7 +787,9 @@ def group_hint(text_tokens_raw: list[str], mentions: list[Mention]) -> str | Non
     return None
 
 
-def axis_hints(text: str, qtok: list[str], mentions: list[Mention]) -> tuple[str | None, str | None]:
+def axis_hints(
+    text: str, qtok: list[str], mentions: list[Mention]
+) -> tuple[str | None, str | None]:
     """Explicit 'x axis <col>' / 'y axis <col>' / '<col> as the x-axis' / '<y> over <x>'."""
     x = y = None
     for m in mentions:
@@ -525,7 +797,9 @@ def axis_hints(text: str, qtok: list[str], mentions: list[Mention]) -> tuple[str
         after = " ".join(qtok[m.end : m.end + 4])
         if re.search(r"\bx axi?s?( the)?$", before) or re.search(r"^(as|on) (the )?x axi", after):
             x = x or m.column
-        if re.search(r"\by axi?s?( the)?( \w+ of)?$", before) or re.search(r"^(as|on) (the )?y axi", after):
+        if re.search(r"\by axi?s?( the)?( \w+ of)?$", before) or re.search(
+            r"^(as|on) (the )?y axi", after
+        ):
             y = y or m.column
     over = re.search(r"about\s+(.+?)\s+over\s+the\s+(.+?)(\.|,| by |$)", text)
     if over and not x:
@@ -537,9 +811,7 @@ def axis_hints(text: str, qtok: list[str], mentions: list[Mention]) -> tuple[str
 
 
 # ------------------------------------------------------------------ main entry
-def extract_cues(
-    question: str, profile: SchemaProfile, df: pd.DataFrame | None = None
-) -> Cues:
+def extract_cues(question: str, profile: SchemaProfile, df: pd.DataFrame | None = None) -> Cues:
     """Read every deterministic cue from the question."""
     text = " ".join(question.lower().replace("’", "'").split())
     qtok = tokens(text)
@@ -559,30 +831,33 @@ def extract_cues(
         clause = sort_clause(text, sort_pos)
         cues.sort_by = sort_target(clause)
         ctoks = tokens(clause)
-        cues.sort_column = next(
-            (m.column for m in find_mentions(ctoks, profile)), None
-        )
+        cues.sort_column = next((m.column for m in find_mentions(ctoks, profile)), None)
     if cues.limit and not cues.sort_dir:
         cues.sort_by, cues.sort_dir = "y", limit_dir
     cues.superlative = bool(
-        re.search(r"\b(which|what|who)\b.*\b(highest|most|largest|biggest|best|lowest|least|"
-                  r"smallest|worst|top)\b", text)
+        re.search(
+            r"\b(which|what|who)\b.*\b(highest|most|largest|biggest|best|lowest|least|"
+            r"smallest|worst|top)\b",
+            text,
+        )
     )
     cues.boolean_columns = _true_values(profile, df)
-    cues.filters, consumed = detect_filters(question, text, qtok, cues.mentions, cues.values, profile)
+    cues.filters, consumed = detect_filters(
+        question, text, qtok, cues.mentions, cues.values, profile
+    )
     used = {str(f.value).lower() for f in cues.filters}
     cues.values = [v for v in cues.values if v.value.lower() not in used]
     cues.filters += _value_filters(text, cues, consumed)
     cues.x_hint, cues.y_hint = axis_hints(text, qtok, cues.mentions)
-    cues.group_hint = group_hint(
-        qtok, [m for m in cues.mentions if m.column not in consumed]
-    ) or cues.group_hint
+    cues.group_hint = (
+        group_hint(qtok, [m for m in cues.mentions if m.column not in consumed]) or cues.group_hint
+    )
     cues.agg, cues.agg_target = _aggregation(text, qtok, cues, profile, consumed)
     cues.intent_scores = intent_scores(text, has_temporal)
     cues.filter_columns = consumed
-    if re.search(r"\bhow old\b|\bages?\b", text) and (age := _age_column(profile)):
-        if age not in cues.columns:
-            cues.mentions.append(Mention(age, len(qtok), len(qtok) + 1, 1.0, True))
+    age = _age_column(profile)
+    if age and age not in cues.columns and re.search(r"\bhow old\b|\bages?\b", text):
+        cues.mentions.append(Mention(age, len(qtok), len(qtok) + 1, 1.0, True))
     return cues
 
 
@@ -610,8 +885,11 @@ def _value_filters(text: str, cues: Cues, consumed: set[str]) -> list[RequestFil
         distinct = list(dict.fromkeys(v.value for v in vals))
         if col in consumed:
             continue
-        if len(distinct) >= 2 and re.search(r"\b(versus|vs|compared|compare|against|and)\b", text) \
-                and not re.search(r"\bor\b", text):
+        if (
+            len(distinct) >= 2
+            and re.search(r"\b(versus|vs|compared|compare|against|and)\b", text)
+            and not re.search(r"\bor\b", text)
+        ):
             cues.mentions.append(Mention(col, vals[0].start, vals[0].start + 1, 1.0, True))
             cues.mentions.sort(key=lambda m: m.start)
             cues.group_hint = cues.group_hint or col
@@ -627,13 +905,19 @@ def _value_filters(text: str, cues: Cues, consumed: set[str]) -> list[RequestFil
         if m.column in consumed or m.column not in cues.boolean_columns:
             continue
         if re.search(r"\b(that|who|which) (was|were|is|are|has been|have been)$", prof_before):
-            out.append(RequestFilter(column=m.column, op="eq", value=cues.boolean_columns[m.column]))
+            out.append(
+                RequestFilter(column=m.column, op="eq", value=cues.boolean_columns[m.column])
+            )
             consumed.add(m.column)
     # explicit "<col> is <word>" for a short code value ("whose sex is F")
     for m in cues.mentions:
         if m.column in consumed:
             continue
-        pat = r"\b" + r"\s+".join(re.escape(t) for t in _surface(m.column)) + r"\s+(is|=|equals)\s+['\"]?(\w+)['\"]?"
+        pat = (
+            r"\b"
+            + r"\s+".join(re.escape(t) for t in _surface(m.column))
+            + r"\s+(is|=|equals)\s+['\"]?(\w+)['\"]?"
+        )
         found = re.search(pat, text)
         if found and found.group(2) not in STOP and found.group(2) not in ("not",):
             value = _orig(cues.question, found.group(2))
@@ -660,11 +944,19 @@ def _aggregation(
             tok_pos = len(tokens(text[: hit.start()]))
             if tok_pos in spans and agg != "count":
                 continue  # "total" inside "total_bill" is a column name, not a sum
-            target = next((m.column for m in cues.mentions
-                           if m.start >= tok_pos and m.start - tok_pos <= 4
-                           and m.column not in consumed), None)
-            if agg == "max" and hit.group(0) in ("highest", "most", "largest", "biggest", "greatest") \
-                    and cues.superlative:
+            target = next(
+                (
+                    m.column
+                    for m in cues.mentions
+                    if m.start >= tok_pos and m.start - tok_pos <= 4 and m.column not in consumed
+                ),
+                None,
+            )
+            if (
+                agg == "max"
+                and hit.group(0) in ("highest", "most", "largest", "biggest", "greatest")
+                and cues.superlative
+            ):
                 continue
             if best is None or tok_pos < best[0]:
                 best = (tok_pos, agg, target)
@@ -677,7 +969,7 @@ def _aggregation(
 
 
 def _sort_span(text: str) -> tuple[int, int]:
-    direction, pos = detect_sort(text)
+    _direction, pos = detect_sort(text)
     if pos < 0:
         return (-1, -1)
     m = re.search(ASC + "|" + DESC, text)

@@ -29,16 +29,24 @@ def intent_from_cues(cues: Cues) -> IntentCue:
     mentioned = bool(cues.columns)
     if scores.get("anomaly_detection", 0) > 0:
         return IntentCue("anomaly_detection", ["anomaly_detection"], True)
-    if scores.get("general_eda", 0) > 0 and (not mentioned or "each column" in cues.question.lower()):
+    if scores.get("general_eda", 0) > 0 and (
+        not mentioned or "each column" in cues.question.lower()
+    ):
         return IntentCue("general_eda", ["general_eda"], True)
     if scores.get("segmentation_drivers", 0) > 0 and cues.chart in (None, "scatter"):
         return IntentCue("segmentation_drivers", ["segmentation_drivers"], True)
     if scores.get("general_eda", 0) > 0 and not cues.chart and not cues.agg:
         return IntentCue("general_eda", ["general_eda"], True)
-    if cues.chart in ("histogram", "box") and not cues.agg and not cues.group_hint \
-            and len(cues.columns) <= 1:
+    if (
+        cues.chart in ("histogram", "box")
+        and not cues.agg
+        and not cues.group_hint
+        and len(cues.columns) <= 1
+    ):
         return IntentCue("general_eda", ["general_eda"], True)  # "the distribution of tips"
-    weak = [k for k in ("time_series_investigation", "comparative_analysis") if scores.get(k, 0) > 0]
+    weak = [
+        k for k in ("time_series_investigation", "comparative_analysis") if scores.get(k, 0) > 0
+    ]
     if cues.chart or cues.agg:
         weak = weak or ["comparative_analysis"]
     if cues.chart == "line" and "time_series_investigation" in weak:

@@ -90,13 +90,21 @@ def _call(backend: Backend, stage: str, msgs: Any, contract: Any, calls: list[Mo
 
 
 def _context(profile: SchemaProfile, question: str, name: str) -> dict[str, Any]:
-    return {"table": name, "rows": profile.n_rows, "columns": prompts.describe_columns(profile),
-            "question": question}
+    return {
+        "table": name,
+        "rows": profile.n_rows,
+        "columns": prompts.describe_columns(profile),
+        "question": question,
+    }
 
 
 # ---------------------------------------------------------------- intent
 def decide_intent(
-    cues: Cues, profile: SchemaProfile, backend: Backend | None, mode: str, calls: list[ModelCall],
+    cues: Cues,
+    profile: SchemaProfile,
+    backend: Backend | None,
+    mode: str,
+    calls: list[ModelCall],
     table_name: str = "data",
 ) -> tuple[str, str]:
     """(intent, how it was decided: cues | model | hybrid)."""
@@ -105,8 +113,12 @@ def decide_intent(
         return verdict.label, "cues"
     labels = list(INTENTS) if mode == "model" else verdict.candidates
     hint = "" if mode == "model" else f" The question's wording suggests: {verdict.label}."
-    msgs = prompts.messages("intent", **_context(profile, cues.question, table_name),
-                            labels=", ".join(labels), hint=hint)
+    msgs = prompts.messages(
+        "intent",
+        **_context(profile, cues.question, table_name),
+        labels=", ".join(labels),
+        hint=hint,
+    )
     value = _call(backend, "intent", msgs, intent_contract(labels), calls)
     return str(value.intent), mode
 
@@ -130,23 +142,35 @@ def _narrowed_contract(cue: CueRequest, profile: SchemaProfile) -> Any:
         names,
         x_columns=pick("x", list(dict.fromkeys([*mentioned, *x_pool]))),
         y_columns=pick("y", y_pool),
-        charts=[req.chart] if "chart" in cue.decided else ("bar", "line", "scatter", "pie", "histogram", "box"),
-        aggregations=[req.agg] if "agg" in cue.decided else ("count", "sum", "mean", "median", "min", "max", "none"),
+        charts=[req.chart]
+        if "chart" in cue.decided
+        else ("bar", "line", "scatter", "pie", "histogram", "box"),
+        aggregations=[req.agg]
+        if "agg" in cue.decided
+        else ("count", "sum", "mean", "median", "min", "max", "none"),
     )
 
 
 def decide_request(
-    cues: Cues, profile: SchemaProfile, intent: str, backend: Backend | None, mode: str,
-    calls: list[ModelCall], table_name: str = "data",
+    cues: Cues,
+    profile: SchemaProfile,
+    intent: str,
+    backend: Backend | None,
+    mode: str,
+    calls: list[ModelCall],
+    table_name: str = "data",
 ) -> tuple[AnalysisRequest, str, list[str]]:
     cue = request_from_cues(cues, profile, intent)
     if mode == "cues" or backend is None or (mode == "hybrid" and cue.decisive):
         req, notes = repair_request(cue.request, profile)
         return req, "cues", notes
-    contract = request_contract(profile.names()) if mode == "model" else _narrowed_contract(cue, profile)
+    contract = (
+        request_contract(profile.names()) if mode == "model" else _narrowed_contract(cue, profile)
+    )
     hint = "" if mode == "model" else _request_hint(cue)
-    msgs = prompts.messages("request", **_context(profile, cues.question, table_name),
-                            intent=intent, hint=hint)
+    msgs = prompts.messages(
+        "request", **_context(profile, cues.question, table_name), intent=intent, hint=hint
+    )
     value = _call(backend, "request", msgs, contract, calls)
     model_req = AnalysisRequest.from_contract(value)
     merged = model_req if mode == "model" else merge_requests(cue, model_req)
@@ -163,13 +187,24 @@ def _request_hint(cue: CueRequest) -> str:
 def primary_step(req: AnalysisRequest) -> PlanStep:
     """The chart that answers the question directly, built from the request."""
     params = {
-        "kind": req.chart, "x": req.x, "y": req.y, "agg": req.agg, "color": req.color,
+        "kind": req.chart,
+        "x": req.x,
+        "y": req.y,
+        "agg": req.agg,
+        "color": req.color,
         "time_grain": req.time_grain,
         "filters": [f.model_dump() for f in req.filters],
-        "sort_by": req.sort_by, "sort_dir": req.sort_dir, "limit": req.limit,
+        "sort_by": req.sort_by,
+        "sort_dir": req.sort_dir,
+        "limit": req.limit,
     }
-    return PlanStep(id=PRIMARY_ID, tool="chart", params=params, primary=True,
-                    note="answers the question directly")
+    return PlanStep(
+        id=PRIMARY_ID,
+        tool="chart",
+        params=params,
+        primary=True,
+        note="answers the question directly",
+    )
 
 
 def template_steps(
@@ -201,8 +236,15 @@ def date_span_days(df: pd.DataFrame, profile: SchemaProfile) -> float | None:
 
 
 def build_plan(
-    question: str, df: pd.DataFrame, profile: SchemaProfile, intent: str, req: AnalysisRequest,
-    cues: Cues, template: Template, backend: Backend | None, adapt_mode: str,
+    question: str,
+    df: pd.DataFrame,
+    profile: SchemaProfile,
+    intent: str,
+    req: AnalysisRequest,
+    cues: Cues,
+    template: Template,
+    backend: Backend | None,
+    adapt_mode: str,
     calls: list[ModelCall],
 ) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
     """(template plan, adapted + validated plan, diff, notes)."""
@@ -214,8 +256,12 @@ def build_plan(
     if adapt_mode == "model" and backend is not None:
         contract = contract_for(draft)
         msgs = prompts.messages(
-            "adapt", question=question, intent=intent, column_names=", ".join(profile.names()[:40]),
-            steps=_steps_text(draft), tools=", ".join(sorted({s.tool for s in draft.steps})),
+            "adapt",
+            question=question,
+            intent=intent,
+            column_names=", ".join(profile.names()[:40]),
+            steps=_steps_text(draft),
+            tools=", ".join(sorted({s.tool for s in draft.steps})),
         )
         proposal = _call(backend, "adapt", msgs, contract, calls)
         outcome = apply_changes(draft, proposal)
@@ -240,15 +286,22 @@ def _resolve_again(step: PlanStep, ctx: ResolveContext) -> PlanStep:
 
 
 def _steps_text(plan: Plan) -> str:
-    return "\n".join(f"- {s.id}: {s.tool}({', '.join(f'{k}={v}' for k, v in s.params.items() if v not in (None, [], NONE))})"
-                     for s in plan.steps)
+    return "\n".join(
+        f"- {s.id}: {s.tool}({', '.join(f'{k}={v}' for k, v in s.params.items() if v not in (None, [], NONE))})"
+        for s in plan.steps
+    )
 
 
 def cues_summary(cues: Cues) -> dict[str, Any]:
     return {
-        "columns": cues.columns, "values": [(v.column, v.value) for v in cues.values],
-        "agg": cues.agg, "chart": cues.chart, "time_grain": cues.time_grain,
-        "temporal": cues.temporal, "sort": [cues.sort_by, cues.sort_dir], "limit": cues.limit,
+        "columns": cues.columns,
+        "values": [(v.column, v.value) for v in cues.values],
+        "agg": cues.agg,
+        "chart": cues.chart,
+        "time_grain": cues.time_grain,
+        "temporal": cues.temporal,
+        "sort": [cues.sort_by, cues.sort_dir],
+        "limit": cues.limit,
         "filters": [f.model_dump() for f in cues.filters],
         "intent_scores": cues.intent_scores,
     }
@@ -275,25 +328,39 @@ def plan_question(
     if intent_override:
         intent, intent_source = intent_override, "person"
     else:
-        intent, intent_source = decide_intent(cues, profile, backend, settings.intent_mode, calls, table_name)
+        intent, intent_source = decide_intent(
+            cues, profile, backend, settings.intent_mode, calls, table_name
+        )
     timer.lap("intent")
     req, req_source, req_notes = decide_request(
-        cues, profile, intent, backend, settings.request_mode, calls, table_name)
+        cues, profile, intent, backend, settings.request_mode, calls, table_name
+    )
     timer.lap("request")
     template, scores = select_template(intent, profile, req, cues.temporal)
     if template_override and (chosen := get_template(template_override)):
         template = chosen
     timer.lap("template")
     template_plan, plan, diff, notes = build_plan(
-        question, df, profile, intent, req, cues, template, backend, settings.adapt_mode, calls)
+        question, df, profile, intent, req, cues, template, backend, settings.adapt_mode, calls
+    )
     timer.lap("adaptation")
     notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
     timer.lap("validation")
     return PlannedAnalysis(
-        question=question, intent=intent, intent_source=intent_source, request=req,
-        request_source=req_source, template_id=template.id, template_scores=scores,
-        template_plan=template_plan, plan=plan, diff=diff, notes=notes,
-        cues=cues_summary(cues), timings_ms=timer.timings, model_calls=calls,
+        question=question,
+        intent=intent,
+        intent_source=intent_source,
+        request=req,
+        request_source=req_source,
+        template_id=template.id,
+        template_scores=scores,
+        template_plan=template_plan,
+        plan=plan,
+        diff=diff,
+        notes=notes,
+        cues=cues_summary(cues),
+        timings_ms=timer.timings,
+        model_calls=calls,
         backend=getattr(backend, "name", "") if backend else "",
     )
 

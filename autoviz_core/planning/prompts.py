@@ -35,4 +35,7 @@ def messages(kind: str, **fields: object) -> list[Message]:
     """The system prompt plus the filled user prompt of `kind` (intent, request, adapt)."""
     p = prompts()
     user = p[kind].format(**fields)
-    return [{"role": "system", "content": p["system"].strip()}, {"role": "user", "content": user.strip()}]
+    return [
+        {"role": "system", "content": p["system"].strip()},
+        {"role": "user", "content": user.strip()},
+    ]

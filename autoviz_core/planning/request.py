@@ -41,20 +41,34 @@ def main_measure(profile: SchemaProfile) -> str | None:
     """The numeric column a question about 'the data' most likely means."""
     numeric = profile.names("numeric")
     additive = [c for c in numeric if is_additive(c)]
-    return (additive or numeric or [None])[0]
+    ranked = additive or numeric
+    return ranked[0] if ranked else None
 
 
 def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str | None:
     """A categorical column with a readable number of groups (fewest distinct, > 1)."""
     exclude = exclude or set()
-    cats = [c for c in profile.columns
-            if c.role in ("categorical", "boolean") and c.name not in exclude and c.cardinality > 1]
+    cats = [
+        c
+        for c in profile.columns
+        if c.role in ("categorical", "boolean") and c.name not in exclude and c.cardinality > 1
+    ]
     cats.sort(key=lambda c: (c.cardinality > 50, c.cardinality))
     return cats[0].name if cats else None
 
 
 def _col(profile: SchemaProfile, name: str | None) -> ColumnProfile | None:
     return profile.column(name) if name else None
+
+
+def _role(profile: SchemaProfile, name: str | None) -> str | None:
+    c = _col(profile, name)
+    return c.role if c else None
+
+
+def _cardinality(profile: SchemaProfile, name: str | None) -> int:
+    c = _col(profile, name)
+    return c.cardinality if c else 0
 
 
 def _is_numeric(profile: SchemaProfile, name: str | None) -> bool:
@@ -71,13 +85,23 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
     """Build the request from cues alone, recording which fields the question decided."""
     decided: set[str] = set()
     filter_only = cues.filter_columns - {cues.x_hint, cues.y_hint, cues.group_hint}
-    mentioned = [c for c in cues.columns if c not in filter_only and not _entity_only(c, cues, profile)]
+    mentioned = [
+        c for c in cues.columns if c not in filter_only and not _entity_only(c, cues, profile)
+    ]
     x = cues.x_hint or cues.group_hint
     y = cues.y_hint
     agg = cues.agg
-    if agg == "count" and cues.agg_target and x is None and not _is_numeric(profile, cues.agg_target):
-        others = [c for c in cues.columns if c != cues.agg_target and c not in cues.filter_columns
-                  and not _is_numeric(profile, c)]
+    if (
+        agg == "count"
+        and cues.agg_target
+        and x is None
+        and not _is_numeric(profile, cues.agg_target)
+    ):
+        others = [
+            c
+            for c in cues.columns
+            if c != cues.agg_target and c not in cues.filter_columns and not _is_numeric(profile, c)
+        ]
         x = others[0] if others else cues.agg_target  # "the number of first names": per first name
     elif agg and cues.agg_target and cues.agg_target != x:
         y = y or cues.agg_target
@@ -90,9 +114,14 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
     x, y, rest = _fill_axes(x, y, rest, cues, profile, intent, agg)
     color = None
     temporal_cols = profile.names("temporal")
-    if (x and not _is_temporal(profile, x) and temporal_cols and not cues.x_hint
-            and (cues.temporal or intent == "time_series_investigation")
-            and _col(profile, x) and _col(profile, x).role in ("categorical", "boolean")):  # type: ignore[union-attr]
+    if (
+        x
+        and not _is_temporal(profile, x)
+        and temporal_cols
+        and not cues.x_hint
+        and (cues.temporal or intent == "time_series_investigation")
+        and _role(profile, x) in ("categorical", "boolean")
+    ):
         color, x = x, next((c for c in cues.columns if c in temporal_cols), temporal_cols[0])
     if x and "x" not in decided and mentioned and x in mentioned:
         decided.add("x")
@@ -104,9 +133,7 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
         decided.add("agg")
     if agg == "count":
         y, agg = _count_column_sum(profile, None, agg)
-    if cues.chart:
-        decided.add("chart")
-    elif agg == "count" or (x and y):
+    if cues.chart or agg == "count" or (x and y):
         decided.add("chart")
     req = AnalysisRequest(chart=chart, x=x, y=y, agg=agg)
     req.color = color or _color(cues, profile, x, y, chart)
@@ -118,13 +145,19 @@ def request_from_cues(cues: Cues, profile: SchemaProfile, intent: str) -> CueReq
 
 
 def _fill_axes(
-    x: str | None, y: str | None, rest: list[str], cues: Cues, profile: SchemaProfile,
-    intent: str, agg: str | None,
+    x: str | None,
+    y: str | None,
+    rest: list[str],
+    cues: Cues,
+    profile: SchemaProfile,
+    intent: str,
+    agg: str | None,
 ) -> tuple[str | None, str | None, list[str]]:
     temporal_x = cues.temporal or intent == "time_series_investigation" or cues.time_grain
     if x is None and temporal_x:
         x = next((c for c in rest if _is_temporal(profile, c)), None) or next(
-            iter(profile.names("temporal")), None)
+            iter(profile.names("temporal")), None
+        )
         rest = [c for c in rest if c != x]
     if x is None and rest:
         if y is None and agg is None and len(rest) >= 2:
@@ -133,26 +166,43 @@ def _fill_axes(
             if _is_numeric(profile, x) and not _is_numeric(profile, y) and cues.chart != "scatter":
                 x, y = y, x  # bars go over the categories, heights are the numbers
         else:
-            groupish = [c for c in rest if not _is_numeric(profile, c) or
-                        (_col(profile, c) and _col(profile, c).cardinality <= 30)]  # type: ignore[union-attr]
+            groupish = [
+                c for c in rest if not _is_numeric(profile, c) or _cardinality(profile, c) <= 30
+            ]
             pick = groupish[0] if (groupish and (agg or y)) else rest[0]
-            if y is None and agg not in (None, "count") and _is_numeric(profile, pick) and len(rest) == 1:
-                y, pick = pick, None  # "average age" alone: the metric, not the group
-            x = pick
             rest = [c for c in rest if c != pick]
+            if y is None and agg not in (None, "count") and _is_numeric(profile, pick) and not rest:
+                y = pick  # "average age" alone: the metric, not the group
+            else:
+                x = pick
     if y is None and rest and agg != "count":
         y = next((c for c in rest if _is_numeric(profile, c)), None)
-    if (x and y is None and agg is None and cues.chart in ("bar", "pie")
-            and len(cues.filter_columns) == 1):
+    if (
+        x
+        and y is None
+        and agg is None
+        and cues.chart in ("bar", "pie")
+        and len(cues.filter_columns) == 1
+    ):
         only = next(iter(cues.filter_columns))
         y = only if _is_numeric(profile, only) and only != x else None  # "populations between"
-    if (x and y is None and agg is None and _is_numeric(profile, x) and not _is_temporal(profile, x)
-            and cues.chart in ("bar", "pie") and not cues.group_hint):
+    if (
+        x
+        and y is None
+        and agg is None
+        and _is_numeric(profile, x)
+        and not _is_temporal(profile, x)
+        and cues.chart in ("bar", "pie")
+        and not cues.group_hint
+    ):
         x, y = _entity_column(profile, exclude={x}), x  # "the elevation of the airports"
     if x is None and (y or agg == "count"):
         x = _entity_column(profile, exclude={y} if y else set())
-    if y is None and agg is None and intent != "comparative_analysis" and not (
-        _is_numeric(profile, x) and not _is_temporal(profile, x)
+    if (
+        y is None
+        and agg is None
+        and intent != "comparative_analysis"
+        and not (_is_numeric(profile, x) and not _is_temporal(profile, x))
     ):
         y = main_measure(profile)  # "a weekend effect on sales": the table's main measure
     return x, y, rest
@@ -161,9 +211,12 @@ def _fill_axes(
 def _entity_only(column: str, cues: Cues, profile: SchemaProfile) -> bool:
     """'artists' matching Artist_ID only by its entity word names the rows, not the id column."""
     col = _col(profile, column)
-    return bool(col and col.role == "identifier"
-                and not any(m.column == column and m.exact for m in cues.mentions)
-                and column not in (cues.x_hint, cues.y_hint))
+    return bool(
+        col
+        and col.role == "identifier"
+        and not any(m.column == column and m.exact for m in cues.mentions)
+        and column not in (cues.x_hint, cues.y_hint)
+    )
 
 
 def _prefer_name_over_partial_id(x: str | None, cues: Cues, profile: SchemaProfile) -> str | None:
@@ -179,8 +232,9 @@ def _prefer_name_over_partial_id(x: str | None, cues: Cues, profile: SchemaProfi
 
 def _entity_column(profile: SchemaProfile, exclude: set[str]) -> str | None:
     """'for each cinema' when 'cinema' is no column: the table's name column, else a group."""
-    names = [c.name for c in profile.columns
-             if c.name not in exclude and "name" in column_tokens(c.name)]
+    names = [
+        c.name for c in profile.columns if c.name not in exclude and "name" in column_tokens(c.name)
+    ]
     if names:
         return names[0]
     return main_group(profile, exclude)
@@ -199,8 +253,9 @@ def _chart(
         return chart
     if _is_temporal(profile, x) and cues.time_grain == "weekday":
         return "bar"
-    if _is_temporal(profile, x) and (cues.temporal or intent == "time_series_investigation"
-                                     or cues.time_grain):
+    if _is_temporal(profile, x) and (
+        cues.temporal or intent == "time_series_investigation" or cues.time_grain
+    ):
         return "line"
     if x_num and _is_numeric(profile, y) and agg is None:
         return "scatter"
@@ -220,8 +275,15 @@ def _aggregation(
         return agg
     if y is None:
         return "count"
-    if cues.group_hint is None and not cues.superlative and not cues.temporal and cues.chart \
-            and chart in ("bar", "pie", "scatter") and cues.x_hint is None and x in cues.columns:
+    if (
+        cues.group_hint is None
+        and not cues.superlative
+        and not cues.temporal
+        and cues.chart
+        and chart in ("bar", "pie", "scatter")
+        and cues.x_hint is None
+        and x in cues.columns
+    ):
         return "none"  # "name and capacity of each cinema": the rows themselves
     if cues.x_hint and cues.y_hint and not cues.group_hint:
         return "none"
@@ -236,12 +298,19 @@ def _count_column_sum(profile: SchemaProfile, y: str | None, agg: str) -> tuple[
     return y, agg
 
 
-def _color(cues: Cues, profile: SchemaProfile, x: str | None, y: str | None, chart: str) -> str | None:
+def _color(
+    cues: Cues, profile: SchemaProfile, x: str | None, y: str | None, chart: str
+) -> str | None:
     if chart != "line" or not _is_temporal(profile, x):
         return None
-    groups = [c for c in cues.columns
-              if c not in (x, y) and _col(profile, c) and _col(profile, c).role in ("categorical", "boolean")  # type: ignore[union-attr]
-              and c not in {f.column for f in cues.filters}]
+    groups = [
+        c
+        for c in cues.columns
+        if c not in (x, y)
+        and _col(profile, c)
+        and _col(profile, c).role in ("categorical", "boolean")  # type: ignore[union-attr]
+        and c not in {f.column for f in cues.filters}
+    ]
     return groups[0] if groups else None
 
 
@@ -268,7 +337,9 @@ def _sort(cues: Cues, req: AnalysisRequest) -> tuple[str, str]:
     return "none", "desc"
 
 
-def repair_request(req: AnalysisRequest, profile: SchemaProfile) -> tuple[AnalysisRequest, list[str]]:
+def repair_request(
+    req: AnalysisRequest, profile: SchemaProfile
+) -> tuple[AnalysisRequest, list[str]]:
     """Make any request executable on this table: drop unknown columns, fix impossible combos."""
     notes: list[str] = []
     names = set(profile.names())
@@ -290,7 +361,7 @@ def repair_request(req: AnalysisRequest, profile: SchemaProfile) -> tuple[Analys
             req.x, req.y, req.agg = target, None, "none"
     if req.chart in ("bar", "pie", "line") and req.x is None:
         req.x = next(iter(profile.names("temporal")), None) if req.chart == "line" else None
-        req.x = req.x or main_group(profile) or (profile.names() or [None])[0]
+        req.x = req.x or main_group(profile) or next(iter(profile.names()), None)
         notes.append(f"No x column was given; using {req.x!r}.")
     if req.chart in ("bar", "pie", "line") and req.y is None and req.agg not in ("count",):
         req.agg = "count"

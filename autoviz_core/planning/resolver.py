@@ -57,7 +57,7 @@ def numeric_candidates(ctx: ResolveContext) -> list[str]:
     numeric = [c.name for c in ctx.profile.columns if c.role == "numeric"]
     named = [c for c in ctx.mentioned if c in numeric]
     additive = [c for c in numeric if is_additive(c)]
-    first = [req.y] if is_numeric_col(ctx.col(req.y)) else []
+    first = [req.y] if req.y and is_numeric_col(ctx.col(req.y)) else []
     return list(dict.fromkeys([*first, *named, *additive, *numeric]))
 
 
@@ -67,8 +67,10 @@ def group_candidates(ctx: ResolveContext, exclude: set[str]) -> list[str]:
     groups = [c.name for c in cols if is_group_col(c) and c.name not in exclude]
     named = [c for c in ctx.mentioned if c in groups]
     first = [n for n in (req.x, req.color) if n in groups]
-    cats = sorted((c for c in cols if c.name in groups and c.role != "numeric"),
-                  key=lambda c: (c.cardinality > MAX_GROUPS, c.cardinality))
+    cats = sorted(
+        (c for c in cols if c.name in groups and c.role != "numeric"),
+        key=lambda c: (c.cardinality > MAX_GROUPS, c.cardinality),
+    )
     return list(dict.fromkeys([*first, *named, *(c.name for c in cats), *groups]))
 
 
@@ -108,7 +110,9 @@ def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, 
     used: set[str] = set()
     notes: list[str] = []
     # dates first, then metrics, then groups: groups must differ from the metric
-    order = sorted(params, key=lambda p: {"temporal": 0, "numeric": 1}.get(col_params.get(p, ("", 0))[0], 2))
+    order = sorted(
+        params, key=lambda p: {"temporal": 0, "numeric": 1}.get(col_params.get(p, ("", 0))[0], 2)
+    )
     for name in order:
         if params[name] != AUTO:
             if isinstance(params[name], str):

@@ -99,7 +99,9 @@ def load_templates(directory: str = str(TEMPLATE_DIR)) -> tuple[Template, ...]:
             try:
                 template = Template.model_validate(entry)
             except ValidationError as exc:
-                raise ConfigError(f"{path.name}: invalid template: {exc.errors()[0]['msg']}") from None
+                raise ConfigError(
+                    f"{path.name}: invalid template: {exc.errors()[0]['msg']}"
+                ) from None
             _check_template(template, path.name)
             out.append(template)
     ids = [t.id for t in out]
@@ -113,8 +115,11 @@ def role_counts(profile: SchemaProfile) -> dict[str, int]:
     return {
         group: sum(1 for c in profile.columns if c.role in roles and c.cardinality > 0)
         for group, roles in ROLE_GROUPS.items()
-    } | {"datetime": sum(1 for c in profile.columns
-                         if c.role == "temporal" and c.dtype.startswith("datetime"))}
+    } | {
+        "datetime": sum(
+            1 for c in profile.columns if c.role == "temporal" and c.dtype.startswith("datetime")
+        )
+    }
 
 
 def is_eligible(t: Template, profile: SchemaProfile) -> bool:
@@ -135,8 +140,12 @@ def score_template(
     if t.prefer.request_count and request.agg == "count":
         score += 3
     target = profile.column(request.x) if request.x else None
-    if t.prefer.request_categorical_target and target and target.role in ("categorical", "boolean") \
-            and not (request.y and request.y != request.x):
+    if (
+        t.prefer.request_categorical_target
+        and target
+        and target.role in ("categorical", "boolean")
+        and not (request.y and request.y != request.x)
+    ):
         score += 3
     if t.prefer.temporal_cue and temporal_cue:
         score += 3
@@ -147,7 +156,9 @@ def candidate_templates(intent: str, profile: SchemaProfile) -> list[Template]:
     """Templates for the intent that pass the hard filters (general_eda as the fallback)."""
     pool = [t for t in load_templates() if t.intent == intent and is_eligible(t, profile)]
     if not pool:
-        pool = [t for t in load_templates() if t.intent == "general_eda" and is_eligible(t, profile)]
+        pool = [
+            t for t in load_templates() if t.intent == "general_eda" and is_eligible(t, profile)
+        ]
     return pool
 
 

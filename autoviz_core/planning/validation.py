@@ -93,7 +93,11 @@ def coerce_param(spec: ToolSpec, name: str, value: Any) -> Any:
     if ann in (int, float) or int in get_args(ann) or float in get_args(ann):
         try:
             number = float(text)
-            return int(number) if ann is int or (int in get_args(ann) and number.is_integer()) else number
+            return (
+                int(number)
+                if ann is int or (int in get_args(ann) and number.is_integer())
+                else number
+            )
         except ValueError:
             return value
     if ann is bool:
@@ -119,7 +123,10 @@ def validate_step(
             notes.append(PlanNote(step.id, "repaired", f"dropped unknown parameter {name!r}"))
             continue
         if _contains_auto(value):
-            return None, [*notes, PlanNote(step.id, "rejected", f"parameter {name!r} is still 'auto'")]
+            return None, [
+                *notes,
+                PlanNote(step.id, "rejected", f"parameter {name!r} is still 'auto'"),
+            ]
         params[name] = coerce_param(spec, name, value)
     if step.input == DATA_INPUT:
         params, col_notes, error = _check_columns(step, spec, params, profile)
@@ -197,7 +204,7 @@ def validate_plan(plan: Plan, profile: SchemaProfile) -> tuple[Plan, list[PlanNo
     notes: list[PlanNote] = []
     kept: list[PlanStep] = []
     seen: set[str] = set()
-    for step in plan.steps[: MAX_STEPS]:
+    for step in plan.steps[:MAX_STEPS]:
         if step.id in seen:
             notes.append(PlanNote(step.id, "rejected", "duplicate step id"))
             continue

@@ -22,8 +22,14 @@ def run_cli(*args: str) -> int:
 
 def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) -> None:
     out = tmp_path / "r.json"
-    code = run_cli(str(december_csv), "Which region had the highest revenue?", "--json", str(out),
-                   "--out", str(tmp_path / "bundle"))
+    code = run_cli(
+        str(december_csv),
+        "Which region had the highest revenue?",
+        "--json",
+        str(out),
+        "--out",
+        str(tmp_path / "bundle"),
+    )
     assert code == 0
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, SCHEMA)
@@ -32,10 +38,19 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
     expected = df.groupby("region")["revenue"].sum().sort_values(ascending=False)
     assert primary["data"]["x"] == list(expected.index)
     assert primary["data"]["y"] == [round(v, 6) for v in expected.values] or all(
-        abs(a - b) < 1e-6 for a, b in zip(primary["data"]["y"], expected.values, strict=True))
+        abs(a - b) < 1e-6 for a, b in zip(primary["data"]["y"], expected.values, strict=True)
+    )
     names = {p.name for p in (tmp_path / "bundle").iterdir()}
-    assert {"plan_template.json", "plan_adapted.json", "plan_diff.md", "tool_calls.json",
-            "execution_log.json", "report.html", "report.md", "charts"} <= names
+    assert {
+        "plan_template.json",
+        "plan_adapted.json",
+        "plan_diff.md",
+        "tool_calls.json",
+        "execution_log.json",
+        "report.html",
+        "report.md",
+        "charts",
+    } <= names
 
 
 def test_sample_dataset_and_seed(tmp_path: Path) -> None:
@@ -61,8 +76,21 @@ def test_bad_input_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     proc = subprocess.run(
-        [sys.executable, "-m", "autoviz_core", "run", str(empty), "question", "--mode", "cues", "--no-adapt"],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "autoviz_core",
+            "run",
+            str(empty),
+            "question",
+            "--mode",
+            "cues",
+            "--no-adapt",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()

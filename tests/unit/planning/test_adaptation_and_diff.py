@@ -6,21 +6,39 @@ from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning.adaptation import apply_changes, contract_for
 from autoviz_core.planning.diff import plan_diff
 
-BASE = Plan(steps=[
-    PlanStep(id="answer", tool="chart", params={"kind": "bar"}, primary=True),
-    PlanStep(id="stats", tool="summary_stats", params={}),
-    PlanStep(id="hist", tool="histogram", params={"column": "revenue"}),
-])
+BASE = Plan(
+    steps=[
+        PlanStep(id="answer", tool="chart", params={"kind": "bar"}, primary=True),
+        PlanStep(id="stats", tool="summary_stats", params={}),
+        PlanStep(id="hist", tool="histogram", params={"column": "revenue"}),
+    ]
+)
 
 
 def test_add_remove_modify_and_primary_protected() -> None:
-    out = apply_changes(BASE, {"changes": [
-        {"action": "remove", "step_id": "stats", "tool": "none", "params": []},
-        {"action": "remove", "step_id": "answer", "tool": "none", "params": []},
-        {"action": "modify", "step_id": "hist", "tool": "none", "params": [{"name": "bins", "value": "10"}]},
-        {"action": "add", "step_id": "new", "tool": "iqr_outliers", "params": [{"name": "column", "value": "revenue"}]},
-        {"action": "add", "step_id": "new", "tool": "chart", "params": []},
-    ], "rationale": "focus on outliers"})
+    out = apply_changes(
+        BASE,
+        {
+            "changes": [
+                {"action": "remove", "step_id": "stats", "tool": "none", "params": []},
+                {"action": "remove", "step_id": "answer", "tool": "none", "params": []},
+                {
+                    "action": "modify",
+                    "step_id": "hist",
+                    "tool": "none",
+                    "params": [{"name": "bins", "value": "10"}],
+                },
+                {
+                    "action": "add",
+                    "step_id": "new",
+                    "tool": "iqr_outliers",
+                    "params": [{"name": "column", "value": "revenue"}],
+                },
+                {"action": "add", "step_id": "new", "tool": "chart", "params": []},
+            ],
+            "rationale": "focus on outliers",
+        },
+    )
     ids = [s.id for s in out.plan.steps]
     assert ids == ["answer", "hist", "added_iqr_outliers_1"]
     assert out.plan.steps[1].params["bins"] == "10"

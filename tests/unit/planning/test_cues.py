@@ -35,8 +35,9 @@ def test_camel_case_and_abbreviations() -> None:
 
 
 def test_aggregation_chart_grain_and_sort(realistic_tables: dict[str, pd.DataFrame]) -> None:
-    c = cues_for("Show the average tip per day as a pie chart, sorted descending",
-                 realistic_tables["tips"])
+    c = cues_for(
+        "Show the average tip per day as a pie chart, sorted descending", realistic_tables["tips"]
+    )
     assert (c.agg, c.agg_target, c.chart, c.sort_dir) == ("mean", "tip", "pie", "desc")
     c = cues_for("How many parties per day?", realistic_tables["tips"])
     assert c.agg == "count" and c.group_hint == "day"

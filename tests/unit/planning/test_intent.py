@@ -10,20 +10,31 @@ from autoviz_core.data import profile_table
 from autoviz_core.planning.planner import plan_question
 
 CASES = {
-    "general_eda": [("tips", "Give me an overview of this table"),
-                    ("iris", "Describe the data"), ("december", "Summarize each column")],
-    "time_series_investigation": [("december", "How did revenue develop over time?"),
-                                  ("stocks", "Show the monthly trend of GOOG"),
-                                  ("gapminder", "How has life expectancy changed over the years?")],
-    "segmentation_drivers": [("tips", "What factors influence the tip?"),
-                             ("december", "What explains revenue?"),
-                             ("iris", "Which measurements separate the species?")],
-    "anomaly_detection": [("tips", "Are there outliers in the total bill?"),
-                          ("december", "Find unusual spikes in daily revenue"),
-                          ("gapminder", "Which countries have abnormal GDP per capita?")],
-    "comparative_analysis": [("tips", "Average tip by day"),
-                             ("december", "Which region sold the most units?"),
-                             ("gapminder", "Compare population across continents")],
+    "general_eda": [
+        ("tips", "Give me an overview of this table"),
+        ("iris", "Describe the data"),
+        ("december", "Summarize each column"),
+    ],
+    "time_series_investigation": [
+        ("december", "How did revenue develop over time?"),
+        ("stocks", "Show the monthly trend of GOOG"),
+        ("gapminder", "How has life expectancy changed over the years?"),
+    ],
+    "segmentation_drivers": [
+        ("tips", "What factors influence the tip?"),
+        ("december", "What explains revenue?"),
+        ("iris", "Which measurements separate the species?"),
+    ],
+    "anomaly_detection": [
+        ("tips", "Are there outliers in the total bill?"),
+        ("december", "Find unusual spikes in daily revenue"),
+        ("gapminder", "Which countries have abnormal GDP per capita?"),
+    ],
+    "comparative_analysis": [
+        ("tips", "Average tip by day"),
+        ("december", "Which region sold the most units?"),
+        ("gapminder", "Compare population across continents"),
+    ],
 }
 
 
@@ -35,6 +46,11 @@ def test_question_selects_intent(
     realistic_tables: dict[str, pd.DataFrame], intent: str, table: str, question: str
 ) -> None:
     df = realistic_tables[table]
-    planned = plan_question(question, df, profile_table(df), None,
-                            PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"))
+    planned = plan_question(
+        question,
+        df,
+        profile_table(df),
+        None,
+        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
+    )
     assert planned.intent == intent

@@ -9,16 +9,32 @@ from autoviz_core.planning.resolver import ResolveContext, resolve_step
 
 def test_request_columns_win(profiles: dict) -> None:  # type: ignore[type-arg]
     ctx = ResolveContext(profiles["december"], AnalysisRequest(x="product_category", y="units"))
-    step, _ = resolve_step(PlanStep(id="s", tool="compare_groups", params={"metric": "auto", "group_by": "auto"}), ctx)
+    step, _ = resolve_step(
+        PlanStep(id="s", tool="compare_groups", params={"metric": "auto", "group_by": "auto"}), ctx
+    )
     assert step is not None and step.params == {"metric": "units", "group_by": "product_category"}
 
 
 def test_profile_fallbacks_and_grain(profiles: dict) -> None:  # type: ignore[type-arg]
     ctx = ResolveContext(profiles["december"], AnalysisRequest(), date_span_days=30)
-    step, _ = resolve_step(PlanStep(id="t", tool="trend", params={"date_column": "auto", "metric": "auto", "grain": "auto"}), ctx)
-    assert step is not None and step.params == {"date_column": "date", "metric": "revenue", "grain": "day"}
+    step, _ = resolve_step(
+        PlanStep(
+            id="t", tool="trend", params={"date_column": "auto", "metric": "auto", "grain": "auto"}
+        ),
+        ctx,
+    )
+    assert step is not None and step.params == {
+        "date_column": "date",
+        "metric": "revenue",
+        "grain": "day",
+    }
     ctx = ResolveContext(profiles["stocks"], AnalysisRequest(), date_span_days=700)
-    step, _ = resolve_step(PlanStep(id="t", tool="trend", params={"date_column": "auto", "metric": "auto", "grain": "auto"}), ctx)
+    step, _ = resolve_step(
+        PlanStep(
+            id="t", tool="trend", params={"date_column": "auto", "metric": "auto", "grain": "auto"}
+        ),
+        ctx,
+    )
     assert step is not None and step.params["grain"] == "week"
 
 

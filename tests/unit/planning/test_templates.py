@@ -32,9 +32,13 @@ def test_template_executes_where_eligible(
         assert template.requires.roles or template.requires.min_rows > profile.n_rows
         return
     planned = plan_question(
-        "Tell me about the main measure", df, profile, None,
+        "Tell me about the main measure",
+        df,
+        profile,
+        None,
         PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
-        intent_override=template.intent, template_override=template_id,
+        intent_override=template.intent,
+        template_override=template_id,
     )
     assert planned.template_id == template_id
     assert len(planned.plan.steps) >= 2, planned.notes

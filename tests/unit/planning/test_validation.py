@@ -28,7 +28,9 @@ COLUMNS = set(PROFILE.names())
 
 
 def test_column_case_and_separators_are_repaired() -> None:
-    step = PlanStep(id="s", tool="compare_groups", params={"metric": "Revenue", "group_by": "REGION"})
+    step = PlanStep(
+        id="s", tool="compare_groups", params={"metric": "Revenue", "group_by": "REGION"}
+    )
     valid, notes = validate_step(step, PROFILE, set())
     assert valid is not None
     assert (valid.params["metric"], valid.params["group_by"]) == ("revenue", "region")
@@ -49,7 +51,9 @@ def test_unknown_tool_column_and_role_are_rejected() -> None:
 
 
 def test_model_string_values_are_converted() -> None:
-    step = PlanStep(id="t", tool="top_n", params={"column": "revenue", "n": "5", "largest": "false"})
+    step = PlanStep(
+        id="t", tool="top_n", params={"column": "revenue", "n": "5", "largest": "false"}
+    )
     valid, _ = validate_step(step, PROFILE, set())
     assert valid is not None and valid.params["n"] == 5 and valid.params["largest"] is False
 
@@ -67,10 +71,31 @@ def _assert_executable(plan: Plan) -> None:
 
 
 TOOL_NAMES = [t.name for t in all_tools()] + ["exec", "", "chart; rm -rf /", "none"]
-PARAM_NAMES = sorted({p for t in all_tools() for p in t.params_model.model_fields}) + ["__class__", "x" * 50]
+PARAM_NAMES = [
+    *sorted({p for t in all_tools() for p in t.params_model.model_fields}),
+    "__class__",
+    "x" * 50,
+]
 VALUES = st.one_of(
-    st.sampled_from(["revenue", "region", "date", "Revenue", "profit", "auto", "", "5", "-1", "1e308",
-                     "true", "[1,2]", "revenue,region", "<script>", "x" * 2000]),
+    st.sampled_from(
+        [
+            "revenue",
+            "region",
+            "date",
+            "Revenue",
+            "profit",
+            "auto",
+            "",
+            "5",
+            "-1",
+            "1e308",
+            "true",
+            "[1,2]",
+            "revenue,region",
+            "<script>",
+            "x" * 2000,
+        ]
+    ),
     st.text(max_size=30),
 )
 CHANGE = st.fixed_dictionaries(
@@ -78,12 +103,16 @@ CHANGE = st.fixed_dictionaries(
         "action": st.sampled_from(["add", "remove", "modify", "delete", ""]),
         "step_id": st.sampled_from(["answer", "stats", "hist", "new", "ghost"]),
         "tool": st.sampled_from(TOOL_NAMES),
-        "params": st.lists(st.fixed_dictionaries({"name": st.sampled_from(PARAM_NAMES), "value": VALUES}),
-                           max_size=8),
+        "params": st.lists(
+            st.fixed_dictionaries({"name": st.sampled_from(PARAM_NAMES), "value": VALUES}),
+            max_size=8,
+        ),
     }
 )
 PROPOSAL = st.one_of(
-    st.fixed_dictionaries({"changes": st.lists(CHANGE, max_size=40), "rationale": st.text(max_size=50)}),
+    st.fixed_dictionaries(
+        {"changes": st.lists(CHANGE, max_size=40), "rationale": st.text(max_size=50)}
+    ),
     st.dictionaries(st.text(max_size=10), st.integers(), max_size=3),  # wrong shape
     st.fixed_dictionaries({"changes": st.one_of(st.none(), st.integers(), st.text())}),
 )
@@ -92,11 +121,18 @@ PROPOSAL = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PROPOSAL)
 def test_any_model_output_yields_a_valid_plan_or_rejections(proposal: dict) -> None:  # type: ignore[type-arg]
-    base = Plan(steps=[
-        PlanStep(id="answer", tool="chart", params={"kind": "bar", "x": "region", "y": "revenue", "agg": "sum"}, primary=True),
-        PlanStep(id="stats", tool="summary_stats", params={}),
-        PlanStep(id="hist", tool="histogram", params={"column": "revenue"}),
-    ])
+    base = Plan(
+        steps=[
+            PlanStep(
+                id="answer",
+                tool="chart",
+                params={"kind": "bar", "x": "region", "y": "revenue", "agg": "sum"},
+                primary=True,
+            ),
+            PlanStep(id="stats", tool="summary_stats", params={}),
+            PlanStep(id="hist", tool="histogram", params={"column": "revenue"}),
+        ]
+    )
     outcome = apply_changes(base, proposal)
     plan, notes = validate_plan(outcome.plan, PROFILE)
     _assert_executable(plan)
