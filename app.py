@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="AutoViz", page_icon="📊", layout="wide")
+st.set_page_config(page_title="AutoViz", page_icon=":material/insights:", layout="wide")
 
 PAGES = [
-    st.Page("pages/upload.py", title="Upload", icon="📁", default=True),
-    st.Page("pages/question.py", title="Question", icon="💬"),
-    st.Page("pages/plan.py", title="Plan review", icon="🧭"),
-    st.Page("pages/results.py", title="Results", icon="📊"),
+    st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:", default=True),
+    st.Page("pages/question.py", title="Question", icon=":material/chat:"),
+    st.Page("pages/plan.py", title="Plan review", icon=":material/fact_check:"),
+    st.Page("pages/results.py", title="Results", icon=":material/insights:"),
 ]
 
 # Each page draws the shared sidebar itself (ui.sidebar.render) so that it is part of the page's

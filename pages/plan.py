@@ -120,11 +120,13 @@ def step_editor(profile: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any
         spec = get_tool(step["tool"])
         with st.container(border=True):
             head, up, down, drop = st.columns([12, 1, 1, 1], vertical_alignment="center")
-            star = " ⭐" if step.get("primary") else ""
+            star = " :material/star:" if step.get("primary") else ""
             family = f" · {spec.family}" if spec else ""
             head.markdown(f"**{i + 1}. {step['tool']}**{star} `{step['id']}`{family}")
             if step.get("note") or spec:
                 head.caption(step.get("note") or spec.description)
+            if summary := params_summary(step["params"]):
+                head.caption(summary)
             up.button(
                 "↑",
                 key=f"up:{step['uid']}",
@@ -153,8 +155,10 @@ def step_editor(profile: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any
             )
             slots[step["uid"]] = st.container()
             reads = step.get("input", DATA_INPUT)
-            expanded = step.get("note") == "added by you" or any(
-                n.level == "rejected" for n in notes.get(step["id"], [])
+            expanded = (
+                step.get("primary")
+                or step.get("note") == "added by you"
+                or any(n.level == "rejected" for n in notes.get(step["id"], []))
             )
             label = "Parameters" + (
                 "" if reads == DATA_INPUT else f" (reads the output of {reads})"
@@ -163,6 +167,12 @@ def step_editor(profile: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any
                 columns = None if reads == DATA_INPUT else profile.names()
                 step["params"] = param_widgets(step, profile, columns)
     return slots
+
+
+def params_summary(params: dict[str, Any]) -> str:
+    """The parameters that say what a step does, on one line (empty values left out)."""
+    shown = [f"{k} = {v}" for k, v in params.items() if v not in (None, "", [], {}, "none")]
+    return " · ".join(shown[:6])
 
 
 def add_step_row(version: int) -> None:
@@ -223,7 +233,7 @@ planned = state.get(state.PLANNED)
 profile = state.get(state.PROFILE)
 if planned is None or profile is None:
     st.info("There is no plan yet. Ask a question first.")
-    st.page_link("pages/question.py", label="Go to Question", icon="💬")
+    st.page_link("pages/question.py", label="Go to Question", icon=":material/chat:")
     st.stop()
 
 version = state.get(state.PLAN_VERSION, 0)

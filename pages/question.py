@@ -56,7 +56,7 @@ st.title("Ask a question")
 profile = state.get(state.PROFILE)
 if profile is None:
     st.info("Load a table first: upload a file or pick a sample.")
-    st.page_link("pages/upload.py", label="Go to Upload", icon="📁")
+    st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
     st.stop()
 
 table = state.get(state.TABLE)
@@ -94,4 +94,4 @@ if error:
         st.switch_page("pages/plan.py")
 elif planned is not None and not replacing:
     st.success(f"A plan for “{state.get(state.QUESTION)}” is ready.")
-    st.page_link("pages/plan.py", label="Review the plan", icon="🧭")
+    st.page_link("pages/plan.py", label="Review the plan", icon=":material/fact_check:")

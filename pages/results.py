@@ -124,7 +124,7 @@ def downloads(run: dict[str, Any]) -> None:
         "autoviz_report.html",
         "text/html",
         key="dl_html",
-        icon="📄",
+        icon=":material/description:",
         on_click="ignore",
         width="stretch",
     )
@@ -134,7 +134,7 @@ def downloads(run: dict[str, Any]) -> None:
         "autoviz_report.md",
         "text/markdown",
         key="dl_md",
-        icon="📝",
+        icon=":material/article:",
         on_click="ignore",
         width="stretch",
     )
@@ -144,7 +144,7 @@ def downloads(run: dict[str, Any]) -> None:
         "autoviz_bundle.zip",
         "application/zip",
         key="dl_zip",
-        icon="📦",
+        icon=":material/folder_zip:",
         on_click="ignore",
         width="stretch",
     )
@@ -159,7 +159,7 @@ st.title("Results")
 approved = state.get(state.APPROVED)
 if approved is None:
     st.info("Approve a plan to see results here.")
-    st.page_link("pages/plan.py", label="Go to Plan review", icon="🧭")
+    st.page_link("pages/plan.py", label="Go to Plan review", icon=":material/fact_check:")
     st.stop()
 
 st.caption(f"“{approved.question}” · {state.get(state.TABLE).name}")
@@ -180,5 +180,5 @@ show_failures(result)
 downloads(run)
 st.divider()
 left, right = st.columns(2)
-left.page_link("pages/plan.py", label="Change the plan", icon="🧭")
-right.page_link("pages/question.py", label="Ask another question", icon="💬")
+left.page_link("pages/plan.py", label="Change the plan", icon=":material/fact_check:")
+right.page_link("pages/question.py", label="Ask another question", icon=":material/chat:")

@@ -81,7 +81,7 @@ def show_table() -> None:
         f"{profile.n_rows:,} rows × {profile.n_columns} columns · {table.format} · {profile.shape}"
     )
     for note in table.warnings:
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     preview, columns = st.tabs(["Preview", "Columns"])
     with preview:
         st.dataframe(table.df.head(50), hide_index=True)
@@ -98,10 +98,9 @@ def show_table() -> None:
                 )
             },
         )
-    st.page_link("pages/question.py", label="Next: ask a question", icon="💬")
+    st.page_link("pages/question.py", label="Next: ask a question", icon=":material/chat:")
 
 
-sidebar.render()
 settings = load_settings()
 st.title("Upload a table")
 st.caption("CSV, TSV, Excel, Parquet or JSON. Your data stays on this computer.")
@@ -135,3 +134,4 @@ if error and (uploaded is None or error[0] in (uploaded.file_id, "sample")):
         st.caption("The table loaded before is still in use.")
 
 show_table()
+sidebar.render()  # last, so its table summary already shows a file loaded in this run

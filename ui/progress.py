@@ -46,11 +46,13 @@ def run_planner(work: Callable[[Callable[[str, float], None]], Any], backend: An
         while worker.is_alive() or shown < len(stages):
             while shown < len(stages):
                 stage, ms = stages[shown]
-                st.write(f"✓ {STAGE_LABELS.get(stage, stage)} · {_ms(ms)}")
+                st.write(f":material/check: {STAGE_LABELS.get(stage, stage)} · {_ms(ms)}")
                 shown += 1
             depth = queue_depth(backend) if backend is not None else 0
             if depth:
-                waiting.caption(f"⏳ The model is busy: you are number {depth} in the queue.")
+                waiting.caption(
+                    f":material/hourglass_top: The model is busy: you are number {depth} in the queue."
+                )
             else:
                 waiting.empty()
             worker.join(POLL_S)

@@ -13,7 +13,7 @@ from ui.backend import BackendChoice, get_backend, model_status, served_models
 
 CHOICE = "backend_choice"  # session key: the BackendChoice the pages plan with
 LOADED = "backend_loaded"  # session key: the choice this session last loaded
-STATUS_ICON = {"ready": "🟢", "model missing": "🟠", "library missing": "🟠"}
+STATUS_COLOR = {"ready": "green", "model missing": "orange", "library missing": "orange"}
 
 
 def backend_picker() -> BackendChoice:
@@ -38,8 +38,8 @@ def backend_picker() -> BackendChoice:
     if entry.backend == "vllm":
         choice = _vllm_fields(name, entry.url or "", entry.model or "auto")
     status = model_status(*choice.key)
-    icon = STATUS_ICON.get(status.status, "🔴")
-    st.caption(f"{icon} {status.status}")
+    st.badge(status.status, color=STATUS_COLOR.get(status.status, "red"))  # type: ignore[arg-type]
+    st.caption(settings.models[name].display_name)
     if not status.usable:
         st.caption(status.detail)
     elif state.get(LOADED) != choice.key:
@@ -79,7 +79,7 @@ def table_summary() -> None:
     roles = Counter(c.role for c in profile.columns)
     st.caption(" · ".join(f"{n} {role}" for role, n in sorted(roles.items())))
     if table.warnings:
-        st.caption(f"⚠️ {len(table.warnings)} note(s) from loading — see Upload.")
+        st.caption(f":material/warning: {len(table.warnings)} note(s) from loading — see Upload.")
 
 
 def render() -> BackendChoice:

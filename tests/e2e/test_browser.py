@@ -1,0 +1,189 @@
+"""The real app in a real browser with the real embedded model: upload, ask, approve, check the chart.
+
+Starts `streamlit run app.py` on a free port, drives Debian's Chromium with Playwright and saves a
+screenshot of every page to test-artifacts/screenshots/. Fails (never skips) when Chromium or the
+model is missing: a browser test that silently does not run proves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from autoviz_core.config import load_settings
+from autoviz_core.llm.health import check_model
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared")).resolve()
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+DOCS_SHOTS = REPO / "docs" / "screenshots"
+QUESTION = "Which region had the highest revenue?"
+START_TIMEOUT_S = 60
+PLAN_TIMEOUT_MS = 300_000  # the embedded model on 2 CPU cores: about 1-2 minutes
+RUN_TIMEOUT_MS = 120_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    """The app served on a free port; killed (and waited for) at the end."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = SHOTS.parent / "streamlit.log"
+    env = {**os.environ, "AUTOVIZ_SHARED": str(SHARED)}
+    cmd = [
+        str(REPO / ".venv" / "bin" / "streamlit"),
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
+    with log.open("wb") as out:
+        server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    try:
+        wait_healthy(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Any, name: str, *, height: int = 900) -> Path:
+    """Screenshot at a given window height: Streamlit scrolls inside its own container, so a
+    full-page screenshot would show only the first screen; a taller window shows more."""
+    page.set_viewport_size({"width": 1440, "height": height})
+    page.wait_for_timeout(800)  # let charts and fonts settle after the resize
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    return path
+
+
+def plotted_traces(page: Any) -> list[dict[str, Any]]:
+    """Every trace of every plotly chart on the page, as plotly.js holds it (x/y as lists)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(
+            (gd) => (gd._fullData || gd.data || []).map((t) => ({
+                type: t.type, name: t.name || '',
+                x: Array.from(t.x || []), y: Array.from(t.y || [])})))"""
+    )
+
+
+def top_category(trace: dict[str, Any]) -> Any:
+    pairs = [(y, x) for x, y in zip(trace["x"], trace["y"], strict=False) if y is not None]
+    return max(pairs)[1] if pairs else None
+
+
+def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> None:
+    settings = load_settings()
+    status = check_model(settings.default_model, settings)
+    if not status.usable:
+        pytest.fail(f"the embedded model is not usable: {status.status}: {status.detail}")
+    csv = SHARED / "eval" / "data" / "december_revenue.csv"
+    if not csv.exists():
+        pytest.fail(f"missing shared test data: {csv} (set AUTOVIZ_SHARED)")
+    expected = pd.read_csv(csv).groupby("region")["revenue"].sum().idxmax()
+
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(server_url)
+    page.get_by_role("heading", name="Upload a table").wait_for()
+    page.locator("input[type='file']").set_input_files(str(csv))
+    page.get_by_role("heading", name="december_revenue.csv").wait_for()
+    page.get_by_text("ready", exact=False).first.wait_for()  # the sidebar's model status
+    upload_shot = shot(page, "1_upload")
+
+    page.get_by_role("link", name="Next: ask a question").click()
+    page.get_by_role("heading", name="Ask a question").wait_for()
+    box = page.get_by_label("Your question")
+    box.fill(QUESTION)
+    box.press("Control+Enter")  # commit the text to the app before clicking
+    page.wait_for_timeout(500)
+    shot(page, "2_question")
+    page.get_by_role("button", name="Plan the analysis").click()
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    assert page.get_by_text("Planning failed").count() == 0
+    plan_shot = shot(page, "3_plan", height=1300)
+
+    page.get_by_role("button", name="Approve and run").click()
+    page.get_by_role("heading", name="Results").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    page.get_by_role("button", name="HTML report").wait_for()
+    results_shot = shot(page, "4_results", height=1700)
+
+    traces = plotted_traces(page)
+    bars = [t for t in traces if t["type"] == "bar" and t["x"]]
+    assert bars, f"no bar chart on the results page: {traces}"
+    assert any(top_category(t) == expected for t in bars), (
+        f"no bar chart names {expected!r} as the top region: {[(t['x'], t['y']) for t in bars]}"
+    )
+    page.close()
+
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plan_shot, DOCS_SHOTS / "plan_review.png")
+    shutil.copyfile(results_shot, DOCS_SHOTS / "results.png")
+    assert upload_shot.exists()
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience: python tests/e2e/test_browser.py
+    sys.exit(pytest.main([__file__, "-q"]))
