@@ -1,0 +1,204 @@
+"""The evaluation harness runs in-process on a few cases, and bench/scoring.py's normalisation
+rules are the ones ../shared/eval/README.md states (hand-made cases that break if a rule does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench import eval as harness
+from bench.scoring import normalise, score_analysis, score_nvbench
+
+# --- the harness, cues mode, 5 cases of each set ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eval_doc(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    for cases in (harness.NVBENCH, harness.ANALYSIS):
+        if not cases.exists():
+            pytest.fail(f"missing shared evaluation data: {cases} (set AUTOVIZ_SHARED)")
+    out = tmp_path_factory.mktemp("eval") / "eval.json"
+    assert harness.main(["--set", "both", "--mode", "cues", "--limit", "5", "--out", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_harness_writes_the_documented_top_level(eval_doc: dict) -> None:
+    assert eval_doc["mode"] == "cues"
+    assert eval_doc["adapt"] == "off"
+    assert eval_doc["backend"] == "none"
+    assert {"nvbench", "analysis"} <= eval_doc.keys()
+
+
+@pytest.mark.parametrize(
+    ("kind", "accuracies"),
+    [
+        ("nvbench", ("kind", "data", "order")),
+        ("analysis", ("intent", "columns", "chart", "check")),
+    ],
+)
+def test_harness_set_summary_keys_and_values(
+    eval_doc: dict, kind: str, accuracies: tuple[str, ...]
+) -> None:
+    s = eval_doc[kind]
+    assert s["set"] == kind
+    assert s["cases"] == 5
+    assert len(s["rows"]) == 5
+    assert 0 <= s["failures"] <= 5
+    assert s["failure_rate"] == pytest.approx(s["failures"] / 5, abs=1e-3)
+    # cues mode runs no model: a crash or a missing primary chart on these cases is a regression
+    assert s["failures"] == 0, [r["error"] for r in s["rows"] if r["failed"]]
+    for key in accuracies:
+        value = s[f"{key}_accuracy"]
+        assert value is None or 0.0 <= value <= 1.0, (key, value)
+    assert s[f"{accuracies[0]}_accuracy"] is not None
+    assert {"profile", "plan", "execute"} <= s["latency_ms"].keys()
+    for stage, q in s["latency_ms"].items():
+        assert 0 <= q["p50"] <= q["p95"], stage
+    for row in s["rows"]:
+        assert {"id", "failed", "error", "score", "wall_ms", "intent", "request"} <= row.keys()
+        assert row["wall_ms"] > 0
+        assert set(row["score"]) == set(accuracies)
+    # the accuracy is the share of rows whose score is true
+    first = accuracies[0]
+    hits = sum(bool(r["score"][first]) for r in s["rows"])
+    assert s[f"{first}_accuracy"] == pytest.approx(hits / 5, abs=1e-3)
+
+
+# --- normalisation rules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3.14159, "3.14"),  # rounded to 2 decimals
+        (2.675e3, "2675"),  # an integral float prints without ".0"
+        (2.0, "2"),
+        (7, "7"),
+        (np.int64(7), "7"),
+        (np.float64(0.125), "0.12"),  # round half to even on the binary value, as Python does
+        (-1.999, "-2"),
+        (2.5, "2.5"),
+        ("2.50", "2.5"),  # numeric text is a number
+        ("  42 ", "42"),
+        ("1e3", "1000"),
+        ("  Female ", "female"),  # text lower-cased and stripped
+        ("ÉCOLE", "école"),
+        ("Thur", "thur"),
+        (True, "true"),
+        (None, "none"),
+        (math.nan, "none"),
+    ],
+)
+def test_normalise_numbers_and_text(value: object, expected: str) -> None:
+    assert normalise(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (pd.Timestamp("2007-01-01"), "2007-01-01"),  # midnight: date only
+        (pd.Timestamp("2007-01-01 13:30"), "2007-01-01 13:30:00"),  # time kept otherwise
+        (dt.datetime(2021, 12, 24, 0, 0), "2021-12-24"),
+        (dt.datetime(2021, 12, 24, 0, 0, 1), "2021-12-24 00:00:01"),
+        (dt.date(2021, 12, 24), "2021-12-24"),
+        ("2021-12-24 00:00:00", "2021-12-24"),  # date text is a date
+        ("2021-12-24T08:15:00", "2021-12-24 08:15:00"),
+        ("2021-12-24", "2021-12-24"),
+    ],
+)
+def test_normalise_dates(value: object, expected: str) -> None:
+    assert normalise(value) == expected
+
+
+def test_numbers_and_their_text_compare_equal() -> None:
+    assert normalise(12) == normalise(12.0) == normalise("12") == normalise("12.00")
+    assert normalise(0.1 + 0.2) == normalise(0.3)
+    assert normalise(1.234) != normalise(1.236)
+
+
+def _gold(x: list, y: list, chart: str = "bar", order: str = "none", by: str | None = None):
+    return {"chart": chart, "x": x, "y": y, "order": order, "order_by": by}
+
+
+def _result(x: list, y: list, kind: str = "bar") -> dict:
+    return {"charts": [{"primary": True, "kind": kind, "data": {"x": x, "y": y}}]}
+
+
+def test_nvbench_data_is_a_multiset_of_pairs() -> None:
+    gold = _gold(["A", "B"], [1, 2])
+    assert score_nvbench(_result(["b", "a "], [2.0, 1]), gold) == {
+        "kind": True,
+        "data": True,
+        "order": True,  # gold order none: any order is fine
+    }
+    # pairs, not columns: the same x and y values paired differently do not match
+    assert score_nvbench(_result(["A", "B"], [2, 1]), gold)["data"] is False
+    # multiset, not set: a duplicated pair is a difference
+    dup = _gold(["A", "A"], [1, 1])
+    assert score_nvbench(_result(["A"], [1]), dup)["data"] is False
+    assert score_nvbench(_result(["A", "A"], [1, 1]), dup)["data"] is True
+
+
+def test_nvbench_order_counts_only_when_gold_is_ordered() -> None:
+    gold = _gold(["A", "B", "C"], [3, 2, 1], order="desc", by="y")
+    same = score_nvbench(_result(["A", "B", "C"], [3, 2, 1]), gold)
+    shuffled = score_nvbench(_result(["C", "A", "B"], [1, 3, 2]), gold)
+    assert same == {"kind": True, "data": True, "order": True}
+    assert shuffled == {"kind": True, "data": True, "order": False}
+    # order needs the data to match first
+    wrong = score_nvbench(_result(["A", "B"], [3, 2]), gold)
+    assert wrong["data"] is False and wrong["order"] is False
+
+
+def test_nvbench_kind_and_primary_chart() -> None:
+    gold = _gold(["A"], [1], chart="pie")
+    assert score_nvbench(_result(["A"], [1], kind="bar"), gold)["kind"] is False
+    two = {
+        "charts": [
+            {"primary": False, "kind": "pie", "data": {"x": ["Z"], "y": [9]}},
+            {"primary": True, "kind": "pie", "data": {"x": ["A"], "y": [1]}},
+        ]
+    }
+    assert score_nvbench(two, gold) == {"kind": True, "data": True, "order": True}
+    assert score_nvbench(None, gold) == {"kind": False, "data": False, "order": False}
+
+
+def test_analysis_columns_chart_and_pandas_check() -> None:
+    df = pd.DataFrame({"day": ["Sat", "Sat", "Sun"], "tip": [1.0, 2.0, 4.5]})
+    gold = {
+        "intent": ["comparative_analysis", "general_eda"],
+        "columns": ["tip", "day"],
+        "chart": "bar",
+        "check": {"x": "day", "y": "tip", "agg": "mean"},
+    }
+    good = {
+        "intent": "general_eda",
+        "plan": {"steps": [{"id": "s", "tool": "chart", "params": {"x": "day", "y": "tip"}}]},
+        **_result(["Sun", "Sat"], [4.5, 1.5]),
+    }
+    assert score_analysis(good, gold, df) == {
+        "intent": True,
+        "columns": True,
+        "chart": True,
+        "check": True,
+    }
+    wrong_sum = {**good, **_result(["Sat", "Sun"], [3.0, 4.5])}  # sum where mean was asked
+    assert score_analysis(wrong_sum, gold, df)["check"] is False
+    # a column name only inside a longer string does not count as used
+    partial = {**good, "intent": "anomaly_detection", "plan": {"note": "tip by day"}}
+    partial["charts"] = [{**good["charts"][0], "x": None, "y": None}]
+    scored = score_analysis(partial, gold, df)
+    assert scored["intent"] is False and scored["columns"] is False
+    count = {**gold, "check": {"x": "day", "agg": "count"}}
+    assert score_analysis({**good, **_result(["Sat", "Sun"], [2, 1])}, count, df)["check"] is True
+    assert score_analysis(None, gold, df) == {
+        "intent": False,
+        "columns": False,
+        "chart": False,
+        "check": False,
+    }
