@@ -1,0 +1,106 @@
+"""Run every benchmark in sequence; `make bench` calls this.
+
+  .venv/bin/python -m bench.run_all                     # everything, full sizes
+  .venv/bin/python -m bench.run_all --quick             # small sizes / few cases (minutes)
+  .venv/bin/python -m bench.run_all --only eval planning
+  .venv/bin/python -m bench.run_all --model-eval        # also the eval in hybrid and model mode
+
+Each benchmark runs in its own process (one failing does not stop the others) and writes its own
+JSON under bench/results/; this prints one line per benchmark (exit code, wall time, output) and
+writes bench/results/run_all.json. Benchmarks whose script is not there are reported as missing.
+Measured, never asserted: the exit code is non-zero only when a benchmark crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+RESULTS = BENCH / "results"
+
+
+def _has_flag(module: str, flag: str) -> bool:
+    path = BENCH / f"{module}.py"
+    return path.exists() and flag in path.read_text(encoding="utf-8")
+
+
+def plan(quick: bool, model_eval: bool) -> list[tuple[str, str, list[str]]]:
+    """(name, module, args) in run order."""
+    q = ["--quick"]
+    steps: list[tuple[str, str, list[str]]] = [
+        (
+            "eval",
+            "eval",
+            ["--set", "both", "--mode", "cues", *(["--limit", "10"] if quick else [])],
+        ),
+    ]
+    if model_eval:
+        limit = ["--limit", "3"] if quick else []
+        steps += [
+            ("eval-hybrid", "eval", ["--set", "both", "--mode", "hybrid", *limit]),
+            ("eval-model", "eval", ["--set", "both", "--mode", "model", *limit]),
+        ]
+    steps += [
+        ("planning", "bench_planning", q if quick else []),
+        ("execution", "bench_execution", ["--rows", "100000"] if quick else []),
+        (
+            "backends",
+            "bench_backends",
+            q if quick and _has_flag("bench_backends", "--quick") else [],
+        ),
+        ("vs_ydata", "bench_vs_ydata", ["--rows", "10000", "--rows", "100000"] if quick else []),
+        ("load_test", "load_test", q if quick and _has_flag("load_test", "--quick") else []),
+    ]
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes and few cases")
+    ap.add_argument("--model-eval", action="store_true", help="also eval hybrid and model modes")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these benchmarks")
+    args = ap.parse_args(argv)
+    steps = plan(args.quick, args.model_eval)
+    if args.only:
+        steps = [s for s in steps if s[0] in args.only]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    report = []
+    for name, module, extra in steps:
+        if not (BENCH / f"{module}.py").exists():
+            print(f"== {name}: bench/{module}.py not present, skipped", flush=True)
+            report.append({"name": name, "status": "missing"})
+            continue
+        cmd = [sys.executable, "-m", f"bench.{module}", *extra]
+        print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
+        t0 = time.perf_counter()
+        rc = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
+        secs = round(time.perf_counter() - t0, 1)
+        report.append({"name": name, "cmd": cmd[1:], "exit": rc, "seconds": secs})
+    print("\nbenchmark      exit   seconds")
+    for r in report:
+        if r.get("status") == "missing":
+            print(f"{r['name']:<14} {'-':>4} {'missing':>9}")
+        else:
+            print(f"{r['name']:<14} {r['exit']:>4} {r['seconds']:>9.1f}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "quick": args.quick,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_end": os.getloadavg(),
+        "benchmarks": report,
+    }
+    (RESULTS / "run_all.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return 1 if any(r.get("exit") not in (0, None) for r in report) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
