@@ -17,7 +17,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.planner import PlannedAnalysis, plan_question
-from autoviz_core.runtime.executor import ExecutionResult, execute_plan
+from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
 from autoviz_core.tools.registry import ToolContext
 
 SAMPLE_PREFIX = "plotly:"
@@ -52,10 +52,17 @@ class AnalysisRun:
 
 
 def execute(
-    planned: PlannedAnalysis, df: pd.DataFrame, settings: Settings, seed: int
+    planned: PlannedAnalysis,
+    df: pd.DataFrame,
+    settings: Settings,
+    seed: int,
+    on_step: OnStep | None = None,
 ) -> ExecutionResult:
+    """Run the approved plan with the limits from config (chart points, step time)."""
     ctx = ToolContext(max_chart_points=settings.limits.max_chart_points, seed=seed)
-    return execute_plan(planned.plan, df, ctx, step_timeout_s=settings.limits.step_timeout_s)
+    return execute_plan(
+        planned.plan, df, ctx, step_timeout_s=settings.limits.step_timeout_s, on_step=on_step
+    )
 
 
 def run_analysis(

@@ -8,13 +8,10 @@ from typing import Any
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.pipeline import AnalysisRun, bundle_args, provenance
-from autoviz_core.report.bundle import bundle_zip_bytes
+from autoviz_core.pipeline import AnalysisRun, bundle_args, execute
+from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
-from autoviz_core.report.html import render_html
-from autoviz_core.report.markdown import render_markdown
-from autoviz_core.runtime.executor import ExecutionResult, StepRecord, execute_plan
-from autoviz_core.tools.registry import ToolContext
+from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from ui import sidebar, state
 from ui.sidebar import CHOICE
 
@@ -36,13 +33,7 @@ def run_plan() -> dict[str, Any]:
         )
 
     started = time.perf_counter()
-    result = execute_plan(
-        approved.plan,
-        table.df,
-        ToolContext(max_chart_points=settings.limits.max_chart_points, seed=settings.planner.seed),
-        step_timeout_s=settings.limits.step_timeout_s,
-        on_step=on_step,
-    )
+    result = execute(approved, table.df, settings, settings.planner.seed, on_step=on_step)
     timings = {
         "plan": round(sum(approved.timings_ms.values()), 1),
         "execute": round((time.perf_counter() - started) * 1000, 1),
@@ -50,18 +41,12 @@ def run_plan() -> dict[str, Any]:
     bar.empty()
     run = AnalysisRun(table, profile, approved, result, timings)
     backend = approved.backend or st.session_state[CHOICE].name
-    profile_rows = [c.model_dump() for c in profile.columns]
-    report = {
-        "question": approved.question,
-        "profile": profile_rows,
-        "result": result,
-        "provenance": provenance(run, backend),
-    }
+    files = bundle_files(**bundle_args(run, backend))
     return {
         "result": result,
-        "html": render_html(**report).encode("utf-8"),
-        "markdown": render_markdown(**report).encode("utf-8"),
-        "bundle": bundle_zip_bytes(**bundle_args(run, backend)),
+        "html": files["report.html"],
+        "markdown": files["report.md"],
+        "bundle": zip_bytes(files),
     }
 
 

@@ -155,9 +155,14 @@ def bundle_zip_bytes(**kwargs: Any) -> bytes:
 
     Takes the same keyword arguments as `bundle_files`.
     """
+    return zip_bytes(bundle_files(**kwargs))
+
+
+def zip_bytes(files: Mapping[str, bytes]) -> bytes:
+    """Files from `bundle_files` as a zip, for callers that also need single files of it."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in bundle_files(**kwargs).items():
+        for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
