@@ -38,8 +38,13 @@ def safe_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV without the index, formula-safe."""
-    return safe_table(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """UTF-8 CSV without the index, formula-safe.
+
+    Lines end in CRLF (RFC 4180) because the csv writer quotes only the line terminator's own
+    characters: with "\n" a bare "\r" inside a cell was left unquoted, a spreadsheet read it
+    as a row break, and "a\r=1+1" became a live formula on the next row.
+    """
+    return safe_table(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _xlsx_ready(df: pd.DataFrame) -> pd.DataFrame:
