@@ -1,0 +1,229 @@
+"""Load test: concurrent headless analyses against llama-server (the vLLM stand-in).
+
+Starts llama-server (built or found with scripts/build_llama_server.sh) on 127.0.0.1 with
+--parallel 4, then runs `autoviz_core.pipeline.run_analysis` with a vLLM backend from the factory
+for N requests at a fixed concurrency, and reports errors (target 0), throughput and latency
+percentiles. Loopback only; bounded in count and time. A benchmark, not a test.
+
+    .venv/bin/python -m bench.load_test                      # 20 requests, 20 at once
+    .venv/bin/python -m bench.load_test --requests 8 --concurrency 4 --url http://127.0.0.1:8080
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autoviz_core.config import PlannerSettings, Settings, load_settings  # noqa: E402
+from autoviz_core.errors import AutoVizError  # noqa: E402
+from autoviz_core.llm.factory import create_backend  # noqa: E402
+from autoviz_core.pipeline import run_analysis  # noqa: E402
+
+RESULTS = REPO / "bench" / "results" / "load_test.json"
+MAX_REQUESTS = 200
+MAX_SECONDS = 1800
+# (dataset, question): plotly sample tables, so the benchmark needs no files.
+WORKLOAD = [
+    ("plotly:tips", "What is the average tip by day?"),
+    ("plotly:iris", "Compare petal length across species."),
+    ("plotly:gapminder", "How did life expectancy change over the years by continent?"),
+    ("plotly:stocks", "How did GOOG change over time?"),
+    ("plotly:wind", "Show the frequency by direction."),
+]
+
+
+def server_binary() -> Path:
+    """The cached llama-server, building it if needed (the script prints the path last)."""
+    out = subprocess.run(
+        ["bash", str(REPO / "scripts" / "build_llama_server.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def llama_server(parallel: int, ctx_per_slot: int) -> Iterator[str]:
+    """llama-server with the embedded SmolLM2 on a free loopback port; stopped on exit."""
+    from autoviz_core.llm.embedded import resolve_model_path
+
+    port = _free_port()
+    command = [
+        str(server_binary()), "-m", str(resolve_model_path("embedded:smollm2")),
+        "--host", "127.0.0.1", "--port", str(port), "--parallel", str(parallel),
+        "-c", str(ctx_per_slot * parallel), "--seed", "42", "-t", "2", "--alias", "smollm2",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"llama-server exited with {process.returncode}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise SystemExit("llama-server did not become healthy in 120 s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def settings_for(url: str, max_tokens: int, timeout_s: float, mode: str) -> Settings:
+    if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit(f"loopback only: {url}")
+    settings = load_settings()
+    models = dict(settings.models)
+    models["vllm-local"] = models["vllm-local"].model_copy(
+        update={"url": url, "model": "auto", "timeout": timeout_s}
+    )
+    return settings.model_copy(
+        update={
+            "models": models,
+            "planner": PlannerSettings(intent_mode=mode, request_mode=mode, adapt_mode="model"),  # type: ignore[arg-type]
+            "limits": settings.limits.model_copy(
+                update={"llm_max_tokens": max_tokens, "llm_timeout_s": timeout_s}
+            ),
+        }
+    )
+
+
+def one_request(index: int, backend: Any, settings: Settings, start_gate: threading.Event) -> dict:
+    data, question = WORKLOAD[index % len(WORKLOAD)]
+    start_gate.wait()
+    t0 = time.perf_counter()
+    try:
+        run = run_analysis(data, question, backend, settings)
+        primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
+        error = (
+            "" if primary_ok else "primary chart failed: " + "; ".join(run.result.errors())[:200]
+        )
+        calls = len(run.planned.model_calls)
+    except AutoVizError as exc:
+        error, calls = f"{type(exc).__name__}: {exc}"[:300], 0
+    except Exception as exc:  # a crash is an error to report, not a reason to stop the run
+        error, calls = f"crash {type(exc).__name__}: {exc}"[:300], 0
+    latency = time.perf_counter() - t0
+    return {"index": index, "data": data, "latency_s": round(latency, 3), "model_calls": calls,
+            "error": error}  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def run_load(
+    url: str, n: int, concurrency: int, max_tokens: int, timeout_s: float, mode: str
+) -> dict:
+    settings = settings_for(url, max_tokens, timeout_s, mode)
+    backend = create_backend("vllm-local", settings)  # one backend: a session per thread
+    gate = threading.Event()
+    t0 = time.perf_counter()
+    rows: list[dict] = []
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            futures = [pool.submit(one_request, i, backend, settings, gate) for i in range(n)]
+            gate.set()
+            t0 = time.perf_counter()
+            for future in as_completed(futures, timeout=MAX_SECONDS):
+                rows.append(future.result())
+    finally:
+        backend.close()
+    wall = time.perf_counter() - t0
+    latencies = [r["latency_s"] for r in rows]
+    errors = [r for r in rows if r["error"]]
+    return {
+        "requests": n,
+        "concurrency": concurrency,
+        "mode": mode,
+        "max_tokens": max_tokens,
+        "errors": len(errors),
+        "error_messages": sorted({r["error"] for r in errors}),
+        "wall_s": round(wall, 2),
+        "throughput_rps": round(n / wall, 3) if wall else 0.0,
+        "latency_s": {
+            "p50": round(statistics.median(latencies), 2) if latencies else 0.0,
+            "p95": round(percentile(latencies, 95), 2),
+            "max": round(max(latencies), 2) if latencies else 0.0,
+        },
+        "model_calls": sum(r["model_calls"] for r in rows),
+        "rows": sorted(rows, key=lambda r: r["index"]),
+    }
+
+
+def print_table(report: dict) -> None:
+    lat = report["latency_s"]
+    print(f"{'requests':>9} {'conc':>5} {'errors':>7} {'wall s':>8} {'req/s':>7} "
+          f"{'p50 s':>7} {'p95 s':>7} {'max s':>7} {'calls':>6}")  # fmt: skip
+    print(f"{report['requests']:>9} {report['concurrency']:>5} {report['errors']:>7} "
+          f"{report['wall_s']:>8} {report['throughput_rps']:>7} {lat['p50']:>7} {lat['p95']:>7} "
+          f"{lat['max']:>7} {report['model_calls']:>6}")  # fmt: skip
+    for message in report["error_messages"]:
+        print(f"  error: {message}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--requests", type=int, default=20)
+    p.add_argument("--concurrency", type=int, default=20)
+    p.add_argument("--parallel", type=int, default=4, help="llama-server --parallel slots")
+    p.add_argument("--ctx-per-slot", type=int, default=2048)
+    p.add_argument("--max-tokens", type=int, default=200)
+    p.add_argument("--timeout", type=float, default=300.0, help="per model call, seconds")
+    p.add_argument("--mode", choices=["hybrid", "model"], default="hybrid")
+    p.add_argument("--url", help="use a running loopback server instead of starting one")
+    p.add_argument("--out", type=Path, default=RESULTS)
+    args = p.parse_args(argv)
+    n = max(1, min(args.requests, MAX_REQUESTS))
+    concurrency = max(1, min(args.concurrency, n))
+    if args.url:
+        report = run_load(args.url, n, concurrency, args.max_tokens, args.timeout, args.mode)
+    else:
+        with llama_server(args.parallel, args.ctx_per_slot) as url:
+            report = run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode)
+    report["server_parallel"] = args.parallel
+    print_table(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0 if report["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
