@@ -303,42 +303,44 @@ def test_injection_cannot_run_anything_but_registry_tools(
 
     draft = Plan(steps=[PlanStep(id="answer", tool="chart", params={}, primary=True)])
     intent = json.dumps({"intent": "general_eda", "rationale": INJECTION})
-    request = request_contract(profile.names()).model_json_schema()
-    fields = request["properties"]
-    req: dict[str, Any] = {}
-    for key, spec in fields.items():
-        options = spec.get("enum")
-        req[key] = options[-1] if options else (0 if spec.get("type") == "integer" else CODE)
-    req.update({"chart": "bar", "x": "region", "y": "units", "agg": "sum"})
-    tool_name = sorted(
-        contract_for(draft).model_json_schema()["$defs"]["PlanChange"]["properties"]["tool"]["enum"]
-    )[0]
+    req = {
+        "chart": "bar", "x": "region", "y": "units", "agg": "sum", "color": "none",
+        "time_grain": "none", "filters": [{"column": "note", "op": "contains", "value": CODE}],
+        "sort_by": "none", "sort_dir": "desc", "limit": 0, "rationale": INJECTION,
+    }  # fmt: skip
+    assert validate_output(request_contract(profile.names()), json.dumps(req))[0] is not None
+    change = contract_for(draft).model_json_schema()["$defs"]["PlanChange"]["properties"]
+    param_value = next(
+        iter(
+            contract_for(draft).model_json_schema()["$defs"]["ParamValue"]["properties"]["name"][
+                "enum"
+            ]
+        )
+    )
     adapt = json.dumps(
         {
             "changes": [
                 {
                     "action": "add",
                     "step_id": "new",
-                    "tool": tool_name,
-                    "params": [{"name": "column", "value": CODE}],
+                    "tool": sorted(change["tool"]["enum"])[0],
+                    "params": [{"name": param_value, "value": CODE}],
                 }
             ],
             "rationale": INJECTION,
         }
     )
-    backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), adapt, adapt])
-    try:
-        planned = plan_question(INJECTION, hostile_table, profile, backend, MODEL_MODE)
-    except BackendError as exc:  # a rejected answer is also a safe outcome
-        assert_one_line(exc)
-        planned = None
-    if planned is not None:
-        for step in planned.plan.steps:
-            spec = get_tool(step.tool)
-            assert spec is not None, step.tool
-            spec.params_model.model_validate(step.params)
-        result = execute_plan(planned.plan, hostile_table, ToolContext(), step_timeout_s=30)
-        assert all(r.tool in {t.name for t in all_tools()} for r in result.records)
+    backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), adapt])
+    planned = plan_question(INJECTION, hostile_table, profile, backend, MODEL_MODE)
+    assert len(planned.model_calls) == 3
+    assert planned.request.filters and planned.request.filters[0].value == CODE  # data, not code
+    registry = {t.name for t in all_tools()}
+    for step in planned.plan.steps:
+        spec = get_tool(step.tool)
+        assert spec is not None and step.tool in registry, step.tool
+        spec.params_model.model_validate(step.params)
+    result = execute_plan(planned.plan, hostile_table, ToolContext(), step_timeout_s=30)
+    assert result.records and all(r.tool in registry for r in result.records)
     assert audit == []
     assert not Path("/tmp/autoviz-pwned").exists()
 
