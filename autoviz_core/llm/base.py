@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
@@ -11,6 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError
+
+# The last property opened and never closed: `, "rationale": "text...` up to the end.
+_OPEN_RATIONALE = re.compile(r',\s*"rationale"\s*:\s*"(?=(?:[^"\\]|\\.)*\\?\Z)', re.DOTALL)
 
 Role = Literal["system", "user", "assistant"]
 # How JSON is obtained from a backend (cf. instructor's Mode): a GBNF grammar in-process,
@@ -34,6 +38,7 @@ class Generation:
     raw: str
     timings: dict[str, float] = field(default_factory=dict)
     attempts: int = 1
+    repaired: str = ""  # what was repaired in `raw` to get `value`, e.g. a cut-off rationale
 
 
 @runtime_checkable
@@ -77,6 +82,41 @@ def validate_output(contract: type[BaseModel], raw: str) -> tuple[BaseModel | No
         return contract.model_validate_json(raw), ""
     except ValidationError as exc:
         return None, validation_message(exc)
+
+
+def validate_or_salvage(contract: type[BaseModel], raw: str) -> tuple[BaseModel | None, str, str]:
+    """Validate; if the text was cut off inside the closing rationale, close it and validate.
+
+    Only the rationale is ever completed: contracts put it last so that every decision is
+    decoded before it, and a rationale is bounded text, so closing it changes no decision.
+    Returns (object or None, error, repair note).
+    """
+    value, error = validate_output(contract, raw)
+    if value is not None:
+        return value, "", ""
+    closed = close_cut_rationale(raw)
+    if closed is not None:
+        salvaged, _ = validate_output(contract, closed)
+        if salvaged is not None:
+            return salvaged, "", "closed a rationale cut off at max_tokens"
+    return None, error, ""
+
+
+def close_cut_rationale(raw: str) -> str | None:
+    """`raw` + '"}' when it ends inside the top-level "rationale" string, else None."""
+    match = _OPEN_RATIONALE.search(raw)
+    if match is None:
+        return None
+    try:
+        head = json.loads(raw[: match.start()].rstrip().rstrip(",") + "}")
+    except ValueError:
+        return None
+    if not isinstance(head, dict):
+        return None
+    text = raw[match.end() :]
+    if (len(text) - len(text.rstrip("\\"))) % 2:  # drop a dangling escape character
+        text = text[:-1]
+    return raw[: match.end()] + text + '"}'
 
 
 def validation_message(exc: ValidationError, limit: int = 3) -> str:

@@ -21,7 +21,7 @@ from autoviz_core.llm.base import (
     invalid_output_error,
     rate,
     resolve_max_tokens,
-    validate_output,
+    validate_or_salvage,
 )
 from autoviz_core.llm.embedded import gpt4all_model_copy, resolve_model_path
 from autoviz_core.llm.json_extract import first_json_object
@@ -71,9 +71,12 @@ class GPT4AllBackend:
             with self._model.chat_session(system_prompt=system, prompt_template=template):
                 for attempt in range(1, attempts + 1):
                     raw, timings = self._ask(prompt, budget, prefix)
-                    value, error = validate_output(contract, first_json_object(raw) or raw)
+                    value, error, repaired = validate_or_salvage(
+                        contract, first_json_object(raw) or raw
+                    )
                     if value is not None:
-                        return Generation(value, raw, {**timings, "total_ms": clock.ms()}, attempt)
+                        timings = {**timings, "total_ms": clock.ms()}
+                        return Generation(value, raw, timings, attempt, repaired)
                     prompt = correction_prompt(error)
         raise invalid_output_error(self.name, attempts, error, raw)
 
@@ -119,6 +122,7 @@ class GPT4AllBackend:
                 max_tokens=max_tokens,
                 temp=self.settings.temperature,
                 repeat_penalty=1.0,  # JSON repeats keys and quotes by design
+                n_batch=self.settings.n_batch,  # gpt4all's default of 8 makes long prompts slow
                 callback=on_token,
             )
         except (RuntimeError, ValueError) as exc:

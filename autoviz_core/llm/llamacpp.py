@@ -20,7 +20,7 @@ from autoviz_core.llm.base import (
     repair_messages,
     resolve_max_tokens,
     schema_text,
-    validate_output,
+    validate_or_salvage,
 )
 from autoviz_core.llm.embedded import resolve_model_path
 
@@ -59,9 +59,10 @@ class LlamaCppBackend:
         raw, error = "", ""
         for attempt in range(1, attempts + 1):
             raw, timings = self._complete(conversation, grammar, budget)
-            value, error = validate_output(contract, raw)
+            value, error, repaired = validate_or_salvage(contract, raw)
             if value is not None:
-                return Generation(value, raw, {**timings, "total_ms": clock.ms()}, attempt)
+                timings = {**timings, "total_ms": clock.ms()}
+                return Generation(value, raw, timings, attempt, repaired)
             conversation = repair_messages(messages, raw, error)
         raise invalid_output_error(self.name, attempts, error, raw)
 

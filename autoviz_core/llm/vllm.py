@@ -21,7 +21,7 @@ from autoviz_core.llm.base import (
     rate,
     repair_messages,
     resolve_max_tokens,
-    validate_output,
+    validate_or_salvage,
 )
 
 PROBE_TIMEOUT_S = 5.0
@@ -75,9 +75,10 @@ class VLLMBackend:
         raw, error = "", ""
         for attempt in range(1, attempts + 1):
             raw, timings, budget = self._complete(conversation, contract, budget)
-            value, error = validate_output(contract, raw)
+            value, error, repaired = validate_or_salvage(contract, raw)
             if value is not None:
-                return Generation(value, raw, {**timings, "total_ms": clock.ms()}, attempt)
+                timings = {**timings, "total_ms": clock.ms()}
+                return Generation(value, raw, timings, attempt, repaired)
             conversation = repair_messages(messages, raw, error)
         raise invalid_output_error(self.name, attempts, error, raw)
 
@@ -135,7 +136,7 @@ class VLLMBackend:
         )
 
     def _context_length(self, entry: dict[str, Any]) -> int | None:
-        """vLLM's max_model_len; for llama-server the slot context from /props, else n_ctx_train."""
+        """vLLM's max_model_len; for llama-server the slot context (/props, meta.n_ctx, n_ctx_train)."""
         if isinstance(entry.get("max_model_len"), int):
             return int(entry["max_model_len"])
         try:
@@ -144,8 +145,11 @@ class VLLMBackend:
         except (requests.RequestException, ValueError, KeyError, TypeError):
             pass
         meta = entry.get("meta")
-        if isinstance(meta, dict) and isinstance(meta.get("n_ctx_train"), int):
-            return int(meta["n_ctx_train"])
+        if not isinstance(meta, dict):
+            return None
+        for key in ("n_ctx", "n_ctx_train"):
+            if isinstance(meta.get(key), int):
+                return int(meta[key])
         return None
 
     # ------------------------------------------------------------------ requests

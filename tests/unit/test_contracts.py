@@ -27,8 +27,11 @@ REPO = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "$ref", "$defs", "definitions", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "multipleOf", "uniqueItems", "not", "if", "then", "else",
-    "patternProperties", "dependentSchemas", "minLength", "maxLength", "format",
+    "patternProperties", "dependentSchemas", "format",
 }  # fmt: skip
+# String length bounds are allowed (llama.cpp and xgrammar both compile maxLength), but only
+# where contracts.py puts them deliberately: the rationale.
+LENGTH_BOUNDED = {"rationale"}
 COLUMNS = ("date", "region", "product_category", "revenue", "units")
 
 
@@ -93,6 +96,9 @@ def test_schemas_stay_in_the_portable_subset(generator: ModuleType, name: str) -
         if node.get("type") == "array":
             assert isinstance(node.get("maxItems"), int), f"{name}: unbounded array {node}"
         assert "pattern" not in node or node["pattern"].startswith("^")
+        for prop, sub in node.get("properties", {}).items():
+            if {"minLength", "maxLength"} & set(sub):
+                assert prop in LENGTH_BOUNDED, f"{name}: unexpected length bound on {prop}"
 
 
 @pytest.mark.parametrize("name", ["intent", "request", "adaptation"])

@@ -10,10 +10,12 @@ from autoviz_core.contracts import intent_contract, request_contract
 from autoviz_core.errors import BackendError
 from autoviz_core.llm import Backend
 from autoviz_core.llm.base import (
+    close_cut_rationale,
     invalid_output_error,
     repair_messages,
     resolve_max_tokens,
     schema_text,
+    validate_or_salvage,
     validate_output,
 )
 from autoviz_core.llm.gpt4all import GPT4AllBackend
@@ -65,3 +67,32 @@ def test_backends_name_their_strategy(cls: type, strategy: str) -> None:
     for method in ("generate", "info", "close"):
         assert callable(getattr(cls, method))
     assert Backend.__name__ == "Backend"
+
+
+def test_a_rationale_cut_at_max_tokens_is_closed() -> None:
+    raw = '{"intent": "anomaly_detection", "rationale": "investigation_investigation_inv'
+    value, error, repaired = validate_or_salvage(intent_contract(), raw)
+    assert value is not None and value.model_dump()["intent"] == "anomaly_detection"
+    assert error == "" and "rationale" in repaired
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"intent": "anomaly_det',  # cut inside a decision: never completed
+        '{"filters": [{"value": "x", "rationale": "abc',  # not the top-level rationale
+        '{"intent": "bogus", "rationale": "abc',  # closed, but still invalid
+    ],
+)
+def test_only_the_top_level_rationale_is_ever_closed(raw: str) -> None:
+    value, error, repaired = validate_or_salvage(intent_contract(), raw)
+    assert value is None and error and repaired == ""
+
+
+def test_close_cut_rationale_handles_escapes() -> None:
+    assert (
+        close_cut_rationale('{"a": 1, "rationale": "say \\"hi')
+        == '{"a": 1, "rationale": "say \\"hi"}'
+    )
+    assert close_cut_rationale('{"a": 1, "rationale": "x\\') == '{"a": 1, "rationale": "x"}'
+    assert close_cut_rationale('{"a": 1, "rationale": "done"}') is None

@@ -31,11 +31,7 @@ class FakeLlama:
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         time.sleep(self.delay)
-        answer = (
-            self.answers.pop(0)
-            if self.answers
-            else self.calls and '{"intent": "general_eda", "rationale": ""}'
-        )
+        answer = self.answers.pop(0)
         self.active -= 1
         for piece in (answer[:5], answer[5:]):
             yield {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}

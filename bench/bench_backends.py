@@ -1,0 +1,215 @@
+"""Measure the embedded model's speed on llama.cpp (with/without grammar, per contract) and through
+llama-server via the vLLM backend (sequential and 4 concurrent); measured, never asserted.
+
+    .venv/bin/python -m bench.bench_backends            # writes bench/results/backends.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autoviz_core.config import load_settings  # noqa: E402
+from autoviz_core.contracts import (  # noqa: E402
+    adaptation_contract,
+    intent_contract,
+    request_contract,
+)
+from autoviz_core.llm import Message, create_backend  # noqa: E402
+from autoviz_core.llm.embedded import resolve_model_path  # noqa: E402
+from autoviz_core.llm.llamacpp import LlamaCppBackend  # noqa: E402
+
+RESULTS = REPO / "bench" / "results" / "backends.json"
+COLUMNS = ["date", "region", "product_category", "revenue", "units"]
+QUESTIONS = [
+    "Show total revenue by region.",
+    "How did units sold change over the month?",
+    "Which product category has unusual revenue days?",
+    "Compare revenue between North and South.",
+]
+CONTRACTS = {
+    "intent": intent_contract(),
+    "request": request_contract(COLUMNS),
+    "adaptation": adaptation_contract(
+        ["profile", "primary_chart"], ["bar_chart", "line_chart"], ["x", "y"]
+    ),
+}
+SYSTEM = (
+    "You are a data analysis planner. You answer only with JSON.\n"
+    f"The table has these columns: {', '.join(COLUMNS)}."
+)
+
+
+def chat(question: str) -> list[Message]:
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 1) if values else 0.0
+
+
+# ---------------------------------------------------------------- llama.cpp in-process
+def bench_llamacpp(max_tokens: int) -> dict[str, Any]:
+    backend = create_backend("smollm2-llamacpp")
+    assert isinstance(backend, LlamaCppBackend)
+    grammar = backend._grammar(CONTRACTS["request"])
+    runs: dict[str, list[dict[str, float]]] = {"grammar": [], "free": []}
+    for question in QUESTIONS:
+        for label, g in (("grammar", grammar), ("free", None)):
+            _, timings = backend._complete(chat(question), g, max_tokens)
+            runs[label].append(timings)
+    per_contract = {}
+    for name, contract in CONTRACTS.items():
+        generation = backend.generate(chat(QUESTIONS[0]), contract, max_tokens=max_tokens)
+        per_contract[name] = {
+            "total_ms": generation.timings["total_ms"],
+            "completion_tokens": generation.timings["completion_tokens"],
+            "attempts": generation.attempts,
+            "repaired": generation.repaired,
+        }
+    backend.close()
+    with_g = median([t["tokens_per_s"] for t in runs["grammar"]])
+    without = median([t["tokens_per_s"] for t in runs["free"]])
+    return {
+        "tokens_per_s_grammar": with_g,
+        "tokens_per_s_free": without,
+        "grammar_speed_ratio": round(with_g / without, 2) if without else 0.0,
+        "ttft_ms_grammar": median([t["ttft_ms"] for t in runs["grammar"]]),
+        "ttft_ms_free": median([t["ttft_ms"] for t in runs["free"]]),
+        "prompt_tokens_evaluated": [t["prompt_tokens"] for t in runs["grammar"]],
+        "contracts": per_contract,
+    }
+
+
+# ---------------------------------------------------------------- llama-server via vLLM backend
+def start_server(binary: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [
+        str(binary), "-m", str(resolve_model_path("embedded:smollm2")), "--host", "127.0.0.1",
+        "--port", str(port), "--parallel", "4", "-c", "4096", "--seed", "42", "-t", "2",
+        "--alias", "smollm2",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                return process, url
+        except requests.RequestException:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"llama-server did not start; see {log}")
+
+
+def bench_server(binary: Path, max_tokens: int) -> dict[str, Any]:
+    log = Path(tempfile.mkdtemp(prefix="bench-llama-server-")) / "server.log"
+    process, url = start_server(binary, log)
+    try:
+        settings = load_settings()
+        models = dict(settings.models)
+        models["vllm-local"] = models["vllm-local"].model_copy(
+            update={"url": url, "model": "auto", "timeout": 300.0, "max_retries": 0}
+        )
+        limits = settings.limits.model_copy(update={"llm_timeout_s": 300.0})
+        backend = create_backend(
+            "vllm-local", settings.model_copy(update={"models": models, "limits": limits})
+        )
+        contract = CONTRACTS["request"]
+
+        def call(question: str) -> dict[str, float]:
+            return backend.generate(chat(question), contract, max_tokens=max_tokens).timings
+
+        clock = time.perf_counter()
+        sequential = [call(q) for q in QUESTIONS]
+        sequential_s = time.perf_counter() - clock
+        clock = time.perf_counter()
+        with ThreadPoolExecutor(4) as pool:
+            concurrent = list(pool.map(call, QUESTIONS))
+        concurrent_s = time.perf_counter() - clock
+        backend.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    tokens = sum(t["completion_tokens"] for t in sequential)
+    tokens_c = sum(t["completion_tokens"] for t in concurrent)
+    return {
+        "sequential_wall_s": round(sequential_s, 2),
+        "sequential_tokens_per_s": round(tokens / sequential_s, 1),
+        "sequential_request_ms": [t["request_ms"] for t in sequential],
+        "concurrent4_wall_s": round(concurrent_s, 2),
+        "concurrent4_tokens_per_s": round(tokens_c / concurrent_s, 1),
+        "concurrent4_request_ms": [t["request_ms"] for t in concurrent],
+    }
+
+
+def server_binary() -> Path:
+    env = os.environ.get("AUTOVIZ_LLAMA_SERVER")
+    if env:
+        return Path(env)
+    result = subprocess.run(
+        ["bash", str(REPO / "scripts" / "build_llama_server.sh")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def print_table(results: dict[str, Any]) -> None:
+    cpp, srv = results["llama.cpp"], results["llama-server (vLLM backend)"]
+    rows = [
+        ("llama.cpp tokens/s, grammar", cpp["tokens_per_s_grammar"]),
+        ("llama.cpp tokens/s, no grammar", cpp["tokens_per_s_free"]),
+        ("grammar / free speed ratio", cpp["grammar_speed_ratio"]),
+        ("llama.cpp TTFT ms, grammar", cpp["ttft_ms_grammar"]),
+        ("llama.cpp TTFT ms, no grammar", cpp["ttft_ms_free"]),
+        *[(f"llama.cpp {n} call ms", c["total_ms"]) for n, c in cpp["contracts"].items()],
+        ("server sequential tokens/s", srv["sequential_tokens_per_s"]),
+        ("server 4-concurrent tokens/s", srv["concurrent4_tokens_per_s"]),
+        ("server sequential wall s (4 req)", srv["sequential_wall_s"]),
+        ("server 4-concurrent wall s", srv["concurrent4_wall_s"]),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-tokens", type=int, default=96)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_avg_at_start": os.getloadavg()[0]},
+        "max_tokens": args.max_tokens,
+        "llama.cpp": bench_llamacpp(args.max_tokens),
+        "llama-server (vLLM backend)": bench_server(server_binary(), args.max_tokens),
+    }  # fmt: skip
+    results["machine"]["load_avg_at_end"] = os.getloadavg()[0]
+    print_table(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
