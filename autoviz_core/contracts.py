@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 NONE = "none"  # the enum member meaning "no column" / "not asked"
 RATIONALE_MAX_CHARS = 240
+RATIONALE_SCHEMA_CHARS = 120  # grammar bound: a small model otherwise rambles until max_tokens
 MAX_FILTERS = 3
 MAX_CHANGES = 6
 MAX_CHANGE_PARAMS = 6
@@ -44,7 +45,11 @@ def _short(text: str) -> str:
     return " ".join(text.split())[:RATIONALE_MAX_CHARS]
 
 
-Rationale = Annotated[str, AfterValidator(_short)]
+Rationale = Annotated[
+    str,
+    AfterValidator(_short),
+    Field(json_schema_extra={"maxLength": RATIONALE_SCHEMA_CHARS}),
+]
 
 
 def _clamp_limit(value: int) -> int:
