@@ -21,6 +21,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -76,7 +78,7 @@ def summary(values: list[float]) -> dict[str, float]:
 # --- child: one mode, one process --------------------------------------------------------------
 
 
-def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> dict[str, Any]:
+def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> None:
     from autoviz_core.config import load_settings
     from autoviz_core.data import profile_table
     from autoviz_core.llm.factory import create_backend
@@ -117,24 +119,35 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
             ],
         }
 
+    emit({"kind": "load", "model_load_ms": round(load_ms, 1),
+          "backend": backend_name or settings.default_model})  # fmt: skip
     try:
         first_table, first_profile, first_qs = tables[0]
-        cold = one(first_table, first_profile, first_qs[0])
-        warm = [
-            one(table, profile, q)
-            for _ in range(repeats)
-            for table, profile, questions in tables
-            for q in questions
-        ]
+        emit({"kind": "cold", **one(first_table, first_profile, first_qs[0])})
+        for _ in range(repeats):
+            for table, profile, questions in tables:
+                for q in questions:
+                    emit({"kind": "warm", **one(table, profile, q)})
     finally:
         backend.close()
+
+
+def emit(record: dict[str, Any]) -> None:
+    """One JSON line per event, so a parent that times the child out keeps what finished."""
+    print(json.dumps(record), flush=True)
+
+
+def aggregate(mode: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    load = next((e for e in events if e["kind"] == "load"), {})
+    cold = next((e for e in events if e["kind"] == "cold"), None)
+    warm = [e for e in events if e["kind"] == "warm"]
     ok = [w for w in warm if "error" not in w]
     calls = [c for w in ok for c in w["model_calls"]]
     return {
         "mode": mode,
         "adapt": "model",
-        "backend": backend_name or settings.default_model,
-        "model_load_ms": round(load_ms, 1),
+        "backend": load.get("backend"),
+        "model_load_ms": load.get("model_load_ms"),
         "cold": cold,
         "warm": {
             "runs": len(warm),
@@ -156,22 +169,42 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
 def run_mode(
     mode: str, backend: str | None, repeats: int, per_table: int, timeout: float
 ) -> dict[str, Any]:
+    """Run one mode in a child; print a line per finished plan; keep what finished on timeout."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode]
     cmd += ["--repeats", str(repeats), "--per-table", str(per_table)]
     if backend:
         cmd += ["--backend", backend]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout, check=False
+    events: list[dict[str, Any]] = []
+    # stderr goes to a file: a pipe nobody reads could fill up and block the child
+    with tempfile.TemporaryFile(mode="w+") as errfile:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=errfile, text=True, env=env, cwd=REPO
         )
-    except subprocess.TimeoutExpired:
-        return {"mode": mode, "error": f"timed out after {timeout:.0f} s"}
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return {"mode": mode, "error": f"exit {proc.returncode}: {tail}"}
-    return json.loads(lines[-1])
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if not line.startswith("{"):
+                continue
+            event = json.loads(line)
+            events.append(event)
+            if event["kind"] in ("cold", "warm"):
+                what = event.get("error") or f"{event['total_ms'] / 1000:.1f} s"
+                print(f"  [{mode}] {event['kind']} {event['table']}: {event['question']!r} {what}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+        timed_out = not timer.is_alive()
+        timer.cancel()
+        rc = proc.wait()
+        errfile.seek(0)
+        stderr = errfile.read()
+    if not any(e["kind"] == "load" for e in events):
+        tail = (stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"mode": mode, "error": f"exit {rc}: {tail}"}
+    doc = aggregate(mode, events)
+    if timed_out or rc != 0:
+        doc["incomplete"] = f"timed out after {timeout:.0f} s" if timed_out else f"exit {rc}"
+    return doc
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
@@ -184,13 +217,15 @@ def print_table(results: list[dict[str, Any]]) -> None:
         w = r["warm"]
         vals = [
             r["model_load_ms"],
-            r["cold"]["total_ms"],
+            (r["cold"] or {}).get("total_ms", 0.0),
             w["total_ms"]["median"],
             w["total_ms"]["p95"],
             *(w["stages_ms"][s]["median"] for s in STAGES),
             w["tokens_per_s"]["median"],
         ]
         print(f"{r['mode']:<7}" + "".join(f"{v:>11.0f}" for v in vals))
+        if r.get("incomplete"):
+            print(f"        incomplete ({r['incomplete']}): {w['runs']} warm plans finished")
         if w["errors"] or w["truncated_calls"]:
             print(f"        {w['errors']} failed plans, {w['truncated_calls']} truncated calls")
 
@@ -209,8 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.repeats, args.per_table = 1, 1
     if args.child:
-        doc = child(args.child, args.backend, args.repeats, args.per_table)
-        print(json.dumps(doc), flush=True)
+        child(args.child, args.backend, args.repeats, args.per_table)
         return 0
     results = []
     for mode in args.modes:
