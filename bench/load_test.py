@@ -101,7 +101,9 @@ def llama_server(parallel: int, ctx_per_slot: int) -> Iterator[str]:
             process.wait()
 
 
-def settings_for(url: str, max_tokens: int, timeout_s: float, mode: str) -> Settings:
+def settings_for(
+    url: str, max_tokens: int, timeout_s: float, mode: str, adapt: str = "model"
+) -> Settings:
     if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit(f"loopback only: {url}")
     settings = load_settings()
@@ -112,7 +114,7 @@ def settings_for(url: str, max_tokens: int, timeout_s: float, mode: str) -> Sett
     return settings.model_copy(
         update={
             "models": models,
-            "planner": PlannerSettings(intent_mode=mode, request_mode=mode, adapt_mode="model"),  # type: ignore[arg-type]
+            "planner": PlannerSettings(intent_mode=mode, request_mode=mode, adapt_mode=adapt),  # type: ignore[arg-type]
             "limits": settings.limits.model_copy(
                 update={"llm_max_tokens": max_tokens, "llm_timeout_s": timeout_s}
             ),
@@ -149,9 +151,15 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_load(
-    url: str, n: int, concurrency: int, max_tokens: int, timeout_s: float, mode: str
+    url: str,
+    n: int,
+    concurrency: int,
+    max_tokens: int,
+    timeout_s: float,
+    mode: str,
+    adapt: str = "model",
 ) -> dict:
-    settings = settings_for(url, max_tokens, timeout_s, mode)
+    settings = settings_for(url, max_tokens, timeout_s, mode, adapt)
     backend = create_backend("vllm-local", settings)  # one backend: a session per thread
     gate = threading.Event()
     t0 = time.perf_counter()
@@ -172,6 +180,7 @@ def run_load(
         "requests": n,
         "concurrency": concurrency,
         "mode": mode,
+        "adapt": adapt,
         "max_tokens": max_tokens,
         "errors": len(errors),
         "error_messages": sorted({r["error"] for r in errors}),
@@ -207,16 +216,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-tokens", type=int, default=200)
     p.add_argument("--timeout", type=float, default=300.0, help="per model call, seconds")
     p.add_argument("--mode", choices=["hybrid", "model"], default="hybrid")
+    p.add_argument("--adapt", choices=["model", "off"], default="model")
     p.add_argument("--url", help="use a running loopback server instead of starting one")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
     n = max(1, min(args.requests, MAX_REQUESTS))
     concurrency = max(1, min(args.concurrency, n))
     if args.url:
-        report = run_load(args.url, n, concurrency, args.max_tokens, args.timeout, args.mode)
+        report = run_load(
+            args.url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt
+        )
     else:
         with llama_server(args.parallel, args.ctx_per_slot) as url:
-            report = run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode)
+            report = run_load(
+                url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt
+            )
     report["server_parallel"] = args.parallel
     print_table(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
