@@ -4,8 +4,10 @@
 #
 #   scripts/build_llama_server.sh            # prints the binary's path on the last line
 #
-# Env: AUTOVIZ_CACHE (default ~/.cache/autoviz), PYTHON (default .venv/bin/python),
-#      LLAMA_CPP_SDIST (an already downloaded llama-cpp-python-0.3.36.tar.gz, optional).
+# Env: AUTOVIZ_LLAMA_SERVER (use this binary instead; printed if executable),
+#      AUTOVIZ_CACHE (default ~/.cache/autoviz), PYTHON (default .venv/bin/python),
+#      LLAMA_CPP_SDIST (an already downloaded llama-cpp-python-0.3.36.tar.gz, optional),
+#      JOBS (parallel compile jobs, default 2).
 set -euo pipefail
 
 VERSION="0.3.36"
@@ -15,6 +17,12 @@ OUT_DIR="$CACHE/llama-server-$VERSION"
 BINARY="$OUT_DIR/llama-server"
 PYTHON="${PYTHON:-$REPO_ROOT/.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
+
+if [ -n "${AUTOVIZ_LLAMA_SERVER:-}" ]; then
+    [ -x "$AUTOVIZ_LLAMA_SERVER" ] || { echo "error: AUTOVIZ_LLAMA_SERVER=$AUTOVIZ_LLAMA_SERVER is not executable" >&2; exit 1; }
+    echo "$AUTOVIZ_LLAMA_SERVER"
+    exit 0
+fi
 
 if [ -x "$BINARY" ] && "$BINARY" --version >/dev/null 2>&1; then
     echo "$BINARY"

@@ -21,6 +21,11 @@ Role = Literal["system", "user", "assistant"]
 # an OpenAI json_schema response_format on a server, or prompt + extract + validate + re-ask.
 Strategy = Literal["gbnf", "json_schema", "prompt_validate"]
 DEFAULT_MAX_TOKENS = 200
+# Greedy decoding of a small model loops inside free strings ("1000000...", "ratio_ratio_...")
+# until max_tokens. A mild penalty ends the loop: measured on SmolLM2-135M with the request and
+# adaptation contracts, 2 of 6 valid at 1.0, 5 of 6 at 1.1, in 25% less time. Structural tokens
+# are unaffected where the grammar allows only one.
+DEFAULT_REPEAT_PENALTY = 1.1
 
 
 class Message(TypedDict):
@@ -153,6 +158,12 @@ def invalid_output_error(backend: str, attempts: int, error: str, raw: str) -> B
         f"{error}. Last answer: {snippet!r}",
         "Try again, rephrase the question, or choose a larger model in the sidebar.",
     )
+
+
+def repeat_penalty(settings: Any) -> float:
+    """The model entry's `repeat_penalty` (an extra key in config.yaml), else 1.1."""
+    value = getattr(settings, "repeat_penalty", None)
+    return float(value) if value is not None else DEFAULT_REPEAT_PENALTY
 
 
 def resolve_max_tokens(requested: int | None, default: int | None) -> int:

@@ -20,6 +20,7 @@ from autoviz_core.llm.base import (
     Strategy,
     invalid_output_error,
     rate,
+    repeat_penalty,
     resolve_max_tokens,
     validate_or_salvage,
 )
@@ -121,7 +122,7 @@ class GPT4AllBackend:
                 prompt,
                 max_tokens=max_tokens,
                 temp=self.settings.temperature,
-                repeat_penalty=1.0,  # JSON repeats keys and quotes by design
+                repeat_penalty=repeat_penalty(self.settings),
                 n_batch=self.settings.n_batch,  # gpt4all's default of 8 makes long prompts slow
                 callback=on_token,
             )

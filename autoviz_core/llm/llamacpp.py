@@ -18,6 +18,7 @@ from autoviz_core.llm.base import (
     invalid_output_error,
     rate,
     repair_messages,
+    repeat_penalty,
     resolve_max_tokens,
     schema_text,
     validate_or_salvage,
@@ -135,6 +136,7 @@ class LlamaCppBackend:
                 grammar=grammar,
                 temperature=self.settings.temperature,
                 seed=self.settings.seed,
+                repeat_penalty=repeat_penalty(self.settings),
                 max_tokens=max_tokens,
                 stream=True,
             )

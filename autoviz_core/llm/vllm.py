@@ -20,6 +20,7 @@ from autoviz_core.llm.base import (
     invalid_output_error,
     rate,
     repair_messages,
+    repeat_penalty,
     resolve_max_tokens,
     validate_or_salvage,
 )
@@ -181,6 +182,9 @@ class VLLMBackend:
             "temperature": self.settings.temperature,
             "seed": self.settings.seed,
             "max_tokens": max_tokens,
+            # Same penalty under each server's name; each ignores the other's key.
+            "repetition_penalty": repeat_penalty(self.settings),  # vLLM
+            "repeat_penalty": repeat_penalty(self.settings),  # llama-server
         }
         if self.settings.use_grammar:
             payload["response_format"] = {

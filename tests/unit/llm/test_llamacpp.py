@@ -60,6 +60,7 @@ def test_grammar_temperature_seed_and_no_response_format(monkeypatch: pytest.Mon
     assert call["grammar"] is not None and call["grammar"] is fake.calls[1]["grammar"]  # cached
     assert "response_format" not in call
     assert (call["temperature"], call["seed"], call["max_tokens"]) == (0.0, 42, 64)
+    assert call["repeat_penalty"] == 1.1
     assert call["stream"] is True and call["messages"] == MESSAGES
     assert generation.raw == GOOD and generation.timings["completion_tokens"] == 2
 

@@ -41,6 +41,7 @@ def test_sends_strict_json_schema_and_validates(fake_server: FakeServer) -> None
     payload = fake_server.requests[0]
     assert "guided_json" not in payload
     assert payload["model"] == "served-model" and payload["max_tokens"] == 200
+    assert payload["repetition_penalty"] == payload["repeat_penalty"] == 1.1
     fmt = payload["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["name"] == "IntentChoice"

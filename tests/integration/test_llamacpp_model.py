@@ -1,0 +1,71 @@
+"""The embedded SmolLM2 on llama.cpp: a working build, valid objects for every contract on
+realistic tables, enum columns only, and KV-cache reuse of the shared system prompt."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MAX_TOKENS, TABLES, contract_for, messages, task_for
+
+from autoviz_core.contracts import NONE, request_contract
+from autoviz_core.llm import Backend
+
+CASES = [(kind, table) for kind in ("intent", "request") for table in TABLES] + [
+    ("adaptation", "tips"),
+    ("adaptation", "december"),
+]
+
+
+def test_a_few_tokens_generate(llamacpp_backend: Backend) -> None:
+    """A native build that crashes in decode (AMX) fails here at once, not deep in a test."""
+    llama = llamacpp_backend._llama  # type: ignore[attr-defined]
+    out = llama.create_completion("The capital of France is", max_tokens=4, temperature=0.0)
+    assert out["usage"]["completion_tokens"] >= 1 and out["choices"][0]["text"].strip()
+
+
+@pytest.mark.parametrize(("kind", "table"), CASES)
+def test_contract_objects_validate(llamacpp_backend: Backend, kind: str, table: str) -> None:
+    contract = contract_for(kind, table)
+    generation = llamacpp_backend.generate(
+        task_for(kind, table), contract, max_tokens=MAX_TOKENS[kind]
+    )
+    assert isinstance(generation.value, contract)
+    assert contract.model_validate(generation.value.model_dump()) == generation.value
+    assert generation.timings["total_ms"] > 0 and generation.timings["completion_tokens"] > 0
+
+
+def test_grammar_keeps_columns_in_the_enum(llamacpp_backend: Backend) -> None:
+    columns = TABLES["december"]
+    contract = request_contract(columns)
+    question = (
+        "Plot the profit margin by store. Use the column 'profit_margin' for y and 'store' for x."
+    )
+    value = llamacpp_backend.generate(
+        messages("december", question), contract, max_tokens=MAX_TOKENS["request"]
+    ).value
+    data = value.model_dump()
+    allowed = {*columns, NONE}
+    assert {data["x"], data["y"], data["color"]} <= allowed
+    assert all(f["column"] in columns for f in data["filters"])
+
+
+def test_system_prompt_prefix_is_reused(llamacpp_backend: Backend) -> None:
+    first = llamacpp_backend.generate(
+        messages("iris", "Which species has the widest sepals?"),
+        contract_for("intent", "iris"),
+        max_tokens=32,
+    )
+    second = llamacpp_backend.generate(
+        messages("iris", "Are there outliers in petal width?"),
+        contract_for("intent", "iris"),
+        max_tokens=32,
+    )
+    # Only the part after the shared system prompt is evaluated again.
+    assert 0 < second.timings["prompt_tokens"] < 25 <= first.timings["prompt_tokens"] or (
+        second.timings["prompt_tokens"] < first.timings["prompt_tokens"]
+    )
+
+
+def test_info(llamacpp_backend: Backend) -> None:
+    info = llamacpp_backend.info()
+    assert info["n_ctx"] == 2048 and info["path"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert llamacpp_backend.strategy == "gbnf"

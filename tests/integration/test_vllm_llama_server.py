@@ -1,0 +1,59 @@
+"""The vLLM backend against llama.cpp's llama-server (same OpenAI json_schema API): valid objects,
+enum-only columns, discovery of the served model and context, and concurrent requests."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import MAX_TOKENS, SERVER_ALIAS, TABLES, contract_for, messages, task_for
+
+from autoviz_core.contracts import NONE, request_contract
+from autoviz_core.llm import Backend, Generation
+
+# llama.cpp's own tests cover every table; here each table meets at least one contract.
+CASES = [("intent", table) for table in TABLES] + [
+    ("request", "gapminder"),
+    ("request", "december"),
+    ("adaptation", "iris"),
+]
+
+
+def test_discovers_served_model_and_slot_context(vllm_backend: Backend) -> None:
+    info = vllm_backend.info()
+    assert info["served_model"] == SERVER_ALIAS
+    assert info["n_ctx"] == 1024  # 4096 shared by 4 slots
+    assert vllm_backend.strategy == "json_schema"
+
+
+@pytest.mark.parametrize(("kind", "table"), CASES)
+def test_contract_objects_validate(vllm_backend: Backend, kind: str, table: str) -> None:
+    contract = contract_for(kind, table)
+    generation = vllm_backend.generate(task_for(kind, table), contract, max_tokens=MAX_TOKENS[kind])
+    assert isinstance(generation.value, contract)
+    assert generation.timings["completion_tokens"] > 0
+
+
+def test_json_schema_keeps_columns_in_the_enum(vllm_backend: Backend) -> None:
+    columns = TABLES["tips"]
+    contract = request_contract(columns)
+    question = "Show the profit_margin per waiter. Use the column 'profit_margin' and 'waiter'."
+    data = vllm_backend.generate(
+        messages("tips", question), contract, max_tokens=MAX_TOKENS["request"]
+    ).value
+    values = data.model_dump()
+    assert {values["x"], values["y"], values["color"]} <= {*columns, NONE}
+    assert all(f["column"] in columns for f in values["filters"])
+
+
+def test_four_concurrent_requests(vllm_backend: Backend) -> None:
+    tables = list(TABLES)
+
+    def ask(table: str) -> Generation:
+        return vllm_backend.generate(
+            task_for("intent", table), contract_for("intent", table), max_tokens=48
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(ask, tables))
+    assert len(results) == 4 and all(r.value.model_dump()["intent"] for r in results)
