@@ -20,8 +20,8 @@ NONE = "none"  # the enum member meaning "no column" / "not asked"
 RATIONALE_MAX_CHARS = 240
 RATIONALE_SCHEMA_CHARS = 120  # grammar bound: a small model otherwise rambles until max_tokens
 MAX_FILTERS = 3
-MAX_CHANGES = 6
-MAX_CHANGE_PARAMS = 6
+MAX_CHANGES = 3  # a reviewer reads every change; a small model adds noise past a few
+MAX_CHANGE_PARAMS = 4
 MAX_LIMIT = 1000
 
 INTENTS: tuple[str, ...] = (

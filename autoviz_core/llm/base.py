@@ -167,8 +167,9 @@ def repeat_penalty(settings: Any) -> float:
 
 
 def resolve_max_tokens(requested: int | None, default: int | None) -> int:
-    """The completion budget: the call's value, else the configured one, else 200."""
-    value = requested or default or DEFAULT_MAX_TOKENS
+    """The completion budget: the call's value capped by the configured one, else 200."""
+    value = min(requested, default) if requested and default else requested or default
+    value = value or DEFAULT_MAX_TOKENS
     if value < 1:
         raise BackendError(f"max_tokens must be positive, got {value}.")
     return value

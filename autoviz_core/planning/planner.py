@@ -83,8 +83,13 @@ class _Timer:
             self.on_stage(stage, ms)
 
 
+# Completion budgets per stage (tokens): the JSON of each contract fits with room to spare;
+# the configured limits.llm_max_tokens still caps them inside the backend.
+STAGE_MAX_TOKENS = {"intent": 64, "request": 160, "adapt": 200}
+
+
 def _call(backend: Backend, stage: str, msgs: Any, contract: Any, calls: list[ModelCall]) -> Any:
-    gen: Generation = backend.generate(msgs, contract)
+    gen: Generation = backend.generate(msgs, contract, max_tokens=STAGE_MAX_TOKENS.get(stage))
     calls.append(ModelCall(stage, gen.raw, dict(gen.timings), gen.attempts))
     return gen.value
 
