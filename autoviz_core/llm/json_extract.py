@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 MAX_CANDIDATES = 64  # balanced spans tried before giving up: garbage stays cheap to reject
 
 

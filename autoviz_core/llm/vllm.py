@@ -109,12 +109,14 @@ class VLLMBackend:
         try:
             response = self._session().get(f"{self.url}/v1/models", timeout=timeout)
             response.raise_for_status()
-            models = response.json().get("data") or []
         except requests.RequestException as exc:
             raise ModelUnavailableError(
                 f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
             ) from None
-        except (ValueError, AttributeError):
+        try:
+            # requests' JSONDecodeError is also a RequestException: decode outside that handler
+            models = response.json().get("data") or []
+        except (requests.RequestException, ValueError, AttributeError):
             raise ModelUnavailableError(
                 f"{self.url}/v1/models did not return an OpenAI-style model list.",
                 "Check that the URL points at a vLLM (OpenAI-compatible) server.",

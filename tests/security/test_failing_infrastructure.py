@@ -191,13 +191,6 @@ def assert_clean_failure(proc: subprocess.CompletedProcess[str], *phrases: str) 
 
 
 # ------------------------------------------------------------------ vLLM server failures (CLI)
-XFAIL_PROBE_MESSAGE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG autoviz_core/llm/vllm.py VLLMBackend._probe: requests.JSONDecodeError is a "
-    "RequestException, so a server answering /v1/models with HTML is reported as 'Failed to "
-    "connect ... (JSONDecodeError)'; the 'did not return an OpenAI-style model list' branch "
-    "is unreachable for non-JSON bodies.",
-)
 SERVER_CASES: dict[str, tuple[Behaviour | None, int, tuple[str, ...]]] = {
     "server down at start": (None, 3, ("failed to connect", "connection refused")),
     "models endpoint 500": (Behaviour(models="500"), 3, ("failed to connect",)),
@@ -238,7 +231,7 @@ def server_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(case, marks=XFAIL_PROBE_MESSAGE) if case == "not an OpenAI server" else case
+        case
         for case in SERVER_CASES
     ],
 )
