@@ -230,10 +230,7 @@ def server_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any
 
 @pytest.mark.parametrize(
     "case",
-    [
-        case
-        for case in SERVER_CASES
-    ],
+    [case for case in SERVER_CASES],
 )
 def test_cli_fails_cleanly_when_the_server_fails(
     case: str, server_runs: dict[str, tuple[Any, float]]
