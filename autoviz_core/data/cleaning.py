@@ -15,6 +15,7 @@ from autoviz_core.config import Limits
 MAX_NAME_CHARS = 120
 NUMERIC_SHARE = 0.95  # a text column this numeric is numeric with a few bad cells
 DATE_SHARE = 0.95
+SAMPLE_ROWS = 2000
 _DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
     r"|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{2,4})"
@@ -85,9 +86,11 @@ def _as_numeric(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None
     text = text[text != ""]
     if text.empty:
         return None
-    is_num = text.str.match(_NUMBER) & text.str.contains(r"\d", regex=True)
-    share = float(is_num.mean())
-    if share < NUMERIC_SHARE or _has_leading_zero_codes(text):
+    # decide on a fixed sample first: a per-cell regex over a million text cells costs seconds
+    sample = text.sample(min(len(text), SAMPLE_ROWS), random_state=0)
+    if _numeric_share(sample) < NUMERIC_SHARE or _has_leading_zero_codes(text):
+        return None
+    if len(text) > len(sample) and _numeric_share(text) < NUMERIC_SHARE:
         return None
     cleaned = col.astype(str).str.strip().str.replace(",", "", regex=False).str.rstrip("%")
     values = pd.to_numeric(cleaned.where(col.notna()), errors="coerce")
@@ -102,9 +105,14 @@ def _as_numeric(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None
     return values
 
 
+def _numeric_share(text: pd.Series) -> float:
+    return float((text.str.match(_NUMBER) & text.str.contains(r"\d", regex=True)).mean())
+
+
 def _has_leading_zero_codes(text: pd.Series) -> bool:
     """Codes like zip "02134" stay text: as numbers they would lose their zeros."""
-    return bool(text.str.match(r"^0\d+$").any())
+    zero = text.str.startswith("0") & (text.str.len() > 1)
+    return bool(zero.any()) and bool(text[zero].str.match(r"^0\d+$").any())
 
 
 def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
