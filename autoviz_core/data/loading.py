@@ -7,6 +7,7 @@ are checked before the expensive parse wherever the format allows it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -30,6 +31,7 @@ JSON_EXTENSIONS = {".jsonl", ".ndjson", ".json"}
 SUPPORTED = sorted(TEXT_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS | JSON_EXTENSIONS - {""})
 DELIMITERS = [",", ";", "\t", "|"]
 SNIFF_BYTES = 64 * 1024
+HEADER_BYTES = 4 * 1024 * 1024  # a header row longer than this is refused as unreadable
 MAX_ZIP_RATIO = 200  # an xlsx expanding more than this is treated as a zip bomb
 
 
@@ -128,21 +130,58 @@ def _zip_has(data: bytes, member: str) -> bool:
 # ------------------------------------------------------------------ text (CSV/TSV)
 def _load_text(data: bytes, filename: str, limits: Limits) -> LoadedTable:
     notes: list[str] = []
-    text, encoding = decode_text(data, notes)
-    if not text.strip():
+    utf8, encoding = utf8_bytes(data, notes)
+    del data  # pandas parses the UTF-8 bytes; no Python str of the whole file is ever built
+    if not re.search(rb"\S", utf8):
         raise DataLoadError("The file is empty.", "Upload a file with a header row and data.")
-    delimiter = sniff_delimiter(text[:SNIFF_BYTES], filename)
-    header = _read_header(text, delimiter)
+    head = utf8[:HEADER_BYTES].decode("utf-8", errors="replace")
+    delimiter = sniff_delimiter(head[:SNIFF_BYTES], filename)
+    header = _read_header(head, delimiter)
     if len(header) > limits.max_columns:
         raise DataLoadError(
             f"The file declares {len(header):,} columns, over the {limits.max_columns:,} limit.",
             "Raise limits.max_columns in config.yaml or select fewer columns.",
         )
-    df = _parse_csv(text, delimiter, limits, notes)
+    df = _parse_csv(utf8, delimiter, limits, notes)
     df.columns = pd.Index(clean_columns([str(c) for c in header[: len(df.columns)]], notes))
     return LoadedTable(
         df, filename, "csv" if delimiter != "\t" else "tsv", encoding, delimiter, notes
     )
+
+
+def utf8_bytes(data: bytes, notes: list[str]) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes (BOM removed, NULs dropped, legacy encodings converted).
+
+    UTF-8 is validated chunk by chunk, so checking a large file never holds it twice as text.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:], "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")  # odd length when truncated
+        return text.encode("utf-8"), "utf-16"
+    if _looks_binary(data[:SNIFF_BYTES]):
+        raise DataLoadError(
+            "The file looks binary, not like a text table.",
+            "Upload CSV, TSV, Excel (.xlsx), Parquet or JSON lines.",
+        )
+    if b"\x00" in data:
+        notes.append(f"Removed {data.count(0):,} NUL bytes from the file.")
+        data = data.replace(b"\x00", b"")
+    if _is_utf8(data):
+        return data, "utf-8"
+    encoding = _guess_legacy_encoding(data)
+    notes.append(f"The file is not UTF-8; read it as {encoding}.")
+    return data.decode(encoding, errors="replace").encode("utf-8"), encoding
+
+
+def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_text(data: bytes, notes: list[str]) -> tuple[str, str]:
@@ -250,26 +289,28 @@ def _read_header(text: str, delimiter: str) -> list[str]:
         raise DataLoadError("Could not read a header row.") from None
 
 
-def _leading_zero_columns(text: str, delimiter: str) -> dict[str, type]:
+def _leading_zero_columns(text: bytes, delimiter: str) -> dict[str, type]:
     """Columns whose first rows hold codes like "02134": read them as text, not numbers."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             head = pd.read_csv(
-                io.StringIO(text), sep=delimiter, nrows=2000, dtype=str, on_bad_lines="skip"
+                io.BytesIO(text), sep=delimiter, nrows=2000, dtype=str, on_bad_lines="skip"
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
             return {}
     return {str(c): str for c in head.columns if head[c].str.match(r"^0\d+$", na=False).any()}
 
 
-def _parse_csv(text: str, delimiter: str, limits: Limits, notes: list[str]) -> pd.DataFrame:
+def _parse_csv(text: bytes, delimiter: str, limits: Limits, notes: list[str]) -> pd.DataFrame:
     as_text = _leading_zero_columns(text, delimiter)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             df = pd.read_csv(
-                io.StringIO(text),
+                io.BytesIO(text),
+                encoding="utf-8",
+                encoding_errors="replace",
                 sep=delimiter,
                 dtype=as_text or None,  # type: ignore[arg-type]
                 header=0,
