@@ -31,9 +31,12 @@ from autoviz_core.contracts import (  # noqa: E402
     intent_contract,
     request_contract,
 )
+from autoviz_core.errors import BackendError  # noqa: E402
 from autoviz_core.llm import Message, create_backend  # noqa: E402
+from autoviz_core.llm.base import validate_or_salvage  # noqa: E402
 from autoviz_core.llm.embedded import resolve_model_path  # noqa: E402
 from autoviz_core.llm.llamacpp import LlamaCppBackend  # noqa: E402
+from autoviz_core.llm.vllm import VLLMBackend  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "backends.json"
 COLUMNS = ["date", "region", "product_category", "revenue", "units"]
@@ -60,13 +63,22 @@ def chat(question: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
 
 
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000.0, 1)
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else 0.0
 
 
 # ---------------------------------------------------------------- llama.cpp in-process
-def bench_llamacpp(max_tokens: int) -> dict[str, Any]:
-    backend = create_backend("smollm2-llamacpp")
+def bench_llamacpp(max_tokens: int, threads: int) -> dict[str, Any]:
+    settings = load_settings()
+    models = dict(settings.models)
+    models["smollm2-llamacpp"] = models["smollm2-llamacpp"].model_copy(
+        update={"n_threads": threads}
+    )
+    backend = create_backend("smollm2-llamacpp", settings.model_copy(update={"models": models}))
     assert isinstance(backend, LlamaCppBackend)
     grammar = backend._grammar(CONTRACTS["request"])
     runs: dict[str, list[dict[str, float]]] = {"grammar": [], "free": []}
@@ -76,7 +88,12 @@ def bench_llamacpp(max_tokens: int) -> dict[str, Any]:
             runs[label].append(timings)
     per_contract = {}
     for name, contract in CONTRACTS.items():
-        generation = backend.generate(chat(QUESTIONS[0]), contract, max_tokens=max_tokens)
+        clock = time.perf_counter()
+        try:
+            generation = backend.generate(chat(QUESTIONS[0]), contract, max_tokens=max_tokens)
+        except BackendError as exc:
+            per_contract[name] = {"total_ms": _ms(clock), "error": exc.message[:200]}
+            continue
         per_contract[name] = {
             "total_ms": generation.timings["total_ms"],
             "completion_tokens": generation.timings["completion_tokens"],
@@ -98,14 +115,14 @@ def bench_llamacpp(max_tokens: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- llama-server via vLLM backend
-def start_server(binary: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(binary: Path, log: Path, threads: int) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = [
         str(binary), "-m", str(resolve_model_path("embedded:smollm2")), "--host", "127.0.0.1",
-        "--port", str(port), "--parallel", "4", "-c", "4096", "--seed", "42", "-t", "2",
-        "--alias", "smollm2",
+        "--port", str(port), "--parallel", "4", "-c", "4096", "--seed", "42",
+        "-t", str(threads), "--alias", "smollm2",
     ]  # fmt: skip
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
@@ -115,14 +132,15 @@ def start_server(binary: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]
             if requests.get(f"{url}/health", timeout=2).status_code == 200:
                 return process, url
         except requests.RequestException:
-            time.sleep(0.5)
+            pass
+        time.sleep(0.5)
     process.kill()
     raise SystemExit(f"llama-server did not start; see {log}")
 
 
-def bench_server(binary: Path, max_tokens: int) -> dict[str, Any]:
+def bench_server(binary: Path, max_tokens: int, threads: int) -> dict[str, Any]:
     log = Path(tempfile.mkdtemp(prefix="bench-llama-server-")) / "server.log"
-    process, url = start_server(binary, log)
+    process, url = start_server(binary, log, threads)
     try:
         settings = load_settings()
         models = dict(settings.models)
@@ -133,10 +151,14 @@ def bench_server(binary: Path, max_tokens: int) -> dict[str, Any]:
         backend = create_backend(
             "vllm-local", settings.model_copy(update={"models": models, "limits": limits})
         )
+        assert isinstance(backend, VLLMBackend)
         contract = CONTRACTS["request"]
 
         def call(question: str) -> dict[str, float]:
-            return backend.generate(chat(question), contract, max_tokens=max_tokens).timings
+            # Raw calls: speed is measured whether or not the tiny model's answer validates.
+            raw, timings, _ = backend._complete(chat(question), contract, max_tokens)
+            valid = validate_or_salvage(contract, raw)[0] is not None
+            return {**timings, "valid": float(valid)}
 
         clock = time.perf_counter()
         sequential = [call(q) for q in QUESTIONS]
@@ -158,6 +180,7 @@ def bench_server(binary: Path, max_tokens: int) -> dict[str, Any]:
         "concurrent4_wall_s": round(concurrent_s, 2),
         "concurrent4_tokens_per_s": round(tokens_c / concurrent_s, 1),
         "concurrent4_request_ms": [t["request_ms"] for t in concurrent],
+        "valid_answers": f"{int(sum(t['valid'] for t in sequential + concurrent))}/8",
     }
 
 
@@ -181,6 +204,7 @@ def print_table(results: dict[str, Any]) -> None:
         ("llama.cpp TTFT ms, grammar", cpp["ttft_ms_grammar"]),
         ("llama.cpp TTFT ms, no grammar", cpp["ttft_ms_free"]),
         *[(f"llama.cpp {n} call ms", c["total_ms"]) for n, c in cpp["contracts"].items()],
+        ("server valid request answers", srv["valid_answers"]),
         ("server sequential tokens/s", srv["sequential_tokens_per_s"]),
         ("server 4-concurrent tokens/s", srv["concurrent4_tokens_per_s"]),
         ("server sequential wall s (4 req)", srv["sequential_wall_s"]),
@@ -193,15 +217,18 @@ def print_table(results: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-tokens", type=int, default=96)
+    parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--threads", type=int, default=None, help="default: config.yaml's")
     args = parser.parse_args(argv)
+    threads = args.threads or load_settings().model("smollm2-llamacpp").n_threads
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_avg_at_start": os.getloadavg()[0]},
         "max_tokens": args.max_tokens,
-        "llama.cpp": bench_llamacpp(args.max_tokens),
-        "llama-server (vLLM backend)": bench_server(server_binary(), args.max_tokens),
+        "threads": threads,
+        "llama.cpp": bench_llamacpp(args.max_tokens, threads),
+        "llama-server (vLLM backend)": bench_server(server_binary(), args.max_tokens, threads),
     }  # fmt: skip
     results["machine"]["load_avg_at_end"] = os.getloadavg()[0]
     print_table(results)

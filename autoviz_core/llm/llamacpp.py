@@ -69,6 +69,8 @@ class LlamaCppBackend:
 
     def info(self) -> dict[str, Any]:
         """Model path and name, context length, threads."""
+        if self._llama is None:
+            return {"backend": "llama.cpp", "strategy": self.strategy, "path": str(self.model_path)}
         return {
             "backend": "llama.cpp",
             "strategy": self.strategy,

@@ -11,6 +11,8 @@ from conftest import MAX_TOKENS, SERVER_ALIAS, TABLES, contract_for, messages, t
 from autoviz_core.contracts import NONE, request_contract
 from autoviz_core.llm import Backend, Generation
 
+pytestmark = pytest.mark.server
+
 # llama.cpp's own tests cover every table; here each table meets at least one contract.
 CASES = [("intent", table) for table in TABLES] + [
     ("request", "gapminder"),
