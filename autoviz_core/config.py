@@ -66,7 +66,7 @@ class Limits(BaseModel):
     max_chart_points: int = 5000
     step_timeout_s: float = 120
     llm_timeout_s: float = 60
-    llm_max_tokens: int = 200
+    llm_max_tokens: int = 320
 
     @property
     def max_upload_bytes(self) -> int:

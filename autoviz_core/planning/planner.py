@@ -85,7 +85,7 @@ class _Timer:
 
 # Completion budgets per stage (tokens): the JSON of each contract fits with room to spare;
 # the configured limits.llm_max_tokens still caps them inside the backend.
-STAGE_MAX_TOKENS = {"intent": 64, "request": 160, "adapt": 200}
+STAGE_MAX_TOKENS = {"intent": 64, "request": 320, "adapt": 320}
 
 
 def _call(backend: Backend, stage: str, msgs: Any, contract: Any, calls: list[ModelCall]) -> Any:
