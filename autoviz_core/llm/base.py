@@ -81,10 +81,17 @@ def schema_text(contract: type[BaseModel]) -> str:
     return json.dumps(contract_json_schema(contract), ensure_ascii=False)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def validate_output(contract: type[BaseModel], raw: str) -> tuple[BaseModel | None, str]:
-    """Validate decoded text with the contract: (object, "") or (None, a short error message)."""
+    """Validate decoded text with the contract: (object, "") or (None, a short error message).
+
+    Raw control characters become spaces first: outside strings they are JSON whitespace
+    already, inside a string (a model's newline in a rationale) they would only break parsing.
+    """
     try:
-        return contract.model_validate_json(raw), ""
+        return contract.model_validate_json(_CONTROL.sub(" ", raw)), ""
     except ValidationError as exc:
         return None, validation_message(exc)
 
