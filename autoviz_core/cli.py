@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("The question is empty.", "Ask something about the table.")
     name = args.backend or settings.default_model
     settings.model(name)  # unknown names fail here, before any loading
-    backend = None if _needs_no_model(settings) else create_backend(name, settings)
+    backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
         run = run_analysis(args.data, args.question, backend, settings, seed=args.seed)
     finally:
@@ -123,12 +123,3 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {len(failed)} step(s) failed", file=sys.stderr)
         return 1
     return 0
-
-
-def _needs_no_model(settings: object) -> bool:
-    planner = settings.planner  # type: ignore[attr-defined]
-    return bool(
-        planner.intent_mode == "cues"
-        and planner.request_mode == "cues"
-        and planner.adapt_mode == "off"
-    )

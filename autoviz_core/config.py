@@ -55,6 +55,13 @@ class PlannerSettings(BaseModel):
     adapt_mode: Literal["model", "off"] = "model"
     seed: int = 42
 
+    @property
+    def uses_model(self) -> bool:
+        """False when every stage is decided without a model (no backend needs loading)."""
+        return not (
+            self.intent_mode == "cues" and self.request_mode == "cues" and self.adapt_mode == "off"
+        )
+
 
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")

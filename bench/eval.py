@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     settings = settings.model_copy(update={"planner": planner})
     name = args.backend or settings.default_model
-    needs_model = not (mode == "cues" and adapt == "off")
+    needs_model = planner.uses_model
     backend = create_backend(name, settings) if needs_model else None
     label = name if needs_model else "none"
     out: dict[str, Any] = {"mode": mode, "adapt": adapt, "backend": label}
