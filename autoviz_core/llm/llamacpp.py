@@ -196,14 +196,14 @@ def _timings(total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
 def _load_llama(path: Path, settings: ModelSettings) -> Any:
     """Load the GGUF; any failure becomes a ModelUnavailableError a person can act on."""
     try:
-        from llama_cpp import Llama
+        from autoviz_core.llm.grammar_first import GrammarFirstLlama
     except ImportError as exc:
         raise ModelUnavailableError(
             f"llama-cpp-python is not installed or failed to load: {exc}.",
             'Run: CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install llama-cpp-python==0.3.36',
         ) from None
     try:
-        return Llama(
+        return GrammarFirstLlama(
             model_path=str(path),
             n_ctx=settings.n_ctx,
             n_threads=settings.n_threads,

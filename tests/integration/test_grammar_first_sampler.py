@@ -1,0 +1,62 @@
+"""The grammar-first sampler must pick exactly the tokens of llama-cpp-python's own sampler chain
+(penalties -> grammar -> greedy), only faster: same prompts, same grammar, two real models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import MAX_TOKENS, TABLES, contract_for, model_threads, task_for
+from llama_cpp import Llama, LlamaGrammar
+
+from autoviz_core.llm.base import schema_text
+from autoviz_core.llm.embedded import resolve_model_path
+from autoviz_core.llm.grammar_first import GrammarCheckedGreedySampler, GrammarFirstLlama
+
+CASES = [(kind, table) for kind in ("intent", "request", "adaptation") for table in TABLES]
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[tuple[Llama, GrammarFirstLlama]]:
+    options = {
+        "model_path": str(resolve_model_path("embedded:smollm2")),
+        "n_ctx": 2048,
+        "n_threads": model_threads(),
+        "seed": 42,
+        "verbose": False,
+    }
+    stock, fast = Llama(**options), GrammarFirstLlama(**options)
+    yield stock, fast
+    stock.close()
+    fast.close()
+
+
+def _complete(llama: Llama, kind: str, table: str, grammar: LlamaGrammar) -> str:
+    out = llama.create_chat_completion(
+        messages=task_for(kind, table),
+        grammar=grammar,
+        temperature=0.0,
+        seed=42,
+        repeat_penalty=1.1,
+        max_tokens=MAX_TOKENS[kind] or 320,
+    )
+    return str(out["choices"][0]["message"]["content"])
+
+
+@pytest.mark.parametrize(("kind", "table"), CASES)
+def test_same_tokens_as_the_library_chain(
+    pair: tuple[Llama, GrammarFirstLlama], kind: str, table: str
+) -> None:
+    stock, fast = pair
+    grammar = LlamaGrammar.from_json_schema(schema_text(contract_for(kind, table)), verbose=False)
+    expected = _complete(stock, kind, table, grammar)
+    actual = _complete(fast, kind, table, grammar)
+    assert actual == expected
+    sampler = fast._sampler
+    assert isinstance(sampler, GrammarCheckedGreedySampler) and sampler.steps > 0
+
+
+def test_other_settings_keep_the_library_chain(pair: tuple[Llama, GrammarFirstLlama]) -> None:
+    _, fast = pair
+    fast.create_completion("The capital of France is", max_tokens=3, temperature=0.7, seed=1)
+    assert not isinstance(fast._sampler, GrammarCheckedGreedySampler)
