@@ -81,11 +81,14 @@ def bench_llamacpp(max_tokens: int, threads: int) -> dict[str, Any]:
     backend = create_backend("smollm2-llamacpp", settings.model_copy(update={"models": models}))
     assert isinstance(backend, LlamaCppBackend)
     grammar = backend._grammar(CONTRACTS["request"])
-    runs: dict[str, list[dict[str, float]]] = {"grammar": [], "free": []}
+    runs: dict[str, list[dict[str, float]]] = {"grammar": [], "free": [], "grammar_chain": []}
     for question in QUESTIONS:
-        for label, g in (("grammar", grammar), ("free", None)):
+        for label, g in (("grammar", grammar), ("free", None), ("grammar_chain", grammar)):
+            # grammar_chain: llama-cpp-python's own sampler chain, for comparison
+            backend._llama.grammar_first = label != "grammar_chain"
             _, timings = backend._complete(chat(question), g, max_tokens)
             runs[label].append(timings)
+    backend._llama.grammar_first = True
     per_contract = {}
     for name, contract in CONTRACTS.items():
         clock = time.perf_counter()
@@ -103,10 +106,13 @@ def bench_llamacpp(max_tokens: int, threads: int) -> dict[str, Any]:
     backend.close()
     with_g = median([t["tokens_per_s"] for t in runs["grammar"]])
     without = median([t["tokens_per_s"] for t in runs["free"]])
+    chain = median([t["tokens_per_s"] for t in runs["grammar_chain"]])
     return {
         "tokens_per_s_grammar": with_g,
         "tokens_per_s_free": without,
+        "tokens_per_s_grammar_library_chain": chain,
         "grammar_speed_ratio": round(with_g / without, 2) if without else 0.0,
+        "grammar_speed_ratio_library_chain": round(chain / without, 2) if without else 0.0,
         "ttft_ms_grammar": median([t["ttft_ms"] for t in runs["grammar"]]),
         "ttft_ms_free": median([t["ttft_ms"] for t in runs["free"]]),
         "prompt_tokens_evaluated": [t["prompt_tokens"] for t in runs["grammar"]],
@@ -201,6 +207,7 @@ def print_table(results: dict[str, Any]) -> None:
         ("llama.cpp tokens/s, grammar", cpp["tokens_per_s_grammar"]),
         ("llama.cpp tokens/s, no grammar", cpp["tokens_per_s_free"]),
         ("grammar / free speed ratio", cpp["grammar_speed_ratio"]),
+        ("same, llama-cpp-python's own chain", cpp["grammar_speed_ratio_library_chain"]),
         ("llama.cpp TTFT ms, grammar", cpp["ttft_ms_grammar"]),
         ("llama.cpp TTFT ms, no grammar", cpp["ttft_ms_free"]),
         *[(f"llama.cpp {n} call ms", c["total_ms"]) for n, c in cpp["contracts"].items()],

@@ -1,11 +1,13 @@
-"""Load test: concurrent headless analyses against llama-server (the vLLM stand-in).
+"""Load test: concurrent headless analyses against llama-server (the vLLM stand-in), vs N.
 
 Starts llama-server (built or found with scripts/build_llama_server.sh) on 127.0.0.1 with
---parallel 4, then runs `autoviz_core.pipeline.run_analysis` with a vLLM backend from the factory
-for N requests at a fixed concurrency, and reports errors (target 0), throughput and latency
-percentiles. Loopback only; bounded in count and time. A benchmark, not a test.
+--parallel 4, then, for each concurrency level N, runs `autoviz_core.pipeline.run_analysis` with
+a vLLM backend from the factory for max(--requests, N) requests, N at a time, and reports errors
+(target 0), throughput and latency percentiles per level. Loopback only; bounded in count and
+time. A benchmark, not a test.
 
-    .venv/bin/python -m bench.load_test                      # 20 requests, 20 at once
+    .venv/bin/python -m bench.load_test                      # N = 1, 4, 20; 20 requests each
+    .venv/bin/python -m bench.load_test --quick              # N = 1, 4; 4 requests each
     .venv/bin/python -m bench.load_test --requests 8 --concurrency 4 --url http://127.0.0.1:8080
 """
 
@@ -196,47 +198,59 @@ def run_load(
     }
 
 
-def print_table(report: dict) -> None:
-    lat = report["latency_s"]
+def print_table(levels: list[dict]) -> None:
+    """One row per concurrency level, then the distinct errors."""
     print(f"{'requests':>9} {'conc':>5} {'errors':>7} {'wall s':>8} {'req/s':>7} "
           f"{'p50 s':>7} {'p95 s':>7} {'max s':>7} {'calls':>6}")  # fmt: skip
-    print(f"{report['requests']:>9} {report['concurrency']:>5} {report['errors']:>7} "
-          f"{report['wall_s']:>8} {report['throughput_rps']:>7} {lat['p50']:>7} {lat['p95']:>7} "
-          f"{lat['max']:>7} {report['model_calls']:>6}")  # fmt: skip
-    for message in report["error_messages"]:
-        print(f"  error: {message}")
+    for report in levels:
+        lat = report["latency_s"]
+        print(f"{report['requests']:>9} {report['concurrency']:>5} {report['errors']:>7} "
+              f"{report['wall_s']:>8} {report['throughput_rps']:>7} {lat['p50']:>7} "
+              f"{lat['p95']:>7} {lat['max']:>7} {report['model_calls']:>6}")  # fmt: skip
+    for report in levels:
+        for message in report["error_messages"]:
+            print(f"  N={report['concurrency']} error: {message}")
+
+
+def sweep(url: str, args: argparse.Namespace) -> list[dict]:
+    """run_load at each concurrency level against one server, lowest first."""
+    levels = []
+    for concurrency in sorted(set(args.concurrency)):
+        n = max(1, min(max(args.requests, concurrency), MAX_REQUESTS))
+        print(f"N={concurrency}: {n} requests ...", flush=True)
+        levels.append(
+            run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt)
+        )
+    return levels
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--requests", type=int, default=20)
-    p.add_argument("--concurrency", type=int, default=20)
+    p.add_argument("--requests", type=int, default=20, help="per level (at least N)")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 20], metavar="N")
+    p.add_argument("--quick", action="store_true", help="N = 1, 4 with 4 requests each")
     p.add_argument("--parallel", type=int, default=4, help="llama-server --parallel slots")
     p.add_argument("--ctx-per-slot", type=int, default=2048)
-    p.add_argument("--max-tokens", type=int, default=200)
+    p.add_argument("--max-tokens", type=int, default=load_settings().limits.llm_max_tokens)
     p.add_argument("--timeout", type=float, default=300.0, help="per model call, seconds")
     p.add_argument("--mode", choices=["hybrid", "model"], default="hybrid")
     p.add_argument("--adapt", choices=["model", "off"], default="model")
     p.add_argument("--url", help="use a running loopback server instead of starting one")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
-    n = max(1, min(args.requests, MAX_REQUESTS))
-    concurrency = max(1, min(args.concurrency, n))
+    if args.quick:
+        args.concurrency, args.requests = [1, 4], 4
     if args.url:
-        report = run_load(
-            args.url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt
-        )
+        levels = sweep(args.url, args)
     else:
         with llama_server(args.parallel, args.ctx_per_slot) as url:
-            report = run_load(
-                url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt
-            )
-    report["server_parallel"] = args.parallel
-    print_table(report)
+            levels = sweep(url, args)
+    print_table(levels)
+    report = {"server_parallel": args.parallel, "levels": levels}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
-    return 0 if report["errors"] == 0 else 1
+    return 0 if all(level["errors"] == 0 for level in levels) else 1
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def plan(quick: bool, model_eval: bool) -> list[tuple[str, str, list[str]]]:
             q if quick and _has_flag("bench_backends", "--quick") else [],
         ),
         ("vs_ydata", "bench_vs_ydata", ["--rows", "10000", "--rows", "100000"] if quick else []),
-        ("load_test", "load_test", q if quick and _has_flag("load_test", "--quick") else []),
+        ("load_test", "load_test", q if quick else []),
     ]
     return steps
 

@@ -102,10 +102,13 @@ def _apply(sampler: Any, candidates: np.ndarray) -> None:
 
 class GrammarFirstLlama(Llama):
     """llama_cpp.Llama whose greedy, grammar-constrained sampling uses the sampler above; every
-    other combination of settings keeps the library's own chain."""
+    other combination of settings keeps the library's own chain. `grammar_first = False` turns
+    it off (benchmarks compare the two)."""
+
+    grammar_first = True
 
     def _init_sampler(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        if not _greedy_with_grammar(kwargs):
+        if not (self.grammar_first and _greedy_with_grammar(kwargs)):
             return super()._init_sampler(**kwargs)
         return GrammarCheckedGreedySampler(
             self._model,
