@@ -50,8 +50,8 @@ class ModelSettings(BaseModel):
 class PlannerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    intent_mode: PlannerMode = "hybrid"
-    request_mode: PlannerMode = "hybrid"
+    intent_mode: PlannerMode = "cues"
+    request_mode: PlannerMode = "cues"
     adapt_mode: Literal["model", "off"] = "model"
     seed: int = 42
 
