@@ -215,8 +215,9 @@ def print_table(levels: list[dict]) -> None:
 def sweep(url: str, args: argparse.Namespace) -> list[dict]:
     """run_load at each concurrency level against one server, lowest first."""
     levels = []
-    for concurrency in sorted(set(args.concurrency)):
-        n = max(1, min(max(args.requests, concurrency), MAX_REQUESTS))
+    for level in sorted(set(args.concurrency)):
+        n = max(1, min(max(args.requests, level), MAX_REQUESTS))
+        concurrency = max(1, min(level, n))
         print(f"N={concurrency}: {n} requests ...", flush=True)
         levels.append(
             run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt)
