@@ -135,6 +135,8 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "charts": chart_entries(run.result),
         "timings_ms": run.timings_ms,
         "errors": errors,
+        "confidence": run.planned.confidence,
+        "alternatives": [a.to_dict() for a in run.planned.alternatives],
     }
 
 

@@ -48,6 +48,18 @@ class ModelCall:
 
 
 @dataclass
+class Alternative:
+    """A runner-up reading of the question, offered when the planner is not sure."""
+
+    label: str  # plain words, e.g. "mean of price by cut"
+    request: AnalysisRequest
+    score: float  # the candidate's score; the chosen request scores highest
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "score": self.score, "request": self.request.model_dump()}
+
+
+@dataclass
 class PlannedAnalysis:
     """Everything planning decided, ready for review and execution."""
 
@@ -66,6 +78,8 @@ class PlannedAnalysis:
     timings_ms: dict[str, float] = field(default_factory=dict)
     model_calls: list[ModelCall] = field(default_factory=list)
     backend: str = ""
+    confidence: float = 1.0  # margin of the chosen request over the runner-up, 0..1
+    alternatives: list[Alternative] = field(default_factory=list)  # shown when not confident
 
 
 class _Timer:
@@ -323,6 +337,7 @@ def plan_question(
     on_stage: OnStage | None = None,
     intent_override: str | None = None,
     template_override: str | None = None,
+    request_override: AnalysisRequest | None = None,
 ) -> PlannedAnalysis:
     """Plan the analysis of `question` on this table. Raises BackendError if a model call fails."""
     settings = settings or PlannerSettings()
@@ -337,9 +352,13 @@ def plan_question(
             cues, profile, backend, settings.intent_mode, calls, table_name
         )
     timer.lap("intent")
-    req, req_source, req_notes = decide_request(
-        cues, profile, intent, backend, settings.request_mode, calls, table_name
-    )
+    if request_override is not None:
+        req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
+        req_source = "person"
+    else:
+        req, req_source, req_notes = decide_request(
+            cues, profile, intent, backend, settings.request_mode, calls, table_name
+        )
     timer.lap("request")
     template, scores = select_template(intent, profile, req, cues.temporal)
     if template_override and (chosen := get_template(template_override)):
