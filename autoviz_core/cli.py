@@ -76,6 +76,9 @@ def _run(args: argparse.Namespace) -> int:
     from autoviz_core.report.bundle import write_bundle
 
     settings = load_settings(args.config)
+    name = args.backend or settings.default_model
+    settings.model(name)  # unknown names fail here, before any loading
+    settings = settings.model_copy(update={"planner": settings.planner_for(name)})
     if args.mode:
         settings = settings.model_copy(
             update={
@@ -94,8 +97,6 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not args.question.strip():
         raise ConfigError("The question is empty.", "Ask something about the table.")
-    name = args.backend or settings.default_model
-    settings.model(name)  # unknown names fail here, before any loading
     backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
         run = run_analysis(args.data, args.question, backend, settings, seed=args.seed)

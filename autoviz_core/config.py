@@ -19,6 +19,24 @@ BackendKind = Literal["llama.cpp", "gpt4all", "vllm"]
 PlannerMode = Literal["cues", "model", "hybrid"]
 
 
+class PlannerSettings(BaseModel):
+    """How each planning stage is decided: by the cues and fitted ranking, the model, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intent_mode: PlannerMode = "cues"
+    request_mode: PlannerMode = "cues"
+    adapt_mode: Literal["model", "off"] = "model"
+    seed: int = 42
+
+    @property
+    def uses_model(self) -> bool:
+        """False when every stage is decided without a model (no backend needs loading)."""
+        return not (
+            self.intent_mode == "cues" and self.request_mode == "cues" and self.adapt_mode == "off"
+        )
+
+
 class ModelSettings(BaseModel):
     """One dropdown entry: a model on a backend, with backend defaults merged in."""
 
@@ -41,26 +59,13 @@ class ModelSettings(BaseModel):
     max_tokens: int | None = None
     use_grammar: bool = True
     verify_ssl: bool = False
+    # Planner modes for this model; None = the global `planner:` section. A capable model (a
+    # vLLM server, a larger GGUF) can decide more (hybrid); the embedded 135M one keeps cues.
+    planner: PlannerSettings | None = None
 
     @property
     def display_name(self) -> str:
         return self.label or self.name
-
-
-class PlannerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    intent_mode: PlannerMode = "cues"
-    request_mode: PlannerMode = "cues"
-    adapt_mode: Literal["model", "off"] = "model"
-    seed: int = 42
-
-    @property
-    def uses_model(self) -> bool:
-        """False when every stage is decided without a model (no backend needs loading)."""
-        return not (
-            self.intent_mode == "cues" and self.request_mode == "cues" and self.adapt_mode == "off"
-        )
 
 
 class Limits(BaseModel):
@@ -88,6 +93,11 @@ class Settings(BaseModel):
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     limits: Limits = Field(default_factory=Limits)
     source: str = ""
+
+    def planner_for(self, name: str | None = None) -> PlannerSettings:
+        """The planner modes of model entry `name`: its own, else the global section's."""
+        entry = self.models.get(name or self.default_model)
+        return entry.planner if entry is not None and entry.planner is not None else self.planner
 
     def model(self, name: str | None = None) -> ModelSettings:
         """The settings of model entry `name` (default entry when None); clear error if unknown."""

@@ -33,7 +33,16 @@ INTENTS: tuple[str, ...] = (
 )
 CHART_KINDS: tuple[str, ...] = ("bar", "line", "scatter", "pie", "histogram", "box", "heatmap")
 AGGREGATIONS: tuple[str, ...] = ("count", "sum", "mean", "median", "min", "max", "none")
-TIME_GRAINS: tuple[str, ...] = ("none", "day", "week", "month", "quarter", "year", "weekday")
+TIME_GRAINS: tuple[str, ...] = (
+    "none",
+    "day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "weekday",
+    "hour",
+)
 FILTER_OPS: tuple[str, ...] = ("eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith")
 SORT_BY: tuple[str, ...] = ("none", "x", "y")
 SORT_DIR: tuple[str, ...] = ("asc", "desc")
@@ -80,6 +89,17 @@ def intent_contract(labels: Sequence[str] = INTENTS) -> type[Contract]:
         "IntentChoice",
         __base__=Contract,
         intent=(_enum(labels), ...),
+        rationale=(Rationale, ""),
+    )
+
+
+# ---------------------------------------------------------------- choice among candidates
+def choice_contract(options: Sequence[str]) -> type[Contract]:
+    """Pick one of the planner's top candidate requests, named in plain words (hybrid mode)."""
+    return create_model(
+        "CandidateChoice",
+        __base__=Contract,
+        choice=(_enum(options), ...),
         rationale=(Rationale, ""),
     )
 

@@ -3,6 +3,10 @@
   python -m bench.eval --set nvbench --mode cues            # nvBench dev set, cues only
   python -m bench.eval --set analysis --mode hybrid --backend smollm2-llamacpp
   python -m bench.eval --set both --limit 5                  # quick smoke run
+  python -m bench.eval --set all --mode cues                 # train and every dev set, side by side
+
+Sets: nvbench (dev, 150), nvbench_train (the fitting pool, 879), analysis (dev, 33),
+analysis2 (dev2, 74); "both" = nvbench + analysis, "dev" = the three dev sets, "all" = dev + train.
 
 Prints and writes (bench/results/eval_<set>_<mode>_<backend>.json): intent accuracy, column
 accuracy, primary-chart kind and data match (with order), failure rate, per-stage latency p50/p95.
@@ -25,7 +29,21 @@ from bench.scoring import score_analysis, score_nvbench
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared"))
 NVBENCH = SHARED / "eval" / "nvbench_dev" / "cases.jsonl"
+NVBENCH_TRAIN = SHARED / "eval" / "nvbench_train" / "cases.jsonl"
 ANALYSIS = SHARED / "eval" / "analysis_questions_dev.jsonl"
+ANALYSIS2 = SHARED / "eval" / "analysis_questions_dev2.jsonl"
+# set name -> (scoring kind, cases file)
+SETS: dict[str, tuple[str, Path]] = {
+    "nvbench": ("nvbench", NVBENCH),
+    "nvbench_train": ("nvbench", NVBENCH_TRAIN),
+    "analysis": ("analysis", ANALYSIS),
+    "analysis2": ("analysis", ANALYSIS2),
+}
+GROUPS = {
+    "both": ("nvbench", "analysis"),
+    "dev": ("nvbench", "analysis", "analysis2"),
+    "all": ("nvbench_train", "nvbench", "analysis", "analysis2"),
+}
 RESULTS = REPO / "bench" / "results"
 
 
@@ -45,14 +63,43 @@ def dataset_spec(case: dict[str, Any], cases_file: Path) -> str:
     return ds
 
 
+def run_primary_only(spec: str, question: str, backend: Any, settings: Any) -> Any:
+    """Plan as usual but execute only the primary chart: every score reads the primary chart
+    (and the plan's parameters for columns), so this gives the same figures in a fraction of
+    the time. Used by the CI floor (tests/eval) and `--fast`."""
+    from autoviz_core.data import profile_table
+    from autoviz_core.pipeline import AnalysisRun, execute, load_dataset
+    from autoviz_core.plan import Plan
+    from autoviz_core.planning.planner import plan_question
+
+    if spec not in _TABLE_CACHE:
+        loaded = load_dataset(spec, settings)
+        _TABLE_CACHE[spec] = (loaded, profile_table(loaded.df))
+    table, profile = _TABLE_CACHE[spec]
+    planned = plan_question(
+        question, table.df, profile, backend, settings.planner, table_name=table.name
+    )
+    primary = Plan(steps=[s for s in planned.plan.steps if s.primary])
+    result = execute(
+        planned.__class__(**{**planned.__dict__, "plan": primary}), table.df, settings, 42
+    )
+    return AnalysisRun(table, profile, planned, result, dict(planned.timings_ms))
+
+
+_TABLE_CACHE: dict[str, Any] = {}
+
+
 def run_case(
-    spec: str, question: str, backend: Any, settings: Any
+    spec: str, question: str, backend: Any, settings: Any, fast: bool = False
 ) -> tuple[dict | None, str, pd.DataFrame | None]:
     from autoviz_core.errors import AutoVizError
     from autoviz_core.pipeline import result_document, run_analysis
 
     try:
-        run = run_analysis(spec, question, backend, settings)
+        if fast:
+            run = run_primary_only(spec, question, backend, settings)
+        else:
+            run = run_analysis(spec, question, backend, settings)
     except AutoVizError as exc:
         return None, str(exc), None
     except Exception as exc:  # a crash is a failed case, reported, not hidden
@@ -72,7 +119,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def evaluate(
-    kind: str, cases_file: Path, backend: Any, settings: Any, limit: int | None
+    kind: str,
+    cases_file: Path,
+    backend: Any,
+    settings: Any,
+    limit: int | None,
+    name: str | None = None,
+    fast: bool = False,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     cases = read_cases(cases_file, limit)
     rows: list[dict[str, Any]] = []
@@ -80,7 +134,7 @@ def evaluate(
     for i, case in enumerate(cases, 1):
         spec = dataset_spec(case, cases_file)
         t0 = time.perf_counter()
-        doc, error, df = run_case(spec, case["question"], backend, settings)
+        doc, error, df = run_case(spec, case["question"], backend, settings, fast)
         wall = (time.perf_counter() - t0) * 1000
         if kind == "nvbench":
             score = score_nvbench(doc, case["gold"])
@@ -98,12 +152,12 @@ def evaluate(
                 "wall_ms": round(wall, 1),
                 "intent": doc and doc["intent"],
                 "request": doc and doc["request"],
+                "confidence": doc and doc.get("confidence"),
             }
         )
-        mark = "x" if rows[-1]["failed"] else "."
-        print(f"\r[{kind}] {i}/{len(cases)} {mark}", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
-    return summarise(kind, rows, timings)
+        if not quiet and (i % 25 == 0 or i == len(cases)):
+            print(f"[{name or kind}] {i}/{len(cases)}", file=sys.stderr, flush=True)
+    return summarise(kind, rows, timings, name)
 
 
 def _rate(rows: list[dict[str, Any]], key: str) -> float | None:
@@ -112,13 +166,14 @@ def _rate(rows: list[dict[str, Any]], key: str) -> float | None:
 
 
 def summarise(
-    kind: str, rows: list[dict[str, Any]], timings: dict[str, list[float]]
+    kind: str, rows: list[dict[str, Any]], timings: dict[str, list[float]], name: str | None = None
 ) -> dict[str, Any]:
     keys = (
         ("kind", "data", "order") if kind == "nvbench" else ("intent", "columns", "chart", "check")
     )
     return {
-        "set": kind,
+        "set": name or kind,
+        "kind": kind,
         "cases": len(rows),
         "failures": sum(r["failed"] for r in rows),
         "failure_rate": round(sum(r["failed"] for r in rows) / max(1, len(rows)), 3),
@@ -146,14 +201,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--set", choices=["nvbench", "analysis", "both"], default="both")
+    ap.add_argument("--set", choices=[*SETS, *GROUPS], default="both")
     ap.add_argument("--mode", choices=["cues", "model", "hybrid"], default=None)
     ap.add_argument("--adapt", choices=["model", "off"], default=None)
     ap.add_argument("--backend", default=None)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--nvbench-cases", type=Path, default=NVBENCH)
     ap.add_argument("--analysis-cases", type=Path, default=ANALYSIS)
+    ap.add_argument("--analysis2-cases", type=Path, default=ANALYSIS2)
+    ap.add_argument("--nvbench-train-cases", type=Path, default=NVBENCH_TRAIN)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--fast", action="store_true", help="execute only the primary chart (same scores, faster)"
+    )
     args = ap.parse_args(argv)
     settings = load_settings()
     mode = args.mode or settings.planner.intent_mode
@@ -167,15 +227,17 @@ def main(argv: list[str] | None = None) -> int:
     backend = create_backend(name, settings) if needs_model else None
     label = name if needs_model else "none"
     out: dict[str, Any] = {"mode": mode, "adapt": adapt, "backend": label}
+    files = {
+        "nvbench": args.nvbench_cases,
+        "nvbench_train": args.nvbench_train_cases,
+        "analysis": args.analysis_cases,
+        "analysis2": args.analysis2_cases,
+    }
     try:
-        if args.set in ("nvbench", "both"):
-            out["nvbench"] = evaluate("nvbench", args.nvbench_cases, backend, settings, args.limit)
-            print_summary(out["nvbench"])
-        if args.set in ("analysis", "both"):
-            out["analysis"] = evaluate(
-                "analysis", args.analysis_cases, backend, settings, args.limit
-            )
-            print_summary(out["analysis"])
+        for name in GROUPS.get(args.set, (args.set,)):
+            kind = SETS[name][0]
+            out[name] = evaluate(kind, files[name], backend, settings, args.limit, name, args.fast)
+            print_summary(out[name])
     finally:
         if backend is not None:
             backend.close()

@@ -1,60 +1,103 @@
-"""Intent: which kind of analysis the question asks for, by cues, by the model, or both.
+"""Intent: which kind of analysis the question asks for, scored like the request.
 
-Cue rules are ordered by how specific a word is: "outlier" or "overview" say more about the
-analysis than "by" or "each", so anomaly, overview and driver words decide on their own, and
-only the weak time/comparison cues are left for the model to weigh (hybrid mode).
+Every intent gets a score from fitted weights over generic evidence: which classes of words the
+question uses (lexicon.yaml "intents" and "cues"), whether it is a yes/no question, how many
+columns it names, and the shape of the request the ranking chose (a line over dates, a count
+per group, a scatter of two measures). The margin between the two best intents says how sure
+the choice is; hybrid mode asks the model only when it is small.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from autoviz_core.contracts import INTENTS
+from autoviz_core.contracts import INTENTS, AnalysisRequest
+from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.cues import Cues
+from autoviz_core.planning.request import load_weights
 
-STRONG = ("anomaly_detection", "general_eda", "segmentation_drivers")
+DECISIVE_MARGIN = 1.0  # score gap (log-odds) above which hybrid mode does not ask the model
 
 
 @dataclass
 class IntentCue:
-    """The cue verdict: the label the cues pick, the labels still plausible, and whether it is decided."""
+    """The scored verdict: best label, labels by score, whether the margin is decisive."""
 
     label: str
     candidates: list[str]
     decisive: bool
+    scores: dict[str, float]
 
 
-def intent_from_cues(cues: Cues) -> IntentCue:
-    scores = cues.intent_scores
-    mentioned = bool(cues.columns)
-    if scores.get("anomaly_detection", 0) > 0:
-        return IntentCue("anomaly_detection", ["anomaly_detection"], True)
-    if scores.get("general_eda", 0) > 0 and (
-        not mentioned or "each column" in cues.question.lower()
+def intent_features(
+    cues: Cues, request: AnalysisRequest | None, profile: SchemaProfile
+) -> dict[str, float]:
+    """Label-independent evidence; the weights pair each feature with each intent."""
+    f: dict[str, float] = {"bias": 1.0}
+    for label, n in cues.intent_words.items():
+        if n:
+            f[f"intent:{label}"] = float(min(n, 2))
+    for h in cues.hits:
+        if h.kind in ("cue", "chart", "agg", "grain"):
+            f[f"{h.kind}:{h.label}"] = 1.0
+        elif h.kind == "superlative":
+            f[f"sup:{h.label}"] = 1.0
+    if cues.toks and cues.toks[0].lemma in (
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "can",
     ):
-        return IntentCue("general_eda", ["general_eda"], True)
-    if scores.get("segmentation_drivers", 0) > 0 and cues.chart in (None, "scatter"):
-        return IntentCue("segmentation_drivers", ["segmentation_drivers"], True)
-    if scores.get("general_eda", 0) > 0 and not cues.chart and not cues.agg:
-        return IntentCue("general_eda", ["general_eda"], True)
-    if (
-        cues.chart in ("histogram", "box")
-        and not cues.agg
-        and not cues.group_hint
-        and len(cues.columns) <= 1
-    ):
-        return IntentCue("general_eda", ["general_eda"], True)  # "the distribution of tips"
-    weak = [
-        k for k in ("time_series_investigation", "comparative_analysis") if scores.get(k, 0) > 0
-    ]
-    if cues.chart or cues.agg:
-        weak = weak or ["comparative_analysis"]
-    if cues.chart == "line" and "time_series_investigation" in weak:
-        return IntentCue("time_series_investigation", weak, True)
-    if len(weak) == 1:
-        return IntentCue(weak[0], weak, True)
-    if weak:
-        label = "time_series_investigation" if cues.temporal else "comparative_analysis"
-        return IntentCue(label, weak, False)
-    label = "comparative_analysis" if mentioned else "general_eda"
-    return IntentCue(label, list(INTENTS), False)
+        f["yes_no_question"] = 1.0
+    if cues.superlative:
+        f["which_sup"] = 1.0
+    if cues.limit:
+        f["top_n"] = 1.0
+    if cues.filters:
+        f["filtered"] = 1.0
+    n = len(cues.columns)
+    f[f"mentions:{min(n, 3)}"] = 1.0
+    if profile.names("temporal"):
+        f["has_temporal"] = 1.0
+    if request is not None:
+        f[f"req_chart:{request.chart}"] = 1.0
+        f[f"req_agg:{request.agg}"] = 1.0
+        x = profile.column(request.x) if request.x else None
+        if x is not None and x.role == "temporal":
+            f["req_x_temporal"] = 1.0
+        if request.y is None:
+            f["req_y_none"] = 1.0
+        if request.color:
+            f["req_color"] = 1.0
+    return f
+
+
+def intent_scores(
+    features: dict[str, float], weights: dict[str, float], allowed: list[str]
+) -> dict[str, float]:
+    return {
+        label: sum(weights.get(f"{label}|{k}", 0.0) * v for k, v in features.items())
+        for label in allowed
+    }
+
+
+def intent_from_cues(
+    cues: Cues, request: AnalysisRequest | None, profile: SchemaProfile
+) -> IntentCue:
+    """The intent with the highest fitted score (time series only when the table has dates)."""
+    allowed = [i for i in INTENTS if i != "time_series_investigation" or profile.names("temporal")]
+    scores = intent_scores(
+        intent_features(cues, request, profile), load_weights()["intent"], allowed
+    )
+    ranked = sorted(allowed, key=lambda k: (-scores[k], INTENTS.index(k)))
+    margin = scores[ranked[0]] - scores[ranked[1]] if len(ranked) > 1 else math.inf
+    decisive = margin >= DECISIVE_MARGIN
+    candidates = ranked[:1] if decisive else ranked[:2]
+    return IntentCue(ranked[0], candidates, decisive, {k: round(v, 3) for k, v in scores.items()})

@@ -14,7 +14,14 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.config import PlannerSettings
-from autoviz_core.contracts import INTENTS, NONE, AnalysisRequest, intent_contract, request_contract
+from autoviz_core.contracts import (
+    INTENTS,
+    NONE,
+    AnalysisRequest,
+    choice_contract,
+    intent_contract,
+    request_contract,
+)
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.llm.base import Backend, Generation
 from autoviz_core.plan import Plan, PlanStep
@@ -24,10 +31,13 @@ from autoviz_core.planning.cues import Cues, extract_cues
 from autoviz_core.planning.diff import PlanDiff, plan_diff
 from autoviz_core.planning.intent import intent_from_cues
 from autoviz_core.planning.request import (
-    CueRequest,
+    CONFIDENT,
+    MAX_ALTERNATIVES,
+    RankedRequest,
+    label_request,
     merge_requests,
+    rank_request,
     repair_request,
-    request_from_cues,
 )
 from autoviz_core.planning.resolver import ResolveContext, resolve_step
 from autoviz_core.planning.templates import Template, get_template, role_counts, select_template
@@ -120,6 +130,7 @@ def _context(profile: SchemaProfile, question: str, name: str) -> dict[str, Any]
 # ---------------------------------------------------------------- intent
 def decide_intent(
     cues: Cues,
+    request: AnalysisRequest | None,
     profile: SchemaProfile,
     backend: Backend | None,
     mode: str,
@@ -127,7 +138,7 @@ def decide_intent(
     table_name: str = "data",
 ) -> tuple[str, str]:
     """(intent, how it was decided: cues | model | hybrid)."""
-    verdict = intent_from_cues(cues)
+    verdict = intent_from_cues(cues, request, profile)
     if mode == "cues" or backend is None or (mode == "hybrid" and verdict.decisive):
         return verdict.label, "cues"
     labels = list(INTENTS) if mode == "model" else verdict.candidates
@@ -143,33 +154,6 @@ def decide_intent(
 
 
 # ---------------------------------------------------------------- request
-def _narrowed_contract(cue: CueRequest, profile: SchemaProfile) -> Any:
-    """The request grammar for hybrid mode: decided fields fixed, open ones narrowed by cues."""
-    names = profile.names()
-    req = cue.request
-    mentioned = [c for c in cue.request.model_dump().values() if isinstance(c, str) and c in names]
-
-    def pick(field_name: str, pool: list[str]) -> list[str]:
-        value = getattr(req, field_name)
-        if field_name in cue.decided:
-            return [value] if value else []
-        return pool
-
-    x_pool = [c.name for c in profile.columns if c.role != "text"] or names
-    y_pool = profile.names("numeric") or names
-    return request_contract(
-        names,
-        x_columns=pick("x", list(dict.fromkeys([*mentioned, *x_pool]))),
-        y_columns=pick("y", y_pool),
-        charts=[req.chart]
-        if "chart" in cue.decided
-        else ("bar", "line", "scatter", "pie", "histogram", "box"),
-        aggregations=[req.agg]
-        if "agg" in cue.decided
-        else ("count", "sum", "mean", "median", "min", "max", "none"),
-    )
-
-
 def decide_request(
     cues: Cues,
     profile: SchemaProfile,
@@ -178,28 +162,65 @@ def decide_request(
     mode: str,
     calls: list[ModelCall],
     table_name: str = "data",
+    ranked: RankedRequest | None = None,
 ) -> tuple[AnalysisRequest, str, list[str]]:
-    cue = request_from_cues(cues, profile, intent)
-    if mode == "cues" or backend is None or (mode == "hybrid" and cue.decisive):
-        req, notes = repair_request(cue.request, profile)
+    """The request: the best-ranked candidate, or the model's pick (hybrid: among the top ones)."""
+    ranked = ranked or rank_request(cues, profile)
+    confident = ranked.confidence >= CONFIDENT or not ranked.alternatives
+    if mode == "cues" or backend is None or (mode == "hybrid" and confident):
+        req, notes = repair_request(ranked.request.model_copy(deep=True), profile)
         return req, "cues", notes
-    contract = (
-        request_contract(profile.names()) if mode == "model" else _narrowed_contract(cue, profile)
-    )
-    hint = "" if mode == "model" else _request_hint(cue)
+    if mode == "hybrid":
+        chosen = _choose_candidate(cues, profile, ranked, backend, calls, table_name)
+        req, notes = repair_request(chosen, profile)
+        return req, "hybrid", notes
     msgs = prompts.messages(
-        "request", **_context(profile, cues.question, table_name), intent=intent, hint=hint
+        "request", **_context(profile, cues.question, table_name), intent=intent, hint=""
     )
-    value = _call(backend, "request", msgs, contract, calls)
-    model_req = AnalysisRequest.from_contract(value)
-    merged = model_req if mode == "model" else merge_requests(cue, model_req)
-    req, notes = repair_request(merged, profile)
-    return req, mode, notes
+    value = _call(backend, "request", msgs, request_contract(profile.names()), calls)
+    model_req = merge_requests(ranked.request, AnalysisRequest.from_contract(value))
+    req, notes = repair_request(model_req, profile)
+    return req, "model", notes
 
 
-def _request_hint(cue: CueRequest) -> str:
-    decided = {k: getattr(cue.request, k) for k in sorted(cue.decided)}
-    return f"\nAlready decided from the question: {decided}." if decided else ""
+def _choose_candidate(
+    cues: Cues,
+    profile: SchemaProfile,
+    ranked: RankedRequest,
+    backend: Backend,
+    calls: list[ModelCall],
+    table_name: str,
+) -> AnalysisRequest:
+    """Hybrid: the model picks one of the top candidates, named in plain words, by enum."""
+    options = [ranked.request, *(alt for alt, _p in ranked.alternatives)]
+    labels = list(dict.fromkeys(label_request(r) for r in options))
+    by_label = {label_request(r): r for r in reversed(options)}
+    msgs = prompts.messages(
+        "choose",
+        **_context(profile, cues.question, table_name),
+        options="\n".join(f"- {label}" for label in labels),
+    )
+    value = _call(backend, "request", msgs, choice_contract(labels), calls)
+    return by_label[str(value.choice)].model_copy(deep=True)
+
+
+def alternatives_of(ranked: RankedRequest, chosen: AnalysisRequest) -> list[Alternative]:
+    """The runners-up to offer when the planner is not sure (none when it is)."""
+    if ranked.confidence >= CONFIDENT:
+        return []
+    options = [(ranked.request, ranked.confidence), *ranked.alternatives]
+    out = []
+    for req, p in options:
+        if (req.chart, req.x, req.y, req.agg, req.color) == (
+            chosen.chart,
+            chosen.x,
+            chosen.y,
+            chosen.agg,
+            chosen.color,
+        ):
+            continue
+        out.append(Alternative(label_request(req), req, p))
+    return out[:MAX_ALTERNATIVES]
 
 
 # ---------------------------------------------------------------- plan
@@ -317,12 +338,16 @@ def cues_summary(cues: Cues) -> dict[str, Any]:
         "values": [(v.column, v.value) for v in cues.values],
         "agg": cues.agg,
         "chart": cues.chart,
+        "mentions": [
+            {"column": m.column, "span": [m.start, m.end], "score": m.score, "kind": m.kind}
+            for m in cues.mentions
+        ],
         "time_grain": cues.time_grain,
         "temporal": cues.temporal,
         "sort": [cues.sort_by, cues.sort_dir],
         "limit": cues.limit,
         "filters": [f.model_dump() for f in cues.filters],
-        "intent_scores": cues.intent_scores,
+        "intent_words": cues.intent_words,
     }
 
 
@@ -344,22 +369,28 @@ def plan_question(
     timer = _Timer(on_stage)
     calls: list[ModelCall] = []
     cues = extract_cues(question, profile, df)
+    ranked = rank_request(cues, profile)
     timer.lap("cues")
-    if intent_override:
-        intent, intent_source = intent_override, "person"
-    else:
+    intent_first = settings.intent_mode == "model" and backend is not None
+    intent, intent_source = intent_override or "", "person"
+    if not intent_override and intent_first:
         intent, intent_source = decide_intent(
-            cues, profile, backend, settings.intent_mode, calls, table_name
+            cues, None, profile, backend, settings.intent_mode, calls, table_name
         )
-    timer.lap("intent")
+        timer.lap("intent")
     if request_override is not None:
         req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
         req_source = "person"
     else:
         req, req_source, req_notes = decide_request(
-            cues, profile, intent, backend, settings.request_mode, calls, table_name
+            cues, profile, intent, backend, settings.request_mode, calls, table_name, ranked
         )
     timer.lap("request")
+    if not intent_override and not intent_first:
+        intent, intent_source = decide_intent(
+            cues, req, profile, backend, settings.intent_mode, calls, table_name
+        )
+        timer.lap("intent")
     template, scores = select_template(intent, profile, req, cues.temporal)
     if template_override and (chosen := get_template(template_override)):
         template = chosen
@@ -386,6 +417,8 @@ def plan_question(
         timings_ms=timer.timings,
         model_calls=calls,
         backend=getattr(backend, "name", "") if backend else "",
+        confidence=ranked.confidence if request_override is None else 1.0,
+        alternatives=alternatives_of(ranked, req) if request_override is None else [],
     )
 
 

@@ -1,100 +1,104 @@
-"""Word-level normalisation shared by cue extraction: tokens, plurals, column-name splitting."""
+"""Words of a question and of column names, normalised the same way so they can be compared.
+
+A token keeps its place in the question (character span, original spelling) because the planner
+reads evidence from positions ("per" right before a column) and filters need the user's own
+spelling of a value. Plurals are reduced with lemminflect's dictionary (not suffix stripping,
+which turns "gas" into "ga"); number words become digits with text2num.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-# Common abbreviations in column names, expanded so "first name" finds "Fname".
-ABBREVIATIONS = {
-    "fname": "first name",
-    "lname": "last name",
-    "dob": "date of birth",
-    "qty": "quantity",
-    "amt": "amount",
-    "num": "number",
-    "no": "number",
-    "pct": "percent",
-    "avg": "average",
-    "cnt": "count",
-    "desc": "description",
-    "addr": "address",
-    "dept": "department",
-    "yr": "year",
-    "mo": "month",
-    "temp": "temperature",
-    "pop": "population",
-    "lifeexp": "life expectancy",
-    "gdppercap": "gdp per capita",
-}
-_IRREGULAR = {
-    "people": "person",
-    "children": "child",
-    "men": "man",
-    "women": "woman",
-    "countries": "country",
-    "cities": "city",
-    "categories": "category",
-    "indices": "index",
-    "data": "data",
-    "series": "series",
-    "species": "species",
-    "status": "status",
-    "sales": "sale",
-    "bus": "bus",
-    "gas": "gas",
-    "sex": "sex",
-    "stadiums": "stadium",
-    "analysis": "analysis",
-    "address": "address",
-    "business": "business",
-    "class": "class",
-    "glass": "glass",
-    "process": "process",
-    "premises": "premise",
-    "headquarters": "headquarter",
-    "news": "news",
-}
+from lemminflect import getLemma
+from text_to_num import alpha2digit
+
+# Words, numbers (with decimals or thousands separators) and the comparison symbols filters use.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)?|>=|<=|!=|==|[<>=#%+$]")
+_CAMEL = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+)
+# Short words lemminflect would cut ("was" -> "wa"): three-letter words are only reduced when they
+# are a plural of a two-letter abbreviation ("ids", "hrs").
+_THREE_LETTER_PLURALS = {"ids": "id", "hrs": "hr", "yrs": "yr", "qts": "qt", "pts": "pt"}
 
 
-_SHORT_KEEP = {"yes", "has", "was", "its", "his", "this", "gas", "bus", "ps", "vs"}
+@dataclass(frozen=True)
+class Token:
+    """One word of a question: lower-cased text, its lemma, and where it was."""
+
+    text: str
+    lemma: str
+    start: int
+    end: int
+    orig: str
 
 
-def singular(word: str) -> str:
-    """A light English singulariser: enough to match "regions" with "region"."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) < 3 or word in _SHORT_KEEP or word.endswith(("ss", "us", "is")):
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The singular of a noun ("regions" -> "region"); other words unchanged."""
+    if len(word) <= 3:
+        return _THREE_LETTER_PLURALS.get(word, word)
+    if not word.isalpha() or not word.endswith("s") or word.endswith("ss"):
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
+    found = getLemma(word, upos="NOUN")
+    return found[0] if found else word
+
+
+def normalise_question(question: str) -> str:
+    """Lower case, plain quotes, single spaces, number words as digits ("top five" -> "top 5")."""
+    text = question.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = " ".join(text.split())
+    try:
+        converted = alpha2digit(text, "en")
+    except Exception:  # text2num raises on odd input; numbers in words are then left as words
+        converted = text
+    # keep the conversion only when it did not change the spelling of anything but numbers
+    return converted if len(converted.split()) <= len(text.split()) else text
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of free text with their spans (lemmas for matching, originals for values)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        orig = m.group(0)
+        low = orig.lower()
+        if low.endswith("'s"):  # "Coderre's vote" is about Coderre
+            orig, low = orig[:-2], low[:-2]
+        out.append(Token(low, lemma(low), m.start(), m.start() + len(orig), orig))
+    return out
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens of free text, singularised."""
-    return [singular(t) for t in _WORD.findall(text.lower())]
+    """Lemmas of free text ("Average Sepal Widths" -> ["average", "sepal", "width"])."""
+    return [t.lemma for t in tokenize(text.lower())]
+
+
+@lru_cache(maxsize=65536)
+def _split_name(name: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for piece in re.split(r"[^A-Za-z0-9]+", str(name)):
+        out.extend(w.lower() for w in _CAMEL.sub(" ", piece).split())
+    return tuple(out)
+
+
+def split_name(name: str) -> list[str]:
+    """A column name's words: snake_case, kebab, camelCase and letter/digit runs all split."""
+    return list(_split_name(str(name)))
+
+
+@lru_cache(maxsize=65536)
+def _column_tokens(name: str) -> tuple[str, ...]:
+    return tuple(lemma(w) for w in _split_name(name) if w)
 
 
 def column_tokens(name: str) -> list[str]:
-    """Tokens of a column name: camelCase, snake_case, kebab and abbreviations all split."""
-    out: list[str] = []
-    for piece in re.split(r"[^A-Za-z0-9]+", name):
-        whole = ABBREVIATIONS.get(piece.lower())
-        if whole:
-            out.extend(whole.split())
-            continue
-        for w in _CAMEL.sub(" ", piece).split():
-            low = w.lower()
-            out.extend(ABBREVIATIONS.get(low, low).split())
-    return [singular(t) for t in out if t]
+    """Lemmas of a column name's words ("petalLengths" -> ["petal", "length"])."""
+    return list(_column_tokens(str(name)))
 
 
 def norm(text: str) -> str:
     """Case-, separator- and plural-insensitive key for exact comparisons."""
-    return " ".join(tokens(_CAMEL.sub(" ", text)))
+    return " ".join(column_tokens(text))

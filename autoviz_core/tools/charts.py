@@ -63,7 +63,9 @@ class ChartParams(ToolParams):
     y: str | None = column_param(None, role="any", description="value column (numeric to sum)")
     agg: Aggregation = "none"
     color: str | None = column_param(None, role="groupable", description="series / colour")
-    time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday"] = "none"
+    time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday", "hour"] = (
+        "none"
+    )
     filters: list[FilterCondition] = Field(default_factory=list)
     sort_by: Literal["none", "x", "y"] = "none"
     sort_dir: Literal["asc", "desc"] = "desc"

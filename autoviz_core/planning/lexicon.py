@@ -1,0 +1,300 @@
+"""The planner's vocabulary, loaded from lexicon.yaml and validated: which phrases mean what.
+
+Phrases are stored as lemma sequences so that "sorted by the averages" and "sort by average"
+read alike; `find_phrases` returns every occurrence with its span so that features can look at
+what sits next to a column mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from rapidfuzz.distance import DamerauLevenshtein
+
+from autoviz_core.errors import ConfigError
+from autoviz_core.planning.text import Token, tokens
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+FUZZY_MIN = 7  # lexicon words this long are recognised with a typo
+
+AGG_LABELS = ("count", "sum", "mean", "median", "max", "min")
+CHART_LABELS = ("bar", "line", "scatter", "pie", "histogram", "box", "heatmap", "generic")
+CUE_LABELS = ("relation", "distribution", "trend", "proportion", "rows", "geo", "yes_no")
+GRAIN_LABELS = ("day", "week", "month", "quarter", "year", "weekday", "hour", "decade")
+FILTER_LABELS = (
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "ne",
+    "eq",
+    "between",
+    "contains",
+    "startswith",
+    "null",
+    "only",
+)
+INTENT_LABELS = (
+    "general_eda",
+    "time_series_investigation",
+    "segmentation_drivers",
+    "anomaly_detection",
+    "comparative_analysis",
+)
+
+
+def _require_keys(value: dict[str, list[str]], keys: Sequence[str], what: str) -> None:
+    missing = set(keys) - set(value)
+    unknown = set(value) - set(keys)
+    if missing or unknown:
+        raise ValueError(f"{what}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+
+
+class SortWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verbs: list[str]
+    asc: list[str]
+    desc: list[str]
+    top: list[str]
+    bottom: list[str]
+
+
+class Superlatives(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    high: list[str]
+    low: list[str]
+
+
+class AxisWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    x: list[str]
+    y: list[str]
+
+
+class LexiconFile(BaseModel):
+    """The shape of lexicon.yaml; every label set is closed so a typo fails at load."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stop_words: list[str]
+    aggregations: dict[str, list[str]]
+    superlatives: Superlatives
+    charts: dict[str, list[str]]
+    cues: dict[str, list[str]]
+    group_words: list[str]
+    series_words: list[str]
+    axis_words: AxisWords
+    sort: SortWords
+    grains: dict[str, list[str]]
+    filters: dict[str, list[str]]
+    intents: dict[str, list[str]]
+    name_columns: list[str]
+    synonyms: list[list[str]]
+    unit_words: list[str]
+
+    @field_validator("aggregations")
+    @classmethod
+    def _aggs(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, AGG_LABELS, "aggregations")
+        return v
+
+    @field_validator("charts")
+    @classmethod
+    def _charts(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, CHART_LABELS, "charts")
+        return v
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, CUE_LABELS, "cues")
+        return v
+
+    @field_validator("grains")
+    @classmethod
+    def _grains(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, GRAIN_LABELS, "grains")
+        return v
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, FILTER_LABELS, "filters")
+        return v
+
+    @field_validator("intents")
+    @classmethod
+    def _intents(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, INTENT_LABELS, "intents")
+        return v
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonyms(cls, v: list[list[str]]) -> list[list[str]]:
+        for group in v:
+            if len(group) < 2:
+                raise ValueError(f"synonym group {group} needs at least two entries")
+        return v
+
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """One occurrence of a lexicon phrase: which class, which label, which tokens."""
+
+    kind: str  # e.g. "agg", "chart", "cue", "group", "sort", "grain", "filter", "intent"
+    label: str
+    start: int
+    end: int
+
+
+class PhraseTable:
+    """Phrases of one or more classes, indexed by their first lemma for a fast scan.
+
+    A long single word with one typo ("distibution") still reads as the word it misspells;
+    short words must be exact, since one letter changes them into other words.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, Phrase]]) -> None:
+        self.by_first: dict[str, list[tuple[Phrase, str, str]]] = {}
+        for kind, label, phrase in entries:
+            if phrase:
+                self.by_first.setdefault(phrase[0], []).append((phrase, kind, label))
+        for options in self.by_first.values():
+            options.sort(key=lambda p: -len(p[0]))
+        self.long_words = sorted(
+            w
+            for w, opts in self.by_first.items()
+            if len(w) >= FUZZY_MIN and any(len(p) == 1 for p, _k, _l in opts)
+        )
+        self._fuzzy: dict[str, str | None] = {}
+
+    def spelled(self, word: str) -> str:
+        """The lexicon word `word` misspells (one edit, or two for long words), else `word`."""
+        if word in self.by_first or len(word) < FUZZY_MIN or not word.isalpha():
+            return word
+        if word not in self._fuzzy:
+            limit = 2 if len(word) >= 10 else 1
+            best = min(
+                (
+                    (DamerauLevenshtein.distance(word, w), w)
+                    for w in self.long_words
+                    if abs(len(w) - len(word)) <= limit
+                ),
+                default=(99, ""),
+            )
+            self._fuzzy[word] = best[1] if best[0] <= limit else None
+        return self._fuzzy[word] or word
+
+    def find(self, lemmas: Sequence[str], skip: set[int] | None = None) -> list[PhraseHit]:
+        """Every phrase occurrence (longest first at a position) not touching `skip` tokens."""
+        skip = skip or set()
+        hits: list[PhraseHit] = []
+        lemmas = [self.spelled(w) for w in lemmas]
+        for i, word in enumerate(lemmas):
+            for phrase, kind, label in self.by_first.get(word, ()):
+                end = i + len(phrase)
+                if tuple(lemmas[i:end]) != phrase:
+                    continue
+                if any(j in skip for j in range(i, end)):
+                    continue
+                hit = PhraseHit(kind, label, i, end)
+                if hit not in hits:
+                    hits.append(hit)
+        return _outermost(hits)
+
+
+def _outermost(hits: list[PhraseHit]) -> list[PhraseHit]:
+    """Drop a hit lying inside a longer hit of the same kind ("total" inside "total number of")."""
+    keep = []
+    for h in hits:
+        inside = any(
+            o.kind == h.kind
+            and o.start <= h.start
+            and h.end <= o.end
+            and (o.end - o.start) > (h.end - h.start)
+            for o in hits
+        )
+        if not inside:
+            keep.append(h)
+    return keep
+
+
+def phrase(text: str) -> Phrase:
+    return tuple(tokens(text)) or tuple(text.split())
+
+
+class Lexicon:
+    """The validated vocabulary with phrase tables ready for matching."""
+
+    def __init__(self, raw: LexiconFile) -> None:
+        self.raw = raw
+        self.stop_words = frozenset(w for s in raw.stop_words for w in phrase(s))
+        entries: list[tuple[str, str, Phrase]] = []
+        for label, words in raw.aggregations.items():
+            entries += [("agg", label, phrase(w)) for w in words]
+        entries += [("superlative", "high", phrase(w)) for w in raw.superlatives.high]
+        entries += [("superlative", "low", phrase(w)) for w in raw.superlatives.low]
+        for label, words in raw.charts.items():
+            entries += [("chart", label, phrase(w)) for w in words]
+        for label, words in raw.cues.items():
+            entries += [("cue", label, phrase(w)) for w in words]
+        entries += [("group", "group", phrase(w)) for w in raw.group_words]
+        entries += [("series", "series", phrase(w)) for w in raw.series_words]
+        entries += [("axis", "x", phrase(w)) for w in raw.axis_words.x]
+        entries += [("axis", "y", phrase(w)) for w in raw.axis_words.y]
+        for label in ("verbs", "asc", "desc", "top", "bottom"):
+            entries += [("sort", label, phrase(w)) for w in getattr(raw.sort, label)]
+        for label, words in raw.grains.items():
+            entries += [("grain", label, phrase(w)) for w in words]
+        for label, words in raw.filters.items():
+            entries += [("filter", label, phrase(w)) for w in words]
+        for label, words in raw.intents.items():
+            entries += [("intent", label, phrase(w)) for w in words]
+        self.table = PhraseTable(entries)
+        self.keywords = frozenset(
+            p for _, _, ph in entries if len(ph) == 1 for p in ph
+        ) - frozenset(("by", "per", "each", "of", "in", "for", "is", "are", "from", "with"))
+        self.synonyms = self._synonym_index(raw.synonyms)
+        self.name_words = frozenset(w for s in raw.name_columns for w in phrase(s))
+        self.unit_words = frozenset(w.lower() for w in raw.unit_words)
+
+    @staticmethod
+    def _synonym_index(groups: list[list[str]]) -> dict[Phrase, list[Phrase]]:
+        index: dict[Phrase, list[Phrase]] = {}
+        for group in groups:
+            forms = [phrase(w) for w in group]
+            for f in forms:
+                index.setdefault(f, [])
+                index[f] += [g for g in forms if g != f and g not in index[f]]
+        return index
+
+    def find(self, toks: Sequence[Token], skip: set[int] | None = None) -> list[PhraseHit]:
+        return self.table.find([t.lemma for t in toks], skip)
+
+    def is_stop(self, word: str) -> bool:
+        return word in self.stop_words
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
+    """The lexicon, validated once per process; a broken file is a ConfigError naming the field."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return Lexicon(LexiconFile.model_validate(raw))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{Path(path).name}: {where}: {err['msg']}") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Cannot read the planner lexicon {path}: {exc}") from None

@@ -1,0 +1,1 @@
+"""Training data for the planner's fitted weights (scripts/fit_planner.py); not evaluation data."""

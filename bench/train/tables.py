@@ -1,0 +1,257 @@
+"""Seeded synthetic tables and package-shipped tables the planner's own training questions use.
+
+None of these tables (nor their column names) belongs to an evaluation set: they exist so that
+the fitted weights see charts nvbench_train lacks (lines over dates, histograms, box plots),
+columns named like keywords ("rank", "total", "type", "count", "size", "year") and casual
+phrasing. Every table is a pure function of a fixed seed, so the fit is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+SEED = 20261126
+
+
+def _rng(offset: int) -> np.random.Generator:
+    return np.random.default_rng(SEED + offset)
+
+
+def orders() -> pd.DataFrame:
+    """Daily retail orders over two years: stores, product types, quantities, prices."""
+    rng = _rng(1)
+    days = pd.date_range("2023-01-01", "2024-12-31", freq="D")
+    n = len(days) * 3
+    date = np.repeat(days, 3)
+    store = rng.choice(["North", "South", "East", "West", "Central"], n)
+    ptype = rng.choice(["Furniture", "Office", "Tech", "Garden"], n, p=[0.2, 0.35, 0.3, 0.15])
+    qty = rng.integers(1, 12, n)
+    price = np.round(rng.gamma(3.0, 20.0, n) + np.where(ptype == "Tech", 80, 0), 2)
+    discount = np.round(rng.choice([0, 5, 10, 15, 20], n, p=[0.5, 0.2, 0.15, 0.1, 0.05]), 0)
+    revenue = np.round(qty * price * (1 - discount / 100), 2)
+    return pd.DataFrame(
+        {
+            "order_date": date,
+            "store": store,
+            "product_type": ptype,
+            "qty": qty,
+            "unit_price": price,
+            "discount_pct": discount,
+            "revenue": revenue,
+            "customer_segment": rng.choice(["Consumer", "Corporate", "Home Office"], n),
+            "returned": rng.choice(["Yes", "No"], n, p=[0.08, 0.92]),
+        }
+    )
+
+
+def employees() -> pd.DataFrame:
+    """A staff list: departments, levels, pay, age, tenure, a rank column."""
+    rng = _rng(2)
+    n = 300
+    dept = rng.choice(["Sales", "Engineering", "Finance", "HR", "Marketing", "Support"], n)
+    level = rng.choice(
+        ["Junior", "Mid", "Senior", "Lead", "Principal"], n, p=[0.3, 0.3, 0.2, 0.12, 0.08]
+    )
+    base = {"Junior": 45, "Mid": 60, "Senior": 80, "Lead": 95, "Principal": 120}
+    salary = np.round(np.array([base[v] for v in level]) * 1000 * rng.normal(1, 0.1, n), -2)
+    first = rng.choice(["Ana", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"], n)
+    last = rng.choice(["Smith", "Okafor", "Garcia", "Kim", "Novak", "Silva", "Ito", "Berg"], n)
+    score = np.round(rng.normal(3.4, 0.7, n).clip(1, 5), 1)
+    return pd.DataFrame(
+        {
+            "emp_id": np.arange(1001, 1001 + n),
+            "full_name": [f"{a} {b} {i}" for i, (a, b) in enumerate(zip(first, last, strict=True))],
+            "dept": dept,
+            "job_level": level,
+            "salary": salary,
+            "age": rng.integers(21, 65, n),
+            "years_of_service": rng.integers(0, 30, n),
+            "gender": rng.choice(["F", "M"], n),
+            "hire_year": rng.integers(2000, 2025, n),
+            "remote": rng.choice(["Yes", "No"], n, p=[0.4, 0.6]),
+            "performance_score": score,
+            "rank": rng.permutation(np.arange(1, n + 1)),
+            "office_city": rng.choice(["Lisbon", "Berlin", "Austin", "Osaka"], n),
+        }
+    )
+
+
+def weather() -> pd.DataFrame:
+    """Three years of daily weather in two cities, with a seasonal cycle."""
+    rng = _rng(3)
+    days = pd.date_range("2021-01-01", "2023-12-31", freq="D")
+    rows = []
+    for city, base, amp in (("Harbor City", 14.0, 8.0), ("Hill Town", 9.0, 11.0)):
+        season = np.sin((days.dayofyear.to_numpy() - 110) / 365 * 2 * np.pi)
+        tmax = np.round(base + amp * season + rng.normal(0, 2.5, len(days)) + 5, 1)
+        tmin = np.round(tmax - rng.uniform(4, 10, len(days)), 1)
+        precip = np.round(np.where(rng.random(len(days)) < 0.3, rng.gamma(2, 4, len(days)), 0), 1)
+        cond = np.where(
+            precip > 0,
+            np.where(tmax < 2, "snow", "rain"),
+            rng.choice(["sun", "fog"], len(days), p=[0.8, 0.2]),
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "date": days,
+                    "city": city,
+                    "temp_max": tmax,
+                    "temp_min": tmin,
+                    "precip_mm": precip,
+                    "wind_kmh": np.round(rng.gamma(3, 5, len(days)), 1),
+                    "conditions": cond,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def web() -> pd.DataFrame:
+    """Daily website traffic per channel for a year; a rate and a per-visit value."""
+    rng = _rng(4)
+    days = pd.date_range("2024-01-01", "2024-12-31", freq="D")
+    rows = []
+    for channel, base in (("Search", 900), ("Social", 500), ("Email", 250), ("Direct", 400)):
+        visits = rng.poisson(base * (1 + 0.3 * (days.dayofweek.to_numpy() < 5)), len(days))
+        conv = rng.binomial(visits, 0.03)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "day": days,
+                    "channel": channel,
+                    "visits": visits,
+                    "conversions": conv,
+                    "revenue_per_visit": np.round(rng.gamma(2, 0.6, len(days)), 2),
+                    "bounce_rate": np.round(rng.beta(4, 6, len(days)), 3),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def cars() -> pd.DataFrame:
+    """Car models: make, model year, fuel economy, power, weight, cylinders, origin, price."""
+    rng = _rng(5)
+    n = 200
+    make = rng.choice(["Avalon", "Brisa", "Corvo", "Dyna", "Elan", "Fiora"], n)
+    cyl = rng.choice([4, 6, 8], n, p=[0.5, 0.3, 0.2])
+    hp = np.round(60 + cyl * 18 + rng.normal(0, 15, n))
+    weight = np.round(1800 + cyl * 250 + rng.normal(0, 200, n))
+    mpg = np.round(55 - weight / 120 + rng.normal(0, 2, n), 1)
+    return pd.DataFrame(
+        {
+            "make": make,
+            "model": [f"{m[:2].upper()}-{i}" for i, m in enumerate(make)],
+            "model_year": rng.integers(1995, 2024, n),
+            "mpg": mpg,
+            "horsepower": hp,
+            "weight_lbs": weight,
+            "cylinders": cyl,
+            "origin": rng.choice(["USA", "Europe", "Japan"], n),
+            "price": np.round(15000 + hp * 120 + rng.normal(0, 3000, n), -1),
+        }
+    )
+
+
+def shops() -> pd.DataFrame:
+    """Shops with a size class, a headcount called count, a yearly total and an opening year."""
+    rng = _rng(6)
+    n = 80
+    size = rng.choice(["small", "medium", "large"], n, p=[0.5, 0.35, 0.15])
+    staff = np.array([{"small": 4, "medium": 12, "large": 40}[s] for s in size]) + rng.integers(
+        0, 5, n
+    )
+    return pd.DataFrame(
+        {
+            "shop_name": [f"Shop {i:02d}" for i in range(n)],
+            "size": size,
+            "count": staff,
+            "region": rng.choice(["Coast", "Valley", "Plains", "Mountains"], n),
+            "total": np.round(staff * rng.gamma(5, 9000, n), -2),
+            "year": rng.integers(1990, 2024, n),
+            "type": rng.choice(["grocery", "hardware", "pharmacy"], n),
+        }
+    )
+
+
+def survey() -> pd.DataFrame:
+    """A pre-counted table: each row says how many respondents gave an answer."""
+    rows = []
+    rng = _rng(7)
+    for age_group in ("18-29", "30-44", "45-64", "65+"):
+        for answer in ("Agree", "Neutral", "Disagree"):
+            rows.append(
+                {
+                    "age_group": age_group,
+                    "answer": answer,
+                    "num_respondents": int(rng.integers(20, 300)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def members() -> pd.DataFrame:
+    """Loyalty-club members with a categorical rank, points and a join date."""
+    rng = _rng(8)
+    n = 150
+    return pd.DataFrame(
+        {
+            "member_name": [f"Member {i:03d}" for i in range(n)],
+            "rank": rng.choice(
+                ["Bronze", "Silver", "Gold", "Platinum"], n, p=[0.45, 0.3, 0.18, 0.07]
+            ),
+            "points_total": rng.integers(100, 20000, n),
+            "visits": rng.integers(1, 120, n),
+            "join_date": pd.to_datetime("2020-01-01")
+            + pd.to_timedelta(rng.integers(0, 1800, n), unit="D"),
+            "city": rng.choice(["Lisbon", "Porto", "Faro"], n),
+        }
+    )
+
+
+def incidents() -> pd.DataFrame:
+    """A pre-counted table: how many incidents of each category were logged per year."""
+    rng = _rng(9)
+    rows = []
+    for year in range(2015, 2025):
+        for category in ("fire", "flood", "theft", "traffic"):
+            rows.append(
+                {
+                    "year": year,
+                    "category": category,
+                    "count": int(rng.integers(5, 90)),
+                    "cost_k": round(float(rng.gamma(3, 40)), 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _plotly(name: str) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        import plotly.express as px
+
+        return getattr(px.data, name)()
+
+    return load
+
+
+TABLES: dict[str, Callable[[], pd.DataFrame]] = {
+    "orders": orders,
+    "employees": employees,
+    "weather": weather,
+    "web": web,
+    "cars": cars,
+    "shops": shops,
+    "survey": survey,
+    "members": members,
+    "incidents": incidents,
+    "gapminder": _plotly("gapminder"),
+    "election": _plotly("election"),
+    "stocks": _plotly("stocks"),
+    "experiment": _plotly("experiment"),
+    "medals_wide": _plotly("medals_wide"),
+}

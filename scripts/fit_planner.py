@@ -1,0 +1,403 @@
+"""Fit the planner's feature weights and write autoviz_core/planning/weights.json.
+
+    .venv/bin/python scripts/fit_planner.py            # fit, report train and dev, write the file
+    .venv/bin/python scripts/fit_planner.py --check    # fit and fail if the committed file differs
+
+Training data: ../shared/eval/nvbench_train (879 questions; a candidate is correct when its chart
+kind and plotted data equal the gold chart's, with the evaluation's own normalisation) and the
+repository's own questions in bench/train/questions.jsonl (gold request fields and intents, on
+tables that belong to no evaluation set). The request model is a conditional logit over each
+question's candidates; the intent model a multinomial logit over the five intents, both with L2
+regularisation, fitted with L-BFGS from zero (deterministic). Dev figures are measured on
+nvbench_dev with the same candidate labelling; the analysis dev sets are scored by bench.eval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autoviz_core.config import load_settings  # noqa: E402
+from autoviz_core.contracts import INTENTS  # noqa: E402
+from autoviz_core.data import load_table, profile_table, table_from_dataframe  # noqa: E402
+from autoviz_core.planning.cues import extract_cues  # noqa: E402
+from autoviz_core.planning.features import (  # noqa: E402
+    Candidate,
+    candidate_features,
+    generate_candidates,
+    question_evidence,
+)
+from autoviz_core.planning.intent import intent_features  # noqa: E402
+from autoviz_core.planning.request import (  # noqa: E402
+    WEIGHTS_FILE,
+    complete_request,
+    repair_request,
+    score_candidates,
+)
+from autoviz_core.tools.charts import ChartParams, chart  # noqa: E402
+from autoviz_core.tools.registry import ToolContext  # noqa: E402
+from bench.scoring import pairs  # noqa: E402
+from bench.train.tables import TABLES  # noqa: E402
+
+SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared"))
+NV_TRAIN = SHARED / "eval" / "nvbench_train" / "cases.jsonl"
+NV_DEV = SHARED / "eval" / "nvbench_dev" / "cases.jsonl"
+OWN = REPO / "bench" / "train" / "questions.jsonl"
+L2_REQUEST = 1.0
+L2_INTENT = 1.0
+OWN_WEIGHT = 2.0  # own questions cover charts nvBench lacks; each counts twice
+# nvBench has no intent labels; the ones derived from its chart kinds are weak evidence
+NV_INTENT_WEIGHT = 0.1
+DECIMALS = 3
+
+
+@dataclass
+class Example:
+    """One training question: its candidates' features, which are correct, its intent gold."""
+
+    id: str
+    source: str
+    feats: list[dict[str, float]]
+    correct: list[bool]
+    weight: float = 1.0
+    intents: list[str] = field(default_factory=list)
+    intent_feats: dict[str, float] = field(default_factory=dict)
+    cues: Any = None
+    profile: Any = None
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- data
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+_TABLES: dict[str, Any] = {}
+
+
+def nv_table(path: Path) -> tuple[Any, Any]:
+    key = str(path)
+    if key not in _TABLES:
+        t = load_table(path, load_settings().limits)
+        _TABLES[key] = (t.df, profile_table(t.df))
+    return _TABLES[key]  # type: ignore[no-any-return]
+
+
+def own_table(name: str) -> tuple[Any, Any]:
+    if name not in _TABLES:
+        t = table_from_dataframe(TABLES[name](), name, load_settings().limits)
+        _TABLES[name] = (t.df, profile_table(t.df))
+    return _TABLES[name]  # type: ignore[no-any-return]
+
+
+_CHART_CACHE: dict[tuple[str, str], Counter[tuple[str, str]] | None] = {}
+_VALUES: dict[tuple[str, str], set[str]] = {}
+
+
+def column_values(table_key: str, df: Any, column: str) -> set[str]:
+    """A column's distinct values, normalised like the evaluation (for a cheap pre-check)."""
+    key = (table_key, column)
+    if key not in _VALUES:
+        _VALUES[key] = {pairs([v], [None])[0][0] for v in df[column].dropna().unique()}
+    return _VALUES[key]
+
+
+def could_match(table_key: str, df: Any, req: Any, want_x: set[str], want_y: set[str]) -> bool:
+    """False when the gold x (or raw y) values cannot all come from the candidate's columns."""
+    if req.time_grain != "none" or req.x is None:
+        return True
+    if not want_x <= column_values(table_key, df, req.x):
+        return False
+    if req.agg == "none" and req.y is not None:
+        return want_y <= column_values(table_key, df, req.y)
+    return True
+
+
+def chart_pairs(table_key: str, df: Any, req: Any) -> Counter[tuple[str, str]] | None:
+    """The (x, y) pairs the chart tool plots for a request, normalised like the evaluation."""
+    key = (table_key, req.model_dump_json())
+    if key not in _CHART_CACHE:
+        try:
+            params = ChartParams.model_validate(
+                {
+                    "kind": req.chart, "x": req.x, "y": req.y, "agg": req.agg, "color": req.color,
+                    "time_grain": req.time_grain, "filters": [f.model_dump() for f in req.filters],
+                    "sort_by": req.sort_by, "sort_dir": req.sort_dir, "limit": req.limit,
+                }
+            )  # fmt: skip
+            data = chart(df, params, ToolContext()).chart
+            _CHART_CACHE[key] = Counter(pairs(data.x_values, data.y_values)) if data else None
+        except Exception:
+            _CHART_CACHE[key] = None
+    return _CHART_CACHE[key]
+
+
+def nv_intents(gold_chart: str) -> list[str]:
+    """nvBench has no intent labels: a bar or pie per group compares; a scatter relates."""
+    if gold_chart == "scatter":
+        return ["segmentation_drivers", "general_eda"]
+    return ["comparative_analysis"]
+
+
+def nvbench_examples(path: Path, source: str) -> list[Example]:
+    out = []
+    for case in read_jsonl(path):
+        table_path = path.parent / case["table"]
+        df, prof = nv_table(table_path)
+        cues = extract_cues(case["question"], prof, df)
+        ev = question_evidence(cues, prof)
+        cands = list(generate_candidates(ev))
+        gold = case["gold"]
+        want = Counter(pairs(gold["x"], gold["y"]))
+        want_x, want_y = {a for a, _ in want}, {b for _, b in want}
+        correct = []
+        for c in cands:
+            if c.chart != gold["chart"]:
+                correct.append(False)
+                continue
+            req, _ = repair_request(complete_request(c, cues, prof), prof)
+            if not could_match(str(table_path), df, req, want_x, want_y):
+                correct.append(False)
+                continue
+            correct.append(chart_pairs(str(table_path), df, req) == want)
+        out.append(
+            Example(
+                case["id"], source, [candidate_features(c, ev) for c in cands], correct,
+                intents=nv_intents(gold["chart"]), cues=cues, profile=prof, candidates=cands,
+            )
+        )  # fmt: skip
+    return out
+
+
+def matches(c: Candidate, gold: dict[str, Any]) -> bool:
+    return all(getattr(c, k) == v for k, v in gold.items())
+
+
+def own_examples(path: Path) -> list[Example]:
+    out = []
+    for case in read_jsonl(path):
+        df, prof = own_table(case["table"])
+        cues = extract_cues(case["question"], prof, df)
+        ev = question_evidence(cues, prof)
+        cands = list(generate_candidates(ev))
+        gold = case["request"]
+        correct = [matches(c, gold) for c in cands] if gold else [False] * len(cands)
+        intents = case["intent"] if isinstance(case["intent"], list) else [case["intent"]]
+        out.append(
+            Example(
+                case["id"], "own", [candidate_features(c, ev) for c in cands], correct,
+                OWN_WEIGHT, intents, cues=cues, profile=prof, candidates=cands,
+            )
+        )  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------- request model
+def feature_index(examples: list[Example]) -> list[str]:
+    names: set[str] = set()
+    for ex in examples:
+        if any(ex.correct):
+            for f in ex.feats:
+                names.update(f)
+    return sorted(names)
+
+
+def to_matrix(feats: list[dict[str, float]], index: dict[str, int]) -> np.ndarray:
+    m = np.zeros((len(feats), len(index)))
+    for i, f in enumerate(feats):
+        for k, v in f.items():
+            j = index.get(k)
+            if j is not None:
+                m[i, j] = v
+    return m
+
+
+def fit_request(examples: list[Example], l2: float) -> dict[str, float]:
+    """Conditional logit: maximise the probability mass of each question's correct candidates."""
+    usable = [ex for ex in examples if any(ex.correct)]
+    names = feature_index(usable)
+    index = {n: i for i, n in enumerate(names)}
+    data = [(to_matrix(ex.feats, index), np.array(ex.correct), ex.weight) for ex in usable]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total = 0.5 * l2 * float(w @ w)
+        grad = l2 * w.copy()
+        for x, ok, weight in data:
+            s = x @ w
+            s = s - s.max()
+            p = np.exp(s)
+            z_all, z_ok = p.sum(), p[ok].sum()
+            total += weight * (np.log(z_all) - np.log(z_ok))
+            grad += weight * ((p / z_all) @ x - (p[ok] / z_ok) @ x[ok])
+        return total, grad
+
+    res = minimize(
+        loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 500}
+    )
+    return _rounded(dict(zip(names, res.x, strict=True)))
+
+
+def _rounded(w: dict[str, float]) -> dict[str, float]:
+    return {k: round(float(v), DECIMALS) for k, v in sorted(w.items()) if abs(v) >= 10**-DECIMALS}
+
+
+def top1(examples: list[Example], weights: dict[str, float]) -> float:
+    """Share of questions whose best candidate is correct (ties broken like the planner)."""
+    hits = 0
+    for ex in examples:
+        if not ex.feats:
+            continue
+        scores = [sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in ex.feats]
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], ex.candidates[i].key()))
+        hits += bool(ex.correct[order[0]])
+    return round(hits / max(1, len(examples)), 3)
+
+
+# ---------------------------------------------------------------- intent model
+def attach_intent_features(examples: list[Example], weights: dict[str, float]) -> None:
+    """Intent features read the request the fitted request model chooses, as at run time."""
+    for ex in examples:
+        scored, _ev = score_candidates(ex.cues, ex.profile, weights)
+        req = complete_request(scored[0].candidate, ex.cues, ex.profile) if scored else None
+        ex.intent_feats = intent_features(ex.cues, req, ex.profile)
+
+
+def fit_intent(examples: list[Example], l2: float) -> dict[str, float]:
+    """Multinomial logit; a question with several acceptable intents credits all of them."""
+    names = sorted({k for ex in examples for k in ex.intent_feats})
+    index = {n: i for i, n in enumerate(names)}
+    labels = list(INTENTS)
+    x = to_matrix([ex.intent_feats for ex in examples], index)
+    ok = np.array([[lab in ex.intents for lab in labels] for ex in examples])
+    allowed = np.array(
+        [
+            [
+                lab != "time_series_investigation" or "has_temporal" in ex.intent_feats
+                for lab in labels
+            ]
+            for ex in examples
+        ]
+    )
+    wt = np.array([ex.weight if ex.source == "own" else NV_INTENT_WEIGHT for ex in examples])
+    n_f, n_l = len(names), len(labels)
+
+    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        w = flat.reshape(n_f, n_l)
+        s = x @ w
+        s = np.where(allowed, s, -1e9)
+        s = s - s.max(axis=1, keepdims=True)
+        p = np.exp(s)
+        z_all = p.sum(axis=1)
+        z_ok = (p * ok).sum(axis=1)
+        total = float((wt * (np.log(z_all) - np.log(z_ok))).sum()) + 0.5 * l2 * float(flat @ flat)
+        g_scores = wt[:, None] * (p / z_all[:, None] - (p * ok) / z_ok[:, None])
+        grad = x.T @ g_scores + l2 * w
+        return total, grad.ravel()
+
+    res = minimize(loss, np.zeros(n_f * n_l), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    w = res.x.reshape(n_f, n_l)
+    return _rounded(
+        {f"{lab}|{name}": w[i, j] for i, name in enumerate(names) for j, lab in enumerate(labels)}
+    )
+
+
+def intent_accuracy(examples: list[Example], weights: dict[str, float]) -> float:
+    hits = 0
+    for ex in examples:
+        allowed = [
+            i
+            for i in INTENTS
+            if i != "time_series_investigation" or "has_temporal" in ex.intent_feats
+        ]
+        scores = {
+            lab: sum(weights.get(f"{lab}|{k}", 0.0) * v for k, v in ex.intent_feats.items())
+            for lab in allowed
+        }
+        best = sorted(allowed, key=lambda k: (-scores[k], INTENTS.index(k)))[0]
+        hits += best in ex.intents
+    return round(hits / max(1, len(examples)), 3)
+
+
+# ---------------------------------------------------------------- main
+def fit(verbose: bool = True) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    nv_train = nvbench_examples(NV_TRAIN, "nvbench_train")
+    own = own_examples(OWN)
+    nv_dev = nvbench_examples(NV_DEV, "nvbench_dev")
+    if verbose:
+        print(f"labelled candidates in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    train = nv_train + own
+    request_w = fit_request(train, L2_REQUEST)
+    attach_intent_features(train, request_w)
+    intent_w = fit_intent(train, L2_INTENT)
+    figures = {
+        "request_top1": {
+            "nvbench_train": top1(nv_train, request_w),
+            "own_train": top1([e for e in own if any(e.correct)], request_w),
+            "nvbench_dev": top1(nv_dev, request_w),
+        },
+        "request_oracle": {
+            "nvbench_train": round(sum(any(e.correct) for e in nv_train) / len(nv_train), 3),
+            "nvbench_dev": round(sum(any(e.correct) for e in nv_dev) / len(nv_dev), 3),
+        },
+        "intent_accuracy": {
+            "nvbench_train": intent_accuracy(nv_train, intent_w),
+            "own_train": intent_accuracy(own, intent_w),
+        },
+        "questions": {
+            "nvbench_train": len(nv_train),
+            "own_train": len(own),
+            "nvbench_dev": len(nv_dev),
+        },
+    }
+    return {
+        "meta": {
+            "fitted_by": "scripts/fit_planner.py",
+            "l2": {"request": L2_REQUEST, "intent": L2_INTENT},
+            "own_weight": OWN_WEIGHT,
+            "nvbench_intent_weight": NV_INTENT_WEIGHT,
+            "figures": figures,
+        },
+        "request": request_w,
+        "intent": intent_w,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--check", action="store_true", help="fail if the committed weights differ")
+    ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    args = ap.parse_args(argv)
+    result = fit()
+    print(json.dumps(result["meta"]["figures"], indent=2))
+    text = json.dumps(result, indent=1, sort_keys=True) + "\n"
+    if args.check:
+        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
+        print("weights reproduce" if same else f"weights differ from {args.out}")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    print(
+        f"wrote {args.out} ({len(result['request'])} request, {len(result['intent'])} intent weights)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

