@@ -103,6 +103,7 @@ else:
     if right.button("Ask as a new question", disabled=not question, key="plan"):
         settled(planning.settle_now("question", question))
 
+open_version = thread.current()  # planning above may have opened a new one
 error = state.get(state.PLAN_ERROR)
 if error:
     message, hint, kind, asked = error

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 if TYPE_CHECKING:
-    from tests.app.conftest import StubFactory
+    from app_helpers import StubFactory
 
 QUESTION = "Which region had the highest revenue?"
 UploadApp = Callable[[], AppTest]
