@@ -20,6 +20,7 @@ from ui.wording import (
     meaningful,
     model_failure_line,
     param_label,
+    step_names,
     step_sentence,
 )
 
@@ -262,7 +263,7 @@ def labelled(message: str) -> str:
 
 def diff_section(planned: Any, checked: Any) -> None:
     with st.expander("What changed from the template, and why"):
-        sentences = diff_sentences(checked.diff)
+        sentences = diff_sentences(checked.diff, step_names(checked.plan))
         st.markdown("\n".join(f"- {s}" for s in sentences) or "The plan is the template as it is.")
         if meaningful(checked.diff.rationale):
             st.markdown(f"**The model's reason:** {checked.diff.rationale}")

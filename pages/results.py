@@ -163,6 +163,11 @@ primary = show_primary(result)
 supporting = [r for r in ordered_records(result) if r is not primary]
 if supporting:
     st.subheader("Supporting detail")
+    if primary is not None and primary.params.get("filters"):
+        st.caption(
+            ":material/info: These steps use every row of the table: the filters apply to the "
+            "answer chart above."
+        )
     grid = st.columns(2)
     for i, record in enumerate(supporting):
         with grid[i % 2]:

@@ -48,7 +48,9 @@ def settings_for(choice: BackendChoice, settings: Settings | None = None) -> Set
 
 
 def _release(backend: Backend) -> None:
-    backend.close()
+    # Closed in the background: a model call abandoned at its time limit (or cancelled) may
+    # still hold the model's lock, and choosing another model must not wait for it.
+    threading.Thread(target=backend.close, name="autoviz-release", daemon=True).start()
 
 
 @st.cache_resource(max_entries=1, on_release=_release, show_spinner="Loading the model…")

@@ -16,8 +16,10 @@ def example_questions(profile: SchemaProfile) -> list[str]:
     out: list[str] = []
     if numeric and categorical:
         # Only money, counts and quantities add up; anything else is compared by its average.
-        how = "total" if is_additive(numeric[0]) else "average"
-        out.append(f"Which {categorical[0]} has the highest {how} {numeric[0]}?")
+        how = "total " if is_additive(numeric[0]) else "average "
+        if "total" in numeric[0].lower():
+            how = ""  # "highest total_bill", not "highest total total_bill"
+        out.append(f"Which {categorical[0]} has the highest {how}{numeric[0]}?")
     if numeric and temporal:
         out.append(f"How does {numeric[0]} change over time?")
     if numeric:

@@ -18,7 +18,7 @@ from ui.backend import get_backend
 from ui.progress import PlanJob, follow, start_job
 from ui.sidebar import CHOICE
 from ui.steps import draft_from_plan
-from ui.wording import diff_sentences
+from ui.wording import diff_sentences, kept_edit_words, step_names
 
 TITLES = {
     "question": "Planning the analysis…",
@@ -99,8 +99,8 @@ def settle(job: PlanJob) -> thread.Version | None:
             draft_from_plan(planned.plan, state.get(state.PLAN_VERSION, 0) + 1),
             kind="follow-up",
             changes=outcome.reading.changes,
-            plan_changes=diff_sentences(outcome.version_diff),
-            kept_edits=outcome.kept_edits,
+            plan_changes=diff_sentences(outcome.version_diff, step_names(planned.plan)),
+            kept_edits=[kept_edit_words(k) for k in outcome.kept_edits],
         )
     draft = draft_from_plan(outcome.plan, state.get(state.PLAN_VERSION, 0) + 1)
     if kind == "question" or thread.current() is None:

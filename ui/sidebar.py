@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import streamlit as st
 
@@ -24,7 +25,7 @@ def backend_picker() -> BackendChoice:
     """
     settings = load_settings()
     names = list(settings.models)
-    statuses = {n: model_status(n, None, None) for n in names}
+    statuses = {n: model_status(*_entry_choice(n, settings).key) for n in names}
     state.keep(PICKER, settings.default_model)
     if st.session_state[PICKER] not in names:
         st.session_state[PICKER] = settings.default_model
@@ -61,6 +62,15 @@ def backend_picker() -> BackendChoice:
             st.error(f"{exc.message} {exc.hint}".strip())
     st.session_state[CHOICE] = choice
     return choice
+
+
+def _entry_choice(name: str, settings: Any) -> BackendChoice:
+    """An entry as the sidebar last configured it (a vLLM URL typed earlier included)."""
+    if settings.models[name].backend != "vllm":
+        return BackendChoice(name)
+    return BackendChoice(
+        name, state.kept(f"vllm_url:{name}") or None, state.kept(f"vllm_model:{name}") or None
+    )
 
 
 def _status_words(name: str, status: str) -> str:

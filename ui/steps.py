@@ -292,9 +292,11 @@ def filter_rows(
             key=f"{base}:op",
             label_visibility="visible" if index == 0 else "collapsed",
         )
+        # A value belongs to its column: another column starts from that column's values.
+        current_value = row.get("value") if column == row.get("column") else None
         with c_val:
             value = _filter_value(
-                row.get("value"), column, op, profile, df, f"{base}:value:{column}:{op}", index
+                current_value, column, op, profile, df, f"{base}:value:{column}:{op}", index
             )
         c_drop.button(
             "✕",
@@ -305,7 +307,10 @@ def filter_rows(
             type="tertiary",
         )
         out.append({"column": column, "op": op, "value": value})
-    first = columns[0] if columns else ""
+    # A new row starts on the first column whose values can be picked from a list.
+    first = next(
+        (c for c in columns if _listed_values(c, profile, df)), columns[0] if columns else ""
+    )
     listed = _listed_values(first, profile, df) if first else None
     st.button(
         "Add a filter",

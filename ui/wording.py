@@ -11,8 +11,15 @@ from typing import Any
 
 import pandas as pd
 
+from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
-from autoviz_core.planning.followup import CHART_WORDS, OP_WORDS, describe_filter, value_text
+from autoviz_core.planning.followup import (
+    CHART_WORDS,
+    OP_WORDS,
+    KeptEdit,
+    describe_filter,
+    value_text,
+)
 from autoviz_core.tools.registry import get_tool
 
 AGG_LEAD = {
@@ -26,7 +33,7 @@ AGG_LEAD = {
 PARAM_LABELS = {
     "kind": "Chart type",
     "x": "Group by (x axis)",
-    "y": "Value",
+    "y": "Measure (y axis)",
     "agg": "Combine values as",
     "color": "Split by colour",
     "time_grain": "Time period",
@@ -278,8 +285,26 @@ def _default_filled(tool: str, name: str, old: Any, new: Any) -> bool:
     return bool(field.get_default(call_default_factory=True) == new)
 
 
-def diff_sentences(diff: PlanDiff) -> list[str]:
+def step_names(plan: Plan) -> dict[str, str]:
+    """Step id -> how the page refers to it ("the answer chart", "step 2")."""
+    return {
+        s.id: "the answer chart" if s.primary else f"step {i + 1}" for i, s in enumerate(plan.steps)
+    }
+
+
+def kept_edit_words(edit: KeptEdit) -> str:
+    sentence = _lower_first(step_sentence(edit.step.tool, edit.step.params))
+    if edit.kind == "changed":
+        labels = ", ".join(param_label(p).lower() for p in edit.params)
+        return f"Kept your change ({labels}) to: {sentence}"
+    if edit.kind == "added":
+        return f"Kept the step you added: {sentence}"
+    return f"Left out, as you removed it before: {sentence}"
+
+
+def diff_sentences(diff: PlanDiff, names: dict[str, str] | None = None) -> list[str]:
     """'Added: a box plot of tip per day, because the model suggested it' and the like."""
+    names = names or {}
     out = []
     for row in diff.added:
         why = _why(row)
@@ -294,7 +319,8 @@ def diff_sentences(diff: PlanDiff) -> list[str]:
             for k, v in row["changes"].items()
             if not _default_filled(row["tool"], k, v[0], v[1])
         ]
-        out.append(f"Changed step {row['id']!r}: " + "; ".join(changes) if changes else "")
+        name = names.get(row["id"], "a step")
+        out.append(f"Changed {name}: " + "; ".join(changes) if changes else "")
     return [s for s in out if s]
 
 

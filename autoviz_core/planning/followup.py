@@ -333,7 +333,23 @@ def _shape(req: AnalysisRequest, cues: Cues, text: str, profile: SchemaProfile) 
 
 
 # ---------------------------------------------------------------- keeping the person's edits
-def carry_edits(planned: Plan, edited: Plan, new: Plan) -> tuple[Plan, list[str]]:
+@dataclass(frozen=True)
+class KeptEdit:
+    """One edit of the person's carried into the next version."""
+
+    kind: str  # "changed" | "added" | "removed"
+    step: PlanStep  # the step as it is now (for "removed": as it was)
+    params: tuple[str, ...] = ()  # the parameters they changed ("changed" only)
+
+    def text(self) -> str:
+        if self.kind == "changed":
+            return f"Kept your change to step {self.step.id!r}: {', '.join(self.params)}"
+        if self.kind == "added":
+            return f"Kept the step you added: {self.step.id!r}"
+        return f"Left out step {self.step.id!r}, as you removed it before"
+
+
+def carry_edits(planned: Plan, edited: Plan, new: Plan) -> tuple[Plan, list[KeptEdit]]:
     """Apply to `new` what the person changed between `planned` and `edited`.
 
     Parameters changed on a supporting step are set on the step with the same id and tool in
@@ -342,14 +358,14 @@ def carry_edits(planned: Plan, edited: Plan, new: Plan) -> tuple[Plan, list[str]
     """
     before = {s.id: s for s in planned.steps}
     after = {s.id: s for s in edited.steps}
-    notes: list[str] = []
+    kept: list[KeptEdit] = []
     steps: list[PlanStep] = []
     for step in new.steps:
         if step.primary or step.id == PRIMARY_ID:
             steps.append(step)
             continue
         if step.id in before and step.id not in after:
-            notes.append(f"Left out step {step.id!r}, as you removed it before")
+            kept.append(KeptEdit("removed", before[step.id]))
             continue
         old, mine = before.get(step.id), after.get(step.id)
         if old is not None and mine is not None and old.tool == mine.tool == step.tool:
@@ -358,14 +374,14 @@ def carry_edits(planned: Plan, edited: Plan, new: Plan) -> tuple[Plan, list[str]
             }
             if edits:
                 step = step.model_copy(update={"params": {**step.params, **edits}}, deep=True)
-                notes.append(f"Kept your change to step {step.id!r}: {', '.join(sorted(edits))}")
+                kept.append(KeptEdit("changed", step, tuple(sorted(edits))))
         steps.append(step)
     taken = {s.id for s in steps}
     for step in edited.steps:
         if step.id not in before and step.id not in taken and not step.primary:
             steps.append(step.model_copy(deep=True))
-            notes.append(f"Kept the step you added: {step.id!r}")
-    return Plan(steps=steps), notes
+            kept.append(KeptEdit("added", step))
+    return Plan(steps=steps), kept
 
 
 # ---------------------------------------------------------------- planning a follow-up
@@ -403,14 +419,14 @@ class FollowUpPlan:
 
     planned: PlannedAnalysis
     reading: FollowUpReading
-    kept_edits: list[str]
+    kept_edits: list[KeptEdit]
     version_diff: PlanDiff
 
     def summary(self) -> dict[str, Any]:
         return {
             "understood": self.reading.understood,
             "changes": self.reading.changes,
-            "kept_edits": self.kept_edits,
+            "kept_edits": [k.text() for k in self.kept_edits],
         }
 
 

@@ -7,6 +7,7 @@ a browser: that is what keeps the model choice across pages).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -258,6 +259,9 @@ def test_switching_backend_releases_the_previous_one(
     at.sidebar.radio(key="backend_name").set_value("smollm2-gpt4all").run()
     assert not at.exception
     assert [b.name for b in stub_factory.built] == ["smollm2-llamacpp", "smollm2-gpt4all"]
+    deadline = time.monotonic() + 5  # the old model is closed in the background
+    while not stub_factory.built[0].closed and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert stub_factory.built[0].closed and not stub_factory.built[1].closed
     assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
 

@@ -251,3 +251,31 @@ def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> N
     assert failed and "cancelled" in failed[0].error
     assert watched.calls[0].error and watched.calls[0].ended is not None
     assert json.dumps(planned.cues)  # the rest of the plan is intact
+
+
+class BusyBackend(StubBackend):
+    """A model still busy with an abandoned call: closing it waits until that call ends."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.idle = threading.Event()
+
+    def close(self) -> None:
+        self.idle.wait(30)
+        super().close()
+
+
+def test_choosing_another_model_does_not_wait_for_a_busy_one(
+    app: App,
+    backend_kind: dict,  # type: ignore[type-arg]
+    stub_factory: StubFactory,
+) -> None:
+    backend_kind["cls"] = BusyBackend
+    at = app()
+    busy = stub_factory.built[-1]
+    started = time.monotonic()
+    at.sidebar.radio(key="backend_name").set_value("smollm2-gpt4all").run()
+    assert time.monotonic() - started < 10
+    assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
+    assert not busy.closed  # still finishing in the background
+    busy.idle.set()

@@ -56,7 +56,11 @@ def test_a_follow_up_adds_a_filter_and_keeps_the_earlier_one_and_the_edit(app: A
     assert "Version 2" in banner and "follow-up of version 1" in banner
     assert "Added the filter: sex is Female" in banner
     assert "Kept the earlier filter: time is Dinner" in banner
-    assert "Kept your change to step" in banner
+    assert "Kept your change (order by) to: compare tip across day" in banner
+    assert "Plan: Changed the answer chart: only rows where time is Dinner and sex is Female" in (
+        banner
+    )
+    assert "'answer'" not in banner and "group_stats" not in banner
     # The filter rows show both filters as widgets, not JSON.
     uid = uid_of(at, step_id="answer")
     rows = at.session_state[f"filter_rows:{uid}:filters"]
@@ -113,6 +117,7 @@ def test_the_results_of_a_follow_up_are_the_filtered_ones(app: App) -> None:
     assert not at.exception
     at.switch_page("pages/results.py").run()
     assert "Only rows where time is Dinner and sex is Female." in texts(at.caption)
+    assert "the filters apply to the answer chart above" in texts(at.caption)
     run = at.session_state["run"]
     primary = run["result"].primary()
     assert primary is not None and primary.params["filters"] == [

@@ -172,11 +172,16 @@ def test_carry_edits_keeps_changed_params_added_steps_and_removals() -> None:
             PlanStep(id="spread", tool="box_by_group", params={"column": "tip"}),
         ]
     )
-    plan, notes = carry_edits(planned, edited, new)
+    plan, kept = carry_edits(planned, edited, new)
     assert [s.id for s in plan.steps] == ["answer", "stats", "histogram_1"]
     assert plan.step("stats").params["sort_by"] == "median"  # type: ignore[union-attr]
     assert plan.step("answer").params == {"kind": "line"}  # type: ignore[union-attr]
-    assert len(notes) == 3
+    assert [(k.kind, k.step.id, k.params) for k in kept] == [
+        ("changed", "stats", ("sort_by",)),
+        ("removed", "spread", ()),
+        ("added", "histogram_1", ()),
+    ]
+    assert kept[0].text() == "Kept your change to step 'stats': sort_by"
 
 
 def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tuple) -> None:  # type: ignore[type-arg]
@@ -204,7 +209,7 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
     assert answer is not None and len(answer.params["filters"]) == 2
     stats = next(s for s in planned.plan.steps if s.tool == "compare_groups")
     assert stats.params["sort_by"] == "median"
-    assert step.kept_edits and "sort_by" in step.kept_edits[0]
+    assert [(k.kind, k.params) for k in step.kept_edits] == [("changed", ("sort_by",))]
     assert planned.intent == first.intent and planned.request_source == "follow-up"
     assert planned.question == "Average tip by day for dinner — only for females"
     assert [m["id"] for m in step.version_diff.modified] == ["answer"]
