@@ -51,6 +51,9 @@ def clear_after(key: str) -> None:
 def set_table(table: Any, profile: Any, source: str) -> None:
     """A new table: the question, plan and results of the old one no longer apply."""
     clear_after(TABLE)
+    job = st.session_state.pop(PLAN_JOB, None)
+    if job is not None:
+        job.cancel.set()  # planning for the old table: stop it, its plan no longer applies
     st.session_state.pop(QUESTION_INPUT, None)
     st.session_state[TABLE] = table
     st.session_state[PROFILE] = profile

@@ -3,6 +3,7 @@ folded away, the sentence current on the same run as an edit, numbers rounded fo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pandas as pd
@@ -169,3 +170,17 @@ def test_example_questions_never_total_a_non_additive_measure(
     iris = example_questions(profile_table(realistic_tables["iris"]))
     assert any("highest average sepal_length" in q for q in iris)
     assert not any("total sepal" in q for q in iris)
+
+
+def test_the_answer_chart_follows_the_planned_order(app: App) -> None:
+    at = planned_tips(app)
+    answer = uid_of(at, step_id="answer")
+    at.selectbox(key=f"param:{answer}:sort_by").set_value("y").run()
+    at.selectbox(key=f"param:{answer}:sort_dir").set_value("asc").run()
+    assert step_titles(at)[0] == "**1. Average tip per day, lowest first (bar chart)**"
+    at.button(key="approve").click().run()
+    at.switch_page("pages/results.py").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    assert bars["y"] == sorted(bars["y"])
+    assert spec["layout"]["xaxis"]["categoryarray"] == bars["x"]
