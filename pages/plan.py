@@ -128,7 +128,7 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
                 label,
                 intent=intent,
                 template=None if template == BEST_TEMPLATE else template,
-                request=planned.request,
+                request=thread.open_request(),  # the answer chart as edited is kept
             )
             if done is not None:
                 st.rerun()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from autoviz_core.planning.planner import Alternative
 from ui import planning, sidebar, state, thread
 from ui.examples import example_questions
 
@@ -24,7 +25,7 @@ def settled(version: thread.Version | None) -> None:
         st.switch_page("pages/plan.py")
 
 
-def alternatives(version: thread.Version | None) -> list:  # type: ignore[type-arg]
+def alternatives(version: thread.Version | None) -> list[Alternative]:
     if version is None or version.kind not in ("question", "follow-up"):
         return []
     return list(version.planned.alternatives[:MAX_ALTERNATIVES])

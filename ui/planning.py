@@ -49,7 +49,6 @@ def start(
     previous = thread.previous_for_follow_up() if kind == "follow-up" else None
     open_planned = state.get(state.PLANNED)
     question = open_planned.question if kind in ("re-plan", "alternative") else asked
-    common = {"table_name": table.name}
 
     def work(on_stage: Any, watched: Any) -> Any:
         if previous is not None:
@@ -60,8 +59,8 @@ def start(
                 profile,
                 watched,
                 settings.planner,
+                table_name=table.name,
                 on_stage=on_stage,
-                **common,
             )
         return plan_question(
             question,
@@ -73,7 +72,7 @@ def start(
             intent_override=intent,
             template_override=template,
             request_override=request,
-            **common,
+            table_name=table.name,
         )
 
     job = start_job(

@@ -124,3 +124,9 @@ def previous_for_follow_up() -> PreviousVersion | None:
         edited,
         planned.plan if version is not None else None,
     )
+
+
+def open_request() -> Any:
+    """The open version's request with the person's edits to the answer chart (or None)."""
+    previous = previous_for_follow_up()
+    return previous.request if previous is not None else None

@@ -279,3 +279,44 @@ def test_choosing_another_model_does_not_wait_for_a_busy_one(
     assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
     assert not busy.closed  # still finishing in the background
     busy.idle.set()
+
+
+class StreamingBackend(StubBackend):
+    """A backend whose generate() takes the optional progress / cancel / deadline hooks."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.hooks: dict[str, Any] = {}
+
+    def generate(  # type: ignore[override]
+        self,
+        messages: list[Any],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
+        deadline: float | None = None,
+    ) -> Generation:
+        self.hooks = {"on_progress": on_progress, "cancel": cancel, "deadline": deadline}
+        assert on_progress is not None
+        on_progress(17)
+        return super().generate(messages, contract, max_tokens=max_tokens)
+
+
+def test_a_backend_that_takes_progress_cancel_and_deadline_gets_them() -> None:
+    inner = StreamingBackend("streaming")
+    cancel = threading.Event()
+    watched = WatchedBackend(inner, cancel, limit_s=30)
+    from autoviz_core.contracts import intent_contract
+
+    watched.generate([], intent_contract())
+    assert inner.hooks["cancel"] is cancel
+    assert inner.hooks["deadline"] > time.monotonic()
+    assert (
+        watched.calls[0].tokens == 17 and watched.calls[0].task == "choosing the kind of analysis"
+    )
+    # A backend without them is called exactly as the Backend protocol says.
+    plain = StubBackend("plain")
+    WatchedBackend(plain, cancel, limit_s=30).generate([], intent_contract())
+    assert plain.calls == ["IntentChoice"]

@@ -124,3 +124,15 @@ def test_the_results_of_a_follow_up_are_the_filtered_ones(app: App) -> None:
         {"column": "time", "op": "eq", "value": "Dinner"},
         {"column": "sex", "op": "eq", "value": "Female"},
     ]
+
+
+def test_a_re_plan_is_a_new_version_that_keeps_the_edited_answer_chart(app: App) -> None:
+    at = first_version(app)
+    version = at.session_state["plan_version"]
+    at.selectbox(key=f"intent:{version}").set_value("anomaly_detection").run()
+    at.button(key="replan").click().run()
+    assert not at.exception
+    planned = at.session_state["planned"]
+    assert planned.intent == "anomaly_detection"
+    assert [describe_filter(f) for f in planned.request.filters] == ["time is Dinner"]
+    assert [v.kind for v in at.session_state["thread"]] == ["question", "re-plan"]
