@@ -10,9 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autoviz_core.config import load_settings
 from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    from autoviz_core.planning.followup import PreviousVersion
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
         help="planner mode for intent and request (overrides config)",
     )
     run.add_argument("--no-adapt", action="store_true", help="skip the model's plan adaptation")
+    run.add_argument(
+        "--follow-up",
+        dest="follow_up",
+        metavar="PREVIOUS.json",
+        help="read QUESTION as a follow-up of this earlier result JSON (its request is changed "
+        "only where QUESTION says so)",
+    )
     doc = sub.add_parser("doctor", help="which backends are usable, and why not")
     doc.add_argument("--config")
     return p
@@ -97,9 +108,12 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not args.question.strip():
         raise ConfigError("The question is empty.", "Ask something about the table.")
+    previous = _previous(args.follow_up) if args.follow_up else None
     backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
-        run = run_analysis(args.data, args.question, backend, settings, seed=args.seed)
+        run = run_analysis(
+            args.data, args.question, backend, settings, seed=args.seed, previous=previous
+        )
     finally:
         if backend is not None:
             backend.close()
@@ -115,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         f"intent: {doc['intent']}  template: {doc['template_id']}  steps: {len(run.result.records)}"
         f"  failed: {len(failed)}"
     )
+    for change in (run.follow_up or {}).get("changes", []):
+        print(f"  follow-up: {change}")
     for rec in failed:
         print(f"  {rec.step_id} ({rec.tool}): {rec.status}: {rec.error}", file=sys.stderr)
     if not primary_ok:
@@ -124,3 +140,23 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {len(failed)} step(s) failed", file=sys.stderr)
         return 1
     return 0
+
+
+def _previous(path: str) -> PreviousVersion:
+    """The earlier result a follow-up changes; a clear error when it is not one."""
+    from autoviz_core.planning.followup import PreviousVersion
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("request"), dict):
+            raise ValueError("it has no request")
+        return PreviousVersion.from_result(doc)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"--follow-up: {path} not found.", "Pass a result JSON from --json."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"--follow-up: {path} is not a result JSON ({str(exc).splitlines()[0]}).",
+            "Pass the file a previous run wrote with --json.",
+        ) from None

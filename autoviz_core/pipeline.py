@@ -16,6 +16,7 @@ from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
+from autoviz_core.planning.followup import PreviousVersion, plan_follow_up
 from autoviz_core.planning.planner import PlannedAnalysis, plan_question
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
 from autoviz_core.tools.registry import ToolContext
@@ -49,6 +50,7 @@ class AnalysisRun:
     planned: PlannedAnalysis
     result: ExecutionResult
     timings_ms: dict[str, float] = field(default_factory=dict)
+    follow_up: dict[str, Any] | None = None  # how a follow-up changed the previous version
 
 
 def execute(
@@ -72,17 +74,28 @@ def run_analysis(
     settings: Settings | None = None,
     *,
     seed: int | None = None,
+    previous: PreviousVersion | None = None,
 ) -> AnalysisRun:
-    """Plan (auto-approved) and execute `question` on `data`."""
+    """Plan (auto-approved) and execute `question` on `data`; a follow-up of `previous` if given."""
     settings = settings or load_settings()
     seed = settings.planner.seed if seed is None else seed
     t0 = time.perf_counter()
     table = load_dataset(data, settings)
     profile = profile_table(table.df)
     t_profile = (time.perf_counter() - t0) * 1000
-    planned = plan_question(
-        question, table.df, profile, backend, settings.planner, table_name=table.name
-    )
+    follow_up = None
+    if previous is not None:
+        step = plan_follow_up(
+            question, previous, table.df, profile, backend, settings.planner, table_name=table.name
+        )
+        planned, follow_up = (
+            step.planned,
+            {"previous_question": previous.question, **step.summary()},
+        )
+    else:
+        planned = plan_question(
+            question, table.df, profile, backend, settings.planner, table_name=table.name
+        )
     t1 = time.perf_counter()
     result = execute(planned, table.df, settings, seed)
     t_exec = (time.perf_counter() - t1) * 1000
@@ -92,7 +105,27 @@ def run_analysis(
         "plan": round(sum(planned.timings_ms.values()), 1),
         "execute": round(t_exec, 1),
     }
-    return AnalysisRun(table, profile, planned, result, timings)
+    return AnalysisRun(table, profile, planned, result, timings, follow_up)
+
+
+MODEL_STAGES = ("intent", "request", "adapt")
+
+
+def stage_backends(planned: PlannedAnalysis, backend_name: str = "") -> dict[str, str]:
+    """Which backend answered each model stage: its name, or "none" where no model ran."""
+    name = planned.backend or backend_name or "none"
+    ran = {c.stage for c in planned.model_calls}
+    return {stage: name if stage in ran else "none" for stage in MODEL_STAGES}
+
+
+def backend_used(planned: PlannedAnalysis, backend_name: str = "") -> str:
+    """The backend that ran at least one stage of this plan, "none" when no model ran."""
+    used = {b for b in stage_backends(planned, backend_name).values() if b != "none"}
+    return next(iter(used), "none")
+
+
+def failed_model_calls(planned: PlannedAnalysis) -> list[str]:
+    return [f"{c.stage}: {c.error}" for c in planned.model_calls if c.error]
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
@@ -125,9 +158,10 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
     """The result JSON of ../shared/eval/README.md."""
     errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
     errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
-    return {
+    doc: dict[str, Any] = {
         "question": run.planned.question,
-        "backend": backend_name,
+        "backend": backend_used(run.planned, backend_name),
+        "backends": stage_backends(run.planned, backend_name),
         "intent": run.planned.intent,
         "template_id": run.planned.template_id,
         "request": run.planned.request.model_dump(),
@@ -138,12 +172,17 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "confidence": run.planned.confidence,
         "alternatives": [a.to_dict() for a in run.planned.alternatives],
     }
+    if run.follow_up is not None:
+        doc["follow_up"] = run.follow_up
+    return doc
 
 
 def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
     p = run.planned
     return {
-        "backend": backend_name,
+        "backend": backend_used(p, backend_name),
+        "backends": stage_backends(p, backend_name),
+        "model_failures": failed_model_calls(p),
         "intent": p.intent,
         "intent_source": p.intent_source,
         "request": p.request.model_dump(),
@@ -153,6 +192,7 @@ def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "cues": p.cues,
         "model_calls": [c.__dict__ for c in p.model_calls],
         "notes": [n.text() for n in p.notes],
+        **({"follow_up": run.follow_up} if run.follow_up is not None else {}),
         "dataset": {
             "name": run.table.name,
             "format": run.table.format,

@@ -1,4 +1,4 @@
-"""Plan review page: see and edit what will run, then approve. Nothing runs before approval."""
+"""Plan review page: see and edit what will run, in plain words, then approve. Nothing runs first."""
 
 from __future__ import annotations
 
@@ -6,22 +6,32 @@ from typing import Any
 
 import streamlit as st
 
-from autoviz_core.config import load_settings
 from autoviz_core.contracts import INTENTS
-from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.planner import plan_question, revalidate
+from autoviz_core.planning.planner import revalidate
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool
-from ui import sidebar, state
-from ui.backend import get_backend
-from ui.progress import run_planner
-from ui.sidebar import CHOICE
-from ui.steps import draft_from_plan, new_step, param_widgets, plan_from_draft, signature
+from ui import planning, sidebar, state, thread
+from ui.steps import new_step, param_widgets, plan_from_draft, signature
+from ui.wording import (
+    PARAM_LABELS,
+    diff_sentences,
+    meaningful,
+    model_failure_line,
+    param_label,
+    step_names,
+    step_sentence,
+)
 
 BEST_TEMPLATE = "(best match)"
 NOTE_STYLE = {"rejected": st.error, "repaired": st.info}
+WHY = {
+    "answers the question directly": "Answers your question directly",
+    "added by you": "Added by you",
+    "added by the model": "Suggested by the model",
+    "modified by the model": "Changed by the model",
+}
 
 
 def intent_label(intent: str) -> str:
@@ -49,6 +59,35 @@ def add(version: int) -> None:
 
 
 # ---------------------------------------------------------------- sections
+def version_banner(version: thread.Version | None) -> None:
+    """Which version this is and, for a follow-up, what changed from the one before, in words."""
+    if version is None or version.parent is None:
+        return
+    lines = [*version.changes, *version.kept_edits]
+    if version.plan_changes:
+        lines += [f"Plan: {line}" for line in version.plan_changes]
+    body = "\n".join(f"- {line}" for line in lines) or "- Nothing changed."
+    st.info(
+        f"**Version {version.number}** — {version.kind} of version {version.parent}: "
+        f"“{version.asked}”\n\n{body}",
+        icon=":material/history:",
+    )
+
+
+def model_notice(planned: Any) -> None:
+    """When the model's adaptation gave nothing usable: one line, the details folded away."""
+    failed = [c for c in planned.model_calls if c.stage == "adapt" and c.error]
+    if not failed:
+        return
+    st.warning(
+        f"The model proposed no valid change: {model_failure_line(failed[0].error)}. "
+        "This is the template plan; you can approve it as it is or edit it.",
+        icon=":material/smart_toy:",
+    )
+    with st.expander("Details of the model's answer"):
+        st.text(failed[0].error)
+
+
 def replan_controls(planned: Any, profile: Any, version: int) -> None:
     """Intent and template pickers; a change re-plans with the person's choice."""
     left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -70,7 +109,7 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
             "Plan template",
             options,
             index=options.index(current) if current in options else 0,
-            format_func=lambda t: t if t == BEST_TEMPLATE else f"{get_template(t).title} ({t})",
+            format_func=lambda t: t if t == BEST_TEMPLATE else get_template(t).title,
             key=f"template:{version}",
         )
     changed = intent != planned.intent or template not in (planned.template_id, BEST_TEMPLATE)
@@ -81,78 +120,40 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
             key="replan",
             help="Plan again with this kind of analysis and template.",
         ):
-            replan(planned.question, intent, None if template == BEST_TEMPLATE else template)
+            label = f"as {intent_label(intent).lower()}" + (
+                "" if template == BEST_TEMPLATE else f", {get_template(template).title.lower()}"
+            )
+            done = planning.settle_now(
+                "re-plan",
+                label,
+                intent=intent,
+                template=None if template == BEST_TEMPLATE else template,
+                request=thread.open_request(),  # the answer chart as edited is kept
+            )
+            if done is not None:
+                st.rerun()
+            replan_failed()
 
 
-def replan(question: str, intent: str, template: str | None) -> None:
-    table, profile = state.get(state.TABLE), state.get(state.PROFILE)
-    settings = load_settings()
-    try:
-        backend = get_backend(st.session_state[CHOICE])
-        planned = run_planner(
-            lambda on_stage: plan_question(
-                question,
-                table.df,
-                profile,
-                backend,
-                settings.planner,
-                table_name=table.name,
-                on_stage=on_stage,
-                intent_override=intent,
-                template_override=template,
-            ),
-            backend,
-        )
-    except AutoVizError as exc:
-        st.error(f"**Re-planning failed.** {exc.message} {exc.hint}".strip())
-        st.caption("The current plan is kept. Try again, or choose another model in the sidebar.")
-        return
-    version = state.get(state.PLAN_VERSION, 0) + 1
-    state.set_plan(question, planned, draft_from_plan(planned.plan, version))
-    st.rerun()
+def replan_failed() -> None:
+    error = state.get(state.PLAN_ERROR)
+    if error:
+        st.error(f"**Re-planning failed.** {error[0]}")
+        st.caption(f"{error[1] or 'Try again, or choose another model in the sidebar.'}")
+        st.caption("The current plan is kept.")
 
 
-def step_editor(profile: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any]:
-    """Each step in a card: move, remove, parameters. Returns uid -> placeholder for messages."""
+def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any]:
+    """Each step in a card: a sentence, move, remove, settings. Returns uid -> message slot."""
     draft: list[dict[str, Any]] = st.session_state[state.DRAFT]
     slots: dict[str, Any] = {}
+    numbers = {s["id"]: i + 1 for i, s in enumerate(draft)}
     for i, step in enumerate(list(draft)):
         spec = get_tool(step["tool"])
         with st.container(border=True):
             head, up, down, drop = st.columns([12, 1, 1, 1], vertical_alignment="center")
-            star = " :material/star:" if step.get("primary") else ""
-            family = f" · {spec.family}" if spec else ""
-            head.markdown(f"**{i + 1}. {step['tool']}**{star} `{step['id']}`{family}")
-            if step.get("note") or spec:
-                head.caption(step.get("note") or spec.description)
-            if summary := params_summary(step["params"]):
-                head.caption(summary)
-            up.button(
-                "↑",
-                key=f"up:{step['uid']}",
-                on_click=move,
-                args=(step["uid"], -1),
-                disabled=i == 0,
-                help="Move up",
-                type="tertiary",
-            )
-            down.button(
-                "↓",
-                key=f"down:{step['uid']}",
-                on_click=move,
-                args=(step["uid"], 1),
-                disabled=i == len(draft) - 1,
-                help="Move down",
-                type="tertiary",
-            )
-            drop.button(
-                "✕",
-                key=f"remove:{step['uid']}",
-                on_click=remove,
-                args=(step["uid"],),
-                help="Remove this step",
-                type="tertiary",
-            )
+            title = head.empty()  # filled after the widgets, so it shows this run's edits
+            buttons(step["uid"], i, len(draft), up, down, drop)
             slots[step["uid"]] = st.container()
             reads = step.get("input", DATA_INPUT)
             expanded = (
@@ -160,19 +161,59 @@ def step_editor(profile: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any
                 or step.get("note") == "added by you"
                 or any(n.level == "rejected" for n in notes.get(step["id"], []))
             )
-            label = "Parameters" + (
-                "" if reads == DATA_INPUT else f" (reads the output of {reads})"
+            label = "Settings" + (
+                ""
+                if reads == DATA_INPUT
+                else f" (uses the result of step {numbers.get(reads, reads)})"
             )
-            with st.expander(label, expanded=expanded):
+            with st.expander(label, expanded=bool(expanded)):
                 columns = None if reads == DATA_INPUT else profile.names()
-                step["params"] = param_widgets(step, profile, columns)
+                step["params"] = param_widgets(step, profile, columns, df)
+            with st.expander("Internal names"):
+                st.caption(
+                    f"step id `{step['id']}` · tool `{step['tool']}`"
+                    + (f" · family `{spec.family}`" if spec else "")
+                    + (f" · reads `{reads}`" if reads != DATA_INPUT else "")
+                )
+                st.json(step["params"], expanded=False)
+            with title.container():
+                star = " :material/star:" if step.get("primary") else ""
+                fallback = spec.description if spec else step["tool"]
+                sentence = step_sentence(step["tool"], step["params"], fallback)
+                st.markdown(f"**{i + 1}. {sentence}**{star}")
+                why = WHY.get(step.get("note", ""), step.get("note", ""))
+                if why:
+                    st.caption(why)
     return slots
 
 
-def params_summary(params: dict[str, Any]) -> str:
-    """The parameters that say what a step does, on one line (empty values left out)."""
-    shown = [f"{k} = {v}" for k, v in params.items() if v not in (None, "", [], {}, "none")]
-    return " · ".join(shown[:6])
+def buttons(uid: str, i: int, n: int, up: Any, down: Any, drop: Any) -> None:
+    up.button(
+        "↑",
+        key=f"up:{uid}",
+        on_click=move,
+        args=(uid, -1),
+        disabled=i == 0,
+        help="Move up",
+        type="tertiary",
+    )
+    down.button(
+        "↓",
+        key=f"down:{uid}",
+        on_click=move,
+        args=(uid, 1),
+        disabled=i == n - 1,
+        help="Move down",
+        type="tertiary",
+    )
+    drop.button(
+        "✕",
+        key=f"remove:{uid}",
+        on_click=remove,
+        args=(uid,),
+        help="Remove this step",
+        type="tertiary",
+    )
 
 
 def add_step_row(version: int) -> None:
@@ -182,8 +223,8 @@ def add_step_row(version: int) -> None:
         "Add a step",
         list(tools),
         index=None,
-        placeholder="Choose a tool",
-        format_func=lambda n: f"{n} — {tools[n].description}",
+        placeholder="Choose what to add",
+        format_func=lambda n: tools[n].description,
         key="add_tool",
     )
     right.button(
@@ -209,26 +250,33 @@ def show_notes(slots: dict[str, Any], notes: dict[str, list[PlanNote]]) -> None:
             with slots[step["uid"]]:
                 show = NOTE_STYLE.get(note.level, st.caption)
                 suffix = " This step will be left out." if note.level == "rejected" else ""
-                show(
-                    f"{note.message}.{suffix}"
-                    if not note.message.endswith(".")
-                    else f"{note.message}{suffix}"
-                )
+                message = labelled(note.message)
+                message = message if message.endswith(".") else f"{message}."
+                show(f"{message[:1].upper()}{message[1:]}{suffix}")
+
+
+def labelled(message: str) -> str:
+    """'max_groups: ...' -> 'At most this many groups: ...' (the label the widget shows)."""
+    name, sep, rest = message.partition(": ")
+    return f"{param_label(name)}: {rest}" if sep and name in PARAM_LABELS else message
 
 
 def diff_section(planned: Any, checked: Any) -> None:
     with st.expander("What changed from the template, and why"):
-        text = checked.diff.to_markdown().split("\n", 1)[-1].replace("## ", "##### ")
-        st.markdown(text)
-        planner_notes = [n for n in planned.notes if n.level != "rejected" or n.step_id == "adapt"]
+        sentences = diff_sentences(checked.diff, step_names(checked.plan))
+        st.markdown("\n".join(f"- {s}" for s in sentences) or "The plan is the template as it is.")
+        if meaningful(checked.diff.rationale):
+            st.markdown(f"**The model's reason:** {checked.diff.rationale}")
+        planner_notes = [n for n in planned.notes if n.step_id in ("adapt", "request")]
         if planner_notes:
-            st.markdown("##### Planner notes")
-            st.markdown("\n".join(f"- {n.text()}" for n in planner_notes))
+            st.markdown("**Planner notes**")
+            st.markdown("\n".join(f"- {n.message}" for n in planner_notes))
 
 
 # ---------------------------------------------------------------- page
 sidebar.render()
 st.title("Review the plan")
+planning.resume()
 planned = state.get(state.PLANNED)
 profile = state.get(state.PROFILE)
 if planned is None or profile is None:
@@ -237,15 +285,19 @@ if planned is None or profile is None:
     st.stop()
 
 version = state.get(state.PLAN_VERSION, 0)
+open_version = thread.current()
 st.caption(
     f"“{planned.question}” — check the steps below, change anything, then approve. "
     "Nothing runs until you approve."
 )
+version_banner(open_version)
+model_notice(planned)
 replan_controls(planned, profile, version)
 
 st.subheader("Steps")
+table = state.get(state.TABLE)
 before = revalidate(planned, plan_from_draft(st.session_state[state.DRAFT]), profile)
-slots = step_editor(profile, by_step(before.notes))
+slots = step_editor(profile, table.df if table is not None else None, by_step(before.notes))
 add_step_row(version)
 
 checked = revalidate(planned, plan_from_draft(st.session_state[state.DRAFT]), profile)
@@ -261,9 +313,11 @@ rejected = sum(1 for n in checked.notes if n.level == "rejected")
 if rejected:
     st.warning(f"{rejected} step(s) have problems and will be left out unless you fix them.")
 if st.button("Approve and run", type="primary", disabled=not checked.plan.steps, key="approve"):
+    thread.save_draft()
     st.session_state.pop(state.RUN, None)
     st.session_state[state.APPROVED] = checked
     st.session_state[state.APPROVED_DRAFT] = draft_sig
     st.switch_page("pages/results.py")
 if not checked.plan.steps:
     st.caption("Add at least one valid step to approve.")
+st.page_link("pages/question.py", label="Ask a follow-up", icon=":material/chat:")

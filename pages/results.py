@@ -8,12 +8,12 @@ from typing import Any
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.pipeline import AnalysisRun, bundle_args, execute
+from autoviz_core.pipeline import AnalysisRun, bundle_args, execute, stage_backends
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from ui import sidebar, state
-from ui.sidebar import CHOICE
+from ui.wording import filters_text, rounded, step_sentence, tidy_figure
 
 
 def run_plan() -> dict[str, Any]:
@@ -40,8 +40,7 @@ def run_plan() -> dict[str, Any]:
     }
     bar.empty()
     run = AnalysisRun(table, profile, approved, result, timings)
-    backend = approved.backend or st.session_state[CHOICE].name
-    files = bundle_files(**bundle_args(run, backend))
+    files = bundle_files(**bundle_args(run, approved.backend))  # "none" when no model ran
     return {
         "result": result,
         "html": files["report.html"],
@@ -63,7 +62,10 @@ def show_primary(result: ExecutionResult) -> StepRecord | None:
         )
         return None
     st.markdown(f"#### {first_finding(primary)}")
-    st.plotly_chart(primary.result.figure, key=f"chart:{primary.step_id}")
+    st.caption(step_sentence(primary.tool, primary.params))
+    if where := filters_text(primary.params.get("filters")):
+        st.caption(f":material/filter_alt: Only rows where {where}.")
+    st.plotly_chart(tidy_figure(primary.result.figure), key=f"chart:{primary.step_id}")
     marked = next((r for r in result.records if r.primary), None)
     if marked is not None and marked is not primary:
         st.caption(
@@ -75,17 +77,19 @@ def show_primary(result: ExecutionResult) -> StepRecord | None:
 def show_step(record: StepRecord) -> None:
     res = record.result
     with st.container(border=True):
-        st.markdown(f"**{(res.chart.title if res.chart and res.chart.title else record.tool)}**")
-        st.caption(f"`{record.step_id}` · {record.tool} · {record.duration_ms:,.0f} ms")
+        st.markdown(
+            f"**{(res.chart.title if res.chart and res.chart.title else step_sentence(record.tool, record.params))}**"
+        )
+        st.caption(f"{step_sentence(record.tool, record.params)} · {record.duration_ms:,.0f} ms")
         for text in res.findings[:3]:
             st.markdown(f"- {text}")
         if res.figure is not None:
-            st.plotly_chart(res.figure, key=f"chart:{record.step_id}")
+            st.plotly_chart(tidy_figure(res.figure), key=f"chart:{record.step_id}")
         elif res.table is not None:
-            st.dataframe(res.table.head(200), hide_index=True)
+            st.dataframe(rounded(res.table.head(200)), hide_index=True)
         if res.figure is not None and res.table is not None:
             with st.expander("Table"):
-                st.dataframe(res.table.head(200), hide_index=True)
+                st.dataframe(rounded(res.table.head(200)), hide_index=True)
 
 
 def show_failures(result: ExecutionResult) -> None:
@@ -94,7 +98,7 @@ def show_failures(result: ExecutionResult) -> None:
         return
     with st.expander(f"{len(failed)} step(s) did not run", expanded=True):
         for r in failed:
-            st.markdown(f"- **{r.step_id}** ({r.tool}) {r.status}: {r.error}")
+            st.markdown(f"- **{step_sentence(r.tool, r.params)}** {r.status}: {r.error}")
         st.caption(
             "The other steps are not affected. Fix the parameters on Plan review and approve again."
         )
@@ -147,7 +151,9 @@ if approved is None:
     st.page_link("pages/plan.py", label="Go to Plan review", icon=":material/fact_check:")
     st.stop()
 
-st.caption(f"“{approved.question}” · {state.get(state.TABLE).name}")
+models = stage_backends(approved)
+used = ", ".join(f"{name} ({stage})" for stage, name in models.items() if name != "none")
+st.caption(f"“{approved.question}” · {state.get(state.TABLE).name} · model: {used or 'none ran'}")
 if state.get(state.RUN) is None:
     st.session_state[state.RUN] = run_plan()
 run = state.get(state.RUN)
@@ -157,6 +163,11 @@ primary = show_primary(result)
 supporting = [r for r in ordered_records(result) if r is not primary]
 if supporting:
     st.subheader("Supporting detail")
+    if primary is not None and primary.params.get("filters"):
+        st.caption(
+            ":material/info: These steps use every row of the table: the filters apply to the "
+            "answer chart above."
+        )
     grid = st.columns(2)
     for i, record in enumerate(supporting):
         with grid[i % 2]:

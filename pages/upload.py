@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from autoviz_core.config import REPO_ROOT, load_settings
+from autoviz_core.config import load_settings
 from autoviz_core.data import load_table_bytes, profile_table
 from autoviz_core.errors import DataLoadError
 from autoviz_core.pipeline import SAMPLES, load_dataset
 from ui import sidebar, state
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json"]
-DECEMBER = "December sales (shared evaluation table)"
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("AUTOVIZ_SHARED", REPO_ROOT.parent / "shared"))
 
 
 def sample_specs() -> dict[str, str]:
-    """Sample label -> load_dataset spec; the December table only when it is present."""
-    specs: dict[str, str] = {}
-    december = shared_dir() / "eval" / "data" / "december_revenue.csv"
-    if december.exists():
-        specs[DECEMBER] = str(december)
-    specs.update({f"{name} (plotly sample)": f"plotly:{name}" for name in SAMPLES})
-    return specs
+    """Sample label -> load_dataset spec: the tables that ship inside plotly."""
+    return {f"{name} (plotly sample)": f"plotly:{name}" for name in SAMPLES}
 
 
 def load_upload(uploaded: st.runtime.uploaded_file_manager.UploadedFile) -> None:

@@ -7,6 +7,8 @@ lock, so sessions share it safely and the UI can show how many callers wait (que
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from autoviz_core.llm import factory, health
 from autoviz_core.llm.base import Backend
 
 SERVER_PROBE_TIMEOUT_S = 2.0
+DEGRADED_FOR_S = 600.0  # a failed call marks the backend degraded this long (or until one works)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ def settings_for(choice: BackendChoice, settings: Settings | None = None) -> Set
 
 
 def _release(backend: Backend) -> None:
-    backend.close()
+    # Closed in the background: a model call abandoned at its time limit (or cancelled) may
+    # still hold the model's lock, and choosing another model must not wait for it.
+    threading.Thread(target=backend.close, name="autoviz-release", daemon=True).start()
 
 
 @st.cache_resource(max_entries=1, on_release=_release, show_spinner="Loading the model…")
@@ -83,3 +88,43 @@ def queue_depth(backend: Any) -> int:
     """How many calls wait for the model; 0 for backends that do not queue."""
     depth = getattr(backend, "queue_depth", None)
     return int(depth()) if callable(depth) else 0
+
+
+# ---------------------------------------------------------------- recent failures (all sessions)
+@dataclass(frozen=True)
+class Failure:
+    at: float  # time.time()
+    message: str
+
+
+# Backend name -> its last failed call. Module state, shared by every session like the backends
+# (imported modules live once per server process); written from planning worker threads.
+_FAILURES: dict[str, Failure] = {}
+_FAILURES_LOCK = threading.Lock()
+
+
+def _failures() -> tuple[dict[str, Failure], threading.Lock]:
+    return _FAILURES, _FAILURES_LOCK
+
+
+def record_failure(name: str, message: str) -> None:
+    """Called from worker threads when a model call gave no usable answer."""
+    failures, lock = _failures()
+    with lock:
+        failures[name] = Failure(time.time(), message)
+
+
+def record_success(name: str) -> None:
+    failures, lock = _failures()
+    with lock:
+        failures.pop(name, None)
+
+
+def recent_failure(name: str) -> Failure | None:
+    """The backend's last failure if it is recent and no call has worked since."""
+    failures, lock = _failures()
+    with lock:
+        failure = failures.get(name)
+    if failure is None or time.time() - failure.at > DEGRADED_FOR_S:
+        return None
+    return failure

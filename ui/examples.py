@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.planning.request import is_additive
 
 MAX_EXAMPLES = 5
 
@@ -14,7 +15,11 @@ def example_questions(profile: SchemaProfile) -> list[str]:
     temporal = profile.names("temporal")
     out: list[str] = []
     if numeric and categorical:
-        out.append(f"Which {categorical[0]} has the highest total {numeric[0]}?")
+        # Only money, counts and quantities add up; anything else is compared by its average.
+        how = "total " if is_additive(numeric[0]) else "average "
+        if "total" in numeric[0].lower():
+            how = ""  # "highest total_bill", not "highest total total_bill"
+        out.append(f"Which {categorical[0]} has the highest {how}{numeric[0]}?")
     if numeric and temporal:
         out.append(f"How does {numeric[0]} change over time?")
     if numeric:

@@ -24,12 +24,15 @@ PLAN_ERROR = "plan_error"  # (message, hint) of the last failed planning attempt
 APPROVED = "approved"  # PlannedAnalysis revalidated from the draft at approval
 APPROVED_DRAFT = "approved_draft"  # the draft as it was approved (to spot later edits)
 RUN = "run"  # dict: execution result, timings, download bytes
+THREAD = "thread"  # list[dict]: every plan version of this thread of questions (ui/thread.py)
+CURRENT = "current_version"  # index in THREAD of the version PLANNED/DRAFT show
+PLAN_JOB = "plan_job"  # ui.progress.PlanJob: planning running in a worker thread
 
 # The widget that holds the question text (kept while planning fails or the plan is reviewed).
 QUESTION_INPUT = "question_input"
 
 DOWNSTREAM: dict[str, tuple[str, ...]] = {
-    TABLE: (QUESTION, PLANNED, DRAFT, PLAN_ERROR, APPROVED, APPROVED_DRAFT, RUN),
+    TABLE: (QUESTION, PLANNED, DRAFT, PLAN_ERROR, APPROVED, APPROVED_DRAFT, RUN, THREAD, CURRENT),
     QUESTION: (PLANNED, DRAFT, PLAN_ERROR, APPROVED, APPROVED_DRAFT, RUN),
     DRAFT: (APPROVED, APPROVED_DRAFT, RUN),
 }
@@ -48,6 +51,9 @@ def clear_after(key: str) -> None:
 def set_table(table: Any, profile: Any, source: str) -> None:
     """A new table: the question, plan and results of the old one no longer apply."""
     clear_after(TABLE)
+    job = st.session_state.pop(PLAN_JOB, None)
+    if job is not None:
+        job.cancel.set()  # planning for the old table: stop it, its plan no longer applies
     st.session_state.pop(QUESTION_INPUT, None)
     st.session_state[TABLE] = table
     st.session_state[PROFILE] = profile
@@ -62,3 +68,25 @@ def set_plan(question: str, planned: Any, draft: list[dict[str, Any]]) -> None:
     st.session_state[PLANNED] = planned
     st.session_state[DRAFT] = draft
     st.session_state[PLAN_VERSION] = st.session_state.get(PLAN_VERSION, 0) + 1
+
+
+# ---------------------------------------------------------------- widgets that survive navigation
+# Each page draws its own widgets, so Streamlit forgets a widget's value when another page runs.
+# A shadow copy outside the widget's key keeps it: restored before the widget is drawn, updated
+# by the widget's on_change (which runs before the script, so a new choice is never overwritten).
+def _shadow(key: str) -> str:
+    return f"kept:{key}"
+
+
+def keep(key: str, default: Any) -> None:
+    """Call before drawing the widget `key`: it shows the value it had on any earlier page."""
+    st.session_state[key] = st.session_state.get(_shadow(key), default)
+
+
+def remember(key: str) -> None:
+    """The widget's on_change: keep the value just chosen."""
+    st.session_state[_shadow(key)] = st.session_state[key]
+
+
+def kept(key: str, default: Any = None) -> Any:
+    return st.session_state.get(_shadow(key), default)

@@ -23,6 +23,7 @@ from autoviz_core.contracts import (
     request_contract,
 )
 from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.errors import BackendError
 from autoviz_core.llm.base import Backend, Generation
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning import prompts
@@ -44,6 +45,7 @@ from autoviz_core.planning.templates import Template, get_template, role_counts,
 from autoviz_core.planning.validation import PlanNote, validate_plan
 
 PRIMARY_ID = "answer"
+NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"
 OnStage = Callable[[str, float], None]
 
 
@@ -55,6 +57,7 @@ class ModelCall:
     raw: str
     timings: dict[str, float]
     attempts: int
+    error: str = ""  # why the call gave no usable answer (the plan went on without it)
 
 
 @dataclass
@@ -303,12 +306,19 @@ def build_plan(
             steps=_steps_text(draft),
             tools=", ".join(sorted({s.tool for s in draft.steps})),
         )
-        proposal = _call(backend, "adapt", msgs, contract, calls)
-        outcome = apply_changes(draft, proposal)
-        rationale = outcome.rationale
-        notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
-        notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
-        draft = Plan(steps=[_resolve_again(s, ctx) for s in outcome.plan.steps])
+        try:
+            proposal = _call(backend, "adapt", msgs, contract, calls)
+        except (BackendError, TimeoutError) as exc:
+            # The adaptation is optional: keep the template plan and say why, never fail.
+            reason = " ".join(str(getattr(exc, "message", exc) or type(exc).__name__).split())
+            calls.append(ModelCall("adapt", "", {}, 0, error=reason))
+            notes.append(PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}"))
+        else:
+            outcome = apply_changes(draft, proposal)
+            rationale = outcome.rationale
+            notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
+            notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
+            draft = Plan(steps=[_resolve_again(s, ctx) for s in outcome.plan.steps])
     plan, vnotes = validate_plan(draft, profile)
     notes += vnotes
     if not any(s.primary for s in plan.steps):

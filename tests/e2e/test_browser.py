@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.express as px
 import pytest
 
 from autoviz_core.config import load_settings
@@ -163,13 +164,13 @@ def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> N
     page.get_by_role("button", name="Plan the analysis").click()
     page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
     assert page.get_by_text("Planning failed").count() == 0
-    plan_shot = shot(page, "3_plan", height=1300)
+    shot(page, "3_plan", height=1300)
 
     page.get_by_role("button", name="Approve and run").click()
     page.get_by_role("heading", name="Results").wait_for(timeout=RUN_TIMEOUT_MS)
     page.locator(".js-plotly-plot").first.wait_for(timeout=RUN_TIMEOUT_MS)
     page.get_by_role("button", name="HTML report").wait_for()
-    results_shot = shot(page, "4_results", height=1700)
+    shot(page, "4_results", height=1700)
 
     traces = plotted_traces(page)
     bars = [t for t in traces if t["type"] == "bar" and t["x"]]
@@ -178,11 +179,174 @@ def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> N
         f"no bar chart names {expected!r} as the top region: {[(t['x'], t['y']) for t in bars]}"
     )
     page.close()
+    assert upload_shot.exists()
+
+
+# ---------------------------------------------------------------- a thread of questions
+def ask(page: Any, question: str, button: str) -> None:
+    page.get_by_role("link", name="Question", exact=True).click()
+    page.get_by_role("heading", name="Ask a question").wait_for()
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Control+Enter")  # commit the text to the app before clicking
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name=button).click()
+
+
+def pick(page: Any, label: str, option: str, nth: int = 0) -> None:
+    """Choose `option` in the selectbox labelled `label` (the nth one with that label)."""
+    page.get_by_role("combobox", name=label, exact=True).nth(nth).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_timeout(700)
+
+
+def upload_tips(page: Any, tmp_path: Path) -> Path:
+    csv = tmp_path / "tips.csv"
+    px.data.tips().to_csv(csv, index=False)
+    page.get_by_role("heading", name="Upload a table").wait_for()
+    page.locator("input[type='file']").set_input_files(str(csv))
+    page.get_by_role("heading", name="tips.csv").wait_for()
+    return csv
+
+
+def step_title(page: Any, text: str) -> Any:
+    return page.get_by_text(text, exact=True)
+
+
+def test_a_thread_of_questions_in_a_real_browser(
+    server_url: str, browser: Any, tmp_path: Path
+) -> None:
+    """Ask, add a filter through the widgets, follow up, approve, reopen the first version."""
+    settings = load_settings()
+    if not check_model(settings.default_model, settings).usable:
+        pytest.fail("the embedded model is not usable")
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(server_url)
+    upload_tips(page, tmp_path)
+    page.get_by_text("ready", exact=True).first.wait_for()
+    shots = {"upload": shot(page, "t1_upload")}
+
+    page.get_by_role("link", name="Next: ask a question").click()
+    page.get_by_role("heading", name="Ask a question").wait_for()
+    box = page.get_by_label("Your question")
+    box.fill("Average tip by day")
+    box.press("Control+Enter")
+    page.wait_for_timeout(500)
+    shots["question"] = shot(page, "t2_question")
+    page.get_by_role("button", name="Plan the analysis").click()
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    step_title(page, "1. Average tip per day (bar chart)").wait_for()
+
+    # The person's edit, through the filter row widgets; the sentence follows on the same run.
+    page.get_by_role("button", name="Add a filter").click()
+    page.get_by_role("combobox", name="Column").wait_for()
+    pick(page, "Column", "time")
+    pick(page, "Value", "Dinner")
+    step_title(page, "1. Average tip per day, only where time is Dinner (bar chart)").wait_for()
+
+    ask(page, "now only for females", "Ask as a follow-up")
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    both = "1. Average tip per day, only where time is Dinner and sex is Female (bar chart)"
+    step_title(page, both).wait_for(timeout=PLAN_TIMEOUT_MS)
+    page.get_by_text("Added the filter: sex is Female").wait_for()
+    page.get_by_text("Kept the earlier filter: time is Dinner").wait_for()
+    assert page.locator("text=compare_groups >> visible=true").count() == 0  # folded away
+    shots["plan_review"] = shot(page, "t3_plan", height=1500)
+
+    page.get_by_role("button", name="Approve and run").click()
+    page.get_by_role("heading", name="Results").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    page.get_by_text("Only rows where time is Dinner and sex is Female.").wait_for()
+    shots["results"] = shot(page, "t4_results", height=1700)
+    df = px.data.tips()
+    expected = df[(df["time"] == "Dinner") & (df["sex"] == "Female")].groupby("day")["tip"].mean()
+    bars = [t for t in plotted_traces(page) if t["type"] == "bar" and t["x"]]
+    got = dict(zip(bars[0]["x"], bars[0]["y"], strict=True))
+    assert got.keys() == set(expected.index)
+    assert all(abs(got[d] - expected[d]) < 1e-6 for d in expected.index), got
+
+    # Reopen the first version: its plan, with the filter edit, as it was left.
+    page.get_by_role("link", name="Question", exact=True).click()
+    page.get_by_role("heading", name="This thread").wait_for()
+    page.get_by_role("button", name="Reopen").click()
+    page.get_by_role("heading", name="Review the plan").wait_for()
+    step_title(page, "1. Average tip per day, only where time is Dinner (bar chart)").wait_for()
+    assert page.get_by_text("sex is Female", exact=False).count() == 0
+    page.close()
 
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(plan_shot, DOCS_SHOTS / "plan_review.png")
-    shutil.copyfile(results_shot, DOCS_SHOTS / "results.png")
-    assert upload_shot.exists()
+    for name, path in shots.items():
+        shutil.copyfile(path, DOCS_SHOTS / f"{name}.png")
+
+
+# ---------------------------------------------------------------- a model that fails
+@pytest.fixture
+def garbage_server() -> Iterator[Any]:
+    """An OpenAI-compatible server that first hangs, then answers only text that is not JSON."""
+    sys.path.insert(0, str(REPO / "tests" / "unit" / "llm"))
+    from fake_openai import start_fake_server
+
+    fake, httpd, thread = start_fake_server()
+    fake.replies.append(45.0)  # the first call hangs (the person cancels it)
+    for _ in range(30):
+        fake.reply_content("Sure! Here is the plan you asked for: {")
+    try:
+        yield fake
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_failing_model_is_no_dead_end_in_a_real_browser(
+    server_url: str, browser: Any, tmp_path: Path, garbage_server: Any
+) -> None:
+    """The vLLM entry pointed at a server that hangs, then answers garbage: the choice sticks
+    across pages, a cancel and an invalid answer both end in an approvable plan in time."""
+    limit_s = load_settings().limits.llm_timeout_s
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(server_url)
+    page.get_by_text("vLLM server (local)").click()
+    url_box = page.get_by_label("Server URL")
+    url_box.fill(garbage_server.url)
+    url_box.press("Enter")
+    page.get_by_text("The server serves: served-model").wait_for()
+    upload_tips(page, tmp_path)
+
+    page.get_by_role("link", name="Next: ask a question").click()
+    try:
+        page.get_by_role("heading", name="Ask a question").wait_for()
+    finally:
+        shot(page, "f0_question")
+    assert page.get_by_role("radio", name="vLLM server (local)").is_checked()
+    assert page.get_by_label("Server URL").input_value() == garbage_server.url
+
+    # 1. The model hangs: the stage list shows it waiting, and Cancel ends the wait.
+    ask(page, "Average tip by day", "Plan the analysis")
+    page.get_by_text("The model is adapting the plan").wait_for()
+    page.get_by_role("button", name="Cancel the model call").click()
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=30_000)
+    page.get_by_text("The model proposed no valid change: you cancelled the model call").wait_for()
+
+    # 2. The model answers garbage every time: the template plan, one line of why, approvable.
+    started = time.monotonic()
+    ask(page, "only for females", "Ask as a follow-up")
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    notice = page.get_by_text("its answer did not fit the required format")
+    notice.wait_for(timeout=PLAN_TIMEOUT_MS)
+    assert time.monotonic() - started < limit_s + 10
+    assert notice.count() == 1
+    shot(page, "f1_plan_after_failures", height=1300)
+    page.get_by_text("Its last call failed: vllm-local", exact=False).wait_for()
+    approve = page.get_by_role("button", name="Approve and run")
+    assert approve.is_enabled()
+    approve.click()
+    page.get_by_role("heading", name="Results").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.get_by_text("model: vllm-local (adapt)", exact=False).wait_for()
+    assert page.get_by_role("radio", name="vLLM server (local)").is_checked()
+    page.close()
 
 
 if __name__ == "__main__":  # pragma: no cover - convenience: python tests/e2e/test_browser.py

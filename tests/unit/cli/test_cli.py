@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pandas as pd
+import plotly.express as px
 
 from autoviz_core.cli import main
 
@@ -103,3 +104,48 @@ def test_unknown_backend_and_missing_file(tmp_path: Path, capsys) -> None:  # ty
     assert "Unknown backend" in capsys.readouterr().err
     assert run_cli(str(tmp_path / "missing.csv"), "q") == 1
     assert "not found" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- follow-ups and honest backends
+def test_follow_up_filters_the_previous_request(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert run_cli("plotly:tips", "Average tip by day for dinner", "--json", str(first)) == 0
+    code = run_cli(
+        "plotly:tips", "only for females", "--follow-up", str(first), "--json", str(second)
+    )
+    assert code == 0
+    before, after = json.loads(first.read_text()), json.loads(second.read_text())
+    jsonschema.validate(after, SCHEMA)
+    assert after["request"]["filters"] == [
+        {"column": "time", "op": "eq", "value": "Dinner"},
+        {"column": "sex", "op": "eq", "value": "Female"},
+    ]
+    unchanged = {k: v for k, v in before["request"].items() if k != "filters"}
+    assert {k: after["request"][k] for k in unchanged} == unchanged
+    assert after["follow_up"]["changes"][0] == "Added the filter: sex is Female"
+    assert after["follow_up"]["previous_question"] == "Average tip by day for dinner"
+    # The chart shows the filtered rows: the mean tip per day of female diners only.
+    primary = next(c for c in after["charts"] if c["primary"])
+    df = px.data.tips()
+    expected = df[(df["time"] == "Dinner") & (df["sex"] == "Female")].groupby("day")["tip"].mean()
+    got = dict(zip(primary["data"]["x"], primary["data"]["y"], strict=True))
+    assert got.keys() == set(expected.index)
+    assert all(abs(got[d] - expected[d]) < 1e-6 for d in expected.index)
+
+
+def test_follow_up_with_a_file_that_is_not_a_result(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    assert run_cli("plotly:tips", "only for females", "--follow-up", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "is not a result JSON" in err and len(err.strip().splitlines()) == 1
+    assert run_cli("plotly:tips", "only for females", "--follow-up", str(tmp_path / "no")) == 1
+    assert "not found" in capsys.readouterr().err
+
+
+def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    assert run_cli("plotly:tips", "Average tip by day", "--json", str(out)) == 0
+    doc = json.loads(out.read_text())
+    assert doc["backend"] == "none"
+    assert doc["backends"] == {"intent": "none", "request": "none", "adapt": "none"}

@@ -1,0 +1,497 @@
+"""Follow-up questions: read "only for females" or "as a line chart" against the current request.
+
+A follow-up changes only what it mentions: filters are added to the earlier ones (a new value
+on an already filtered column replaces the old value), and chart kind, grouping, colour, value,
+aggregation, grain, sort and top-N change only when named. The person's edits to the previous
+version are kept. Cues decide; when they find nothing to change, the follow-up is planned as a
+new question worded with the previous one (the planner asks the model where config says so).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from autoviz_core.config import PlannerSettings
+from autoviz_core.contracts import NONE, AnalysisRequest, RequestFilter
+from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.llm.base import Backend
+from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.planning.cues import Cues, extract_cues
+from autoviz_core.planning.diff import PlanDiff, plan_diff
+from autoviz_core.planning.planner import (
+    PRIMARY_ID,
+    OnStage,
+    PlannedAnalysis,
+    plan_question,
+)
+from autoviz_core.planning.request import is_additive
+from autoviz_core.planning.text import column_tokens, tokens
+from autoviz_core.planning.validation import validate_plan
+
+# ---------------------------------------------------------------- words
+OP_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "gt": "is above",
+    "ge": "is at least",
+    "lt": "is below",
+    "le": "is at most",
+    "contains": "contains",
+    "startswith": "starts with",
+    "in": "is one of",
+    "between": "is between",
+}
+AGG_WORDS = {
+    "count": "number of rows",
+    "sum": "total",
+    "mean": "average",
+    "median": "median",
+    "min": "minimum",
+    "max": "maximum",
+    "none": "each row's value",
+}
+CHART_WORDS = {
+    "bar": "bar chart",
+    "line": "line chart",
+    "scatter": "scatter plot",
+    "pie": "pie chart",
+    "histogram": "histogram",
+    "box": "box plot",
+    "heatmap": "heatmap",
+}
+# Aggregation words a follow-up may use, read outside the column names it mentions
+# ("now for total bill" names a column, it does not ask for a sum).
+_AGG_TOKENS = {
+    "average": "mean",
+    "mean": "mean",
+    "avg": "mean",
+    "median": "median",
+    "sum": "sum",
+    "total": "sum",
+    "count": "count",
+    "minimum": "min",
+    "min": "min",
+    "maximum": "max",
+    "max": "max",
+}
+_COLOR_PHRASE = re.compile(
+    r"\b(split|splitting|colou?r(?:ed)?|break(?:ing)?(?:\s+(?:it|this|them))?\s+down|"
+    r"broken\s+down|segment(?:ed)?|separated?|stack(?:ed)?)\s+(?:it\s+|them\s+|this\s+)?by\b"
+)
+_GROUP_PHRASE = re.compile(r"\b(by|per|for each|across|group(?:ed)? by)\s+")
+_ASC_FIRST = re.compile(r"\b(lowest|smallest|least|fewest|bottom)\s+(first|on top)\b")
+_DESC_FIRST = re.compile(r"\b(highest|largest|biggest|most)\s+(first|on top)\b")
+_SHOW_ALL = re.compile(r"\bshow (them )?all\b|\ball of them\b|\bevery (group|one)\b")
+_CLEAR_FILTERS = re.compile(
+    r"\b(remove|drop|clear|without)\s+(the\s+|all\s+|any\s+)?filters?\b|\ball rows( again)?\b|"
+    r"\bfor everyone\b"
+)
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return " and ".join(value_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def describe_filter(f: RequestFilter | dict[str, Any]) -> str:
+    """'sex is Female', 'size is above 2'."""
+    data = f.model_dump() if isinstance(f, RequestFilter) else dict(f)
+    op = OP_WORDS.get(str(data.get("op")), str(data.get("op")))
+    return f"{data.get('column')} {op} {value_text(data.get('value'))}"
+
+
+def _field_words(req: AnalysisRequest, name: str) -> str:
+    value = getattr(req, name, None)
+    if name == "chart":
+        return CHART_WORDS.get(str(value), str(value))
+    if name == "agg":
+        return AGG_WORDS.get(str(value), str(value))
+    if name == "limit":
+        return "all" if not value else f"the first {value}"
+    if name == "sort":
+        if req.sort_by == NONE:
+            return "not sorted"
+        first = "highest first" if req.sort_dir == "desc" else "lowest first"
+        return f"by {'value' if req.sort_by == 'y' else 'label'}, {first}"
+    if name == "time_grain":
+        return "no time period" if value in (None, NONE) else f"per {value}"
+    return "nothing" if value in (None, NONE, "") else str(value)
+
+
+FIELD_LABELS = {
+    "chart": "Chart",
+    "x": "Grouped by",
+    "y": "Value",
+    "agg": "Combined as",
+    "color": "Split by colour",
+    "time_grain": "Time period",
+    "sort": "Order",
+    "limit": "Shown",
+}
+
+
+def request_changes(before: AnalysisRequest, after: AnalysisRequest) -> list[str]:
+    """What changed between two requests, in plain words (filters first)."""
+    out: list[str] = []
+    old = {(f.column, f.op, str(f.value)): f for f in before.filters}
+    new = {(f.column, f.op, str(f.value)): f for f in after.filters}
+    gone = {f.column: f for k, f in old.items() if k not in new}
+    for key, f in new.items():
+        if key in old:
+            continue
+        if f.column in gone:
+            earlier = describe_filter(gone.pop(f.column))
+            out.append(f"Changed the filter: {describe_filter(f)} (was {earlier})")
+        else:
+            out.append(f"Added the filter: {describe_filter(f)}")
+    out += [f"Removed the filter: {describe_filter(g)}" for g in gone.values()]
+    kept = [f for k, f in old.items() if k in new]
+    if kept and len(new) > len(kept):
+        out.append("Kept the earlier filter: " + "; ".join(describe_filter(f) for f in kept))
+    for name in ("chart", "x", "y", "agg", "color", "time_grain", "sort", "limit"):
+        if name == "sort":
+            same = (before.sort_by, before.sort_dir) == (after.sort_by, after.sort_dir)
+        else:
+            same = getattr(before, name) == getattr(after, name)
+        if not same:
+            out.append(
+                f"{FIELD_LABELS[name]}: {_field_words(after, name)} "
+                f"(was {_field_words(before, name)})"
+            )
+    return out
+
+
+# ---------------------------------------------------------------- the request of a plan
+def request_from_step(params: dict[str, Any], fallback: AnalysisRequest) -> AnalysisRequest:
+    """The request a primary chart step draws (its parameters as the person left them)."""
+    data = fallback.model_dump()
+    mapping = {"kind": "chart", **{k: k for k in data if k != "chart"}}
+    for key, value in params.items():
+        if key in mapping and key != "rationale":
+            data[mapping[key]] = value
+    for key in ("x", "y", "color"):
+        if data.get(key) == NONE:
+            data[key] = None
+    data["filters"] = [f for f in data.get("filters") or [] if isinstance(f, dict | RequestFilter)]
+    try:
+        return AnalysisRequest.model_validate(data)
+    except ValueError:
+        return fallback.model_copy(deep=True)
+
+
+def request_from_plan(plan: Plan, fallback: AnalysisRequest) -> AnalysisRequest:
+    primary = next((s for s in plan.steps if s.primary or s.id == PRIMARY_ID), None)
+    return request_from_step(primary.params, fallback) if primary else fallback.model_copy()
+
+
+# ---------------------------------------------------------------- reading a follow-up
+@dataclass
+class FollowUpReading:
+    """The changed request, what changed in words, and whether the cues found any change."""
+
+    request: AnalysisRequest
+    changes: list[str] = field(default_factory=list)
+    understood: bool = False
+
+
+def _role(profile: SchemaProfile, name: str | None) -> str | None:
+    col = profile.column(name) if name else None
+    return col.role if col else None
+
+
+def _first_column(text: str, profile: SchemaProfile, df: pd.DataFrame | None) -> str | None:
+    cols = extract_cues(text, profile, df).columns if text.strip() else []
+    return cols[0] if cols else None
+
+
+def _agg_word(text: str, mentioned: list[str]) -> str | None:
+    """An aggregation word outside the mentioned column names."""
+    words = tokens(text)
+    for col in mentioned:
+        for t in column_tokens(col):
+            if t in words:
+                words.remove(t)
+    if re.search(r"\bhow many\b|\bnumber of (rows|records|entries)\b", text):
+        return "count"
+    return next((_AGG_TOKENS[w] for w in words if w in _AGG_TOKENS), None)
+
+
+def _merge_filters(current: list[RequestFilter], added: list[RequestFilter]) -> list[RequestFilter]:
+    """The earlier filters plus the new ones; a new equality on a column replaces the old one."""
+    out = [f.model_copy() for f in current]
+    for f in added:
+        if f.op in ("eq", "in"):
+            out = [g for g in out if not (g.column == f.column and g.op in ("eq", "in"))]
+        if not any((g.column, g.op, str(g.value)) == (f.column, f.op, str(f.value)) for g in out):
+            out.append(f.model_copy())
+    return out
+
+
+def _text(question: str) -> str:
+    return " ".join(question.lower().replace("’", "'").split())
+
+
+def read_follow_up(
+    question: str,
+    current: AnalysisRequest,
+    profile: SchemaProfile,
+    df: pd.DataFrame | None = None,
+) -> FollowUpReading:
+    """Change `current` only where the follow-up `question` says so."""
+    cues = extract_cues(question, profile, df)
+    text = _text(question)
+    req = current.model_copy(deep=True)
+    mentioned = [c for c in cues.columns if c not in cues.filter_columns]
+    _filters(req, cues, text)
+    _grouping(req, cues, text, profile, df, mentioned)
+    _measure(req, cues, text, profile, mentioned)
+    _shape(req, cues, text, profile)
+    changes = request_changes(current, req)
+    understood = bool(changes) or bool(cues.filters)
+    if not changes and cues.filters:
+        changes = ["No change: " + "; ".join(describe_filter(f) for f in cues.filters)]
+    return FollowUpReading(req, changes, understood)
+
+
+def _filters(req: AnalysisRequest, cues: Cues, text: str) -> None:
+    if _CLEAR_FILTERS.search(text):
+        req.filters = []
+    if cues.filters:
+        req.filters = _merge_filters(req.filters, cues.filters)
+
+
+def _grouping(
+    req: AnalysisRequest,
+    cues: Cues,
+    text: str,
+    profile: SchemaProfile,
+    df: pd.DataFrame | None,
+    mentioned: list[str],
+) -> None:
+    """'split by X' sets the colour; 'by X' / 'per X' (a category or date) sets the groups."""
+    rest = text
+    colour = _COLOR_PHRASE.search(text)
+    if colour:
+        col = _first_column(text[colour.end() :], profile, df)
+        if col and col in mentioned and col != req.x:
+            req.color = col
+        rest = text[: colour.start()]
+    group = _GROUP_PHRASE.search(rest)
+    col = _first_column(rest[group.end() :], profile, df) if group else None
+    if col is None and not colour:
+        col = cues.group_hint if cues.group_hint in mentioned else None
+    if col and col in mentioned and _role(profile, col) != "numeric" and col != req.x:
+        req.x = col
+        if req.color == col:
+            req.color = None
+        if _role(profile, col) != "temporal":
+            req.time_grain = NONE
+
+
+def _measure(
+    req: AnalysisRequest, cues: Cues, text: str, profile: SchemaProfile, mentioned: list[str]
+) -> None:
+    """'now for body mass': a newly named number becomes the value; an agg word its combination."""
+    numbers = [
+        c for c in mentioned if _role(profile, c) == "numeric" and c not in (req.x, req.color)
+    ]
+    if numbers and numbers[0] != req.y:
+        if req.chart == "histogram":
+            req.x = numbers[0]
+        else:
+            req.y = numbers[0]
+            if req.agg in ("count", "none") and req.chart in ("bar", "line", "pie"):
+                req.agg = "sum" if is_additive(numbers[0]) else "mean"
+    agg = _agg_word(text, cues.columns)
+    if agg and req.chart != "histogram":
+        req.agg = agg
+
+
+def _shape(req: AnalysisRequest, cues: Cues, text: str, profile: SchemaProfile) -> None:
+    """Chart kind, time grain, order and top-N, each only when the follow-up names it."""
+    if cues.chart:
+        req.chart = cues.chart
+    if cues.time_grain and _role(profile, req.x) == "temporal":
+        req.time_grain = cues.time_grain
+    if cues.limit:
+        req.limit = cues.limit
+        req.sort_by, req.sort_dir = "y", cues.sort_dir or "desc"
+    elif _ASC_FIRST.search(text) or _DESC_FIRST.search(text):
+        req.sort_by, req.sort_dir = "y", "asc" if _ASC_FIRST.search(text) else "desc"
+    elif cues.sort_dir:
+        req.sort_by, req.sort_dir = cues.sort_by or "y", cues.sort_dir
+    if _SHOW_ALL.search(text) and not cues.limit:
+        req.limit = 0
+
+
+# ---------------------------------------------------------------- keeping the person's edits
+@dataclass(frozen=True)
+class KeptEdit:
+    """One edit of the person's carried into the next version."""
+
+    kind: str  # "changed" | "added" | "removed"
+    step: PlanStep  # the step as it is now (for "removed": as it was)
+    params: tuple[str, ...] = ()  # the parameters they changed ("changed" only)
+
+    def text(self) -> str:
+        if self.kind == "changed":
+            return f"Kept your change to step {self.step.id!r}: {', '.join(self.params)}"
+        if self.kind == "added":
+            return f"Kept the step you added: {self.step.id!r}"
+        return f"Left out step {self.step.id!r}, as you removed it before"
+
+
+def carry_edits(planned: Plan, edited: Plan, new: Plan) -> tuple[Plan, list[KeptEdit]]:
+    """Apply to `new` what the person changed between `planned` and `edited`.
+
+    Parameters changed on a supporting step are set on the step with the same id and tool in
+    the new plan; steps the person added are appended; steps they removed stay removed. The
+    primary chart is left alone: its edits are already in the request the follow-up read.
+    """
+    before = {s.id: s for s in planned.steps}
+    after = {s.id: s for s in edited.steps}
+    kept: list[KeptEdit] = []
+    steps: list[PlanStep] = []
+    for step in new.steps:
+        if step.primary or step.id == PRIMARY_ID:
+            steps.append(step)
+            continue
+        if step.id in before and step.id not in after:
+            kept.append(KeptEdit("removed", before[step.id]))
+            continue
+        old, mine = before.get(step.id), after.get(step.id)
+        if old is not None and mine is not None and old.tool == mine.tool == step.tool:
+            edits = {
+                k: v for k, v in mine.params.items() if old.params.get(k) != v and k in step.params
+            }
+            if edits:
+                step = step.model_copy(update={"params": {**step.params, **edits}}, deep=True)
+                kept.append(KeptEdit("changed", step, tuple(sorted(edits))))
+        steps.append(step)
+    taken = {s.id for s in steps}
+    for step in edited.steps:
+        if step.id not in before and step.id not in taken and not step.primary:
+            steps.append(step.model_copy(deep=True))
+            kept.append(KeptEdit("added", step))
+    return Plan(steps=steps), kept
+
+
+# ---------------------------------------------------------------- planning a follow-up
+@dataclass
+class PreviousVersion:
+    """The version a follow-up is asked of: its question, intent, and plan as the person left it."""
+
+    question: str
+    intent: str
+    request: AnalysisRequest  # the primary chart's request, edits included
+    plan: Plan  # as the person left it
+    planned_plan: Plan | None = None  # as the planner proposed it; None = no edits known
+
+    @classmethod
+    def from_result(cls, doc: dict[str, Any]) -> PreviousVersion:
+        """From a result JSON (the CLI's --json output)."""
+        steps = [
+            PlanStep(
+                id=s["id"],
+                tool=s["tool"],
+                params=dict(s.get("params") or {}),
+                primary=s["id"] == PRIMARY_ID,
+            )
+            for s in (doc.get("plan") or {}).get("steps", [])
+        ]
+        request = AnalysisRequest.model_validate(doc.get("request") or {})
+        return cls(
+            str(doc.get("question", "")), str(doc.get("intent", "")), request, Plan(steps=steps)
+        )
+
+
+@dataclass
+class FollowUpPlan:
+    """A new plan version: the planned analysis, how the follow-up was read, edits kept, diff."""
+
+    planned: PlannedAnalysis
+    reading: FollowUpReading
+    kept_edits: list[KeptEdit]
+    version_diff: PlanDiff
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "understood": self.reading.understood,
+            "changes": self.reading.changes,
+            "kept_edits": [k.text() for k in self.kept_edits],
+        }
+
+
+def follow_up_question(previous: str, follow_up: str) -> str:
+    """The question a follow-up version answers, read as one: 'Q — only for females'."""
+    return f"{previous.rstrip()} — {follow_up.strip()}" if previous.strip() else follow_up.strip()
+
+
+def plan_follow_up(
+    follow_up: str,
+    previous: PreviousVersion,
+    df: pd.DataFrame,
+    profile: SchemaProfile,
+    backend: Backend | None,
+    settings: PlannerSettings | None = None,
+    *,
+    table_name: str = "data",
+    on_stage: OnStage | None = None,
+) -> FollowUpPlan:
+    """Plan the next version: the previous request changed by the follow-up, the edits kept."""
+    reading = read_follow_up(follow_up, previous.request, profile, df)
+    question = follow_up_question(previous.question, follow_up)
+    if reading.understood:
+        planned = plan_question(
+            question,
+            df,
+            profile,
+            backend,
+            settings,
+            table_name=table_name,
+            on_stage=on_stage,
+            intent_override=previous.intent or None,
+            request_override=reading.request,
+        )
+        planned = dataclasses.replace(
+            planned,
+            intent_source="follow-up" if previous.intent else planned.intent_source,
+            request_source="follow-up",
+        )
+        reading = dataclasses.replace(reading, request=planned.request)
+    else:
+        planned = plan_question(
+            question, df, profile, backend, settings, table_name=table_name, on_stage=on_stage
+        )
+        reading = dataclasses.replace(
+            reading,
+            request=planned.request,
+            changes=[
+                "No change to the previous request could be read from the follow-up, "
+                "so it was planned as a new question together with the previous one",
+                *request_changes(previous.request, planned.request),
+            ],
+        )
+    plan, kept = carry_edits(previous.planned_plan or previous.plan, previous.plan, planned.plan)
+    if kept:
+        checked, notes = validate_plan(plan, profile)
+        planned = dataclasses.replace(
+            planned,
+            plan=checked,
+            notes=[*planned.notes, *notes],
+            diff=plan_diff(
+                planned.template_plan,
+                checked,
+                planned.diff.rationale,
+                [n.text() for n in [*planned.notes, *notes]],
+            ),
+        )
+    return FollowUpPlan(planned, reading, kept, plan_diff(previous.plan, planned.plan))

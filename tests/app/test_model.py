@@ -1,0 +1,322 @@
+"""The model in the app: a choice that sticks and is recorded honestly, and no dead ends when it
+fails, hangs or is cancelled (each failure mode ends in an approvable plan and says why)."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from app_helpers import StubBackend, StubFactory, ask, load_tips, on_plan_page, texts
+from pydantic import BaseModel
+from streamlit.testing.v1 import AppTest
+
+from autoviz_core.config import REPO_ROOT, load_settings
+from autoviz_core.contracts import AnalysisRequest
+from autoviz_core.errors import BackendError
+from autoviz_core.llm.base import Generation, invalid_output_error, validate_output
+from autoviz_core.planning import planner
+from autoviz_core.planning.planner import Alternative
+from ui import backend as ui_backend
+from ui import planning as ui_planning
+from ui.progress import WatchedBackend
+
+App = Callable[[], AppTest]
+GARBAGE = "Sure! Here is your plan: {"
+
+
+class InvalidJsonBackend(StubBackend):
+    """Answers every call with text that is not JSON, re-asks like the real backends, gives up."""
+
+    attempts = 3
+
+    def generate(
+        self, messages: list[Any], contract: type[BaseModel], *, max_tokens: int | None = None
+    ) -> Generation:
+        self.calls.append(contract.__name__)
+        error = ""
+        for _ in range(self.attempts):
+            value, error = validate_output(contract, GARBAGE)
+            assert value is None
+        raise invalid_output_error(self.name, self.attempts, error, GARBAGE)
+
+
+class HangingBackend(StubBackend):
+    """Never answers within any sensible time (until told to stop)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.release = threading.Event()
+
+    def generate(
+        self, messages: list[Any], contract: type[BaseModel], *, max_tokens: int | None = None
+    ) -> Generation:
+        self.calls.append(contract.__name__)
+        self.release.wait(30)
+        raise BackendError("released")
+
+
+@pytest.fixture
+def backend_kind(stub_factory: StubFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:  # type: ignore[type-arg]
+    """Choose which stub the factory builds: {"cls": InvalidJsonBackend} etc."""
+    chosen: dict[str, Any] = {"cls": StubBackend}
+
+    def build(name: str | None = None, settings: Any = None) -> StubBackend:
+        backend = chosen["cls"](name or "default")
+        stub_factory.built.append(backend)
+        return backend
+
+    from autoviz_core.llm import factory
+
+    monkeypatch.setattr(factory, "create_backend", build)
+    ui_backend._FAILURES.clear()
+    yield chosen
+    ui_backend._FAILURES.clear()
+    for backend in stub_factory.built:
+        if isinstance(backend, HangingBackend):
+            backend.release.set()
+
+
+def bundle_provenance(at: AppTest) -> dict[str, Any]:
+    """The provenance table of the report inside the downloadable bundle (cells are JSON)."""
+    with zipfile.ZipFile(io.BytesIO(at.session_state["run"]["bundle"])) as zf:
+        report = zf.read("report.md").decode()
+    section = report.split("## Provenance", 1)[1]
+    rows = [
+        line.strip("| ").split(" | ", 1) for line in section.splitlines() if line.startswith("| ")
+    ]
+    cells = {k.strip(): v.strip().replace("\\", "") for k, v in rows[1:]}
+    return {k: json.loads(cells[k]) for k in ("backend", "backends")}
+
+
+# ---------------------------------------------------------------- the choice sticks
+def test_the_model_choice_survives_navigation_and_is_recorded(
+    app: App, stub_factory: StubFactory
+) -> None:
+    at = load_tips(app())
+    at.sidebar.radio(key="backend_name").set_value("smollm2-gpt4all").run()
+    for page in ("pages/question.py", "pages/plan.py", "pages/results.py", "pages/upload.py"):
+        at.switch_page(page).run()
+        assert at.sidebar.radio(key="backend_name").value == "smollm2-gpt4all", page
+        assert at.session_state["backend_choice"].name == "smollm2-gpt4all", page
+    at = on_plan_page(ask(at, "Average tip by day"))
+    assert at.sidebar.radio(key="backend_name").value == "smollm2-gpt4all"
+    planned = at.session_state["planned"]
+    assert planned.backend == "smollm2-gpt4all"
+    assert stub_factory.built[-1].name == "smollm2-gpt4all" and stub_factory.built[-1].calls
+    at.button(key="approve").click().run()
+    at.switch_page("pages/results.py").run()
+    assert "model: smollm2-gpt4all (adapt)" in texts(at.caption)
+    prov = bundle_provenance(at)
+    assert prov["backend"] == "smollm2-gpt4all"
+    assert prov["backends"] == {
+        "intent": "none",
+        "request": "none",
+        "adapt": "smollm2-gpt4all",
+    }
+
+
+def test_a_plan_made_without_a_model_is_recorded_as_none(
+    app: App, stub_factory: StubFactory
+) -> None:
+    at = load_tips(app())
+    stub_factory.fail = "No answer from the server."
+    import streamlit as st
+
+    st.cache_resource.clear()
+    ask(at, "Average tip by day")
+    assert "Planning failed" in texts(at.error)
+    at.button(key="plan_without_model").click().run()
+    at = on_plan_page(at)
+    at.button(key="approve").click().run()
+    at.switch_page("pages/results.py").run()
+    assert "model: none ran" in texts(at.caption)
+    prov = bundle_provenance(at)
+    assert prov["backend"] == "none"
+    assert set(prov["backends"].values()) == {"none"}
+
+
+# ---------------------------------------------------------------- failure modes
+def test_an_adaptation_that_never_validates_still_gives_an_approvable_plan(
+    app: App,
+    backend_kind: dict,  # type: ignore[type-arg]
+) -> None:
+    backend_kind["cls"] = InvalidJsonBackend
+    at = load_tips(app())
+    started = time.monotonic()
+    at = on_plan_page(ask(at, "Average tip by day"))
+    assert time.monotonic() - started < load_settings().limits.llm_timeout_s
+    warning = texts(at.warning)
+    assert warning.count("The model proposed no valid change") == 1
+    assert "its answer did not fit the required format (3 attempts)" in warning
+    assert GARBAGE[:10] not in warning  # the raw answer is in the details, not the line
+    assert any("Details" in e.label for e in at.expander)
+    assert not at.error and not at.button(key="approve").disabled
+    at.button(key="approve").click().run()
+    assert not at.exception and at.title[0].value == "Results"
+    # The sidebar tells the backend just failed.
+    at.switch_page("pages/question.py").run()
+    assert "degraded" in texts(at.sidebar.markdown)
+    assert "Its last call failed" in texts(at.sidebar.caption)
+
+
+@pytest.fixture
+def short_model_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> float:
+    raw = yaml.safe_load((REPO_ROOT / "config.yaml").read_text())
+    raw["limits"]["llm_timeout_s"] = 1
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    monkeypatch.setenv("AUTOVIZ_CONFIG", str(path))
+    return 1.0
+
+
+def test_a_model_that_never_answers_is_cut_off_at_the_time_limit(
+    app: App,
+    backend_kind: dict,  # type: ignore[type-arg]
+    short_model_limit: float,
+) -> None:
+    backend_kind["cls"] = HangingBackend
+    at = load_tips(app())
+    started = time.monotonic()
+    at = on_plan_page(ask(at, "Average tip by day"))
+    assert time.monotonic() - started < 15
+    assert "it gave no answer within 1 s" in texts(at.warning)
+    assert not at.button(key="approve").disabled
+
+
+def test_the_model_call_is_its_own_stage_with_its_time(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning that offers alternatives stays on Question, so its stage list can be read."""
+    real = planner.plan_question
+
+    def with_alternatives(*args: Any, **kwargs: Any) -> Any:
+        planned = real(*args, **kwargs)
+        if kwargs.get("request_override") is None:
+            planned.alternatives = [
+                Alternative("total tip by day", AnalysisRequest(x="day", y="tip", agg="sum"), 0.4)
+            ]
+            planned.confidence = 0.2
+        return planned
+
+    monkeypatch.setattr(ui_planning, "plan_question", with_alternatives)
+    at = ask(load_tips(app()), "Average tip by day")
+    assert at.title[0].value == "Ask a question"
+    lines = texts(at.markdown)
+    assert ":material/smart_toy: The model, adapting the plan ·" in lines
+    assert "Adapted the plan to your table" in lines
+    # "Did you mean": one click re-plans with that reading.
+    assert "Did you mean:" in lines
+    at.button(key="alternative:1:0").click().run()
+    assert not at.exception and at.title[0].value == "Review the plan"
+    planned = at.session_state["planned"]
+    assert (planned.request.agg, planned.request_source) == ("sum", "person")
+    assert at.session_state["thread"][-1].kind == "alternative"
+
+
+def test_a_confident_question_offers_no_alternatives(app: App) -> None:
+    at = ask(load_tips(app()), "Average tip by day")
+    assert at.title[0].value == "Review the plan"  # straight to review
+    at.switch_page("pages/question.py").run()
+    assert "Did you mean:" not in texts(at.markdown)
+
+
+# ---------------------------------------------------------------- cancel
+def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> None:
+    hanging = HangingBackend("slow")
+    cancel = threading.Event()
+    watched = WatchedBackend(hanging, cancel, limit_s=60)
+    import plotly.express as px
+
+    from autoviz_core.data import profile_table
+
+    df = px.data.tips()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    started = time.monotonic()
+    try:
+        planned = planner.plan_question("Average tip by day", df, profile_table(df), watched)
+    finally:
+        hanging.release.set()
+    assert time.monotonic() - started < 5
+    assert planned.plan.steps and planned.plan.steps[0].primary
+    failed = [c for c in planned.model_calls if c.error]
+    assert failed and "cancelled" in failed[0].error
+    assert watched.calls[0].error and watched.calls[0].ended is not None
+    assert json.dumps(planned.cues)  # the rest of the plan is intact
+
+
+class BusyBackend(StubBackend):
+    """A model still busy with an abandoned call: closing it waits until that call ends."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.idle = threading.Event()
+
+    def close(self) -> None:
+        self.idle.wait(30)
+        super().close()
+
+
+def test_choosing_another_model_does_not_wait_for_a_busy_one(
+    app: App,
+    backend_kind: dict,  # type: ignore[type-arg]
+    stub_factory: StubFactory,
+) -> None:
+    backend_kind["cls"] = BusyBackend
+    at = app()
+    busy = stub_factory.built[-1]
+    started = time.monotonic()
+    at.sidebar.radio(key="backend_name").set_value("smollm2-gpt4all").run()
+    assert time.monotonic() - started < 10
+    assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
+    assert not busy.closed  # still finishing in the background
+    busy.idle.set()
+
+
+class StreamingBackend(StubBackend):
+    """A backend whose generate() takes the optional progress / cancel / deadline hooks."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.hooks: dict[str, Any] = {}
+
+    def generate(  # type: ignore[override]
+        self,
+        messages: list[Any],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
+        deadline: float | None = None,
+    ) -> Generation:
+        self.hooks = {"on_progress": on_progress, "cancel": cancel, "deadline": deadline}
+        assert on_progress is not None
+        on_progress(17)
+        return super().generate(messages, contract, max_tokens=max_tokens)
+
+
+def test_a_backend_that_takes_progress_cancel_and_deadline_gets_them() -> None:
+    inner = StreamingBackend("streaming")
+    cancel = threading.Event()
+    watched = WatchedBackend(inner, cancel, limit_s=30)
+    from autoviz_core.contracts import intent_contract
+
+    watched.generate([], intent_contract())
+    assert inner.hooks["cancel"] is cancel
+    assert inner.hooks["deadline"] > time.monotonic()
+    assert (
+        watched.calls[0].tokens == 17 and watched.calls[0].task == "choosing the kind of analysis"
+    )
+    # A backend without them is called exactly as the Backend protocol says.
+    plain = StubBackend("plain")
+    WatchedBackend(plain, cancel, limit_s=30).generate([], intent_contract())
+    assert plain.calls == ["IntentChoice"]
