@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -227,27 +229,48 @@ def to_matrix(feats: list[dict[str, float]], index: dict[str, int]) -> np.ndarra
     return m
 
 
+def stacked(
+    examples: list[Example], index: dict[str, int]
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """All candidates of all examples as one sparse matrix, with segment starts and weights."""
+    rows, cols, vals, ok, starts, weights = [], [], [], [], [], []
+    r = 0
+    for ex in examples:
+        starts.append(r)
+        weights.append(ex.weight)
+        for f, good in zip(ex.feats, ex.correct, strict=True):
+            for k, v in f.items():
+                j = index.get(k)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+                    vals.append(v)
+            ok.append(good)
+            r += 1
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(r, len(index)))
+    return x, np.array(ok), np.array(starts), np.array(weights)
+
+
 def fit_request(examples: list[Example], l2: float) -> dict[str, float]:
     """Conditional logit: maximise the probability mass of each question's correct candidates."""
     usable = [ex for ex in examples if any(ex.correct)]
     names = feature_index(usable)
     index = {n: i for i, n in enumerate(names)}
-    data = [(to_matrix(ex.feats, index), np.array(ex.correct), ex.weight) for ex in usable]
+    x, ok, starts, weights = stacked(usable, index)
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, x.shape[0])))
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total = 0.5 * l2 * float(w @ w)
-        grad = l2 * w.copy()
-        for x, ok, weight in data:
-            s = x @ w
-            s = s - s.max()
-            p = np.exp(s)
-            z_all, z_ok = p.sum(), p[ok].sum()
-            total += weight * (np.log(z_all) - np.log(z_ok))
-            grad += weight * ((p / z_all) @ x - (p[ok] / z_ok) @ x[ok])
-        return total, grad
+        s = x @ w
+        s = s - np.maximum.reduceat(s, starts)[seg]
+        p = np.exp(s)
+        z_all = np.add.reduceat(p, starts)
+        z_ok = np.add.reduceat(np.where(ok, p, 0.0), starts)
+        total = float(weights @ (np.log(z_all) - np.log(z_ok))) + 0.5 * l2 * float(w @ w)
+        coef = weights[seg] * (p / z_all[seg] - np.where(ok, p, 0.0) / z_ok[seg])
+        return total, x.T @ coef + l2 * w
 
     res = minimize(
-        loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 500}
+        loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 1000}
     )
     return _rounded(dict(zip(names, res.x, strict=True)))
 
@@ -279,6 +302,7 @@ def attach_intent_features(examples: list[Example], weights: dict[str, float]) -
 
 def fit_intent(examples: list[Example], l2: float) -> dict[str, float]:
     """Multinomial logit; a question with several acceptable intents credits all of them."""
+    examples = [ex for ex in examples if _allowed(ex) & set(ex.intents)]
     names = sorted({k for ex in examples for k in ex.intent_feats})
     index = {n: i for i, n in enumerate(names)}
     labels = list(INTENTS)
@@ -316,6 +340,13 @@ def fit_intent(examples: list[Example], l2: float) -> dict[str, float]:
     )
 
 
+def _allowed(ex: Example) -> set[str]:
+    """Intents the planner may choose for this table (time series needs a date column)."""
+    return {
+        i for i in INTENTS if i != "time_series_investigation" or "has_temporal" in ex.intent_feats
+    }
+
+
 def intent_accuracy(examples: list[Example], weights: dict[str, float]) -> float:
     hits = 0
     for ex in examples:
@@ -334,13 +365,44 @@ def intent_accuracy(examples: list[Example], weights: dict[str, float]) -> float
 
 
 # ---------------------------------------------------------------- main
-def fit(verbose: bool = True) -> dict[str, Any]:
+def labelled(cache: Path | None) -> tuple[list[Example], list[Example], list[Example]]:
+    """The three example sets; `cache` (experiments only) keeps them between runs."""
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)  # type: ignore[no-any-return]
     t0 = time.perf_counter()
-    nv_train = nvbench_examples(NV_TRAIN, "nvbench_train")
-    own = own_examples(OWN)
-    nv_dev = nvbench_examples(NV_DEV, "nvbench_dev")
-    if verbose:
-        print(f"labelled candidates in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    sets = (
+        nvbench_examples(NV_TRAIN, "nvbench_train"),
+        own_examples(OWN),
+        nvbench_examples(NV_DEV, "nvbench_dev"),
+    )
+    print(f"labelled candidates in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if cache is not None:
+        with cache.open("wb") as fh:
+            pickle.dump(sets, fh)
+    return sets
+
+
+def table_of(ex: Example) -> str:
+    return ex.id.rsplit("-", 2)[0] if ex.source == "own" else str(id(ex.profile))
+
+
+def cross_validate(train: list[Example], l2_values: list[float], folds: int = 4) -> None:
+    """Held-out top-1 by table-grouped folds of the training pool, per L2 strength."""
+    tables = sorted({table_of(ex) for ex in train})
+    for l2 in l2_values:
+        hits = total = 0
+        for k in range(folds):
+            held = {t for i, t in enumerate(tables) if i % folds == k}
+            w = fit_request([ex for ex in train if table_of(ex) not in held], l2)
+            test = [ex for ex in train if table_of(ex) in held and any(ex.correct)]
+            hits += round(top1(test, w) * len(test))
+            total += len(test)
+        print(f"l2={l2}: held-out top-1 {hits / max(1, total):.3f} ({total} questions)")
+
+
+def fit(cache: Path | None = None) -> dict[str, Any]:
+    nv_train, own, nv_dev = labelled(cache)
     train = nv_train + own
     request_w = fit_request(train, L2_REQUEST)
     attach_intent_features(train, request_w)
@@ -384,8 +446,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--check", action="store_true", help="fail if the committed weights differ")
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    ap.add_argument("--cache", type=Path, default=None, help="experiments: reuse labelled examples")
+    ap.add_argument(
+        "--cv", type=float, nargs="*", default=None, help="cross-validate these L2 values"
+    )
     args = ap.parse_args(argv)
-    result = fit()
+    if args.cv is not None:
+        nv_train, own, _dev = labelled(args.cache)
+        cross_validate(nv_train + own, args.cv or [0.3, 1.0, 3.0])
+        return 0
+    result = fit(args.cache)
     print(json.dumps(result["meta"]["figures"], indent=2))
     text = json.dumps(result, indent=1, sort_keys=True) + "\n"
     if args.check:

@@ -106,6 +106,8 @@ def extract_cues(question: str, profile: SchemaProfile, df: pd.DataFrame | None 
     cues.values = _assign_values(values, taken)
     taken |= {i for v in cues.values for i in range(v.start, v.end)}
     cues.hits = lex.find(toks, skip=taken)
+    cues.mentions += _period_mentions(cues, profile)
+    cues.mentions.sort(key=lambda m: m.start)
     _summaries(cues, profile, lex)
     cues.filters, cues.filter_columns = detect_filters(cues, profile, df, lex)
     if cues.group_hint is None:
@@ -121,6 +123,20 @@ def _compared_values_column(cues: Cues) -> str | None:
         if len(distinct) >= 2 and v.column not in filtered:
             return v.column
     return None
+
+
+PERIOD_GRAINS = ("day", "week", "month", "quarter", "year", "hour", "decade")
+
+
+def _period_mentions(cues: Cues, profile: SchemaProfile) -> list[Mention]:
+    """'top 5 days', 'monthly', 'per year' name the table's date column when no column is named."""
+    temporal = profile.names("temporal")
+    if not temporal or any(m.column in temporal for m in cues.mentions):
+        return []
+    hit = next((h for h in cues.hits if h.kind == "grain" and h.label in PERIOD_GRAINS), None)
+    if hit is None:
+        return []
+    return [Mention(temporal[0], hit.start, hit.end, 0.6, "period", 0.6)]
 
 
 def _keyword_positions(

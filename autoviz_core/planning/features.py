@@ -73,6 +73,7 @@ class ColumnEvidence:
     shadow: float = 0.0
     fuzzy: bool = False
     synonym: bool = False
+    via_period: bool = False  # named only by a period word ("top 5 days", "monthly")
     first_pos: int | None = None
     order: int | None = None
     group_before: bool = False
@@ -151,7 +152,7 @@ def _column_evidence(col: ColumnProfile, lex_names: frozenset[str]) -> ColumnEvi
         name_like=bool(words & lex_names) and col.role in ("categorical", "text", "identifier"),
         count_like=bool(words & COUNT_NAMES) and col.role == "numeric",
         additive=_additive(col),
-        time_named=bool(words & TIME_NAMES),
+        time_named=bool(words & TIME_NAMES) and col.cardinality <= 60 and col.role != "text",
     )
 
 
@@ -198,6 +199,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
         ev.mention = max(ev.mention, m.score)
         ev.fuzzy = ev.fuzzy or m.kind in ("prefix", "abbreviation", "typo", "initialism")
         ev.synonym = ev.synonym or m.kind == "synonym"
+        ev.via_period = ev.via_period or m.kind == "period"
         in_sort = sort_start <= m.start < sort_end
         if not in_sort:
             ev.group_before = ev.group_before or bool(cues.hits_before(m.start, "group", 1))
@@ -415,6 +417,8 @@ def slot_features(
             f[f"{prefix}:fuzzy"] = 1.0
         if col.synonym:
             f[f"{prefix}:synonym"] = 1.0
+        if col.via_period:
+            f[f"{prefix}:via_period"] = 1.0
         if col.order == 0:
             f[f"{prefix}:first"] = 1.0
     elif col.shadow:
@@ -493,6 +497,8 @@ def rest_features(c: Candidate, ev: QuestionEvidence) -> dict[str, float]:
         f[f"agg:{c.agg}|precounted|y_count_like:{int(bool(y and y.count_like))}"] = 1.0
     if x is not None:
         f[f"chart:{c.chart}|x_role:{x.role}"] = 1.0
+        if x.group_before:
+            f[f"chart:{c.chart}|x_group_before"] = 1.0
         f[f"chart:{c.chart}|x_card:{_bucket(x.cardinality)}"] = 1.0
         f[f"agg:{c.agg}|x_card:{_bucket(x.cardinality)}"] = 1.0
         f[f"agg:{c.agg}|x_role:{x.role}"] = 1.0

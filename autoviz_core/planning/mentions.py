@@ -47,7 +47,9 @@ QUALITY = {
 MIN_STRENGTH = 0.3
 UNIT_WEIGHT = 0.15  # share of a unit suffix's usual weight
 MAX_VALUE_CARDINALITY = 20000  # columns with more distinct values are not scanned for values
-CONNECTORS = frozenset({"of", "per", "the", "and", "in", "to", "a"})
+# Words a column mention may span when the name's words are split by them ("width of the
+# petal", "number of matches"); never "and", which joins two mentions ("sepal and petal length").
+CONNECTORS = frozenset({"of", "per", "the"})
 # Words that carry no meaning inside a column name ("number_of_matches" is about matches and
 # numbers; "total" or "count" in a name are content, unlike in a question).
 FUNCTION_WORDS = frozenset(

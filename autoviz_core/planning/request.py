@@ -270,7 +270,7 @@ def repair_request(
         notes.append(f"No x column was given; using {req.x!r}.")
     if req.chart in ("bar", "pie", "line") and req.y is None and req.agg not in ("count",):
         req.agg = "count"
-    if req.chart == "scatter" and (req.x is None or req.y is None):
+    if req.chart == "scatter" and (req.x is None or (req.y is None and req.agg != "count")):
         nums = [c for c in profile.names("numeric") if c not in (req.x, req.y)]
         req.x = req.x or (nums.pop(0) if nums else None)
         req.y = req.y or (nums.pop(0) if nums else None)

@@ -43,8 +43,11 @@ def lemma(word: str) -> str:
         return _THREE_LETTER_PLURALS.get(word, word)
     if not word.isalpha() or not word.endswith("s") or word.endswith("ss"):
         return word
-    found = getLemma(word, upos="NOUN")
-    return found[0] if found else word
+    found = getLemma(word, upos="NOUN", lemmatize_oov=False)
+    if found:
+        return found[0]
+    # not in the dictionary: a plain plural unless the word only looks like one ("anomalous")
+    return word if word.endswith(("ous", "us", "is", "ics")) else word[:-1]
 
 
 def normalise_question(question: str) -> str:

@@ -35,6 +35,27 @@ NONE_Y = {"y": None}
 
 Q = {
     "orders": [
+        ("sales by store, biggest first", C, R("bar", "store", "revenue", "sum")),
+        ("total revnue per product type", C, R("bar", "product_type", "revenue", "sum")),
+        (
+            "avg qty per order for each customer segment",
+            C,
+            R("bar", "customer_segment", "qty", "mean"),
+        ),
+        ("how does revenue vary by store?", C, R("bar", "store", "revenue", "sum")),
+        (
+            "revenue over the year by product type",
+            T,
+            R("line", "order_date", "revenue", "sum", color="product_type"),
+        ),
+        ("number of returned orders per store", C, R("bar", "store", None, "count")),
+        ("discount vs unit price", REL, R("scatter", "unit_price", "discount_pct", "none")),
+        (
+            "what's the typical order size in each segment",
+            C,
+            R("bar", "customer_segment", "qty", "mean"),
+        ),
+        ("which weekday has the highest revenue", [C, T], R("bar", "order_date", "revenue", "sum")),
         ("revenue for Tech vs Garden products", C, R("bar", "product_type", "revenue", "sum")),
         ("how many orders came from North versus South?", C, R("bar", "store", None, "count")),
         ("top 5 days by revenue", C, R("bar", "order_date", "revenue", "sum")),
@@ -118,6 +139,22 @@ Q = {
         ("are there outlier unit prices?", A, Y("unit_price")),
     ],
     "employees": [
+        ("salary per dept as a boxplot", C, R("box", "dept", "salary", "none")),
+        (
+            "number of staff per office city, smallest first",
+            C,
+            R("bar", "office_city", None, "count"),
+        ),
+        ("median salary by gender", C, R("bar", "gender", "salary", "median")),
+        ("how are ages distributed", E, R("histogram", "age")),
+        ("hires per year over time", [T, C], R("line", "hire_year", None, "count")),
+        (
+            "total salary by job level and gender",
+            C,
+            R("bar", "job_level", "salary", "sum", color="gender"),
+        ),
+        ("what drives performance", D, Y("performance_score")),
+        ("oldest employee in each office", C, R("bar", "office_city", "age", "max")),
         ("pay for Finance vs HR", C, R("bar", "dept", "salary", "mean")),
         ("highest performance score in each dept", C, R("bar", "dept", "performance_score", "max")),
         ("who earns the most? top 10 salaries", C, R("bar", "full_name", "salary")),
@@ -166,6 +203,20 @@ Q = {
         ("staff count per dept and gender", C, R("bar", "dept", None, "count", color="gender")),
     ],
     "weather": [
+        ("avg temp_max by month", T, R("line", "date", "temp_max", "mean")),
+        ("how often is it foggy in each city", C, R("bar", "city", None, "count")),
+        (
+            "monthly wind speed trend per city",
+            T,
+            R("line", "date", "wind_kmh", "mean", color="city"),
+        ),
+        ("distribution of max temperatures", E, R("histogram", "temp_max")),
+        (
+            "relationship between the min and max temperature",
+            REL,
+            R("scatter", "temp_min", "temp_max", "none"),
+        ),
+        ("coldest day in each city", C, R("bar", "city", "temp_min", "min")),
         ("rainy vs sunny days: average wind", C, R("bar", "conditions", "wind_kmh", "mean")),
         ("how did max temperatures evolve in Hill Town", T, R("line", "date", "temp_max")),
         ("days with surprising rainfall", A, R("line", "date", "precip_mm")),
@@ -195,6 +246,20 @@ Q = {
         ("yearly rainfall totals", T, R("line", "date", "precip_mm", "sum")),
     ],
     "web": [
+        ("avg conversions per day by channel", C, R("bar", "channel", "conversions", "mean")),
+        ("how many days per channel", C, R("bar", "channel", None, "count")),
+        ("bounce rate over time", T, R("line", "day", "bounce_rate", "mean")),
+        ("top 3 days by visits", C, R("bar", "day", "visits", "sum")),
+        (
+            "is the bounce rate related to revenue per visit",
+            REL,
+            R("scatter", "revenue_per_visit", "bounce_rate", "none"),
+        ),
+        (
+            "median revenue per visit for each channel",
+            C,
+            R("bar", "channel", "revenue_per_visit", "median"),
+        ),
         ("visits from Email versus Social", C, R("bar", "channel", "visits", "sum")),
         ("how do visits develop across the year", T, R("line", "day", "visits", "sum")),
         ("spikes in conversions?", A, R("line", "day", "conversions", "sum")),
@@ -244,6 +309,13 @@ Q = {
         ("weekly avg bounce rate", T, R("line", "day", "bounce_rate", "mean")),
     ],
     "cars": [
+        ("avg mpg per make, lowest first", C, R("bar", "make", "mpg", "mean")),
+        ("how many cars of each origin", C, R("bar", "origin", None, "count")),
+        ("plot mpg against horsepower", REL, R("scatter", "horsepower", "mpg", "none")),
+        ("hp distribution", E, R("histogram", "horsepower")),
+        ("does price depend on cylinders?", [D, C, E], Y("price")),
+        ("total number of cars per model year", [C, T], R("line", "model_year", None, "count")),
+        ("median weight by origin", C, R("bar", "origin", "weight_lbs", "median")),
         ("mpg of Japan vs Europe cars", C, R("bar", "origin", "mpg", "mean")),
         ("heaviest car of each make", C, R("bar", "make", "weight_lbs", "max")),
         ("avg price by cylinders", C, R("bar", "cylinders", "price", "mean")),
@@ -279,6 +351,10 @@ Q = {
         ("avg weight of 8 cylinder cars by origin", C, R("bar", "origin", "weight_lbs", "mean")),
     ],
     "shops": [
+        ("number of shops in each region", C, R("bar", "region", None, "count")),
+        ("shops by type as a pie", C, R("pie", "type", None, "count")),
+        ("average total per region, highest first", C, R("bar", "region", "total", "mean")),
+        ("count of each shop size", C, R("bar", "size", None, "count")),
         ("how many shops per size, small vs large", C, R("bar", "size", None, "count")),
         ("total by type of shop", C, R("bar", "type", "total", "sum")),
         ("average number of staff for each type", C, R("bar", "type", "count", "mean")),
@@ -299,6 +375,8 @@ Q = {
         ("count of shops by region and size", C, R("bar", "region", None, "count", color="size")),
     ],
     "survey": [
+        ("respondents per age group", C, R("bar", "age_group", "num_respondents", "sum")),
+        ("how often was each answer given", C, R("bar", "answer", "num_respondents", "sum")),
         ("how many said Agree vs Disagree", C, R("bar", "answer", "num_respondents", "sum")),
         (
             "how many people agreed in each age group?",
@@ -319,6 +397,10 @@ Q = {
         ),
     ],
     "members": [
+        ("number of members per rank", C, R("bar", "rank", None, "count")),
+        ("total points by city", C, R("bar", "city", "points_total", "sum")),
+        ("members per city as a pie chart", C, R("pie", "city", None, "count")),
+        ("avg visits per rank, highest first", C, R("bar", "rank", "visits", "mean")),
         ("Gold vs Silver members: average visits", C, R("bar", "rank", "visits", "mean")),
         ("points per member by city, as a box plot", C, R("box", "city", "points_total", "none")),
         ("which members have an unusual number of visits", A, Y("visits")),
@@ -338,6 +420,15 @@ Q = {
         ("visits distribution", E, R("histogram", "visits")),
     ],
     "gapminder": [
+        ("gdp per cap in 2007 by continent", C, R("bar", "continent", "gdpPercap", "mean")),
+        ("pop over time for each continent", T, R("line", "year", "pop", "sum", color="continent")),
+        (
+            "plot life expectancy against gdp per capita",
+            REL,
+            R("scatter", "gdpPercap", "lifeExp", "none"),
+        ),
+        ("how many rows per year", [C, T], R("line", "year", None, "count")),
+        ("max population of each continent", C, R("bar", "continent", "pop", "max")),
         ("life expectancy in Europe vs Africa", C, R("bar", "continent", "lifeExp", "mean")),
         ("how did population grow over the years", T, R("line", "year", "pop", "sum")),
         ("gdp per capita trend for Asia since 1980", T, R("line", "year", "gdpPercap", "mean")),
@@ -381,6 +472,13 @@ Q = {
         ("lowest life expectancy in each continent", C, R("bar", "continent", "lifeExp", "min")),
     ],
     "election": [
+        ("avg total votes by result", C, R("bar", "result", "total", "mean")),
+        (
+            "how many districts were won by a plurality vs a majority",
+            C,
+            R("bar", "result", None, "count"),
+        ),
+        ("Joly votes against Coderre votes", REL, R("scatter", "Coderre", "Joly", "none")),
         ("total votes per winner", C, R("bar", "winner", "total", "sum")),
         ("how many districts did each candidate win", C, R("bar", "winner", None, "count")),
         ("average Joly votes by result", C, R("bar", "result", "Joly", "mean")),
@@ -396,6 +494,9 @@ Q = {
         ("count districts by result", C, R("bar", "result", None, "count")),
     ],
     "stocks": [
+        ("AMZN over time", T, R("line", "date", "AMZN")),
+        ("weekly MSFT", T, R("line", "date", "MSFT")),
+        ("is NFLX correlated with FB?", REL, R("scatter", "FB", "NFLX", "none")),
         ("how did GOOG move over time?", T, R("line", "date", "GOOG")),
         ("monthly average of AAPL", T, R("line", "date", "AAPL", "mean")),
         ("does AMZN go along with MSFT?", REL, R("scatter", "AMZN", "MSFT", "none")),
@@ -405,6 +506,13 @@ Q = {
         ("plot AAPL against GOOG", REL, R("scatter", "GOOG", "AAPL", "none")),
     ],
     "experiment": [
+        ("how many women and men are in the experiment", C, R("bar", "gender", None, "count")),
+        (
+            "avg experiment 2 per group and gender",
+            C,
+            R("bar", "group", "experiment_2", "mean", color="gender"),
+        ),
+        ("distribution of experiment_1", E, R("histogram", "experiment_1")),
         ("average experiment_1 result by group", C, R("bar", "group", "experiment_1", "mean")),
         ("does gender affect experiment 2?", D, Y("experiment_2")),
         ("how many participants in each group", C, R("bar", "group", None, "count")),
@@ -423,6 +531,9 @@ Q = {
         ("boxplot of experiment 1 per group", C, R("box", "group", "experiment_1", "none")),
     ],
     "incidents": [
+        ("how often did floods happen each year", T, R("line", "year", "count", "sum")),
+        ("which category costs the most", C, R("bar", "category", "cost_k", "sum")),
+        ("how many incidents in total per year, as bars", [C, T], R("bar", "year", "count", "sum")),
         ("how many incidents per category", C, R("bar", "category", "count", "sum")),
         ("number of incidents each year", T, R("line", "year", "count", "sum")),
         ("which category has the most incidents", C, R("bar", "category", "count", "sum")),
