@@ -14,15 +14,16 @@ from autoviz_core.config import ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
+    OnProgress,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
     repeat_penalty,
-    resolve_max_tokens,
-    validate_or_salvage,
+    wait_for,
 )
 from autoviz_core.llm.embedded import gpt4all_model_copy, resolve_model_path
 from autoviz_core.llm.json_extract import first_json_object
@@ -33,21 +34,25 @@ CHATML_TURN = "<|im_start|>{role}\n{content}<|im_end|>\n"
 CHATML_TEMPLATE = "<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n{1}<|im_end|>\n"
 
 
-class GPT4AllBackend:
+class GPT4AllBackend(BackendBase):
     """A GGUF model run by gpt4all's bundled llama.cpp, prompted with the schema (no grammar)."""
 
     strategy: Strategy = "prompt_validate"
 
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> None:
+        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
         # The embedded model needs its pre-tokenizer renamed for gpt4all's older llama.cpp.
         source = resolve_model_path(settings.path)
         embedded = (settings.path or "").startswith("embedded:")
         self.model_path: Path = gpt4all_model_copy(source) if embedded else source
         self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
         self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
         self._model: Any = _load_gpt4all(self.model_path, settings)
         self._lock = threading.Lock()
 
@@ -57,29 +62,33 @@ class GPT4AllBackend:
         contract: type[BaseModel],
         *,
         max_tokens: int | None = None,
+        timeout_s: float | None = None,
+        on_progress: OnProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> Generation:
-        """Prompt with schema + example; extract, validate, and re-ask with the error (bounded)."""
-        budget = resolve_max_tokens(max_tokens, self._default_max_tokens)
+        """Prompt with schema + example in one chat session; the shared loop extracts the JSON,
+        validates, and re-asks quoting the error. The session keeps the conversation, so each
+        attempt sends only the newest user turn."""
+        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
         system, prompt = self._render(messages, contract)
         prefix = answer_prefix(contract)
         template = self.prompt_template.replace("{1}", _escape_braces(prefix) + "{1}", 1)
-        clock = Stopwatch()
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        with self._lock:
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            return self._ask(conversation[-1]["content"], budget, prefix, control)
+
+        def reask(_messages: list[Message], _raw: str, error: str) -> list[Message]:
+            return [{"role": "user", "content": correction_prompt(error)}]
+
+        wait_for(self._lock, control)
+        try:
             if self._model is None:
                 raise BackendError(f"{self.name}: the model was closed.")
             with self._model.chat_session(system_prompt=system, prompt_template=template):
-                for attempt in range(1, attempts + 1):
-                    raw, timings = self._ask(prompt, budget, prefix)
-                    value, error, repaired = validate_or_salvage(
-                        contract, first_json_object(raw) or raw
-                    )
-                    if value is not None:
-                        timings = {**timings, "total_ms": clock.ms()}
-                        return Generation(value, raw, timings, attempt, repaired)
-                    prompt = correction_prompt(error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+                first: list[Message] = [{"role": "user", "content": prompt}]
+                return self.validated(ask, first, contract, control, reask)
+        finally:
+            self._lock.release()
 
     def info(self) -> dict[str, Any]:
         """Model file (the prepared copy), context length, threads."""
@@ -106,15 +115,26 @@ class GPT4AllBackend:
         system = "".join(self.turn_template.format(**turn) for turn in history)
         return system, f"{last['content']}\n\n{schema_instructions(contract)}"
 
-    def _ask(self, prompt: str, max_tokens: int, prefix: str) -> tuple[str, dict[str, float]]:
-        """One turn continuing `prefix`; stops as soon as a whole JSON object has been written."""
+    def _ask(
+        self, prompt: str, max_tokens: int, prefix: str, control: CallControl
+    ) -> tuple[str, dict[str, float]]:
+        """One turn continuing `prefix`; stops as soon as a whole JSON object has been written,
+        or when the call is cancelled or out of time."""
         clock = Stopwatch()
         pieces: list[str] = [prefix]
         first = [0.0]
+        # The callback runs inside native code, where an exception would only be printed:
+        # it stops generation instead, and the reason is raised once gpt4all returns.
+        stopped: list[Exception] = []
 
         def on_token(_token_id: int, piece: str) -> bool:
             first[0] = first[0] or clock.ms()
             pieces.append(piece)
+            try:
+                control.token()
+            except Exception as exc:
+                stopped.append(exc)
+                return False
             return not ("}" in piece and first_json_object("".join(pieces)) is not None)
 
         try:
@@ -128,6 +148,8 @@ class GPT4AllBackend:
             )
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"{self.name}: gpt4all failed while generating: {exc}") from exc
+        if stopped:
+            raise stopped[0]
         total = clock.ms()
         tokens = len(pieces) - 1
         timings = {

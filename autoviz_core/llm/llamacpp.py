@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,32 +12,36 @@ from pydantic import BaseModel
 from autoviz_core.config import ModelSettings
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
+    OnProgress,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
-    repair_messages,
     repeat_penalty,
-    resolve_max_tokens,
     schema_text,
-    validate_or_salvage,
+    wait_for,
 )
 from autoviz_core.llm.embedded import resolve_model_path
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(BackendBase):
     """A GGUF model loaded with llama-cpp-python; one call at a time (the Llama object is not
     thread-safe), callers queue on a lock whose waiting count the UI can show."""
 
     strategy: Strategy = "gbnf"
 
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> None:
+        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
         self.model_path: Path = resolve_model_path(settings.path)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
         self._llama: Any = _load_llama(self.model_path, settings)
         self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -50,22 +55,18 @@ class LlamaCppBackend:
         contract: type[BaseModel],
         *,
         max_tokens: int | None = None,
+        timeout_s: float | None = None,
+        on_progress: OnProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> Generation:
-        """Decode under the contract's grammar, validate, and re-ask with the error if invalid."""
-        budget = resolve_max_tokens(max_tokens, self._default_max_tokens)
+        """Decode under the contract's grammar; the shared loop validates and re-asks."""
+        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
         grammar = self._grammar(contract) if self.settings.use_grammar else None
-        clock = Stopwatch()
-        conversation = list(messages)
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        for attempt in range(1, attempts + 1):
-            raw, timings = self._complete(conversation, grammar, budget)
-            value, error, repaired = validate_or_salvage(contract, raw)
-            if value is not None:
-                timings = {**timings, "total_ms": clock.ms()}
-                return Generation(value, raw, timings, attempt, repaired)
-            conversation = repair_messages(messages, raw, error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            return self._complete(conversation, grammar, budget, control)
+
+        return self.validated(ask, messages, contract, control)
 
     def info(self) -> dict[str, Any]:
         """Model path and name, context length, threads."""
@@ -108,23 +109,35 @@ class LlamaCppBackend:
                 ) from exc
         return self._grammars[text]
 
-    def _complete(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
-        """One locked, streamed chat completion: the text and its timings."""
+    def _complete(
+        self,
+        messages: list[Message],
+        grammar: Any,
+        max_tokens: int,
+        control: CallControl | None = None,
+    ) -> tuple[str, dict]:
+        """One locked, streamed chat completion: the text and its timings.
+
+        Without a control (bench/bench_backends.py times raw calls) the backend's limit applies.
+        """
+        control = control or CallControl(self.name, self.time_limit_s)
         with self._waiting_lock:
             self._waiting += 1
         try:
-            self._lock.acquire()
+            wait_for(self._lock, control)
         finally:
             with self._waiting_lock:
                 self._waiting -= 1
         try:
             if self._llama is None:
                 raise BackendError(f"{self.name}: the model was closed.")
-            return self._stream(messages, grammar, max_tokens)
+            return self._stream(messages, grammar, max_tokens, control)
         finally:
             self._lock.release()
 
-    def _stream(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
+    def _stream(
+        self, messages: list[Message], grammar: Any, max_tokens: int, control: CallControl
+    ) -> tuple[str, dict]:
         # The system prompt stays first and identical across calls, so llama-cpp-python's
         # prefix match reuses its KV cache and only the new suffix is evaluated.
         _reset_perf(self._llama)
@@ -142,13 +155,17 @@ class LlamaCppBackend:
                 max_tokens=max_tokens,
                 stream=True,
             )
-            for chunk in chunks:
-                choice = chunk["choices"][0]
-                text = choice["delta"].get("content")
-                if text:
-                    ttft = ttft or clock.ms()
-                    pieces.append(text)
-                finish = choice.get("finish_reason") or finish
+            # Closed explicitly: a call stopped mid-stream (cancel, time limit) ends the
+            # generator now, while this thread still holds the model's lock.
+            with contextlib.closing(chunks):
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    text = choice["delta"].get("content")
+                    if text:
+                        ttft = ttft or clock.ms()
+                        pieces.append(text)
+                        control.token()
+                    finish = choice.get("finish_reason") or finish
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"{self.name}: llama.cpp failed while generating: {exc}") from exc
         prompt_ms, prompt_tokens = _read_perf(self._llama)

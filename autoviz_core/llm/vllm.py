@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import requests
@@ -13,19 +15,19 @@ from autoviz_core.config import ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
+    OnProgress,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
-    repair_messages,
     repeat_penalty,
-    resolve_max_tokens,
-    validate_or_salvage,
 )
 
 PROBE_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5.0
 MIN_COMPLETION_TOKENS = 16
 START_HINT = "Start the server or change the URL in config.yaml / the sidebar."
 # vLLM's context-length rejections over its versions, and what each tells us.
@@ -38,18 +40,26 @@ _PROMPT_TOKENS = (
 )
 
 
-class VLLMBackend:
-    """A model served over /v1/chat/completions with json_schema structured output (xgrammar)."""
+class VLLMBackend(BackendBase):
+    """A model served over /v1/chat/completions with json_schema structured output (xgrammar).
+
+    Answers are streamed, so a call reports progress per token and stops promptly when
+    cancelled or out of time (closing the connection stops the server's generation too).
+    """
 
     strategy: Strategy = "json_schema"
 
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> None:
+        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
         self.url = (settings.url or "").rstrip("/")
         if not self.url:
             raise ModelUnavailableError(f"{self.name}: no server URL is configured.", START_HINT)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
@@ -65,23 +75,20 @@ class VLLMBackend:
         contract: type[BaseModel],
         *,
         max_tokens: int | None = None,
+        timeout_s: float | None = None,
+        on_progress: OnProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> Generation:
-        """POST the messages with the contract's schema, validate, re-ask with the error if invalid."""
-        budget = self._fit_budget(
-            messages, resolve_max_tokens(max_tokens, self._default_max_tokens)
-        )
-        clock = Stopwatch()
-        conversation = list(messages)
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        for attempt in range(1, attempts + 1):
-            raw, timings, budget = self._complete(conversation, contract, budget)
-            value, error, repaired = validate_or_salvage(contract, raw)
-            if value is not None:
-                timings = {**timings, "total_ms": clock.ms()}
-                return Generation(value, raw, timings, attempt, repaired)
-            conversation = repair_messages(messages, raw, error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+        """POST the messages with the contract's schema; the shared loop validates and re-asks."""
+        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
+        budget = self._fit_budget(messages, budget)
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            nonlocal budget  # a context-length answer lowers it for the re-asks too
+            raw, timings, budget = self._complete(conversation, contract, budget, control)
+            return raw, timings
+
+        return self.validated(ask, messages, contract, control)
 
     def info(self) -> dict[str, Any]:
         """Server URL, the served model and its context length (when the server reports it)."""
@@ -200,44 +207,87 @@ class VLLMBackend:
         return payload
 
     def _complete(
-        self, messages: list[Message], contract: type[BaseModel], max_tokens: int
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        max_tokens: int,
+        control: CallControl | None = None,
     ) -> tuple[str, dict[str, float], int]:
-        """One chat completion; on a context-length 400, one retry with the budget it reports."""
+        """One chat completion; on a context-length 400, one retry with the budget it reports.
+
+        Without a control (bench/bench_backends.py times raw calls) the backend's limit applies.
+        """
+        control = control or CallControl(self.name, self.time_limit_s)
         try:
-            return (*self._post(messages, contract, max_tokens), max_tokens)
+            return (*self._post(messages, contract, max_tokens, control), max_tokens)
         except _ContextOverflow as overflow:
             budget = overflow.budget()
-            return (*self._post(messages, contract, budget, retry=False), budget)
+            return (*self._post(messages, contract, budget, control, retry=False), budget)
 
     def _post(
         self,
         messages: list[Message],
         contract: type[BaseModel],
         max_tokens: int,
+        control: CallControl,
         retry: bool = True,
     ) -> tuple[str, dict[str, float]]:
         clock = Stopwatch()
         url = f"{self.url}/v1/chat/completions"
+        payload = {
+            **self._payload(messages, contract, max_tokens),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        # The read timeout bounds each wait for the server's next bytes; the call's deadline
+        # bounds the whole answer (checked at every token).
+        read_timeout = max(0.01, min(self.settings.timeout, control.remaining_s()))
         try:
             response = self._session().post(
-                url,
-                json=self._payload(messages, contract, max_tokens),
-                timeout=self.settings.timeout,
+                url, json=payload, timeout=(CONNECT_TIMEOUT_S, read_timeout), stream=True
             )
-        except requests.Timeout:
-            raise BackendError(
+        except requests.RequestException as exc:
+            raise self._request_error(exc, control, read_timeout, started=False) from None
+        with response:
+            if response.status_code != 200:
+                raise _http_error(response, retry)
+            try:
+                if _is_event_stream(response):
+                    return _read_stream(response, control, clock)
+                # A server that ignores `stream` answers with one JSON body.
+                return _parse_completion(response, clock.ms())
+            except requests.RequestException as exc:
+                raise self._request_error(exc, control, read_timeout, started=True) from None
+
+    def _request_error(
+        self,
+        exc: requests.RequestException,
+        control: CallControl,
+        read_timeout: float,
+        *,
+        started: bool,
+    ) -> Exception:
+        """The error a failed request means: the call's own end (cancel, deadline) first."""
+        stop = control.stop_error()
+        if stop is not None:
+            return stop
+        if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+            if read_timeout < self.settings.timeout:  # the wait was cut to the call's deadline
+                return control.timeout_error()
+            return BackendError(
                 f"vLLM request timed out after {self.settings.timeout:g} s ({self.url}).",
                 "Raise `timeout` for this model in config.yaml, or retry when the server is less busy.",
-            ) from None
-        except requests.ConnectionError as exc:
-            raise BackendError(
+            )
+        if started:
+            return BackendError(
+                f"The vLLM server at {self.url} stopped answering mid-response ({_reason(exc)}).",
+                "Check the server's log; retry when it is healthy.",
+            )
+        if isinstance(exc, requests.ConnectionError):
+            return BackendError(
                 f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
-            ) from None
-        except requests.RequestException as exc:
-            raise BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.") from None
-        if response.status_code != 200:
-            raise _http_error(response, retry)
-        return _parse_completion(response, clock.ms())
+            )
+        return BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.")
 
 
 class _ContextOverflow(Exception):
@@ -333,6 +383,60 @@ def _parse_completion(response: requests.Response, request_ms: float) -> tuple[s
             "Check that the URL points at a vLLM (OpenAI-compatible) server.",
         ) from None
     return str(content), _timings(body, request_ms)
+
+
+def _is_event_stream(response: requests.Response) -> bool:
+    return response.headers.get("Content-Type", "").startswith("text/event-stream")
+
+
+def _events(response: requests.Response) -> Iterator[dict[str, Any]]:
+    """The JSON payload of each server-sent event until [DONE]; malformed ones are errors."""
+    for line in response.iter_lines():  # bytes: the charset requests guesses for text/* is wrong
+        if not line.startswith(b"data:"):
+            continue
+        data = line[5:].strip()
+        if data == b"[DONE]":
+            return
+        try:
+            event = json.loads(data)
+        except ValueError:
+            raise BackendError(
+                "vLLM returned a malformed response (a streamed event that is not JSON): "
+                f"{data[:200].decode(errors='replace')!r}",
+                "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+            ) from None
+        if not isinstance(event, dict):
+            raise BackendError(
+                "vLLM returned a malformed response (a streamed event that is not an object)."
+            )
+        if isinstance(event.get("error"), dict):
+            message = _error_message(event["error"], "")
+            raise BackendError(
+                f"vLLM failed while generating: {message}",
+                "Check the server's log; retry when it is healthy.",
+            )
+        yield event
+
+
+def _read_stream(
+    response: requests.Response, control: CallControl, clock: Stopwatch
+) -> tuple[str, dict[str, float]]:
+    """The text and timings of a streamed chat completion, counting each piece as a token."""
+    pieces: list[str] = []
+    ttft = 0.0
+    last: dict[str, Any] = {}  # usage (vLLM, include_usage) and timings (llama-server) come last
+    for event in _events(response):
+        for choice in event.get("choices") or []:
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            text = delta.get("content") if isinstance(delta, dict) else None
+            if text:
+                ttft = ttft or clock.ms()
+                pieces.append(str(text))
+                control.token()
+        last.update({k: event[k] for k in ("usage", "timings") if isinstance(event.get(k), dict)})
+    usage = last.get("usage") or {"completion_tokens": len(pieces)}
+    timings = _timings({**last, "usage": usage}, clock.ms())
+    return "".join(pieces), {**timings, "ttft_ms": ttft}
 
 
 def _timings(body: dict[str, Any], request_ms: float) -> dict[str, float]:

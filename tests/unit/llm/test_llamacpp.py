@@ -11,20 +11,23 @@ import pytest
 
 from autoviz_core.config import ModelSettings
 from autoviz_core.contracts import intent_contract
-from autoviz_core.errors import BackendError
+from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout
 from autoviz_core.llm import llamacpp as module
+from autoviz_core.llm.base import Progress
 from autoviz_core.llm.llamacpp import LlamaCppBackend
 
 
 class FakeLlama:
     """Streams scripted answers as chat chunks; records the kwargs of each call."""
 
-    def __init__(self, answers: list[str], delay: float = 0.0) -> None:
+    def __init__(self, answers: list[str], delay: float = 0.0, piece_delay: float = 0.0) -> None:
         self.answers = answers
         self.delay = delay
+        self.piece_delay = piece_delay
         self.calls: list[dict[str, Any]] = []
         self.active = 0
         self.max_active = 0
+        self.closed_streams = 0
 
     def create_chat_completion(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         self.calls.append(kwargs)
@@ -33,18 +36,25 @@ class FakeLlama:
         time.sleep(self.delay)
         answer = self.answers.pop(0)
         self.active -= 1
-        for piece in (answer[:5], answer[5:]):
-            yield {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
-        yield {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+        try:
+            for piece in (answer[:5], answer[5:]):
+                time.sleep(self.piece_delay)
+                yield {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
+            yield {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+        except GeneratorExit:
+            self.closed_streams += 1
+            raise
 
     def close(self) -> None:
         pass
 
 
-def _backend(monkeypatch: pytest.MonkeyPatch, fake: FakeLlama) -> LlamaCppBackend:
+def _backend(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeLlama, time_limit_s: float | None = None
+) -> LlamaCppBackend:
     monkeypatch.setattr(module, "_load_llama", lambda path, settings: fake)
     settings = ModelSettings(name="l", backend="llama.cpp", path="embedded:smollm2", max_retries=1)
-    return LlamaCppBackend(settings, default_max_tokens=64)
+    return LlamaCppBackend(settings, default_max_tokens=64, time_limit_s=time_limit_s)
 
 
 GOOD = '{"intent": "general_eda", "rationale": ""}'
@@ -92,3 +102,44 @@ def test_closed_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     backend.close()
     with pytest.raises(BackendError, match="closed"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+
+
+def test_progress_and_cancel_mid_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel stops the stream at the next piece, closes it, and frees the model for the next call."""
+    fake = FakeLlama([GOOD, GOOD])
+    backend = _backend(monkeypatch, fake)
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(progress: Progress) -> None:
+        seen.append(progress)
+        cancel.set()  # after the first report (the attempt starting): stop at the first token
+
+    with pytest.raises(ModelCancelled):
+        backend.generate(MESSAGES, intent_contract(), on_progress=on_progress, cancel=cancel)  # type: ignore[arg-type]
+    assert [p.tokens for p in seen] == [0] and fake.closed_streams == 1
+    generation = backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert generation.raw == GOOD and backend.queue_depth() == 0
+
+
+def test_time_limit_stops_a_slow_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama([GOOD], piece_delay=0.3)
+    backend = _backend(monkeypatch, fake, time_limit_s=0.2)
+    with pytest.raises(ModelTimeout, match=r"timed out after 0\.2 s"):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert fake.closed_streams == 1
+
+
+def test_a_queued_call_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama([GOOD], delay=0.6)
+    backend = _backend(monkeypatch, fake)
+    busy = threading.Thread(target=backend.generate, args=(MESSAGES, intent_contract()))
+    busy.start()
+    time.sleep(0.1)
+    cancel = threading.Event()
+    threading.Timer(0.1, cancel.set).start()
+    start = time.perf_counter()
+    with pytest.raises(ModelCancelled):
+        backend.generate(MESSAGES, intent_contract(), cancel=cancel)  # type: ignore[arg-type]
+    assert time.perf_counter() - start < 0.4 and len(fake.calls) == 1
+    busy.join()
