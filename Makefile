@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit integration apptest e2e schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration apptest e2e schemas bench doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -24,6 +24,10 @@ typecheck:
 
 unit:
 	.venv/bin/python -m pytest tests/unit
+
+# The backend unit tests as if llama-cpp-python, gpt4all and the embedded model were not installed.
+unit-without-models:
+	.venv/bin/python scripts/unit_without_models.py
 
 integration:
 	.venv/bin/python -m pytest tests/integration

@@ -6,4 +6,5 @@ V=.venv/bin
 echo "==> ruff check";  $V/ruff check .
 echo "==> ruff format --check"; $V/ruff format --check .
 echo "==> mypy autoviz_core"; $V/mypy autoviz_core
+echo "==> backend unit tests without the model packages"; $V/python scripts/unit_without_models.py -q
 echo "==> pytest"; $V/python -m pytest "$@"

@@ -19,7 +19,7 @@ STRATEGIES: dict[str, Strategy] = {
 def _llamacpp(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.llamacpp import LlamaCppBackend
 
-    return LlamaCppBackend(
+    return LlamaCppBackend.from_settings(
         settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
     )
 
@@ -27,7 +27,7 @@ def _llamacpp(settings: ModelSettings, limits: Limits) -> Backend:
 def _vllm(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.vllm import VLLMBackend
 
-    return VLLMBackend(
+    return VLLMBackend.from_settings(
         settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
     )
 
@@ -35,7 +35,7 @@ def _vllm(settings: ModelSettings, limits: Limits) -> Backend:
 def _gpt4all(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.gpt4all import GPT4AllBackend
 
-    return GPT4AllBackend(
+    return GPT4AllBackend.from_settings(
         settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
     )
 

@@ -35,26 +35,50 @@ CHATML_TEMPLATE = "<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n{1}<|
 
 
 class GPT4AllBackend(BackendBase):
-    """A GGUF model run by gpt4all's bundled llama.cpp, prompted with the schema (no grammar)."""
+    """A GGUF model run by gpt4all's bundled llama.cpp, prompted with the schema (no grammar).
+
+    It takes a ready client (a loaded gpt4all.GPT4All or a stand-in with chat_session and
+    generate); from_settings() prepares and loads the model.
+    """
 
     strategy: Strategy = "prompt_validate"
 
     def __init__(
         self,
+        model: Any,
         settings: ModelSettings,
         *,
+        model_path: Path | None = None,
         default_max_tokens: int | None = None,
         time_limit_s: float | None = None,
     ) -> None:
         super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
+        self.model_path: Path = model_path or Path(settings.path or "")
+        self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
+        self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
+        self._model: Any = model
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> GPT4AllBackend:
+        """Locate the GGUF (preparing the gpt4all copy of an embedded one) and load it."""
         # The embedded model needs its pre-tokenizer renamed for gpt4all's older llama.cpp.
         source = resolve_model_path(settings.path)
         embedded = (settings.path or "").startswith("embedded:")
-        self.model_path: Path = gpt4all_model_copy(source) if embedded else source
-        self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
-        self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
-        self._model: Any = _load_gpt4all(self.model_path, settings)
-        self._lock = threading.Lock()
+        path = gpt4all_model_copy(source) if embedded else source
+        return cls(
+            _load_gpt4all(path, settings),
+            settings,
+            model_path=path,
+            default_max_tokens=default_max_tokens,
+            time_limit_s=time_limit_s,
+        )
 
     def generate(
         self,

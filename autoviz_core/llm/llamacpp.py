@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +31,51 @@ from autoviz_core.llm.embedded import resolve_model_path
 
 class LlamaCppBackend(BackendBase):
     """A GGUF model loaded with llama-cpp-python; one call at a time (the Llama object is not
-    thread-safe), callers queue on a lock whose waiting count the UI can show."""
+    thread-safe), callers queue on a lock whose waiting count the UI can show.
+
+    It takes a ready client (a loaded llama_cpp.Llama, or a stand-in with the same
+    create_chat_completion) and a grammar compiler (llama_cpp's, or a stand-in), so its tests
+    need neither the library nor the weights; from_settings() loads the model.
+    """
 
     strategy: Strategy = "gbnf"
 
     def __init__(
         self,
+        llama: Any,
         settings: ModelSettings,
         *,
+        model_path: Path | None = None,
+        compile_grammar: Callable[[str], Any] | None = None,
         default_max_tokens: int | None = None,
         time_limit_s: float | None = None,
     ) -> None:
         super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
-        self.model_path: Path = resolve_model_path(settings.path)
-        self._llama: Any = _load_llama(self.model_path, settings)
+        self.model_path: Path = model_path or Path(settings.path or "")
+        self._llama: Any = llama
+        self._compile_grammar = compile_grammar or compile_json_schema_grammar
         self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._waiting = 0
         self._waiting_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> LlamaCppBackend:
+        """Locate and load the GGUF the settings name; ModelUnavailableError when it cannot."""
+        path = resolve_model_path(settings.path)
+        return cls(
+            _load_llama(path, settings),
+            settings,
+            model_path=path,
+            default_max_tokens=default_max_tokens,
+            time_limit_s=time_limit_s,
+        )
 
     # ------------------------------------------------------------------ protocol
     def generate(
@@ -97,12 +126,10 @@ class LlamaCppBackend(BackendBase):
     # ------------------------------------------------------------------ internals
     def _grammar(self, contract: type[BaseModel]) -> Any:
         """The GBNF grammar of a contract, built once per distinct schema text."""
-        from llama_cpp import LlamaGrammar
-
         text = schema_text(contract)
         if text not in self._grammars:
             try:
-                self._grammars[text] = LlamaGrammar.from_json_schema(text, verbose=False)
+                self._grammars[text] = self._compile_grammar(text)
             except Exception as exc:  # the converter raises bare exceptions on unsupported schemas
                 raise BackendError(
                     f"Could not turn the {contract.__name__} schema into a grammar: {exc}"
@@ -173,11 +200,18 @@ class LlamaCppBackend(BackendBase):
         return "".join(pieces), {**timings, "prompt_ms": prompt_ms, "prompt_tokens": prompt_tokens}
 
 
-def _is_llama(llama: Any) -> bool:
-    """Only a real llama_cpp.Llama has perf counters (test doubles do not)."""
-    from llama_cpp import Llama
+def compile_json_schema_grammar(schema: str) -> Any:
+    """llama.cpp's GBNF grammar for a JSON schema text (llama-cpp-python's converter)."""
+    from llama_cpp import LlamaGrammar
 
-    return isinstance(llama, Llama)
+    return LlamaGrammar.from_json_schema(schema, verbose=False)
+
+
+def _is_llama(llama: Any) -> bool:
+    """Only a real llama_cpp.Llama has perf counters (test doubles do not). Nothing is imported:
+    if llama_cpp was never imported, the client cannot be one of its objects."""
+    module = sys.modules.get("llama_cpp")
+    return module is not None and isinstance(llama, module.Llama)
 
 
 def _reset_perf(llama: Any) -> None:

@@ -40,33 +40,98 @@ _PROMPT_TOKENS = (
 )
 
 
+class ServerClient:
+    """HTTP to one OpenAI-compatible server: base URL, credentials, and one requests session
+    per thread (requests.Session is not guaranteed thread-safe)."""
+
+    def __init__(self, url: str, *, api_key: str = "", verify_ssl: bool = False) -> None:
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.verify_ssl = verify_ssl
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    def session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.verify = self.verify_ssl
+            if self.api_key:
+                session.headers["Authorization"] = f"Bearer {self.api_key}"
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close every thread's session (connection pools)."""
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+        self._local = threading.local()
+
+
 class VLLMBackend(BackendBase):
     """A model served over /v1/chat/completions with json_schema structured output (xgrammar).
 
     Answers are streamed, so a call reports progress per token and stops promptly when
     cancelled or out of time (closing the connection stops the server's generation too).
+    It takes a ready client and what the server serves; from_settings() probes the server.
     """
 
     strategy: Strategy = "json_schema"
 
     def __init__(
         self,
+        client: ServerClient,
         settings: ModelSettings,
         *,
+        served_model: str,
+        context_length: int | None = None,
         default_max_tokens: int | None = None,
         time_limit_s: float | None = None,
     ) -> None:
         super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
-        self.url = (settings.url or "").rstrip("/")
-        if not self.url:
-            raise ModelUnavailableError(f"{self.name}: no server URL is configured.", START_HINT)
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._sessions_lock = threading.Lock()
-        models = self._probe()
-        entry = self._choose_model(models)
-        self.served_model: str = str(entry["id"])
-        self.context_length: int | None = self._context_length(entry)
+        self.client = client
+        self.served_model = served_model
+        self.context_length = context_length
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ModelSettings,
+        *,
+        default_max_tokens: int | None = None,
+        time_limit_s: float | None = None,
+    ) -> VLLMBackend:
+        """Connect to the configured server and find the model it serves and its context
+        length; ModelUnavailableError when the server is not there or does not serve it."""
+        url = (settings.url or "").rstrip("/")
+        if not url:
+            raise ModelUnavailableError(
+                f"{settings.name}: no server URL is configured.", START_HINT
+            )
+        client = ServerClient(url, api_key=settings.api_key, verify_ssl=settings.verify_ssl)
+        try:
+            models = _probe(client, min(PROBE_TIMEOUT_S, settings.timeout))
+            entry = _choose_model(client.url, models, settings.model)
+        except ModelUnavailableError:
+            client.close()
+            raise
+        return cls(
+            client,
+            settings,
+            served_model=str(entry["id"]),
+            context_length=_context_length(client, entry),
+            default_max_tokens=default_max_tokens,
+            time_limit_s=time_limit_s,
+        )
+
+    @property
+    def url(self) -> str:
+        return self.client.url
 
     # ------------------------------------------------------------------ protocol
     def generate(
@@ -103,79 +168,9 @@ class VLLMBackend(BackendBase):
 
     def close(self) -> None:
         """Close the HTTP sessions (connection pools)."""
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
-        self._local = threading.local()
-
-    # ------------------------------------------------------------------ server discovery
-    def _probe(self) -> list[dict[str, Any]]:
-        """GET /v1/models; anything but a model list means the server is not usable."""
-        timeout = min(PROBE_TIMEOUT_S, self.settings.timeout)
-        try:
-            response = self._session().get(f"{self.url}/v1/models", timeout=timeout)
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            raise ModelUnavailableError(
-                f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
-            ) from None
-        try:
-            # requests' JSONDecodeError is also a RequestException: decode outside that handler
-            models = response.json().get("data") or []
-        except (requests.RequestException, ValueError, AttributeError):
-            raise ModelUnavailableError(
-                f"{self.url}/v1/models did not return an OpenAI-style model list.",
-                "Check that the URL points at a vLLM (OpenAI-compatible) server.",
-            ) from None
-        if not models:
-            raise ModelUnavailableError(f"The server at {self.url} serves no model.", START_HINT)
-        return [m for m in models if isinstance(m, dict) and "id" in m]
-
-    def _choose_model(self, models: list[dict[str, Any]]) -> dict[str, Any]:
-        wanted = self.settings.model
-        if not wanted or wanted == "auto":
-            return models[0]
-        for entry in models:
-            if entry["id"] == wanted:
-                return entry
-        served = ", ".join(str(m["id"]) for m in models)
-        raise ModelUnavailableError(
-            f"The server at {self.url} does not serve {wanted!r} (it serves: {served}).",
-            "Change `model:` in config.yaml (or use auto).",
-        )
-
-    def _context_length(self, entry: dict[str, Any]) -> int | None:
-        """vLLM's max_model_len; for llama-server the slot context (/props, meta.n_ctx, n_ctx_train)."""
-        if isinstance(entry.get("max_model_len"), int):
-            return int(entry["max_model_len"])
-        try:
-            props = self._session().get(f"{self.url}/props", timeout=PROBE_TIMEOUT_S).json()
-            return int(props["default_generation_settings"]["n_ctx"])
-        except (requests.RequestException, ValueError, KeyError, TypeError):
-            pass
-        meta = entry.get("meta")
-        if not isinstance(meta, dict):
-            return None
-        for key in ("n_ctx", "n_ctx_train"):
-            if isinstance(meta.get(key), int):
-                return int(meta[key])
-        return None
+        self.client.close()
 
     # ------------------------------------------------------------------ requests
-    def _session(self) -> requests.Session:
-        """One session per thread: requests.Session is not guaranteed thread-safe."""
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.verify = self.settings.verify_ssl
-            if self.settings.api_key:
-                session.headers["Authorization"] = f"Bearer {self.settings.api_key}"
-            self._local.session = session
-            with self._sessions_lock:
-                self._sessions.append(session)
-        return session
-
     def _fit_budget(self, messages: list[Message], max_tokens: int) -> int:
         """Cap max_tokens to what fits next to the prompt (estimated at 3 characters a token)."""
         if not self.context_length:
@@ -243,7 +238,7 @@ class VLLMBackend(BackendBase):
         # bounds the whole answer (checked at every token).
         read_timeout = max(0.01, min(self.settings.timeout, control.remaining_s()))
         try:
-            response = self._session().post(
+            response = self.client.session().post(
                 url, json=payload, timeout=(CONNECT_TIMEOUT_S, read_timeout), stream=True
             )
         except requests.RequestException as exc:
@@ -288,6 +283,60 @@ class VLLMBackend(BackendBase):
                 f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
             )
         return BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.")
+
+
+def _probe(client: ServerClient, timeout: float) -> list[dict[str, Any]]:
+    """GET /v1/models; anything but a model list means the server is not usable."""
+    url = client.url
+    try:
+        response = client.session().get(f"{url}/v1/models", timeout=timeout)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise ModelUnavailableError(
+            f"Failed to connect to vLLM server at {url} ({_reason(exc)}).", START_HINT
+        ) from None
+    try:
+        # requests' JSONDecodeError is also a RequestException: decode outside that handler
+        models = response.json().get("data") or []
+    except (requests.RequestException, ValueError, AttributeError):
+        raise ModelUnavailableError(
+            f"{url}/v1/models did not return an OpenAI-style model list.",
+            "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+        ) from None
+    if not models:
+        raise ModelUnavailableError(f"The server at {url} serves no model.", START_HINT)
+    return [m for m in models if isinstance(m, dict) and "id" in m]
+
+
+def _choose_model(url: str, models: list[dict[str, Any]], wanted: str | None) -> dict[str, Any]:
+    if not wanted or wanted == "auto":
+        return models[0]
+    for entry in models:
+        if entry["id"] == wanted:
+            return entry
+    served = ", ".join(str(m["id"]) for m in models)
+    raise ModelUnavailableError(
+        f"The server at {url} does not serve {wanted!r} (it serves: {served}).",
+        "Change `model:` in config.yaml (or use auto).",
+    )
+
+
+def _context_length(client: ServerClient, entry: dict[str, Any]) -> int | None:
+    """vLLM's max_model_len; for llama-server the slot context (/props, meta.n_ctx, n_ctx_train)."""
+    if isinstance(entry.get("max_model_len"), int):
+        return int(entry["max_model_len"])
+    try:
+        props = client.session().get(f"{client.url}/props", timeout=PROBE_TIMEOUT_S).json()
+        return int(props["default_generation_settings"]["n_ctx"])
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        pass
+    meta = entry.get("meta")
+    if not isinstance(meta, dict):
+        return None
+    for key in ("n_ctx", "n_ctx_train"):
+        if isinstance(meta.get(key), int):
+            return int(meta[key])
+    return None
 
 
 class _ContextOverflow(Exception):

@@ -61,16 +61,15 @@ class FakeGPT4All:
         pass
 
 
+SETTINGS = ModelSettings(name="g", backend="gpt4all", path="embedded:smollm2", max_retries=1)
+
+
 @pytest.fixture
-def make_backend(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], GPT4AllBackend]:
+def make_backend() -> Callable[[list[str]], GPT4AllBackend]:
+    """The backend around a ready stand-in model: no gpt4all, no weights."""
+
     def make(answers: list[str]) -> GPT4AllBackend:
-        fake = FakeGPT4All(answers)
-        monkeypatch.setattr(module, "_load_gpt4all", lambda path, settings: fake)
-        monkeypatch.setattr(module, "gpt4all_model_copy", lambda source: Path("/cache/m.gguf"))
-        settings = ModelSettings(
-            name="g", backend="gpt4all", path="embedded:smollm2", max_retries=1
-        )
-        return GPT4AllBackend(settings, default_max_tokens=50)
+        return GPT4AllBackend(FakeGPT4All(answers), SETTINGS, default_max_tokens=50)
 
     return make
 
@@ -171,3 +170,19 @@ def test_time_limit_stops_generation_in_the_callback(make_backend: Any) -> None:
     with pytest.raises(ModelTimeout, match=r"1 attempt"):
         backend.generate(MESSAGES, intent_contract())
     assert len(fake.prompts) == 1
+
+
+def test_from_settings_prepares_the_embedded_copy_and_loads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, copy = tmp_path / "m.gguf", tmp_path / "m.refact.gguf"
+    loaded: list[Path] = []
+    monkeypatch.setattr(module, "resolve_model_path", lambda setting: source)
+    monkeypatch.setattr(module, "gpt4all_model_copy", lambda path: copy if path == source else None)
+    monkeypatch.setattr(
+        module, "_load_gpt4all", lambda path, settings: loaded.append(path) or FakeGPT4All([])
+    )
+    backend = GPT4AllBackend.from_settings(SETTINGS, time_limit_s=5)
+    assert loaded == [copy] and backend.info()["path"] == str(copy) and backend.time_limit_s == 5
+    own = SETTINGS.model_copy(update={"path": str(source)})
+    assert GPT4AllBackend.from_settings(own).model_path == source  # not embedded: used as is

@@ -5,15 +5,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from autoviz_core.config import ModelSettings
 from autoviz_core.contracts import intent_contract
-from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout
+from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout, ModelUnavailableError
 from autoviz_core.llm import llamacpp as module
-from autoviz_core.llm.base import Progress
+from autoviz_core.llm.base import Progress, schema_text
 from autoviz_core.llm.llamacpp import LlamaCppBackend
 
 
@@ -49,25 +50,37 @@ class FakeLlama:
         pass
 
 
-def _backend(
-    monkeypatch: pytest.MonkeyPatch, fake: FakeLlama, time_limit_s: float | None = None
-) -> LlamaCppBackend:
-    monkeypatch.setattr(module, "_load_llama", lambda path, settings: fake)
-    settings = ModelSettings(name="l", backend="llama.cpp", path="embedded:smollm2", max_retries=1)
-    return LlamaCppBackend(settings, default_max_tokens=64, time_limit_s=time_limit_s)
+SETTINGS = ModelSettings(name="l", backend="llama.cpp", path="embedded:smollm2", max_retries=1)
+
+
+def compile_grammar(schema: str) -> tuple[str, str]:
+    """Stands in for llama.cpp's grammar compiler: the grammar is the schema it came from."""
+    return ("grammar", schema)
+
+
+def _backend(fake: FakeLlama, time_limit_s: float | None = None) -> LlamaCppBackend:
+    """The backend around a ready stand-in client: no library, no weights."""
+    return LlamaCppBackend(
+        fake,
+        SETTINGS,
+        compile_grammar=compile_grammar,
+        default_max_tokens=64,
+        time_limit_s=time_limit_s,
+    )
 
 
 GOOD = '{"intent": "general_eda", "rationale": ""}'
 MESSAGES = [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]
 
 
-def test_grammar_temperature_seed_and_no_response_format(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grammar_temperature_seed_and_no_response_format() -> None:
     fake = FakeLlama([GOOD, GOOD])
-    backend = _backend(monkeypatch, fake)
+    backend = _backend(fake)
     generation = backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     call = fake.calls[0]
-    assert call["grammar"] is not None and call["grammar"] is fake.calls[1]["grammar"]  # cached
+    assert call["grammar"] == compile_grammar(schema_text(intent_contract()))
+    assert call["grammar"] is fake.calls[1]["grammar"]  # compiled once per schema
     assert "response_format" not in call
     assert (call["temperature"], call["seed"], call["max_tokens"]) == (0.0, 42, 64)
     assert call["repeat_penalty"] == 1.1
@@ -75,15 +88,15 @@ def test_grammar_temperature_seed_and_no_response_format(monkeypatch: pytest.Mon
     assert generation.raw == GOOD and generation.timings["completion_tokens"] == 2
 
 
-def test_invalid_then_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    backend = _backend(monkeypatch, FakeLlama(['{"intent": "x"}', '{"intent": "y"}']))
+def test_invalid_then_error() -> None:
+    backend = _backend(FakeLlama(['{"intent": "x"}', '{"intent": "y"}']))
     with pytest.raises(BackendError, match="after 2 attempt"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
 
 
-def test_calls_are_serialised_and_waiting_callers_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_calls_are_serialised_and_waiting_callers_counted() -> None:
     fake = FakeLlama([GOOD] * 3, delay=0.3)
-    backend = _backend(monkeypatch, fake)
+    backend = _backend(fake)
     threads = [
         threading.Thread(target=backend.generate, args=(MESSAGES, intent_contract()))
         for _ in range(3)
@@ -97,17 +110,17 @@ def test_calls_are_serialised_and_waiting_callers_counted(monkeypatch: pytest.Mo
     assert fake.max_active == 1 and backend.queue_depth() == 0
 
 
-def test_closed_backend(monkeypatch: pytest.MonkeyPatch) -> None:
-    backend = _backend(monkeypatch, FakeLlama([GOOD]))
+def test_closed_backend() -> None:
+    backend = _backend(FakeLlama([GOOD]))
     backend.close()
     with pytest.raises(BackendError, match="closed"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
 
 
-def test_progress_and_cancel_mid_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_and_cancel_mid_stream() -> None:
     """Cancel stops the stream at the next piece, closes it, and frees the model for the next call."""
     fake = FakeLlama([GOOD, GOOD])
-    backend = _backend(monkeypatch, fake)
+    backend = _backend(fake)
     cancel = threading.Event()
     seen: list[Progress] = []
 
@@ -122,17 +135,17 @@ def test_progress_and_cancel_mid_stream(monkeypatch: pytest.MonkeyPatch) -> None
     assert generation.raw == GOOD and backend.queue_depth() == 0
 
 
-def test_time_limit_stops_a_slow_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_limit_stops_a_slow_stream() -> None:
     fake = FakeLlama([GOOD], piece_delay=0.3)
-    backend = _backend(monkeypatch, fake, time_limit_s=0.2)
+    backend = _backend(fake, time_limit_s=0.2)
     with pytest.raises(ModelTimeout, match=r"timed out after 0\.2 s"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     assert fake.closed_streams == 1
 
 
-def test_a_queued_call_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_queued_call_can_be_cancelled() -> None:
     fake = FakeLlama([GOOD], delay=0.6)
-    backend = _backend(monkeypatch, fake)
+    backend = _backend(fake)
     busy = threading.Thread(target=backend.generate, args=(MESSAGES, intent_contract()))
     busy.start()
     time.sleep(0.1)
@@ -143,3 +156,35 @@ def test_a_queued_call_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None
         backend.generate(MESSAGES, intent_contract(), cancel=cancel)  # type: ignore[arg-type]
     assert time.perf_counter() - start < 0.4 and len(fake.calls) == 1
     busy.join()
+
+
+def test_from_settings_loads_the_resolved_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF" + bytes(16))
+    loaded: list[Path] = []
+    fake = FakeLlama([GOOD])
+    monkeypatch.setattr(module, "_load_llama", lambda path, settings: loaded.append(path) or fake)
+    settings = SETTINGS.model_copy(update={"path": str(model)})
+    backend = LlamaCppBackend.from_settings(settings, default_max_tokens=32, time_limit_s=9)
+    assert loaded == [model] and backend.model_path == model and backend._llama is fake
+    assert (backend.default_max_tokens, backend.time_limit_s) == (32, 9)
+
+
+def test_from_settings_fails_before_loading_a_missing_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "_load_llama", lambda path, settings: pytest.fail("loaded"))
+    settings = SETTINGS.model_copy(update={"path": str(tmp_path / "missing.gguf")})
+    with pytest.raises(ModelUnavailableError, match="Model file not found"):
+        LlamaCppBackend.from_settings(settings)
+
+
+def test_a_schema_the_compiler_rejects_is_a_backend_error() -> None:
+    def reject(schema: str) -> None:
+        raise Exception("unsupported keyword")  # the converter raises bare exceptions
+
+    backend = LlamaCppBackend(FakeLlama([GOOD]), SETTINGS, compile_grammar=reject)
+    with pytest.raises(BackendError, match="IntentChoice schema into a grammar: unsupported"):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from fake_openai import FakeServer, vllm_settings
 from autoviz_core.contracts import intent_contract, request_contract
 from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout, ModelUnavailableError
 from autoviz_core.llm.base import Progress
-from autoviz_core.llm.vllm import VLLMBackend
+from autoviz_core.llm.vllm import ServerClient, VLLMBackend
 
 MESSAGES = [
     {"role": "system", "content": "You classify questions."},
@@ -31,7 +31,7 @@ CONTEXT_400 = {
 
 
 def _backend(server: FakeServer, **overrides: object) -> VLLMBackend:
-    return VLLMBackend(vllm_settings(server.url, **overrides), default_max_tokens=200)
+    return VLLMBackend.from_settings(vllm_settings(server.url, **overrides), default_max_tokens=200)
 
 
 def test_sends_strict_json_schema_and_validates(fake_server: FakeServer) -> None:
@@ -70,14 +70,14 @@ def test_named_model_must_be_served(fake_server: FakeServer) -> None:
 
 def test_unreachable_server_is_model_unavailable(closed_port_url: str) -> None:
     with pytest.raises(ModelUnavailableError, match="Failed to connect to vLLM server") as err:
-        VLLMBackend(vllm_settings(closed_port_url))
+        VLLMBackend.from_settings(vllm_settings(closed_port_url))
     assert "connection refused" in err.value.message
     assert "config.yaml" in err.value.hint
 
 
 def test_connection_refused_during_a_call(fake_server: FakeServer, closed_port_url: str) -> None:
     backend = _backend(fake_server)
-    backend.url = closed_port_url
+    backend.client.url = closed_port_url
     with pytest.raises(BackendError, match="connection refused"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
 
@@ -231,7 +231,7 @@ def test_time_limit_bounds_the_whole_answer(fake_server: FakeServer) -> None:
     """Each event arrives well within the request timeout; the call's limit still ends it."""
     fake_server.event_delay = 0.1
     fake_server.reply_content(GOOD)
-    backend = VLLMBackend(vllm_settings(fake_server.url), time_limit_s=0.35)
+    backend = VLLMBackend.from_settings(vllm_settings(fake_server.url), time_limit_s=0.35)
     with pytest.raises(ModelTimeout, match=r"timed out after 0\.35 s \(1 attempt"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     assert len(fake_server.requests) == 1
@@ -239,8 +239,27 @@ def test_time_limit_bounds_the_whole_answer(fake_server: FakeServer) -> None:
 
 def test_a_server_silent_past_the_deadline_is_a_model_timeout(fake_server: FakeServer) -> None:
     fake_server.replies.append(1.0)
-    backend = VLLMBackend(vllm_settings(fake_server.url, timeout=5.0), time_limit_s=0.3)
+    backend = VLLMBackend.from_settings(
+        vllm_settings(fake_server.url, timeout=5.0), time_limit_s=0.3
+    )
     start = time.perf_counter()
     with pytest.raises(ModelTimeout):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     assert time.perf_counter() - start < 0.9
+
+
+def test_a_ready_client_needs_no_probe(fake_server: FakeServer) -> None:
+    """Built around a client and what the server serves: nothing is asked before the call."""
+    fake_server.reply_content(GOOD)
+    client = ServerClient(fake_server.url + "/", api_key="k")
+    backend = VLLMBackend(client, vllm_settings(fake_server.url), served_model="given")
+    assert fake_server.requests == [] and backend.url == fake_server.url
+    backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert fake_server.requests[0]["model"] == "given"
+    assert fake_server.requests[0]["max_tokens"] == 200  # config default, no context to fit
+    backend.close()
+
+
+def test_no_url_configured() -> None:
+    with pytest.raises(ModelUnavailableError, match="no server URL"):
+        VLLMBackend.from_settings(vllm_settings(""))
