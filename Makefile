@@ -39,7 +39,7 @@ e2e:
 	.venv/bin/python -m pytest tests/e2e
 
 schemas:
-	.venv/bin/python scripts/generate_schemas.py
+	.venv/bin/python -m autoviz_core schemas
 
 bench:
 	.venv/bin/python -m bench.run_all
