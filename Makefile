@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration apptest e2e schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e schemas bench doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -31,6 +31,9 @@ unit-without-models:
 
 integration:
 	.venv/bin/python -m pytest tests/integration
+
+security:
+	.venv/bin/python -m pytest tests/security
 
 apptest:
 	.venv/bin/python -m pytest tests/app
