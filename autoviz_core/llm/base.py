@@ -30,8 +30,6 @@ DEFAULT_MAX_TOKENS = 200
 # adaptation contracts, 2 of 6 valid at 1.0, 5 of 6 at 1.1, in 25% less time. Structural tokens
 # are unaffected where the grammar allows only one.
 DEFAULT_REPEAT_PENALTY = 1.1
-# A backend built without a time limit gets config.yaml's default one: no call is unbounded.
-DEFAULT_TIME_LIMIT_S = Limits().llm_timeout_s
 LOCK_POLL_S = 0.1  # how often a caller queued for a model checks its cancel event and deadline
 
 
@@ -215,38 +213,42 @@ def generate_validated(
 
 
 class BackendBase:
-    """What every backend shares: its settings and bounds, and the start of each call.
+    """What every backend shares: its settings and bounds, and generate() itself.
 
-    A subclass implements generate() by shaping one request (`ask`) and handing it to
+    A subclass implements `_generate` by shaping one request (`ask`) and handing it to
     `validated()`, which runs generate_validated with the backend's strategy and retries.
     """
 
     strategy: Strategy
 
-    def __init__(
-        self,
-        settings: ModelSettings,
-        *,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
-    ) -> None:
+    def __init__(self, settings: ModelSettings, limits: Limits | None = None) -> None:
+        limits = limits or Limits()
         self.name = settings.name
         self.settings = settings
-        self.default_max_tokens = settings.max_tokens or default_max_tokens
-        self.time_limit_s = time_limit_s or DEFAULT_TIME_LIMIT_S
+        # config.yaml's budget, unless the model entry sets its own
+        self.default_max_tokens = settings.max_tokens or limits.llm_max_tokens
+        self.time_limit_s = limits.llm_timeout_s
 
-    def start_call(
+    def generate(
         self,
-        max_tokens: int | None,
-        timeout_s: float | None,
-        cancel: threading.Event | None,
-        on_progress: OnProgress | None,
-    ) -> tuple[int, CallControl]:
-        """(completion budget, control) of a new call; the call's own limits never exceed
-        the configured ones."""
+        messages: list[Message],
+        contract: type[BaseModel],
+        *,
+        max_tokens: int | None = None,
+        timeout_s: float | None = None,
+        on_progress: OnProgress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Generation:
+        """See Backend.generate; a call's own limits never exceed the configured ones."""
         budget = resolve_max_tokens(max_tokens, self.default_max_tokens)
         limit = min(timeout_s, self.time_limit_s) if timeout_s else self.time_limit_s
-        return budget, CallControl(self.name, limit, cancel=cancel, on_progress=on_progress)
+        control = CallControl(self.name, limit, cancel=cancel, on_progress=on_progress)
+        return self._generate(messages, contract, budget, control)
+
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
+    ) -> Generation:
+        raise NotImplementedError
 
     def validated(
         self,

@@ -19,25 +19,19 @@ STRATEGIES: dict[str, Strategy] = {
 def _llamacpp(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.llamacpp import LlamaCppBackend
 
-    return LlamaCppBackend.from_settings(
-        settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
-    )
+    return LlamaCppBackend.from_settings(settings, limits)
 
 
 def _vllm(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.vllm import VLLMBackend
 
-    return VLLMBackend.from_settings(
-        settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
-    )
+    return VLLMBackend.from_settings(settings, limits)
 
 
 def _gpt4all(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.gpt4all import GPT4AllBackend
 
-    return GPT4AllBackend.from_settings(
-        settings, default_max_tokens=limits.llm_max_tokens, time_limit_s=limits.llm_timeout_s
-    )
+    return GPT4AllBackend.from_settings(settings, limits)
 
 
 # Imported lazily: a missing gpt4all must not stop the llama.cpp backend from loading.

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
@@ -18,7 +18,6 @@ from autoviz_core.llm.base import (
     CallControl,
     Generation,
     Message,
-    OnProgress,
     Stopwatch,
     Strategy,
     rate,
@@ -47,12 +46,11 @@ class GPT4AllBackend(BackendBase):
         self,
         model: Any,
         settings: ModelSettings,
+        limits: Limits | None = None,
         *,
         model_path: Path | None = None,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
     ) -> None:
-        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
+        super().__init__(settings, limits)
         self.model_path: Path = model_path or Path(settings.path or "")
         self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
         self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
@@ -60,40 +58,20 @@ class GPT4AllBackend(BackendBase):
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(
-        cls,
-        settings: ModelSettings,
-        *,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
-    ) -> GPT4AllBackend:
+    def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> GPT4AllBackend:
         """Locate the GGUF (preparing the gpt4all copy of an embedded one) and load it."""
         # The embedded model needs its pre-tokenizer renamed for gpt4all's older llama.cpp.
         source = resolve_model_path(settings.path)
         embedded = (settings.path or "").startswith("embedded:")
         path = gpt4all_model_copy(source) if embedded else source
-        return cls(
-            _load_gpt4all(path, settings),
-            settings,
-            model_path=path,
-            default_max_tokens=default_max_tokens,
-            time_limit_s=time_limit_s,
-        )
+        return cls(_load_gpt4all(path, settings), settings, limits, model_path=path)
 
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
-        timeout_s: float | None = None,
-        on_progress: OnProgress | None = None,
-        cancel: threading.Event | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
         """Prompt with schema + example in one chat session; the shared loop extracts the JSON,
         validates, and re-asks quoting the error. The session keeps the conversation, so each
         attempt sends only the newest user turn."""
-        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
         system, prompt = self._render(messages, contract)
         prefix = answer_prefix(contract)
         template = self.prompt_template.replace("{1}", _escape_braces(prefix) + "{1}", 1)

@@ -11,14 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
     BackendBase,
     CallControl,
     Generation,
     Message,
-    OnProgress,
     Stopwatch,
     Strategy,
     rate,
@@ -44,13 +43,12 @@ class LlamaCppBackend(BackendBase):
         self,
         llama: Any,
         settings: ModelSettings,
+        limits: Limits | None = None,
         *,
         model_path: Path | None = None,
         compile_grammar: Callable[[str], Any] | None = None,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
     ) -> None:
-        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
+        super().__init__(settings, limits)
         self.model_path: Path = model_path or Path(settings.path or "")
         self._llama: Any = llama
         self._compile_grammar = compile_grammar or compile_json_schema_grammar
@@ -61,35 +59,17 @@ class LlamaCppBackend(BackendBase):
 
     @classmethod
     def from_settings(
-        cls,
-        settings: ModelSettings,
-        *,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
+        cls, settings: ModelSettings, limits: Limits | None = None
     ) -> LlamaCppBackend:
         """Locate and load the GGUF the settings name; ModelUnavailableError when it cannot."""
         path = resolve_model_path(settings.path)
-        return cls(
-            _load_llama(path, settings),
-            settings,
-            model_path=path,
-            default_max_tokens=default_max_tokens,
-            time_limit_s=time_limit_s,
-        )
+        return cls(_load_llama(path, settings), settings, limits, model_path=path)
 
     # ------------------------------------------------------------------ protocol
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
-        timeout_s: float | None = None,
-        on_progress: OnProgress | None = None,
-        cancel: threading.Event | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
         """Decode under the contract's grammar; the shared loop validates and re-asks."""
-        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
         grammar = self._grammar(contract) if self.settings.use_grammar else None
 
         def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
@@ -19,7 +19,6 @@ from autoviz_core.llm.base import (
     CallControl,
     Generation,
     Message,
-    OnProgress,
     Stopwatch,
     Strategy,
     rate,
@@ -87,25 +86,18 @@ class VLLMBackend(BackendBase):
         self,
         client: ServerClient,
         settings: ModelSettings,
+        limits: Limits | None = None,
         *,
         served_model: str,
         context_length: int | None = None,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
     ) -> None:
-        super().__init__(settings, default_max_tokens=default_max_tokens, time_limit_s=time_limit_s)
+        super().__init__(settings, limits)
         self.client = client
         self.served_model = served_model
         self.context_length = context_length
 
     @classmethod
-    def from_settings(
-        cls,
-        settings: ModelSettings,
-        *,
-        default_max_tokens: int | None = None,
-        time_limit_s: float | None = None,
-    ) -> VLLMBackend:
+    def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> VLLMBackend:
         """Connect to the configured server and find the model it serves and its context
         length; ModelUnavailableError when the server is not there or does not serve it."""
         url = (settings.url or "").rstrip("/")
@@ -123,10 +115,9 @@ class VLLMBackend(BackendBase):
         return cls(
             client,
             settings,
+            limits,
             served_model=str(entry["id"]),
             context_length=_context_length(client, entry),
-            default_max_tokens=default_max_tokens,
-            time_limit_s=time_limit_s,
         )
 
     @property
@@ -134,18 +125,10 @@ class VLLMBackend(BackendBase):
         return self.client.url
 
     # ------------------------------------------------------------------ protocol
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
-        timeout_s: float | None = None,
-        on_progress: OnProgress | None = None,
-        cancel: threading.Event | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
         """POST the messages with the contract's schema; the shared loop validates and re-asks."""
-        budget, control = self.start_call(max_tokens, timeout_s, cancel, on_progress)
         budget = self._fit_budget(messages, budget)
 
         def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:

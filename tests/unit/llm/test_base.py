@@ -219,14 +219,28 @@ def test_progress_counts_tokens_across_attempts() -> None:
     assert seen[-1] == Progress(seen[-1].elapsed_s, per_attempt + len(GOOD) // 8, 2)
 
 
+class RecordingBackend(BackendBase):
+    strategy = "gbnf"
+
+    def _generate(self, messages, contract, budget, control):  # type: ignore[no-untyped-def]
+        self.seen = (budget, control.time_limit_s)
+        return Generation(contract.model_validate_json(GOOD), GOOD)
+
+
 def test_a_call_never_exceeds_the_configured_limits() -> None:
     settings = ModelSettings(name="m", backend="vllm", max_retries=0, max_tokens=None)
-    backend = BackendBase(settings, default_max_tokens=100, time_limit_s=5)
-    budget, control = backend.start_call(500, 60, None, None)
-    assert (budget, control.time_limit_s) == (100, 5)
-    budget, control = backend.start_call(20, 1.5, None, None)
-    assert (budget, control.time_limit_s) == (20, 1.5)
-    assert BackendBase(settings).time_limit_s == Limits().llm_timeout_s
+    backend = RecordingBackend(settings, Limits(llm_max_tokens=100, llm_timeout_s=5))
+    backend.generate(MESSAGES, intent_contract(), max_tokens=500, timeout_s=60)
+    assert backend.seen == (100, 5)
+    backend.generate(MESSAGES, intent_contract(), max_tokens=20, timeout_s=1.5)
+    assert backend.seen == (20, 1.5)
+    defaults = RecordingBackend(settings)  # no limits given: config.yaml's defaults
+    assert (defaults.default_max_tokens, defaults.time_limit_s) == (
+        Limits().llm_max_tokens,
+        Limits().llm_timeout_s,
+    )
+    own = RecordingBackend(settings.model_copy(update={"max_tokens": 999}), Limits())
+    assert own.default_max_tokens == 999  # a model entry's own budget wins
 
 
 def test_waiting_for_a_busy_model_can_be_cancelled() -> None:

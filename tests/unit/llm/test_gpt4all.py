@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import (
     adaptation_contract,
     contract_json_schema,
@@ -69,7 +69,7 @@ def make_backend() -> Callable[[list[str]], GPT4AllBackend]:
     """The backend around a ready stand-in model: no gpt4all, no weights."""
 
     def make(answers: list[str]) -> GPT4AllBackend:
-        return GPT4AllBackend(FakeGPT4All(answers), SETTINGS, default_max_tokens=50)
+        return GPT4AllBackend(FakeGPT4All(answers), SETTINGS, Limits(llm_max_tokens=50))
 
     return make
 
@@ -182,7 +182,7 @@ def test_from_settings_prepares_the_embedded_copy_and_loads_it(
     monkeypatch.setattr(
         module, "_load_gpt4all", lambda path, settings: loaded.append(path) or FakeGPT4All([])
     )
-    backend = GPT4AllBackend.from_settings(SETTINGS, time_limit_s=5)
+    backend = GPT4AllBackend.from_settings(SETTINGS, Limits(llm_timeout_s=5))
     assert loaded == [copy] and backend.info()["path"] == str(copy) and backend.time_limit_s == 5
     own = SETTINGS.model_copy(update={"path": str(source)})
     assert GPT4AllBackend.from_settings(own).model_path == source  # not embedded: used as is

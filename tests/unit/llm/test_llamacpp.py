@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import intent_contract
 from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout, ModelUnavailableError
 from autoviz_core.llm import llamacpp as module
@@ -58,15 +58,10 @@ def compile_grammar(schema: str) -> tuple[str, str]:
     return ("grammar", schema)
 
 
-def _backend(fake: FakeLlama, time_limit_s: float | None = None) -> LlamaCppBackend:
+def _backend(fake: FakeLlama, time_limit_s: float = 60) -> LlamaCppBackend:
     """The backend around a ready stand-in client: no library, no weights."""
-    return LlamaCppBackend(
-        fake,
-        SETTINGS,
-        compile_grammar=compile_grammar,
-        default_max_tokens=64,
-        time_limit_s=time_limit_s,
-    )
+    limits = Limits(llm_max_tokens=64, llm_timeout_s=time_limit_s)
+    return LlamaCppBackend(fake, SETTINGS, limits, compile_grammar=compile_grammar)
 
 
 GOOD = '{"intent": "general_eda", "rationale": ""}'
@@ -167,7 +162,7 @@ def test_from_settings_loads_the_resolved_model(
     fake = FakeLlama([GOOD])
     monkeypatch.setattr(module, "_load_llama", lambda path, settings: loaded.append(path) or fake)
     settings = SETTINGS.model_copy(update={"path": str(model)})
-    backend = LlamaCppBackend.from_settings(settings, default_max_tokens=32, time_limit_s=9)
+    backend = LlamaCppBackend.from_settings(settings, Limits(llm_max_tokens=32, llm_timeout_s=9))
     assert loaded == [model] and backend.model_path == model and backend._llama is fake
     assert (backend.default_max_tokens, backend.time_limit_s) == (32, 9)
 

@@ -9,6 +9,7 @@ import time
 import pytest
 from fake_openai import FakeServer, vllm_settings
 
+from autoviz_core.config import Limits
 from autoviz_core.contracts import intent_contract, request_contract
 from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout, ModelUnavailableError
 from autoviz_core.llm.base import Progress
@@ -19,6 +20,7 @@ MESSAGES = [
     {"role": "user", "content": "How did revenue change over time?"},
 ]
 GOOD = '{"intent": "time_series_investigation", "rationale": "over time"}'
+LIMITS = Limits(llm_max_tokens=200)
 CONTEXT_400 = {
     "object": "error",
     "message": "This model's maximum context length is 2048 tokens. However, you requested "
@@ -31,7 +33,7 @@ CONTEXT_400 = {
 
 
 def _backend(server: FakeServer, **overrides: object) -> VLLMBackend:
-    return VLLMBackend.from_settings(vllm_settings(server.url, **overrides), default_max_tokens=200)
+    return VLLMBackend.from_settings(vllm_settings(server.url, **overrides), LIMITS)
 
 
 def test_sends_strict_json_schema_and_validates(fake_server: FakeServer) -> None:
@@ -231,7 +233,7 @@ def test_time_limit_bounds_the_whole_answer(fake_server: FakeServer) -> None:
     """Each event arrives well within the request timeout; the call's limit still ends it."""
     fake_server.event_delay = 0.1
     fake_server.reply_content(GOOD)
-    backend = VLLMBackend.from_settings(vllm_settings(fake_server.url), time_limit_s=0.35)
+    backend = VLLMBackend.from_settings(vllm_settings(fake_server.url), Limits(llm_timeout_s=0.35))
     with pytest.raises(ModelTimeout, match=r"timed out after 0\.35 s \(1 attempt"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     assert len(fake_server.requests) == 1
@@ -240,7 +242,7 @@ def test_time_limit_bounds_the_whole_answer(fake_server: FakeServer) -> None:
 def test_a_server_silent_past_the_deadline_is_a_model_timeout(fake_server: FakeServer) -> None:
     fake_server.replies.append(1.0)
     backend = VLLMBackend.from_settings(
-        vllm_settings(fake_server.url, timeout=5.0), time_limit_s=0.3
+        vllm_settings(fake_server.url, timeout=5.0), Limits(llm_timeout_s=0.3)
     )
     start = time.perf_counter()
     with pytest.raises(ModelTimeout):
@@ -252,11 +254,11 @@ def test_a_ready_client_needs_no_probe(fake_server: FakeServer) -> None:
     """Built around a client and what the server serves: nothing is asked before the call."""
     fake_server.reply_content(GOOD)
     client = ServerClient(fake_server.url + "/", api_key="k")
-    backend = VLLMBackend(client, vllm_settings(fake_server.url), served_model="given")
+    backend = VLLMBackend(client, vllm_settings(fake_server.url), LIMITS, served_model="given")
     assert fake_server.requests == [] and backend.url == fake_server.url
     backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
     assert fake_server.requests[0]["model"] == "given"
-    assert fake_server.requests[0]["max_tokens"] == 200  # config default, no context to fit
+    assert fake_server.requests[0]["max_tokens"] == 200  # the configured budget: no context
     backend.close()
 
 
