@@ -1,4 +1,5 @@
-"""The one protocol every model backend implements, and the shared types and helpers it uses."""
+"""The one protocol every model backend implements, the one retry loop they all run
+(generate_validated, through BackendBase.generate), and the shared types and helpers."""
 
 from __future__ import annotations
 
