@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
@@ -107,6 +108,9 @@ class CallControl:
     Backends call `token()` for each piece they stream and `check()` wherever they can stop;
     both raise ModelTimeout or ModelCancelled once the call has to end. Where a backend cannot
     raise (inside a native callback) it asks `stop_error()` and stops generating instead.
+    The time limit counts from the call's start, or, for a model that serves one call at a
+    time, from when the model starts on it (ModelLock): queueing behind other callers is
+    bounded by their limits and can be cancelled, but does not use this call's time.
     """
 
     def __init__(
@@ -122,25 +126,40 @@ class CallControl:
         self.cancel = cancel
         self.on_progress = on_progress
         self.started = time.perf_counter()
+        self._limit_from = self.started
+        self._clock_moved = False
         self.tokens = 0
         self.attempt = 0
 
     def elapsed_s(self) -> float:
+        """Seconds since the call was made (queueing included): what the caller waited."""
         return time.perf_counter() - self.started
 
     def elapsed_ms(self) -> float:
         return round(self.elapsed_s() * 1000.0, 1)
 
-    def remaining_s(self) -> float:
-        return max(0.0, self.time_limit_s - self.elapsed_s())
+    def start_clock(self) -> None:
+        """The model starts on this call now: the time limit counts from here (once)."""
+        if not self._clock_moved:
+            self._limit_from = time.perf_counter()
+            self._clock_moved = True
 
-    def stop_error(self) -> BackendError | None:
-        """The error that ends the call now (cancelled, out of time), or None to go on."""
+    def remaining_s(self) -> float:
+        return max(0.0, self.time_limit_s - (time.perf_counter() - self._limit_from))
+
+    def cancelled_error(self) -> ModelCancelled | None:
         if self.cancel is not None and self.cancel.is_set():
             return ModelCancelled(
                 f"{self.backend}: the model call was cancelled after {self.elapsed_s():.1f} s "
                 f"({self.tokens} tokens).",
             )
+        return None
+
+    def stop_error(self) -> BackendError | None:
+        """The error that ends the call now (cancelled, out of time), or None to go on."""
+        cancelled = self.cancelled_error()
+        if cancelled is not None:
+            return cancelled
         if self.remaining_s() <= 0.0:
             return self.timeout_error()
         return None
@@ -265,10 +284,48 @@ class BackendBase:
         )
 
 
-def wait_for(lock: threading.Lock, control: CallControl) -> None:
-    """Acquire `lock` for a call, giving up (ModelCancelled / ModelTimeout) while queued."""
-    while not lock.acquire(timeout=LOCK_POLL_S):
-        control.check()
+class ModelLock:
+    """One call at a time on an in-process model (a Llama or GPT4All object is not thread-safe).
+
+    Callers queue for it, counted for the UI (`waiting`); a queued caller stops when its call
+    is cancelled. The call's time limit starts once it holds the model.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._count_lock = threading.Lock()
+
+    @property
+    def waiting(self) -> int:
+        """How many callers wait for the model (not counting the one being served)."""
+        with self._count_lock:
+            return self._waiting
+
+    @contextlib.contextmanager
+    def hold(self, control: CallControl) -> Iterator[None]:
+        with self._count_lock:
+            self._waiting += 1
+        try:
+            while not self._lock.acquire(timeout=LOCK_POLL_S):
+                cancelled = control.cancelled_error()
+                if cancelled is not None:
+                    raise cancelled
+        finally:
+            with self._count_lock:
+                self._waiting -= 1
+        try:
+            control.start_clock()
+            yield
+        finally:
+            self._lock.release()
+
+    def __enter__(self) -> None:
+        """Plain exclusive use, e.g. to close the model once the running call ends."""
+        self._lock.acquire()
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self._lock.release()
 
 
 def schema_text(contract: type[BaseModel]) -> str:

@@ -4,7 +4,6 @@ first JSON object of the answer is validated, with bounded re-asks quoting the e
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,11 @@ from autoviz_core.llm.base import (
     CallControl,
     Generation,
     Message,
+    ModelLock,
     Stopwatch,
     Strategy,
     rate,
     repeat_penalty,
-    wait_for,
 )
 from autoviz_core.llm.embedded import gpt4all_model_copy, resolve_model_path
 from autoviz_core.llm.json_extract import first_json_object
@@ -55,7 +54,7 @@ class GPT4AllBackend(BackendBase):
         self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
         self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
         self._model: Any = model
-        self._lock = threading.Lock()
+        self._lock = ModelLock()
 
     @classmethod
     def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> GPT4AllBackend:
@@ -82,15 +81,12 @@ class GPT4AllBackend(BackendBase):
         def reask(_messages: list[Message], _raw: str, error: str) -> list[Message]:
             return [{"role": "user", "content": correction_prompt(error)}]
 
-        wait_for(self._lock, control)
-        try:
+        with self._lock.hold(control):
             if self._model is None:
                 raise BackendError(f"{self.name}: the model was closed.")
             with self._model.chat_session(system_prompt=system, prompt_template=template):
                 first: list[Message] = [{"role": "user", "content": prompt}]
                 return self.validated(ask, first, contract, control, reask)
-        finally:
-            self._lock.release()
 
     def info(self) -> dict[str, Any]:
         """Model file (the prepared copy), context length, threads."""

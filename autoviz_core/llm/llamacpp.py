@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ from autoviz_core.llm.base import (
     CallControl,
     Generation,
     Message,
+    ModelLock,
     Stopwatch,
     Strategy,
     rate,
     repeat_penalty,
     schema_text,
-    wait_for,
 )
 from autoviz_core.llm.embedded import resolve_model_path
 
@@ -53,9 +52,7 @@ class LlamaCppBackend(BackendBase):
         self._llama: Any = llama
         self._compile_grammar = compile_grammar or compile_json_schema_grammar
         self._grammars: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self._waiting = 0
-        self._waiting_lock = threading.Lock()
+        self._lock = ModelLock()
 
     @classmethod
     def from_settings(
@@ -69,13 +66,15 @@ class LlamaCppBackend(BackendBase):
     def _generate(
         self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
-        """Decode under the contract's grammar; the shared loop validates and re-asks."""
+        """Decode under the contract's grammar; the shared loop validates and re-asks. The
+        model is held for every attempt of the call, so a re-ask reuses the KV cache."""
         grammar = self._grammar(contract) if self.settings.use_grammar else None
 
         def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
-            return self._complete(conversation, grammar, budget, control)
+            return self._stream(conversation, grammar, budget, control)
 
-        return self.validated(ask, messages, contract, control)
+        with self._holding(control):
+            return self.validated(ask, messages, contract, control)
 
     def info(self) -> dict[str, Any]:
         """Model path and name, context length, threads."""
@@ -100,8 +99,7 @@ class LlamaCppBackend(BackendBase):
 
     def queue_depth(self) -> int:
         """How many callers are waiting for the model (not counting the one being served)."""
-        with self._waiting_lock:
-            return self._waiting
+        return self._lock.waiting
 
     # ------------------------------------------------------------------ internals
     def _grammar(self, contract: type[BaseModel]) -> Any:
@@ -123,24 +121,20 @@ class LlamaCppBackend(BackendBase):
         max_tokens: int,
         control: CallControl | None = None,
     ) -> tuple[str, dict]:
-        """One locked, streamed chat completion: the text and its timings.
+        """One streamed chat completion, holding the model: the text and its timings.
 
         Without a control (bench/bench_backends.py times raw calls) the backend's limit applies.
         """
         control = control or CallControl(self.name, self.time_limit_s)
-        with self._waiting_lock:
-            self._waiting += 1
-        try:
-            wait_for(self._lock, control)
-        finally:
-            with self._waiting_lock:
-                self._waiting -= 1
-        try:
+        with self._holding(control):
+            return self._stream(messages, grammar, max_tokens, control)
+
+    @contextlib.contextmanager
+    def _holding(self, control: CallControl) -> Iterator[None]:
+        with self._lock.hold(control):
             if self._llama is None:
                 raise BackendError(f"{self.name}: the model was closed.")
-            return self._stream(messages, grammar, max_tokens, control)
-        finally:
-            self._lock.release()
+            yield
 
     def _stream(
         self, messages: list[Message], grammar: Any, max_tokens: int, control: CallControl

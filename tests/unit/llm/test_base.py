@@ -17,6 +17,7 @@ from autoviz_core.llm.base import (
     CallControl,
     Generation,
     Message,
+    ModelLock,
     Progress,
     Strategy,
     close_cut_rationale,
@@ -27,7 +28,6 @@ from autoviz_core.llm.base import (
     schema_text,
     validate_or_salvage,
     validate_output,
-    wait_for,
 )
 from autoviz_core.llm.gpt4all import GPT4AllBackend
 from autoviz_core.llm.llamacpp import LlamaCppBackend
@@ -244,16 +244,35 @@ def test_a_call_never_exceeds_the_configured_limits() -> None:
 
 
 def test_waiting_for_a_busy_model_can_be_cancelled() -> None:
-    lock = threading.Lock()
-    lock.acquire()
-    cancel = threading.Event()
-    threading.Timer(0.2, cancel.set).start()
-    start = time.perf_counter()
-    with pytest.raises(ModelCancelled):
-        wait_for(lock, CallControl("m", 30, cancel=cancel))
-    assert time.perf_counter() - start < 0.5
+    lock = ModelLock()
+    with lock:  # another call holds the model
+        cancel = threading.Event()
+        threading.Timer(0.2, cancel.set).start()
+        start = time.perf_counter()
+        with pytest.raises(ModelCancelled), lock.hold(CallControl("m", 30, cancel=cancel)):
+            pytest.fail("the model was never free")
+        assert time.perf_counter() - start < 0.5 and lock.waiting == 0
+
+
+def test_the_time_limit_starts_when_the_model_starts_on_the_call() -> None:
+    """Queued behind a 0.3 s call, a call with a 0.2 s limit still gets its 0.2 s."""
+    lock = ModelLock()
+    busy = threading.Event()
+
+    def other_call() -> None:
+        with lock:
+            busy.set()
+            time.sleep(0.3)
+
+    threading.Thread(target=other_call).start()
+    busy.wait(1)
+    control = CallControl("m", 0.2)
+    assert lock.waiting == 0
+    with lock.hold(control):
+        assert control.elapsed_s() >= 0.25  # it waited (the caller sees the whole wait) ...
+        assert control.remaining_s() > 0.1  # ... but the limit counts from here
+        control.check()
+    time.sleep(0.25)
+    assert isinstance(control.stop_error(), ModelTimeout)
     with pytest.raises(ModelTimeout):
-        wait_for(lock, CallControl("m", 0.2))
-    lock.release()
-    wait_for(lock, CallControl("m", 1))
-    assert lock.locked()
+        control.check()

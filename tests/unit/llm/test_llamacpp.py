@@ -183,3 +183,17 @@ def test_a_schema_the_compiler_rejects_is_a_backend_error() -> None:
     backend = LlamaCppBackend(FakeLlama([GOOD]), SETTINGS, compile_grammar=reject)
     with pytest.raises(BackendError, match="IntentChoice schema into a grammar: unsupported"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+
+
+def test_a_queued_call_gets_its_whole_time_limit() -> None:
+    """Four callers sharing one model: waiting behind a slow call does not use up the limit."""
+    fake = FakeLlama([GOOD, GOOD], delay=0.5)
+    backend = _backend(fake, time_limit_s=0.8)
+    first = threading.Thread(target=backend.generate, args=(MESSAGES, intent_contract()))
+    first.start()
+    time.sleep(0.1)
+    start = time.perf_counter()
+    generation = backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert time.perf_counter() - start > 0.8  # queued ~0.4 s, then its own 0.5 s call
+    assert generation.attempts == 1 and generation.timings["total_ms"] > 800
+    first.join()
