@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit integration apptest e2e schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e schemas bench doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -14,7 +14,7 @@ setup-test:
 	scripts/setup.sh test
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/vulture
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
@@ -25,8 +25,15 @@ typecheck:
 unit:
 	.venv/bin/python -m pytest tests/unit
 
+# The backend unit tests as if llama-cpp-python, gpt4all and the embedded model were not installed.
+unit-without-models:
+	.venv/bin/python scripts/unit_without_models.py
+
 integration:
 	.venv/bin/python -m pytest tests/integration
+
+security:
+	.venv/bin/python -m pytest tests/security
 
 apptest:
 	.venv/bin/python -m pytest tests/app
@@ -35,7 +42,7 @@ e2e:
 	.venv/bin/python -m pytest tests/e2e
 
 schemas:
-	.venv/bin/python scripts/generate_schemas.py
+	.venv/bin/python -m autoviz_core schemas
 
 bench:
 	.venv/bin/python -m bench.run_all

@@ -31,5 +31,13 @@ class BackendError(AutoVizError):
     """A backend call failed: HTTP error, timeout, or output that never validated."""
 
 
+class ModelTimeout(BackendError):
+    """A model call (all its attempts together) ran past its time limit and was stopped."""
+
+
+class ModelCancelled(BackendError):
+    """A model call was stopped because the caller cancelled it."""
+
+
 class PlanValidationError(AutoVizError):
     """A plan (or an edit to it) cannot be made valid for this table."""

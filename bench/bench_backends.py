@@ -10,17 +10,13 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-
-import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -31,10 +27,10 @@ from autoviz_core.contracts import (  # noqa: E402
     intent_contract,
     request_contract,
 )
-from autoviz_core.errors import BackendError  # noqa: E402
+from autoviz_core.errors import AutoVizError, BackendError  # noqa: E402
 from autoviz_core.llm import Message, create_backend  # noqa: E402
 from autoviz_core.llm.base import validate_or_salvage  # noqa: E402
-from autoviz_core.llm.embedded import resolve_model_path  # noqa: E402
+from autoviz_core.llm.llama_server import LlamaServer  # noqa: E402
 from autoviz_core.llm.llamacpp import LlamaCppBackend  # noqa: E402
 from autoviz_core.llm.vllm import VLLMBackend  # noqa: E402
 
@@ -121,32 +117,15 @@ def bench_llamacpp(max_tokens: int, threads: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- llama-server via vLLM backend
-def start_server(binary: Path, log: Path, threads: int) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        str(binary), "-m", str(resolve_model_path("embedded:smollm2")), "--host", "127.0.0.1",
-        "--port", str(port), "--parallel", "4", "-c", "4096", "--seed", "42",
-        "-t", str(threads), "--alias", "smollm2",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                return process, url
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"llama-server did not start; see {log}")
-
-
-def bench_server(binary: Path, max_tokens: int, threads: int) -> dict[str, Any]:
+def bench_server(max_tokens: int, threads: int) -> dict[str, Any]:
     log = Path(tempfile.mkdtemp(prefix="bench-llama-server-")) / "server.log"
-    process, url = start_server(binary, log, threads)
+    server = LlamaServer(parallel=4, ctx_size=4096, threads=threads, log=log)
+    try:
+        url = server.start()
+    except AutoVizError as exc:
+        raise SystemExit(
+            f"llama-server did not start ({exc.message.splitlines()[0]}); see {log}"
+        ) from None
     try:
         settings = load_settings()
         models = dict(settings.models)
@@ -175,8 +154,7 @@ def bench_server(binary: Path, max_tokens: int, threads: int) -> dict[str, Any]:
         concurrent_s = time.perf_counter() - clock
         backend.close()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
     tokens = sum(t["completion_tokens"] for t in sequential)
     tokens_c = sum(t["completion_tokens"] for t in concurrent)
     return {
@@ -188,17 +166,6 @@ def bench_server(binary: Path, max_tokens: int, threads: int) -> dict[str, Any]:
         "concurrent4_request_ms": [t["request_ms"] for t in concurrent],
         "valid_answers": f"{int(sum(t['valid'] for t in sequential + concurrent))}/8",
     }
-
-
-def server_binary() -> Path:
-    env = os.environ.get("AUTOVIZ_LLAMA_SERVER")
-    if env:
-        return Path(env)
-    result = subprocess.run(
-        ["bash", str(REPO / "scripts" / "build_llama_server.sh")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return Path(result.stdout.strip().splitlines()[-1])
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -235,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_tokens": args.max_tokens,
         "threads": threads,
         "llama.cpp": bench_llamacpp(args.max_tokens, threads),
-        "llama-server (vLLM backend)": bench_server(server_binary(), args.max_tokens, threads),
+        "llama-server (vLLM backend)": bench_server(args.max_tokens, threads),
     }  # fmt: skip
     results["machine"]["load_avg_at_end"] = os.getloadavg()[0]
     print_table(results)

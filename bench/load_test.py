@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,14 +26,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import requests
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autoviz_core.config import PlannerSettings, Settings, load_settings  # noqa: E402
 from autoviz_core.errors import AutoVizError  # noqa: E402
 from autoviz_core.llm.factory import create_backend  # noqa: E402
+from autoviz_core.llm.llama_server import LlamaServer  # noqa: E402
 from autoviz_core.pipeline import run_analysis  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "load_test.json"
@@ -51,56 +48,18 @@ WORKLOAD = [
 ]
 
 
-def server_binary() -> Path:
-    """The cached llama-server, building it if needed (the script prints the path last)."""
-    out = subprocess.run(
-        ["bash", str(REPO / "scripts" / "build_llama_server.sh")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=1800,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def llama_server(parallel: int, ctx_per_slot: int) -> Iterator[str]:
     """llama-server with the embedded SmolLM2 on a free loopback port; stopped on exit."""
-    from autoviz_core.llm.embedded import resolve_model_path
-
-    port = _free_port()
-    command = [
-        str(server_binary()), "-m", str(resolve_model_path("embedded:smollm2")),
-        "--host", "127.0.0.1", "--port", str(port), "--parallel", str(parallel),
-        "-c", str(ctx_per_slot * parallel), "--seed", "42", "-t", "2", "--alias", "smollm2",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    server = LlamaServer(parallel=parallel, ctx_size=ctx_per_slot * parallel, threads=2)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"llama-server exited with {process.returncode}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit("llama-server did not become healthy in 120 s")
-            time.sleep(0.5)
+        url = server.start()
+    except AutoVizError as exc:
+        raise SystemExit(str(exc)) from None
+    try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 def settings_for(

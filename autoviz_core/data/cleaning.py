@@ -127,7 +127,9 @@ def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | Non
     for fmt in _DATE_FORMATS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(col.where(col.notna()), format=fmt, errors="coerce")
+            # utc=True: values with different offsets are one column of instants (without
+            # it pandas raises); text without an offset keeps its wall-clock time.
+            parsed = pd.to_datetime(col.where(col.notna()), format=fmt, errors="coerce", utc=True)
         ok = float(parsed.notna().sum()) / max(1, int(col.notna().sum()))
         if ok >= DATE_SHARE:
             bad = int(col.notna().sum() - parsed.notna().sum())
@@ -135,7 +137,5 @@ def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | Non
                 notes.append(
                     f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing."
                 )
-            if getattr(parsed.dt, "tz", None) is not None:
-                parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-            return parsed
+            return parsed.dt.tz_localize(None)
     return None

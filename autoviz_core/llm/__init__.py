@@ -1,6 +1,6 @@
 """Model backends behind one protocol: llama.cpp (GBNF), vLLM (json_schema), gpt4all (prompt)."""
 
-from autoviz_core.llm.base import Backend, Generation, Message, Strategy
+from autoviz_core.llm.base import Backend, Generation, Message, OnProgress, Progress, Strategy
 from autoviz_core.llm.factory import STRATEGIES, create_backend
 from autoviz_core.llm.health import ModelStatus, check_model, doctor_report
 
@@ -10,6 +10,8 @@ __all__ = [
     "Generation",
     "Message",
     "ModelStatus",
+    "OnProgress",
+    "Progress",
     "Strategy",
     "check_model",
     "create_backend",

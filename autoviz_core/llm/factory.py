@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autoviz_core.config import ModelSettings, Settings, load_settings
+from autoviz_core.config import Limits, ModelSettings, Settings, load_settings
 from autoviz_core.errors import ConfigError
 from autoviz_core.llm.base import Backend, Strategy
 
@@ -16,26 +16,26 @@ STRATEGIES: dict[str, Strategy] = {
 }
 
 
-def _llamacpp(settings: ModelSettings, max_tokens: int) -> Backend:
+def _llamacpp(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.llamacpp import LlamaCppBackend
 
-    return LlamaCppBackend(settings, default_max_tokens=max_tokens)
+    return LlamaCppBackend.from_settings(settings, limits)
 
 
-def _vllm(settings: ModelSettings, max_tokens: int) -> Backend:
+def _vllm(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.vllm import VLLMBackend
 
-    return VLLMBackend(settings, default_max_tokens=max_tokens)
+    return VLLMBackend.from_settings(settings, limits)
 
 
-def _gpt4all(settings: ModelSettings, max_tokens: int) -> Backend:
+def _gpt4all(settings: ModelSettings, limits: Limits) -> Backend:
     from autoviz_core.llm.gpt4all import GPT4AllBackend
 
-    return GPT4AllBackend(settings, default_max_tokens=max_tokens)
+    return GPT4AllBackend.from_settings(settings, limits)
 
 
 # Imported lazily: a missing gpt4all must not stop the llama.cpp backend from loading.
-BUILDERS: dict[str, Callable[[ModelSettings, int], Backend]] = {
+BUILDERS: dict[str, Callable[[ModelSettings, Limits], Backend]] = {
     "llama.cpp": _llamacpp,
     "vllm": _vllm,
     "gpt4all": _gpt4all,
@@ -44,6 +44,9 @@ BUILDERS: dict[str, Callable[[ModelSettings, int], Backend]] = {
 
 def create_backend(name: str | None = None, settings: Settings | None = None) -> Backend:
     """The backend of model entry `name` (default entry when None), loaded and ready.
+
+    Every call is bounded by config.yaml's limits: llm_max_tokens completion tokens and
+    llm_timeout_s seconds for all its attempts together (each request's own timeout too).
 
     Raises ConfigError for an unknown entry or backend kind, ModelUnavailableError when the
     library, model file or server is missing.
@@ -60,4 +63,4 @@ def create_backend(name: str | None = None, settings: Settings | None = None) ->
     timeout_capped = model.model_copy(
         update={"timeout": min(model.timeout, settings.limits.llm_timeout_s)}
     )
-    return builder(timeout_capped, settings.limits.llm_max_tokens)
+    return builder(timeout_capped, settings.limits)

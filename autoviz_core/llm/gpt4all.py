@@ -4,25 +4,24 @@ first JSON object of the answer is validated, with bounded re-asks quoting the e
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
+    ModelLock,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
     repeat_penalty,
-    resolve_max_tokens,
-    validate_or_salvage,
 )
 from autoviz_core.llm.embedded import gpt4all_model_copy, resolve_model_path
 from autoviz_core.llm.json_extract import first_json_object
@@ -33,53 +32,61 @@ CHATML_TURN = "<|im_start|>{role}\n{content}<|im_end|>\n"
 CHATML_TEMPLATE = "<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n{1}<|im_end|>\n"
 
 
-class GPT4AllBackend:
-    """A GGUF model run by gpt4all's bundled llama.cpp, prompted with the schema (no grammar)."""
+class GPT4AllBackend(BackendBase):
+    """A GGUF model run by gpt4all's bundled llama.cpp, prompted with the schema (no grammar).
+
+    It takes a ready client (a loaded gpt4all.GPT4All or a stand-in with chat_session and
+    generate); from_settings() prepares and loads the model.
+    """
 
     strategy: Strategy = "prompt_validate"
 
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
+    def __init__(
+        self,
+        model: Any,
+        settings: ModelSettings,
+        limits: Limits | None = None,
+        *,
+        model_path: Path | None = None,
+    ) -> None:
+        super().__init__(settings, limits)
+        self.model_path: Path = model_path or Path(settings.path or "")
+        self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
+        self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
+        self._model: Any = model
+        self._lock = ModelLock()
+
+    @classmethod
+    def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> GPT4AllBackend:
+        """Locate the GGUF (preparing the gpt4all copy of an embedded one) and load it."""
         # The embedded model needs its pre-tokenizer renamed for gpt4all's older llama.cpp.
         source = resolve_model_path(settings.path)
         embedded = (settings.path or "").startswith("embedded:")
-        self.model_path: Path = gpt4all_model_copy(source) if embedded else source
-        self.prompt_template = str(getattr(settings, "prompt_template", None) or CHATML_TEMPLATE)
-        self.turn_template = str(getattr(settings, "turn_template", None) or CHATML_TURN)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
-        self._model: Any = _load_gpt4all(self.model_path, settings)
-        self._lock = threading.Lock()
+        path = gpt4all_model_copy(source) if embedded else source
+        return cls(_load_gpt4all(path, settings), settings, limits, model_path=path)
 
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
-        """Prompt with schema + example; extract, validate, and re-ask with the error (bounded)."""
-        budget = resolve_max_tokens(max_tokens, self._default_max_tokens)
+        """Prompt with schema + example in one chat session; the shared loop extracts the JSON,
+        validates, and re-asks quoting the error. The session keeps the conversation, so each
+        attempt sends only the newest user turn."""
         system, prompt = self._render(messages, contract)
         prefix = answer_prefix(contract)
         template = self.prompt_template.replace("{1}", _escape_braces(prefix) + "{1}", 1)
-        clock = Stopwatch()
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        with self._lock:
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            return self._ask(conversation[-1]["content"], budget, prefix, control)
+
+        def reask(_messages: list[Message], _raw: str, error: str) -> list[Message]:
+            return [{"role": "user", "content": correction_prompt(error)}]
+
+        with self._lock.hold(control):
             if self._model is None:
                 raise BackendError(f"{self.name}: the model was closed.")
             with self._model.chat_session(system_prompt=system, prompt_template=template):
-                for attempt in range(1, attempts + 1):
-                    raw, timings = self._ask(prompt, budget, prefix)
-                    value, error, repaired = validate_or_salvage(
-                        contract, first_json_object(raw) or raw
-                    )
-                    if value is not None:
-                        timings = {**timings, "total_ms": clock.ms()}
-                        return Generation(value, raw, timings, attempt, repaired)
-                    prompt = correction_prompt(error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+                first: list[Message] = [{"role": "user", "content": prompt}]
+                return self.validated(ask, first, contract, control, reask)
 
     def info(self) -> dict[str, Any]:
         """Model file (the prepared copy), context length, threads."""
@@ -106,15 +113,26 @@ class GPT4AllBackend:
         system = "".join(self.turn_template.format(**turn) for turn in history)
         return system, f"{last['content']}\n\n{schema_instructions(contract)}"
 
-    def _ask(self, prompt: str, max_tokens: int, prefix: str) -> tuple[str, dict[str, float]]:
-        """One turn continuing `prefix`; stops as soon as a whole JSON object has been written."""
+    def _ask(
+        self, prompt: str, max_tokens: int, prefix: str, control: CallControl
+    ) -> tuple[str, dict[str, float]]:
+        """One turn continuing `prefix`; stops as soon as a whole JSON object has been written,
+        or when the call is cancelled or out of time."""
         clock = Stopwatch()
         pieces: list[str] = [prefix]
         first = [0.0]
+        # The callback runs inside native code, where an exception would only be printed:
+        # it stops generation instead, and the reason is raised once gpt4all returns.
+        stopped: list[Exception] = []
 
         def on_token(_token_id: int, piece: str) -> bool:
             first[0] = first[0] or clock.ms()
             pieces.append(piece)
+            try:
+                control.token()
+            except Exception as exc:
+                stopped.append(exc)
+                return False
             return not ("}" in piece and first_json_object("".join(pieces)) is not None)
 
         try:
@@ -128,6 +146,8 @@ class GPT4AllBackend:
             )
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"{self.name}: gpt4all failed while generating: {exc}") from exc
+        if stopped:
+            raise stopped[0]
         total = clock.ms()
         tokens = len(pieces) - 1
         timings = {

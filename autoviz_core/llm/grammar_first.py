@@ -27,7 +27,7 @@ TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32
 
 class GrammarCheckedGreedySampler:
     """Stands in for llama-cpp-python's LlamaSampler (`sample(ctx, idx)`) for greedy decoding
-    under a grammar. `steps` and `full_checks` count how often the fallback was needed."""
+    under a grammar. `steps` counts the tokens it chose."""
 
     def __init__(
         self, model: Any, grammar: Any, n_vocab: int, repeat_penalty: float, last_n: int
@@ -41,7 +41,6 @@ class GrammarCheckedGreedySampler:
         self._all = np.zeros(n_vocab, dtype=TOKEN_DATA)
         self._one = np.zeros(1, dtype=TOKEN_DATA)
         self.steps = 0
-        self.full_checks = 0
 
     def sample(self, ctx: Any, idx: int = -1) -> int:
         """The best token under the penalties that the grammar accepts; accepted into both."""
@@ -74,7 +73,6 @@ class GrammarCheckedGreedySampler:
         cut = float(logits[top[-1]])
         if len(allowed) and float(logits[top[allowed[0]]]) > cut:
             return int(shortlist["id"][allowed[0]])
-        self.full_checks += 1
         _apply(self._grammar, candidates)
         return int(candidates["id"][int(np.argmax(candidates["logit"]))])
 

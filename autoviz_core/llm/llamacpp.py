@@ -2,70 +2,79 @@
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
+    ModelLock,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
-    repair_messages,
     repeat_penalty,
-    resolve_max_tokens,
     schema_text,
-    validate_or_salvage,
 )
 from autoviz_core.llm.embedded import resolve_model_path
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(BackendBase):
     """A GGUF model loaded with llama-cpp-python; one call at a time (the Llama object is not
-    thread-safe), callers queue on a lock whose waiting count the UI can show."""
+    thread-safe), callers queue on a lock whose waiting count the UI can show.
+
+    It takes a ready client (a loaded llama_cpp.Llama, or a stand-in with the same
+    create_chat_completion) and a grammar compiler (llama_cpp's, or a stand-in), so its tests
+    need neither the library nor the weights; from_settings() loads the model.
+    """
 
     strategy: Strategy = "gbnf"
 
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
-        self.model_path: Path = resolve_model_path(settings.path)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
-        self._llama: Any = _load_llama(self.model_path, settings)
+    def __init__(
+        self,
+        llama: Any,
+        settings: ModelSettings,
+        limits: Limits | None = None,
+        *,
+        model_path: Path | None = None,
+        compile_grammar: Callable[[str], Any] | None = None,
+    ) -> None:
+        super().__init__(settings, limits)
+        self.model_path: Path = model_path or Path(settings.path or "")
+        self._llama: Any = llama
+        self._compile_grammar = compile_grammar or compile_json_schema_grammar
         self._grammars: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self._waiting = 0
-        self._waiting_lock = threading.Lock()
+        self._lock = ModelLock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: ModelSettings, limits: Limits | None = None
+    ) -> LlamaCppBackend:
+        """Locate and load the GGUF the settings name; ModelUnavailableError when it cannot."""
+        path = resolve_model_path(settings.path)
+        return cls(_load_llama(path, settings), settings, limits, model_path=path)
 
     # ------------------------------------------------------------------ protocol
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
-        """Decode under the contract's grammar, validate, and re-ask with the error if invalid."""
-        budget = resolve_max_tokens(max_tokens, self._default_max_tokens)
+        """Decode under the contract's grammar; the shared loop validates and re-asks. The
+        model is held for every attempt of the call, so a re-ask reuses the KV cache."""
         grammar = self._grammar(contract) if self.settings.use_grammar else None
-        clock = Stopwatch()
-        conversation = list(messages)
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        for attempt in range(1, attempts + 1):
-            raw, timings = self._complete(conversation, grammar, budget)
-            value, error, repaired = validate_or_salvage(contract, raw)
-            if value is not None:
-                timings = {**timings, "total_ms": clock.ms()}
-                return Generation(value, raw, timings, attempt, repaired)
-            conversation = repair_messages(messages, raw, error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            return self._stream(conversation, grammar, budget, control)
+
+        with self._holding(control):
+            return self.validated(ask, messages, contract, control)
 
     def info(self) -> dict[str, Any]:
         """Model path and name, context length, threads."""
@@ -90,41 +99,46 @@ class LlamaCppBackend:
 
     def queue_depth(self) -> int:
         """How many callers are waiting for the model (not counting the one being served)."""
-        with self._waiting_lock:
-            return self._waiting
+        return self._lock.waiting
 
     # ------------------------------------------------------------------ internals
     def _grammar(self, contract: type[BaseModel]) -> Any:
         """The GBNF grammar of a contract, built once per distinct schema text."""
-        from llama_cpp import LlamaGrammar
-
         text = schema_text(contract)
         if text not in self._grammars:
             try:
-                self._grammars[text] = LlamaGrammar.from_json_schema(text, verbose=False)
+                self._grammars[text] = self._compile_grammar(text)
             except Exception as exc:  # the converter raises bare exceptions on unsupported schemas
                 raise BackendError(
                     f"Could not turn the {contract.__name__} schema into a grammar: {exc}"
                 ) from exc
         return self._grammars[text]
 
-    def _complete(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
-        """One locked, streamed chat completion: the text and its timings."""
-        with self._waiting_lock:
-            self._waiting += 1
-        try:
-            self._lock.acquire()
-        finally:
-            with self._waiting_lock:
-                self._waiting -= 1
-        try:
+    def _complete(
+        self,
+        messages: list[Message],
+        grammar: Any,
+        max_tokens: int,
+        control: CallControl | None = None,
+    ) -> tuple[str, dict]:
+        """One streamed chat completion, holding the model: the text and its timings.
+
+        Without a control (bench/bench_backends.py times raw calls) the backend's limit applies.
+        """
+        control = control or CallControl(self.name, self.time_limit_s)
+        with self._holding(control):
+            return self._stream(messages, grammar, max_tokens, control)
+
+    @contextlib.contextmanager
+    def _holding(self, control: CallControl) -> Iterator[None]:
+        with self._lock.hold(control):
             if self._llama is None:
                 raise BackendError(f"{self.name}: the model was closed.")
-            return self._stream(messages, grammar, max_tokens)
-        finally:
-            self._lock.release()
+            yield
 
-    def _stream(self, messages: list[Message], grammar: Any, max_tokens: int) -> tuple[str, dict]:
+    def _stream(
+        self, messages: list[Message], grammar: Any, max_tokens: int, control: CallControl
+    ) -> tuple[str, dict]:
         # The system prompt stays first and identical across calls, so llama-cpp-python's
         # prefix match reuses its KV cache and only the new suffix is evaluated.
         _reset_perf(self._llama)
@@ -142,13 +156,17 @@ class LlamaCppBackend:
                 max_tokens=max_tokens,
                 stream=True,
             )
-            for chunk in chunks:
-                choice = chunk["choices"][0]
-                text = choice["delta"].get("content")
-                if text:
-                    ttft = ttft or clock.ms()
-                    pieces.append(text)
-                finish = choice.get("finish_reason") or finish
+            # Closed explicitly: a call stopped mid-stream (cancel, time limit) ends the
+            # generator now, while this thread still holds the model's lock.
+            with contextlib.closing(chunks):
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    text = choice["delta"].get("content")
+                    if text:
+                        ttft = ttft or clock.ms()
+                        pieces.append(text)
+                        control.token()
+                    finish = choice.get("finish_reason") or finish
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"{self.name}: llama.cpp failed while generating: {exc}") from exc
         prompt_ms, prompt_tokens = _read_perf(self._llama)
@@ -156,11 +174,18 @@ class LlamaCppBackend:
         return "".join(pieces), {**timings, "prompt_ms": prompt_ms, "prompt_tokens": prompt_tokens}
 
 
-def _is_llama(llama: Any) -> bool:
-    """Only a real llama_cpp.Llama has perf counters (test doubles do not)."""
-    from llama_cpp import Llama
+def compile_json_schema_grammar(schema: str) -> Any:
+    """llama.cpp's GBNF grammar for a JSON schema text (llama-cpp-python's converter)."""
+    from llama_cpp import LlamaGrammar
 
-    return isinstance(llama, Llama)
+    return LlamaGrammar.from_json_schema(schema, verbose=False)
+
+
+def _is_llama(llama: Any) -> bool:
+    """Only a real llama_cpp.Llama has perf counters (test doubles do not). Nothing is imported:
+    if llama_cpp was never imported, the client cannot be one of its objects."""
+    module = sys.modules.get("llama_cpp")
+    return module is not None and isinstance(llama, module.Llama)
 
 
 def _reset_perf(llama: Any) -> None:

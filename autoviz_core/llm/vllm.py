@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import requests
 from pydantic import BaseModel
 
-from autoviz_core.config import ModelSettings
+from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
 from autoviz_core.llm.base import (
+    BackendBase,
+    CallControl,
     Generation,
     Message,
     Stopwatch,
     Strategy,
-    invalid_output_error,
     rate,
-    repair_messages,
     repeat_penalty,
-    resolve_max_tokens,
-    validate_or_salvage,
 )
 
 PROBE_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5.0
 MIN_COMPLETION_TOKENS = 16
 START_HINT = "Start the server or change the URL in config.yaml / the sidebar."
 # vLLM's context-length rejections over its versions, and what each tells us.
@@ -38,50 +39,104 @@ _PROMPT_TOKENS = (
 )
 
 
-class VLLMBackend:
-    """A model served over /v1/chat/completions with json_schema structured output (xgrammar)."""
+class ServerClient:
+    """HTTP to one OpenAI-compatible server: base URL, credentials, and one requests session
+    per thread (requests.Session is not guaranteed thread-safe)."""
 
-    strategy: Strategy = "json_schema"
-
-    def __init__(self, settings: ModelSettings, *, default_max_tokens: int | None = None) -> None:
-        self.name = settings.name
-        self.settings = settings
-        self.url = (settings.url or "").rstrip("/")
-        if not self.url:
-            raise ModelUnavailableError(f"{self.name}: no server URL is configured.", START_HINT)
-        self._default_max_tokens = settings.max_tokens or default_max_tokens
+    def __init__(self, url: str, *, api_key: str = "", verify_ssl: bool = False) -> None:
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.verify_ssl = verify_ssl
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
-        models = self._probe()
-        entry = self._choose_model(models)
-        self.served_model: str = str(entry["id"])
-        self.context_length: int | None = self._context_length(entry)
+
+    def session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.verify = self.verify_ssl
+            if self.api_key:
+                session.headers["Authorization"] = f"Bearer {self.api_key}"
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close every thread's session (connection pools)."""
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+        self._local = threading.local()
+
+
+class VLLMBackend(BackendBase):
+    """A model served over /v1/chat/completions with json_schema structured output (xgrammar).
+
+    Answers are streamed, so a call reports progress per token and stops promptly when
+    cancelled or out of time (closing the connection stops the server's generation too).
+    It takes a ready client and what the server serves; from_settings() probes the server.
+    """
+
+    strategy: Strategy = "json_schema"
+
+    def __init__(
+        self,
+        client: ServerClient,
+        settings: ModelSettings,
+        limits: Limits | None = None,
+        *,
+        served_model: str,
+        context_length: int | None = None,
+    ) -> None:
+        super().__init__(settings, limits)
+        self.client = client
+        self.served_model = served_model
+        self.context_length = context_length
+
+    @classmethod
+    def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> VLLMBackend:
+        """Connect to the configured server and find the model it serves and its context
+        length; ModelUnavailableError when the server is not there or does not serve it."""
+        url = (settings.url or "").rstrip("/")
+        if not url:
+            raise ModelUnavailableError(
+                f"{settings.name}: no server URL is configured.", START_HINT
+            )
+        client = ServerClient(url, api_key=settings.api_key, verify_ssl=settings.verify_ssl)
+        try:
+            models = _probe(client, min(PROBE_TIMEOUT_S, settings.timeout))
+            entry = _choose_model(client.url, models, settings.model)
+        except ModelUnavailableError:
+            client.close()
+            raise
+        return cls(
+            client,
+            settings,
+            limits,
+            served_model=str(entry["id"]),
+            context_length=_context_length(client, entry),
+        )
+
+    @property
+    def url(self) -> str:
+        return self.client.url
 
     # ------------------------------------------------------------------ protocol
-    def generate(
-        self,
-        messages: list[Message],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
+    def _generate(
+        self, messages: list[Message], contract: type[BaseModel], budget: int, control: CallControl
     ) -> Generation:
-        """POST the messages with the contract's schema, validate, re-ask with the error if invalid."""
-        budget = self._fit_budget(
-            messages, resolve_max_tokens(max_tokens, self._default_max_tokens)
-        )
-        clock = Stopwatch()
-        conversation = list(messages)
-        attempts = 1 + max(0, self.settings.max_retries)
-        raw, error = "", ""
-        for attempt in range(1, attempts + 1):
-            raw, timings, budget = self._complete(conversation, contract, budget)
-            value, error, repaired = validate_or_salvage(contract, raw)
-            if value is not None:
-                timings = {**timings, "total_ms": clock.ms()}
-                return Generation(value, raw, timings, attempt, repaired)
-            conversation = repair_messages(messages, raw, error)
-        raise invalid_output_error(self.name, attempts, error, raw)
+        """POST the messages with the contract's schema; the shared loop validates and re-asks."""
+        budget = self._fit_budget(messages, budget)
+
+        def ask(conversation: list[Message], control: CallControl) -> tuple[str, dict]:
+            nonlocal budget  # a context-length answer lowers it for the re-asks too
+            raw, timings, budget = self._complete(conversation, contract, budget, control)
+            return raw, timings
+
+        return self.validated(ask, messages, contract, control)
 
     def info(self) -> dict[str, Any]:
         """Server URL, the served model and its context length (when the server reports it)."""
@@ -96,79 +151,9 @@ class VLLMBackend:
 
     def close(self) -> None:
         """Close the HTTP sessions (connection pools)."""
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
-        self._local = threading.local()
-
-    # ------------------------------------------------------------------ server discovery
-    def _probe(self) -> list[dict[str, Any]]:
-        """GET /v1/models; anything but a model list means the server is not usable."""
-        timeout = min(PROBE_TIMEOUT_S, self.settings.timeout)
-        try:
-            response = self._session().get(f"{self.url}/v1/models", timeout=timeout)
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            raise ModelUnavailableError(
-                f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
-            ) from None
-        try:
-            # requests' JSONDecodeError is also a RequestException: decode outside that handler
-            models = response.json().get("data") or []
-        except (requests.RequestException, ValueError, AttributeError):
-            raise ModelUnavailableError(
-                f"{self.url}/v1/models did not return an OpenAI-style model list.",
-                "Check that the URL points at a vLLM (OpenAI-compatible) server.",
-            ) from None
-        if not models:
-            raise ModelUnavailableError(f"The server at {self.url} serves no model.", START_HINT)
-        return [m for m in models if isinstance(m, dict) and "id" in m]
-
-    def _choose_model(self, models: list[dict[str, Any]]) -> dict[str, Any]:
-        wanted = self.settings.model
-        if not wanted or wanted == "auto":
-            return models[0]
-        for entry in models:
-            if entry["id"] == wanted:
-                return entry
-        served = ", ".join(str(m["id"]) for m in models)
-        raise ModelUnavailableError(
-            f"The server at {self.url} does not serve {wanted!r} (it serves: {served}).",
-            "Change `model:` in config.yaml (or use auto).",
-        )
-
-    def _context_length(self, entry: dict[str, Any]) -> int | None:
-        """vLLM's max_model_len; for llama-server the slot context (/props, meta.n_ctx, n_ctx_train)."""
-        if isinstance(entry.get("max_model_len"), int):
-            return int(entry["max_model_len"])
-        try:
-            props = self._session().get(f"{self.url}/props", timeout=PROBE_TIMEOUT_S).json()
-            return int(props["default_generation_settings"]["n_ctx"])
-        except (requests.RequestException, ValueError, KeyError, TypeError):
-            pass
-        meta = entry.get("meta")
-        if not isinstance(meta, dict):
-            return None
-        for key in ("n_ctx", "n_ctx_train"):
-            if isinstance(meta.get(key), int):
-                return int(meta[key])
-        return None
+        self.client.close()
 
     # ------------------------------------------------------------------ requests
-    def _session(self) -> requests.Session:
-        """One session per thread: requests.Session is not guaranteed thread-safe."""
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.verify = self.settings.verify_ssl
-            if self.settings.api_key:
-                session.headers["Authorization"] = f"Bearer {self.settings.api_key}"
-            self._local.session = session
-            with self._sessions_lock:
-                self._sessions.append(session)
-        return session
-
     def _fit_budget(self, messages: list[Message], max_tokens: int) -> int:
         """Cap max_tokens to what fits next to the prompt (estimated at 3 characters a token)."""
         if not self.context_length:
@@ -200,44 +185,141 @@ class VLLMBackend:
         return payload
 
     def _complete(
-        self, messages: list[Message], contract: type[BaseModel], max_tokens: int
+        self,
+        messages: list[Message],
+        contract: type[BaseModel],
+        max_tokens: int,
+        control: CallControl | None = None,
     ) -> tuple[str, dict[str, float], int]:
-        """One chat completion; on a context-length 400, one retry with the budget it reports."""
+        """One chat completion; on a context-length 400, one retry with the budget it reports.
+
+        Without a control (bench/bench_backends.py times raw calls) the backend's limit applies.
+        """
+        control = control or CallControl(self.name, self.time_limit_s)
         try:
-            return (*self._post(messages, contract, max_tokens), max_tokens)
+            return (*self._post(messages, contract, max_tokens, control), max_tokens)
         except _ContextOverflow as overflow:
             budget = overflow.budget()
-            return (*self._post(messages, contract, budget, retry=False), budget)
+            return (*self._post(messages, contract, budget, control, retry=False), budget)
 
     def _post(
         self,
         messages: list[Message],
         contract: type[BaseModel],
         max_tokens: int,
+        control: CallControl,
         retry: bool = True,
     ) -> tuple[str, dict[str, float]]:
         clock = Stopwatch()
         url = f"{self.url}/v1/chat/completions"
+        payload = {
+            **self._payload(messages, contract, max_tokens),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        # The read timeout bounds each wait for the server's next bytes; the call's deadline
+        # bounds the whole answer (checked at every token).
+        read_timeout = max(0.01, min(self.settings.timeout, control.remaining_s()))
         try:
-            response = self._session().post(
-                url,
-                json=self._payload(messages, contract, max_tokens),
-                timeout=self.settings.timeout,
+            response = self.client.session().post(
+                url, json=payload, timeout=(CONNECT_TIMEOUT_S, read_timeout), stream=True
             )
-        except requests.Timeout:
-            raise BackendError(
+        except requests.RequestException as exc:
+            raise self._request_error(exc, control, read_timeout, started=False) from None
+        with response:
+            if response.status_code != 200:
+                raise _http_error(response, retry)
+            try:
+                if _is_event_stream(response):
+                    return _read_stream(response, control, clock)
+                # A server that ignores `stream` answers with one JSON body.
+                return _parse_completion(response, clock.ms())
+            except requests.RequestException as exc:
+                raise self._request_error(exc, control, read_timeout, started=True) from None
+
+    def _request_error(
+        self,
+        exc: requests.RequestException,
+        control: CallControl,
+        read_timeout: float,
+        *,
+        started: bool,
+    ) -> Exception:
+        """The error a failed request means: the call's own end (cancel, deadline) first."""
+        stop = control.stop_error()
+        if stop is not None:
+            return stop
+        if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+            if read_timeout < self.settings.timeout:  # the wait was cut to the call's deadline
+                return control.timeout_error()
+            return BackendError(
                 f"vLLM request timed out after {self.settings.timeout:g} s ({self.url}).",
                 "Raise `timeout` for this model in config.yaml, or retry when the server is less busy.",
-            ) from None
-        except requests.ConnectionError as exc:
-            raise BackendError(
+            )
+        if started:
+            return BackendError(
+                f"The vLLM server at {self.url} stopped answering mid-response ({_reason(exc)}).",
+                "Check the server's log; retry when it is healthy.",
+            )
+        if isinstance(exc, requests.ConnectionError):
+            return BackendError(
                 f"Failed to connect to vLLM server at {self.url} ({_reason(exc)}).", START_HINT
-            ) from None
-        except requests.RequestException as exc:
-            raise BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.") from None
-        if response.status_code != 200:
-            raise _http_error(response, retry)
-        return _parse_completion(response, clock.ms())
+            )
+        return BackendError(f"vLLM request to {self.url} failed: {_reason(exc)}.")
+
+
+def _probe(client: ServerClient, timeout: float) -> list[dict[str, Any]]:
+    """GET /v1/models; anything but a model list means the server is not usable."""
+    url = client.url
+    try:
+        response = client.session().get(f"{url}/v1/models", timeout=timeout)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise ModelUnavailableError(
+            f"Failed to connect to vLLM server at {url} ({_reason(exc)}).", START_HINT
+        ) from None
+    try:
+        # requests' JSONDecodeError is also a RequestException: decode outside that handler
+        models = response.json().get("data") or []
+    except (requests.RequestException, ValueError, AttributeError):
+        raise ModelUnavailableError(
+            f"{url}/v1/models did not return an OpenAI-style model list.",
+            "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+        ) from None
+    if not models:
+        raise ModelUnavailableError(f"The server at {url} serves no model.", START_HINT)
+    return [m for m in models if isinstance(m, dict) and "id" in m]
+
+
+def _choose_model(url: str, models: list[dict[str, Any]], wanted: str | None) -> dict[str, Any]:
+    if not wanted or wanted == "auto":
+        return models[0]
+    for entry in models:
+        if entry["id"] == wanted:
+            return entry
+    served = ", ".join(str(m["id"]) for m in models)
+    raise ModelUnavailableError(
+        f"The server at {url} does not serve {wanted!r} (it serves: {served}).",
+        "Change `model:` in config.yaml (or use auto).",
+    )
+
+
+def _context_length(client: ServerClient, entry: dict[str, Any]) -> int | None:
+    """vLLM's max_model_len; for llama-server the slot context (/props, meta.n_ctx, n_ctx_train)."""
+    if isinstance(entry.get("max_model_len"), int):
+        return int(entry["max_model_len"])
+    try:
+        props = client.session().get(f"{client.url}/props", timeout=PROBE_TIMEOUT_S).json()
+        return int(props["default_generation_settings"]["n_ctx"])
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        pass
+    meta = entry.get("meta")
+    if not isinstance(meta, dict):
+        return None
+    for key in ("n_ctx", "n_ctx_train"):
+        if isinstance(meta.get(key), int):
+            return int(meta[key])
+    return None
 
 
 class _ContextOverflow(Exception):
@@ -333,6 +415,60 @@ def _parse_completion(response: requests.Response, request_ms: float) -> tuple[s
             "Check that the URL points at a vLLM (OpenAI-compatible) server.",
         ) from None
     return str(content), _timings(body, request_ms)
+
+
+def _is_event_stream(response: requests.Response) -> bool:
+    return response.headers.get("Content-Type", "").startswith("text/event-stream")
+
+
+def _events(response: requests.Response) -> Iterator[dict[str, Any]]:
+    """The JSON payload of each server-sent event until [DONE]; malformed ones are errors."""
+    for line in response.iter_lines():  # bytes: the charset requests guesses for text/* is wrong
+        if not line.startswith(b"data:"):
+            continue
+        data = line[5:].strip()
+        if data == b"[DONE]":
+            return
+        try:
+            event = json.loads(data)
+        except ValueError:
+            raise BackendError(
+                "vLLM returned a malformed response (a streamed event that is not JSON): "
+                f"{data[:200].decode(errors='replace')!r}",
+                "Check that the URL points at a vLLM (OpenAI-compatible) server.",
+            ) from None
+        if not isinstance(event, dict):
+            raise BackendError(
+                "vLLM returned a malformed response (a streamed event that is not an object)."
+            )
+        if isinstance(event.get("error"), dict):
+            message = _error_message(event["error"], "")
+            raise BackendError(
+                f"vLLM failed while generating: {message}",
+                "Check the server's log; retry when it is healthy.",
+            )
+        yield event
+
+
+def _read_stream(
+    response: requests.Response, control: CallControl, clock: Stopwatch
+) -> tuple[str, dict[str, float]]:
+    """The text and timings of a streamed chat completion, counting each piece as a token."""
+    pieces: list[str] = []
+    ttft = 0.0
+    last: dict[str, Any] = {}  # usage (vLLM, include_usage) and timings (llama-server) come last
+    for event in _events(response):
+        for choice in event.get("choices") or []:
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            text = delta.get("content") if isinstance(delta, dict) else None
+            if text:
+                ttft = ttft or clock.ms()
+                pieces.append(str(text))
+                control.token()
+        last.update({k: event[k] for k in ("usage", "timings") if isinstance(event.get(k), dict)})
+    usage = last.get("usage") or {"completion_tokens": len(pieces)}
+    timings = _timings({**last, "usage": usage}, clock.ms())
+    return "".join(pieces), {**timings, "ttft_ms": ttft}
 
 
 def _timings(body: dict[str, Any], request_ms: float) -> dict[str, float]:

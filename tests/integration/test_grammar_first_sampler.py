@@ -11,7 +11,11 @@ from llama_cpp import Llama, LlamaGrammar
 
 from autoviz_core.llm.base import schema_text
 from autoviz_core.llm.embedded import resolve_model_path
-from autoviz_core.llm.grammar_first import GrammarCheckedGreedySampler, GrammarFirstLlama
+from autoviz_core.llm.grammar_first import (
+    GrammarCheckedGreedySampler,
+    GrammarFirstLlama,
+    _greedy_with_grammar,
+)
 
 CASES = [(kind, table) for kind in ("intent", "request", "adaptation") for table in TABLES]
 
@@ -60,3 +64,28 @@ def test_other_settings_keep_the_library_chain(pair: tuple[Llama, GrammarFirstLl
     _, fast = pair
     fast.create_completion("The capital of France is", max_tokens=3, temperature=0.7, seed=1)
     assert not isinstance(fast._sampler, GrammarCheckedGreedySampler)
+
+
+# ------------------------------------------------------------------ which settings are rerouted
+# (here, not in tests/unit: importing grammar_first needs llama-cpp-python, which the backend
+# unit tests must not need; see scripts/unit_without_models.sh)
+GREEDY = {"grammar": object(), "temp": 0.0, "repeat_penalty": 1.1}
+
+
+def test_greedy_with_grammar_is_rerouted() -> None:
+    assert _greedy_with_grammar(GREEDY)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"grammar": None},
+        {"temp": 0.7},
+        {"frequency_penalty": 0.5},
+        {"presence_penalty": 0.5},
+        {"mirostat_mode": 2},
+        {"logits_processor": [lambda ids, logits: logits]},
+    ],
+)
+def test_anything_else_keeps_the_library_chain(change: dict) -> None:
+    assert not _greedy_with_grammar({**GREEDY, **change})

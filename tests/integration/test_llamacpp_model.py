@@ -3,11 +3,15 @@ realistic tables, enum columns only, and KV-cache reuse of the shared system pro
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import MAX_TOKENS, TABLES, contract_for, messages, task_for
 
 from autoviz_core.contracts import NONE, request_contract
+from autoviz_core.errors import ModelCancelled, ModelTimeout
 from autoviz_core.llm import Backend
+from autoviz_core.llm.base import Progress
 
 CASES = [(kind, table) for kind in ("intent", "request") for table in TABLES] + [
     ("adaptation", "tips"),
@@ -69,3 +73,45 @@ def test_info(llamacpp_backend: Backend) -> None:
     info = llamacpp_backend.info()
     assert info["n_ctx"] == 2048 and info["path"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
     assert llamacpp_backend.strategy == "gbnf"
+
+
+def test_cancel_mid_answer_then_the_model_answers_again(llamacpp_backend: Backend) -> None:
+    """Cancel stops the real model within a token; the next call decodes normally."""
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(progress: Progress) -> None:
+        seen.append(progress)
+        if progress.tokens == 3:
+            cancel.set()
+
+    with pytest.raises(ModelCancelled):
+        llamacpp_backend.generate(
+            task_for("request", "tips"),
+            contract_for("request", "tips"),
+            max_tokens=MAX_TOKENS["request"],
+            on_progress=on_progress,
+            cancel=cancel,
+        )
+    assert [p.tokens for p in seen] == [0, 1, 2, 3]
+    contract = contract_for("intent", "tips")
+    generation = llamacpp_backend.generate(task_for("intent", "tips"), contract, max_tokens=48)
+    assert isinstance(generation.value, contract) and generation.attempts == 1
+
+
+def test_time_limit_stops_the_real_model(llamacpp_backend: Backend) -> None:
+    """Decoding stops at the first token past the limit, and no re-ask starts after it.
+
+    Counted in tokens, not seconds: prompt evaluation cannot be interrupted and takes as long
+    as the machine's load makes it; a whole request answer is about 100 tokens or more.
+    """
+    seen: list[Progress] = []
+    with pytest.raises(ModelTimeout, match=r"timed out after 0\.5 s \(1 attempt"):
+        llamacpp_backend.generate(
+            task_for("request", "gapminder"),
+            contract_for("request", "gapminder"),
+            max_tokens=MAX_TOKENS["request"],
+            timeout_s=0.5,
+            on_progress=seen.append,
+        )
+    assert seen and seen[-1].attempt == 1 and seen[-1].tokens < 60

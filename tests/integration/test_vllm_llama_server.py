@@ -3,13 +3,16 @@ enum-only columns, discovery of the served model and context, and concurrent req
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import MAX_TOKENS, SERVER_ALIAS, TABLES, contract_for, messages, task_for
+from conftest import MAX_TOKENS, TABLES, contract_for, messages, task_for
 
 from autoviz_core.contracts import NONE, request_contract
-from autoviz_core.llm import Backend, Generation
+from autoviz_core.errors import ModelCancelled
+from autoviz_core.llm import Backend, Generation, Progress
+from autoviz_core.llm.llama_server import ALIAS
 
 pytestmark = pytest.mark.server
 
@@ -23,7 +26,7 @@ CASES = [("intent", table) for table in TABLES] + [
 
 def test_discovers_served_model_and_slot_context(vllm_backend: Backend) -> None:
     info = vllm_backend.info()
-    assert info["served_model"] == SERVER_ALIAS
+    assert info["served_model"] == ALIAS
     assert info["n_ctx"] == 1024  # 4096 shared by 4 slots
     assert vllm_backend.strategy == "json_schema"
 
@@ -59,3 +62,34 @@ def test_four_concurrent_requests(vllm_backend: Backend) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(ask, tables))
     assert len(results) == 4 and all(r.value.model_dump()["intent"] for r in results)
+
+
+def test_streamed_progress_cancel_and_the_next_answer(vllm_backend: Backend) -> None:
+    """Answers stream token by token; cancel closes the connection, and the server answers the
+    next request normally (its slot was released)."""
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(progress: Progress) -> None:
+        seen.append(progress)
+        if progress.tokens == 3:
+            cancel.set()
+
+    with pytest.raises(ModelCancelled):
+        vllm_backend.generate(
+            task_for("request", "gapminder"),
+            contract_for("request", "gapminder"),
+            max_tokens=MAX_TOKENS["request"],
+            on_progress=on_progress,
+            cancel=cancel,
+        )
+    assert [p.tokens for p in seen] == [0, 1, 2, 3]
+    seen.clear()
+    contract = contract_for("intent", "iris")
+    generation = vllm_backend.generate(
+        task_for("intent", "iris"), contract, max_tokens=48, on_progress=seen.append
+    )
+    assert isinstance(generation.value, contract) and generation.timings["ttft_ms"] > 0
+    last = [p for p in seen if p.attempt == generation.attempts]  # progress spans attempts
+    pieces = last[-1].tokens - last[0].tokens
+    assert pieces > 1 and abs(generation.timings["completion_tokens"] - pieces) <= 1

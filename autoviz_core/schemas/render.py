@@ -1,0 +1,86 @@
+"""Render each contract's JSON schema and GBNF grammar exactly as a real run builds them: the
+request grammar for a real table's columns, the adaptation grammar from the tool registry and
+the plan the planner makes for a real question (no model involved), so the committed files show
+what the app sends, and `--check` fails when code changes it without regenerating them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from autoviz_core.config import PlannerSettings, load_settings
+from autoviz_core.contracts import contract_schema_text, intent_contract, request_contract
+from autoviz_core.data.profiling import profile_table
+from autoviz_core.llm.base import schema_text
+from autoviz_core.pipeline import load_dataset
+from autoviz_core.plan import Plan
+from autoviz_core.planning.adaptation import contract_for
+from autoviz_core.planning.planner import plan_question, primary_step
+
+SCHEMA_DIR = Path(__file__).resolve().parent
+# A sample table shipped inside plotly and a question about it: what the example plan is for.
+EXAMPLE_DATA = "plotly:tips"
+EXAMPLE_QUESTION = "What is the average tip by day?"
+# Cue-only planning with no adaptation: deterministic, and needs no model.
+NO_MODEL = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
+
+
+def example_plan() -> tuple[list[str], Plan]:
+    """(the example table's columns, the plan the model would be asked to adapt for it)."""
+    table = load_dataset(EXAMPLE_DATA, load_settings())
+    profile = profile_table(table.df)
+    planned = plan_question(
+        EXAMPLE_QUESTION, table.df, profile, None, NO_MODEL, table_name=table.name
+    )
+    # The adaptation prompt shows the primary chart followed by the template's steps.
+    draft = Plan(steps=[primary_step(planned.request), *planned.template_plan.steps])
+    return profile.names(), draft
+
+
+def example_contracts() -> dict[str, type[BaseModel]]:
+    """The three contracts as the planner builds them for the example question."""
+    columns, plan = example_plan()
+    return {
+        "intent": intent_contract(),
+        "request": request_contract(columns),
+        "adaptation": contract_for(plan),
+    }
+
+
+def gbnf(contract: type[BaseModel]) -> str:
+    """The GBNF grammar the llama.cpp backend compiles for this contract (field order kept)."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return json_schema_to_gbnf(schema_text(contract))
+
+
+def render() -> dict[str, str]:
+    """File name -> content of every generated artifact."""
+    files: dict[str, str] = {}
+    for name, contract in example_contracts().items():
+        files[f"{name}.schema.json"] = contract_schema_text(contract) + "\n"
+        files[f"{name}.gbnf"] = gbnf(contract).rstrip("\n") + "\n"
+    return files
+
+
+def drifted(directory: Path = SCHEMA_DIR, files: dict[str, str] | None = None) -> list[str]:
+    """Names of artifacts whose file in `directory` differs from a fresh rendering."""
+    files = render() if files is None else files
+    return [
+        name
+        for name, content in files.items()
+        if not (directory / name).is_file()
+        or (directory / name).read_text(encoding="utf-8") != content
+    ]
+
+
+def write(directory: Path = SCHEMA_DIR) -> list[Path]:
+    """Write every artifact into `directory`; the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in render().items():
+        path = directory / name
+        path.write_text(content, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,34 @@
+"""Names the dead-code check (vulture, `make lint`) must accept, each with the reason.
+
+vulture reads this file as code: a name used here counts as used. Keep it short: dead code is
+deleted, not listed. Entries marked "revisit after merge" sit in files other branches are
+changing and are to be deleted (or put to use) once those branches are merged.
+"""
+
+# ruff: noqa: B018, F821
+
+# Set on objects of other libraries, read by them.
+_.verify  # requests.Session.verify (autoviz_core/llm/vllm.py)
+_.compress_type  # zipfile.ZipInfo (autoviz_core/report/bundle.py)
+_.external_attr  # zipfile.ZipInfo (autoviz_core/report/bundle.py)
+
+# Owned by planning (lead), revisit after merge.
+color_hint  # Cues.color_hint, autoviz_core/planning/cues.py
+singular_word  # autoviz_core/planning/cues.py
+STRONG  # autoviz_core/planning/intent.py
+GROUPABLE  # autoviz_core/planning/request.py
+filters_text  # autoviz_core/planning/request.py
+
+# Owned by tools and templates (#13), revisit after merge.
+optional  # TemplateStep.optional, parsed and ignored (autoviz_core/planning/templates.py)
+ChartKind  # autoviz_core/tools/registry.py: a chart-kind list not used by anything
+TimeGrain  # autoviz_core/tools/common.py: a grain list not used by anything
+table_records  # autoviz_core/tools/common.py
+metrics  # ToolResult.metrics: written by tools, read only by tests (tools/registry.py)
+
+# Owned by data and runtime (#15), revisit after merge.
+top_values  # ColumnProfile.top_values, autoviz_core/data/profiling.py
+_.outputs  # ExecutionResult.outputs(), autoviz_core/runtime/executor.py
+
+# Shared, revisit after merge: no code raises it yet; the plan-edit work (#14) may.
+PlanValidationError  # autoviz_core/errors.py
