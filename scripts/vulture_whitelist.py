@@ -12,13 +12,6 @@ _.verify  # requests.Session.verify (autoviz_core/llm/vllm.py)
 _.compress_type  # zipfile.ZipInfo (autoviz_core/report/bundle.py)
 _.external_attr  # zipfile.ZipInfo (autoviz_core/report/bundle.py)
 
-# Owned by planning (lead), revisit after merge.
-color_hint  # Cues.color_hint, autoviz_core/planning/cues.py
-singular_word  # autoviz_core/planning/cues.py
-STRONG  # autoviz_core/planning/intent.py
-GROUPABLE  # autoviz_core/planning/request.py
-filters_text  # autoviz_core/planning/request.py
-
 # Owned by tools and templates (#13), revisit after merge.
 optional  # TemplateStep.optional, parsed and ignored (autoviz_core/planning/templates.py)
 ChartKind  # autoviz_core/tools/registry.py: a chart-kind list not used by anything

@@ -63,8 +63,8 @@ class WatchedBackend:
 
     The call runs in its own thread so that cancel and the time limit take effect at once even
     when the backend cannot be interrupted; the abandoned call finishes in the background. When
-    the backend's generate() accepts a progress callback, a cancel event or a deadline, they are
-    passed on (see `_hooks`: the one place to change when those parameters land or change).
+    the backend's generate() accepts a progress callback, a cancel event or a time limit, they are
+    passed on (`_hooks`), so tokens show while the model writes and a cancel stops it promptly.
     """
 
     def __init__(self, inner: Any, cancel: threading.Event, limit_s: float) -> None:
@@ -125,9 +125,9 @@ class WatchedBackend:
         """Optional generate() parameters, passed only when the backend declares them."""
         accepted = inspect.signature(self.inner.generate).parameters
         offered: dict[str, Any] = {
-            "on_progress": lambda tokens: setattr(call, "tokens", int(tokens)),
+            "on_progress": lambda progress: setattr(call, "tokens", int(progress.tokens)),
             "cancel": self.cancel,
-            "deadline": time.monotonic() + self.limit_s,
+            "timeout_s": self.limit_s,
         }
         return {k: v for k, v in offered.items() if k in accepted}
 

@@ -15,7 +15,6 @@ from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.followup import (
     CHART_WORDS,
-    OP_WORDS,
     KeptEdit,
     describe_filter,
     value_text,
@@ -101,7 +100,6 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
     "combine": {"all": "all conditions", "any": "any condition"},
     "direction": {"both": "high and low", "high": "high only", "low": "low only"},
 }
-OPS = tuple(OP_WORDS)
 
 
 def param_label(name: str) -> str:

@@ -79,9 +79,6 @@ class Cues:
         """Mentioned columns, first mention order, no repeats."""
         return list(dict.fromkeys(m.column for m in self.mentions))
 
-    def hit_labels(self, kind: str) -> list[str]:
-        return [h.label for h in self.hits if h.kind == kind]
-
     def has(self, kind: str, label: str | None = None) -> bool:
         return any(h.kind == kind and (label is None or h.label == label) for h in self.hits)
 

@@ -400,9 +400,7 @@ def _bucket(n: int) -> str:
     return "many"
 
 
-def slot_features(
-    prefix: str, col: ColumnEvidence | None, n_rows_hint: int = 0
-) -> dict[str, float]:
+def slot_features(prefix: str, col: ColumnEvidence | None) -> dict[str, float]:
     """What one column brings to a slot (x, y or colour)."""
     if col is None:
         return {f"{prefix}:none": 1.0}

@@ -253,8 +253,15 @@ class Lexicon:
         entries += [("series", "series", phrase(w)) for w in raw.series_words]
         entries += [("axis", "x", phrase(w)) for w in raw.axis_words.x]
         entries += [("axis", "y", phrase(w)) for w in raw.axis_words.y]
-        for label in ("verbs", "asc", "desc", "top", "bottom"):
-            entries += [("sort", label, phrase(w)) for w in getattr(raw.sort, label)]
+        sort = raw.sort
+        for label, words in (
+            ("verbs", sort.verbs),
+            ("asc", sort.asc),
+            ("desc", sort.desc),
+            ("top", sort.top),
+            ("bottom", sort.bottom),
+        ):
+            entries += [("sort", label, phrase(w)) for w in words]
         for label, words in raw.grains.items():
             entries += [("grain", label, phrase(w)) for w in words]
         for label, words in raw.filters.items():

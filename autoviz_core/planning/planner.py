@@ -347,6 +347,7 @@ def cues_summary(cues: Cues) -> dict[str, Any]:
         "columns": cues.columns,
         "values": [(v.column, v.value) for v in cues.values],
         "agg": cues.agg,
+        "agg_target": cues.agg_target,
         "chart": cues.chart,
         "mentions": [
             {"column": m.column, "span": [m.start, m.end], "score": m.score, "kind": m.kind}

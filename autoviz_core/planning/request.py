@@ -66,7 +66,6 @@ class RankedRequest:
     confidence: float
     alternatives: list[tuple[AnalysisRequest, float]] = field(default_factory=list)
     ranked: list[Scored] = field(default_factory=list)
-    evidence: QuestionEvidence | None = None
 
 
 def score_candidates(
@@ -83,10 +82,10 @@ def score_candidates(
 
 def rank_request(cues: Cues, profile: SchemaProfile) -> RankedRequest:
     """The best candidate as a full request (filters, grain, sort, limit added), with alternatives."""
-    scored, ev = score_candidates(cues, profile)
+    scored, _ev = score_candidates(cues, profile)
     if not scored:
         req, _ = repair_request(AnalysisRequest(filters=list(cues.filters)), profile)
-        return RankedRequest(req, 0.0, [], [], ev)
+        return RankedRequest(req, 0.0, [], [])
     top = scored[: 1 + MAX_ALTERNATIVES * 3]
     probs = _softmax([s.score for s in top])
     best = complete_request(scored[0].candidate, cues, profile)
@@ -101,7 +100,7 @@ def rank_request(cues: Cues, profile: SchemaProfile) -> RankedRequest:
         if len(alternatives) == MAX_ALTERNATIVES:
             break
     confidence = round(probs[0], 4)
-    return RankedRequest(best, confidence, alternatives, scored, ev)
+    return RankedRequest(best, confidence, alternatives, scored)
 
 
 def _softmax(scores: list[float]) -> list[float]:

@@ -31,8 +31,6 @@ def Y(y):
     return {"y": y}
 
 
-NONE_Y = {"y": None}
-
 Q = {
     "orders": [
         ("sales by store, biggest first", C, R("bar", "store", "revenue", "sum")),
