@@ -267,7 +267,7 @@ def build_plan(
     calls: list[ModelCall],
 ) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
     """(template plan, adapted + validated plan, diff, notes)."""
-    ctx = ResolveContext(profile, req, cues.columns, date_span_days(df, profile))
+    ctx = ResolveContext(profile, req, cues.columns, date_span_days(df, profile), df)
     steps, notes = template_steps(template, ctx, profile)
     template_plan = Plan(steps=steps)
     draft = Plan(steps=[primary_step(req), *steps])

@@ -344,7 +344,7 @@ def rolling_anomalies(df: pd.DataFrame, params: RollingParams, ctx: ToolContext)
     rows = filtered_rows(df, params)
     if rows.empty:
         return empty_result(f"rolling anomalies of {params.metric or 'rows'}")
-    frames, seasonal, grain = [], False, params.grain
+    frames, seasonal, grain = [], False, str(params.grain)
     for key, part in _group_frames(rows, params.group_by):
         periods = build_periods(part, params.date_column, params.metric, params.agg, params.grain)
         bands, season = period_bands(periods, params)

@@ -12,7 +12,9 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     empty_result,
+    filtered_rows,
     fmt_num,
     label,
     numeric_values,
@@ -22,7 +24,6 @@ from autoviz_core.tools.common import (
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
@@ -92,7 +93,7 @@ def histogram_figure(table: pd.DataFrame, column: str, title: str) -> go.Figure:
     return fig
 
 
-class HistogramParams(ToolParams):
+class HistogramParams(FilteredParams):
     """Which numeric column to bin, and optionally how many bins."""
 
     column: str = column_param(role="numeric", description="numeric column to bin")
@@ -108,6 +109,7 @@ class HistogramParams(ToolParams):
 )
 def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> ToolResult:
     """Bin a numeric column; findings give the centre, spread and skew direction."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.column])
     values = numeric_values(df[params.column])
     present = values.dropna()
@@ -227,7 +229,7 @@ def box_figure(
     return fig, len(frame), summarised
 
 
-class BoxParams(ToolParams):
+class BoxParams(FilteredParams):
     """A numeric column, optionally split by a categorical group column."""
 
     column: str = column_param(role="numeric", description="numeric values to summarise")
@@ -245,6 +247,7 @@ class BoxParams(ToolParams):
 )
 def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolResult:
     """Compare a numeric column's spread across groups; findings name the extremes."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.column, params.group_by])
     values = numeric_values(df[params.column])
     groups = df[params.group_by] if params.group_by else None

@@ -27,7 +27,9 @@ def test_profile_fallbacks_and_grain(profiles: dict) -> None:  # type: ignore[ty
         "date_column": "date",
         "metric": "revenue",
         "grain": "day",
+        "agg": "sum",  # revenue adds up; the question named no aggregation
     }
+    assert "names no measure" in step.note
     ctx = ResolveContext(profiles["stocks"], AnalysisRequest(), date_span_days=700)
     step, _ = resolve_step(
         PlanStep(
