@@ -262,6 +262,8 @@ def _fill_group(
     if cands and wanted != STRONGEST:
         params[name] = cands[0]
         used.add(cands[0])
+        if cands[0] not in ctx.mentioned:
+            why.append(f"{cands[0]}: the grouping of the answer chart")
         return None
     if optional and wanted != STRONGEST:
         del params[name]  # the question asks for no grouping: none is added

@@ -53,7 +53,8 @@ def anomaly_headline(result: ExecutionResult, planned: Any) -> Finding | None:
         return None
     periods = [r for r in steps if r.tool == "rolling_anomalies"]
     rows = [r for r in steps if r.tool != "rolling_anomalies"]
-    ordered = (periods + rows) if _is_temporal_request(planned) or not rows else (rows + periods)
+    about_time = _is_temporal_request(planned) or bool(getattr(planned, "cues", {}).get("temporal"))
+    ordered = (periods + rows) if about_time or not rows else (rows + periods)
     best = next((r for r in ordered if _same_measure(r, planned)), ordered[0])
     return _from(best, best.result.findings[0])  # type: ignore[union-attr]
 
@@ -88,14 +89,13 @@ def drivers_headline(result: ExecutionResult, planned: Any) -> Finding | None:
 
 
 def comparison_headline(result: ExecutionResult, planned: Any) -> Finding | None:
-    """The primary chart's comparison of the groups asked about; else the group statistics."""
+    """The primary chart's comparison of what was asked (groups, or periods); else group statistics."""
     primary = result.primary()
     if (
         primary is not None
         and primary.result is not None
         and primary.result.findings
         and primary.params.get("x")
-        and not _is_temporal_request(planned)
     ):
         return _from(primary, primary.result.findings[0])
     steps = [r for r in _ok(result, COMPARE_TOOLS) if _same_measure(r, planned)]

@@ -124,10 +124,16 @@ def row_names(df: pd.DataFrame, column: str) -> list[str]:
     return [f"{v}: " for v in joined.tolist()]
 
 
-def outlier_findings(table: pd.DataFrame, column: str, n_rows: int, rule: str) -> list[str]:
-    """How many rows lie beyond the rule, with the most extreme ones named; or that none does."""
+def outlier_findings(
+    table: pd.DataFrame, column: str, n_rows: int, rule: str, rule_in_words: str
+) -> list[str]:
+    """How many rows lie beyond the rule, with the most extreme ones named; or that none does.
+
+    The rule's numbers (fences, median) are columns of the flagged table, so they are printed
+    only when there is a flagged row to carry them.
+    """
     if table.empty:
-        return [f"No row of {column} lies beyond {rule} (all {n_rows:,} rows checked)."]
+        return [f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked."]
     shown = [
         r.split(" > ")[0].split(" < ")[0].split(": robust")[0] for r in table["reason"].head(3)
     ]
@@ -182,7 +188,11 @@ def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolR
     fig, chart = _strip_figure(values, mask, params.column, f"{params.column}: IQR outliers", ctx)
     table["lower_fence"], table["upper_fence"] = lo, hi
     findings = outlier_findings(
-        table, params.column, len(df), f"the IQR fences {fmt_num(lo)} and {fmt_num(hi)}"
+        table,
+        params.column,
+        len(df),
+        f"the IQR fences {fmt_num(lo)} and {fmt_num(hi)}",
+        f"the IQR fences (Q1 − {k}·IQR, Q3 + {k}·IQR)",
     )
     return ToolResult(
         summary=_summary(
@@ -243,11 +253,13 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
     table["robust_z"] = [
         float(zarr[i]) for i in table["row_index" if "row_index" in table else "_row_index"]
     ]
+    table["median"] = median
     findings = outlier_findings(
         table,
         params.column,
         len(df),
         f"|robust z| = {params.threshold:g} (median {fmt_num(median)})",
+        f"|robust z| = {params.threshold:g}",
     )
     return ToolResult(
         summary=_summary(

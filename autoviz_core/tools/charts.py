@@ -308,6 +308,8 @@ def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> l
 def _line_findings(names: list[str], values: list[float], what: str) -> list[str]:
     """Where the line peaks and bottoms; a change over time is the trend step's to report."""
     hi, top, lo, low = extremes(names, values)
+    if fmt_num(top) == fmt_num(low):
+        return [f"{what} is {fmt_num(top)} at every one of the {len(values)} points."]
     return [
         f"{what} ranges from {fmt_num(low)} ({join_labels(lo)}) to {fmt_num(top)} "
         f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}."

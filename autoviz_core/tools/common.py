@@ -502,8 +502,10 @@ def fmt_pct(share: float) -> str:
 
 
 def label(value: Any) -> str:
-    """A group key for a sentence."""
+    """A group key for a sentence (a whole-number float such as a year prints without ".0")."""
     v = to_json_value(value)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     return "(missing)" if v is None else str(v)
 
 

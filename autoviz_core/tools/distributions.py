@@ -141,14 +141,18 @@ def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> To
 
 
 def _distribution_findings(column: str, present: pd.Series, table: pd.DataFrame) -> list[str]:
-    """Centre, spread, busiest bin and skew direction in words."""
-    median, mean = float(present.median()), float(present.mean())
+    """Where the values lie, read from the bins: range, busiest bin, the bin holding the median."""
+    total = int(table["count"].sum())
     top = table.loc[table["count"].idxmax()]
+    cumulative = table["count"].cumsum()
+    middle = table.loc[int((cumulative >= total / 2).idxmax())]
     out = [
-        f"{column} has median {fmt_num(median)} and mean {fmt_num(mean)} "
-        f"(range {fmt_num(present.min())} to {fmt_num(present.max())}).",
+        f"{column} runs from {fmt_num(table['bin_start'].iloc[0])} to "
+        f"{fmt_num(table['bin_end'].iloc[-1])}; half of its {total:,} values lie up to the "
+        f"{middle['bin']} bin.",
         f"The most common range of {column} is {top['bin']} with {int(top['count']):,} values.",
     ]
+    median, mean = float(present.median()), float(present.mean())
     std = float(present.std()) if len(present) > 1 else 0.0
     if std > 0 and abs(mean - median) > 0.1 * std:
         side = "right (a tail of high values)" if mean > median else "left (a tail of low values)"
