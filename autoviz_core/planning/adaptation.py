@@ -44,12 +44,14 @@ class AdaptationOutcome:
     skipped: list[str] = field(default_factory=list)
     rationale: str = ""
     proposed: int = 0
+    before: Plan | None = None
 
     def review_rationale(self) -> str:
         """What a reviewer is shown: the model's reason only when it talks about this plan."""
         if not self.applied:
             return NO_CHANGE
-        if self.rationale and refers_to_plan(self.rationale, self.plan):
+        plans = [p for p in (self.before, self.plan) if p is not None]
+        if self.rationale and any(refers_to_plan(self.rationale, p) for p in plans):
             return self.rationale
         return "The model gave no reason that refers to the plan."
 
@@ -103,7 +105,7 @@ def apply_changes(
     """
     data = proposal.model_dump() if isinstance(proposal, BaseModel) else dict(proposal)
     steps = [s.model_copy(deep=True) for s in plan.steps]
-    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240])
+    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240], before=plan)
     changes = data.get("changes") or []
     if not isinstance(changes, list):
         out.skipped.append("changes is not a list")

@@ -136,7 +136,7 @@ def strongest_grouping(
 ) -> tuple[str, str]:
     """The option that explains most of the metric (eta) and the reason in words."""
     df = ctx.df
-    if df is None or metric is None or metric not in df.columns or len(options) == 1:
+    if df is None or metric is None or metric not in df.columns:
         return options[0], "the table's grouping with the fewest groups"
     rows = df if len(df) <= ETA_SAMPLE_ROWS else df.sample(ETA_SAMPLE_ROWS, random_state=0)
     values = pd.to_numeric(rows[metric], errors="coerce")
