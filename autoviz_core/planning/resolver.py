@@ -69,7 +69,7 @@ def numeric_candidates(ctx: ResolveContext) -> list[str]:
     numeric = [c for c in ctx.profile.columns if c.role == "numeric"]
     named = [c for c in ctx.mentioned if is_numeric_col(ctx.col(c))]
     additive = [c.name for c in numeric if c.additive]
-    first = [req.y] if req.y and is_numeric_col(ctx.col(req.y)) else []
+    first = [c for c in (req.y, req.x) if c and is_numeric_col(ctx.col(c))]
     return list(dict.fromkeys([*first, *named, *additive, *(c.name for c in numeric)]))
 
 
@@ -231,7 +231,8 @@ def _fill_metric(
 ) -> str | None:
     """The request's measure; a row count when the question counts rows; else the main measure."""
     req = ctx.request
-    if optional and req.agg == "count" and not is_numeric_col(ctx.col(req.y)):
+    named_numbers = [c for c in (req.x, *ctx.mentioned) if is_numeric_col(ctx.col(c))]
+    if optional and req.agg == "count" and not is_numeric_col(ctx.col(req.y)) and not named_numbers:
         del params[name]  # None: count rows, as the question does
         return None
     cands = [c for c in numeric_candidates(ctx) if c not in used] or numeric_candidates(ctx)

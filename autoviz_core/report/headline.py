@@ -97,10 +97,21 @@ def comparison_headline(result: ExecutionResult, planned: Any) -> Finding | None
         and primary.result.findings
         and primary.params.get("x")
     ):
-        return _from(primary, primary.result.findings[0])
+        return _from(primary, primary.result.findings[0] + _test_of(result, primary))
     steps = [r for r in _ok(result, COMPARE_TOOLS) if _same_measure(r, planned)]
     steps = steps or _ok(result, COMPARE_TOOLS)
     return _from(steps[0], steps[0].result.findings[0]) if steps else None  # type: ignore[union-attr]
+
+
+def _test_of(result: ExecutionResult, primary: StepRecord) -> str:
+    """The rank test of the same groups and measure, so a small gap is not read as a finding."""
+    for record in _ok(result, COMPARE_TOOLS):
+        same = record.params.get("group_by") == primary.params.get("x")
+        centre = primary.params.get("agg") in ("mean", "median")  # the test compares centres
+        if same and centre and record.params.get("metric") == primary.params.get("y"):
+            tests = [f for f in record.result.findings if " test: " in f]  # type: ignore[union-attr]
+            return " " + tests[0] if tests else ""
+    return ""
 
 
 def time_headline(result: ExecutionResult, planned: Any) -> Finding | None:

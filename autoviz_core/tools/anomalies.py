@@ -420,7 +420,7 @@ def rolling_findings(
         *(
             []
             if len(flagged) <= 3
-            else [f"{len(flagged) - 3} more {unit} are listed in the table."]
+            else [f"All {len(flagged):,} flagged {unit} are listed in the table."]
         ),
     ]
 

@@ -293,6 +293,8 @@ def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> l
         order = "Top" if p.sort_dir == "desc" else "Bottom"
         return [f"{order} {len(ranked)} {x_col} by {what}: {join_labels(ranked, limit=10)}."]
     hi, top, lo, low = extremes(names, data["y"].tolist())
+    if len(data) > 1 and fmt_num(top) == fmt_num(low):
+        return [f"All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."]
     verb = "tie for" if len(hi) > 1 else "has"
     out = [f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"]
     if len(data) > 1 and fmt_num(top) != fmt_num(low):

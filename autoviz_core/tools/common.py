@@ -510,10 +510,10 @@ def label(value: Any) -> str:
 
 
 def join_labels(labels: Sequence[str], limit: int = 5) -> str:
-    """ "A", "A and B", "A, B and C"; past `limit`, "A, B, C, D, E and 3 more"."""
+    """ "A", "A and B", "A, B and C"; past `limit`, "A, B, C, D, E and others (8 in all)"."""
     items = list(labels)
     if len(items) > limit:
-        items = [*items[:limit], f"{len(labels) - limit} more"]
+        items = [*items[:limit], f"others ({len(labels)} in all)"]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

@@ -35,6 +35,8 @@ from autoviz_core.tools.common import (
     to_json_value,
 )
 from autoviz_core.tools.periods import (
+    MAX_TREND_P,
+    MIN_TREND_R2,
     SEASON_NAME,
     Periods,
     Seasonal,
@@ -282,6 +284,11 @@ def trend_sentence(table: pd.DataFrame, what: str, grain: str, seasonal: bool) -
         return (
             f"{what} {direction} by about {fmt_num(abs(fit.slope))} per {grain}{ends} "
             f"({fit.n} {grain}s{net}; R² = {fit.r2:.2f})."
+        )
+    if fit.r2 >= MIN_TREND_R2:  # a good line through too few points
+        return (
+            f"No clear trend in {what} ({span}{net}): with {fit.n} {grain}s, a straight line "
+            f"(R² = {fit.r2:.2f}) could be chance (p ≥ {MAX_TREND_P:g})."
         )
     return (
         f"No clear trend in {what} ({span}{net}): a straight line explains "

@@ -285,6 +285,7 @@ def supported_numbers(step: Step, data: pd.DataFrame) -> list[float]:
             int((v != 0).sum()),
             int((v == 0).sum()),
         ]
+        out += [int((v == v.max()).sum()), int((v == v.min()).sum())]  # how many tie
         if v.min() != 0:
             out.append((v.max() - v.min()) / abs(v.min()))
         if v.sum() != 0:
