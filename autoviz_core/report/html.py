@@ -131,6 +131,9 @@ document.querySelectorAll('script[data-chart]').forEach(function (node) {
 """
 
 
+ANSWER_MARK = "<span class='answer'>Answer:</span> "  # the headline: the answer to the question
+
+
 def _sections(
     question: str,
     profile: Sequence[Mapping[str, Any]],
@@ -141,7 +144,7 @@ def _sections(
     parts = [f"<h2>Question</h2><p>{esc(question)}</p>"]
     findings = collect_findings(result) if findings is None else findings
     items = "".join(
-        f"<li>{'<b>Answer:</b> ' if f.headline else ''}{esc(f.text)} "
+        f"<li>{ANSWER_MARK if f.headline else ''}{esc(f.text)} "
         f"<span class='muted'>({esc(f.step_id)})</span></li>"
         for f in findings
     )
