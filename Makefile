@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e audit schemas bench doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -40,6 +40,10 @@ apptest:
 
 e2e:
 	.venv/bin/python -m pytest tests/e2e
+
+# the audit set: realistic questions over package tables, every plan and finding checked
+audit:
+	.venv/bin/python -m tests.audit.checker
 
 schemas:
 	.venv/bin/python -m autoviz_core schemas

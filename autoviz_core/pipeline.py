@@ -18,6 +18,7 @@ from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.followup import PreviousVersion, plan_follow_up
 from autoviz_core.planning.planner import PlannedAnalysis, plan_question
+from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
 from autoviz_core.tools.registry import ToolContext
 
@@ -169,6 +170,7 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "charts": chart_entries(run.result),
         "timings_ms": run.timings_ms,
         "errors": errors,
+        "findings": [f.to_dict() for f in collect_findings(run.result, run.planned)],
         "confidence": run.planned.confidence,
         "alternatives": [a.to_dict() for a in run.planned.alternatives],
     }
@@ -212,6 +214,7 @@ def bundle_args(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "adapted_plan": plan_dict(run.planned.plan),
         "plan_diff_md": run.planned.diff.to_markdown(),
         "result": run.result,
+        "findings": collect_findings(run.result, run.planned),
         "provenance": provenance(run, backend_name),
         "metadata": {"timings_ms": run.timings_ms, "planning_ms": run.planned.timings_ms},
     }

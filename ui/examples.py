@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from autoviz_core.data.profiling import SchemaProfile
-from autoviz_core.planning.request import is_additive
 
 MAX_EXAMPLES = 5
 
@@ -16,7 +15,8 @@ def example_questions(profile: SchemaProfile) -> list[str]:
     out: list[str] = []
     if numeric and categorical:
         # Only money, counts and quantities add up; anything else is compared by its average.
-        how = "total " if is_additive(numeric[0]) else "average "
+        first = profile.column(numeric[0])
+        how = "total " if first is not None and first.additive else "average "
         if "total" in numeric[0].lower():
             how = ""  # "highest total_bill", not "highest total total_bill"
         out.append(f"Which {categorical[0]} has the highest {how}{numeric[0]}?")

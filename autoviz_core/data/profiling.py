@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from autoviz_core.data.semantics import is_additive
+
 Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
 SAMPLE_VALUES = 5
 _ID_NAME = re.compile(r"(^|[_\s])(id|uuid|guid|key|code_id)$|^id[_\s]|[a-z]ID$|_num$|^iso", re.I)
@@ -41,6 +43,7 @@ class ColumnProfile(BaseModel):
     max: float | str | None = None
     mean: float | None = None
     top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
+    additive: bool = False  # sums across rows mean something (data/semantics.py decides)
 
 
 class SchemaProfile(BaseModel):
@@ -81,6 +84,7 @@ def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:
         unique=bool(cardinality == len(non_null) and len(non_null) > 0),
     )
     _add_stats(prof, non_null, role)
+    prof.additive = is_additive(prof)
     return prof
 
 

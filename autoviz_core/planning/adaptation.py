@@ -7,6 +7,8 @@ validation. Changes that make no sense are skipped with a reason, never applied 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,13 @@ ADDABLE_FAMILIES = (
 )
 
 
+# Parameters the model may not set: filters come from the question, never from the model.
+NOT_ADAPTABLE = frozenset({"filters"})
+NO_CHANGE = "The model proposed no change."
+# Checks a changed or added step: the step made valid, or None and the reason it is not.
+StepCheck = Callable[[PlanStep], tuple[PlanStep | None, str]]
+
+
 @dataclass
 class AdaptationOutcome:
     """The adapted plan and what happened to each proposed change."""
@@ -34,6 +43,29 @@ class AdaptationOutcome:
     applied: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     rationale: str = ""
+    proposed: int = 0
+    before: Plan | None = None
+
+    def review_rationale(self) -> str:
+        """What a reviewer is shown: the model's reason only when it talks about this plan."""
+        if not self.applied:
+            return NO_CHANGE
+        plans = [p for p in (self.before, self.plan) if p is not None]
+        if self.rationale and any(refers_to_plan(self.rationale, p) for p in plans):
+            return self.rationale
+        return "The model gave no reason that refers to the plan."
+
+
+def refers_to_plan(text: str, plan: Plan) -> bool:
+    """Whether a rationale names something in the plan: a step, a tool or a column it uses."""
+    words = set(re.findall(r"[a-z0-9_]+", text.lower()))
+    names: set[str] = set()
+    for step in plan.steps:
+        if not step.primary:  # "answer" is an ordinary word, not a reference to the plan
+            names |= {step.id.lower(), step.tool.lower(), *step.tool.lower().split("_")}
+        names |= {str(v).lower() for v in step.params.values() if isinstance(v, str)}
+    names -= {"auto", "none", "true", "false", "both", "data", "list", "answer"}
+    return bool({w for w in words if len(w) > 2} & names)
 
 
 def addable_tools() -> list[str]:
@@ -47,7 +79,7 @@ def adaptable_param_names(tools: list[str]) -> list[str]:
         spec = get_tool(name)
         if spec:
             names |= set(spec.params_model.model_fields)
-    return sorted(names)
+    return sorted(names - NOT_ADAPTABLE)
 
 
 def contract_for(plan: Plan) -> type[BaseModel]:
@@ -58,15 +90,27 @@ def contract_for(plan: Plan) -> type[BaseModel]:
     return adaptation_contract(step_ids or ["none"], tools, adaptable_param_names(used))
 
 
-def apply_changes(plan: Plan, proposal: BaseModel | dict[str, Any]) -> AdaptationOutcome:
-    """Apply add/remove/modify changes in order; the primary step is never removed or changed."""
+def _accept(step: PlanStep, check: StepCheck | None) -> tuple[PlanStep | None, str]:
+    return (step, "") if check is None else check(step)
+
+
+def apply_changes(
+    plan: Plan, proposal: BaseModel | dict[str, Any], check: StepCheck | None = None
+) -> AdaptationOutcome:
+    """Apply add/remove/modify changes in order; the primary step is never removed or changed.
+
+    With `check`, a modified or added step is kept only if it validates; otherwise the change
+    is skipped with the reason and the step stays as it was, so a bad change never costs a
+    good step.
+    """
     data = proposal.model_dump() if isinstance(proposal, BaseModel) else dict(proposal)
     steps = [s.model_copy(deep=True) for s in plan.steps]
-    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240])
+    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240], before=plan)
     changes = data.get("changes") or []
     if not isinstance(changes, list):
         out.skipped.append("changes is not a list")
         changes = []
+    out.proposed = len(changes[:10])
     added = 0
     for i, change in enumerate(changes[:10]):
         if not isinstance(change, dict):
@@ -85,17 +129,28 @@ def apply_changes(plan: Plan, proposal: BaseModel | dict[str, Any]) -> Adaptatio
             if target is None or target.primary or not params:
                 out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
                 continue
-            target.params.update(params)
-            target.note = "modified by the model"
+            changed = target.model_copy(
+                update={"params": {**target.params, **params}, "note": "modified by the model"}
+            )
+            valid, why = _accept(changed, check)
+            if valid is None:
+                out.skipped.append(f"modify {step_id!r}: {why}")
+                continue
+            steps[steps.index(target)] = valid
             out.applied.append(f"modified {step_id!r}: {params}")
         elif action == "add":
             tool = change.get("tool")
             if tool in (None, NONE) or tool not in addable_tools():
                 out.skipped.append(f"add: {tool!r} is not a tool that can be added")
                 continue
-            added += 1
             new_id = _new_id(tool, {s.id for s in steps})
-            steps.append(PlanStep(id=new_id, tool=tool, params=params, note="added by the model"))
+            new = PlanStep(id=new_id, tool=tool, params=params, note="added by the model")
+            valid, why = _accept(new, check)
+            if valid is None:
+                out.skipped.append(f"add {tool}: {why}")
+                continue
+            added += 1
+            steps.append(valid)
             out.applied.append(f"added step {new_id!r} ({tool})")
         else:
             out.skipped.append(f"change {i + 1}: unknown action {action!r}")

@@ -1,11 +1,19 @@
-"""The plan diff a reviewer reads: steps added, removed and modified against the template."""
+"""The plan diff a reviewer reads: what changed against the template, and where each change came from.
+
+Sources, in the order they apply: the template (resolved from the table alone), the question
+(the request's measure, aggregation, filters, grouping and grain; steps it makes impossible
+or adds), the model (validated changes only) and the user (edits on the review page). Each
+added, removed or modified item names the first stage from which its final value stands.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from autoviz_core.plan import Plan
+from autoviz_core.plan import Plan, PlanStep
+
+Stage = tuple[str, Plan]
 
 
 @dataclass
@@ -15,6 +23,8 @@ class PlanDiff:
     modified: list[dict[str, Any]] = field(default_factory=list)
     rationale: str = ""
     notes: list[str] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)  # the plan after each source, in order
+    model_changes: dict[str, int] = field(default_factory=dict)  # proposed / accepted / rejected
 
     @property
     def empty(self) -> bool:
@@ -27,6 +37,7 @@ class PlanDiff:
             "modified": self.modified,
             "rationale": self.rationale,
             "notes": self.notes,
+            "model_changes": self.model_changes,
         }
 
     def to_markdown(self) -> str:
@@ -34,17 +45,21 @@ class PlanDiff:
         for title, rows in (("Added", self.added), ("Removed", self.removed)):
             lines.append(f"## {title}")
             lines += [
-                f"- `{r['id']}` {r['tool']} {_fmt(r['params'])} {r.get('why', '')}".rstrip()
+                f"- `{r['id']}` {r['tool']} {_fmt(r['params'])} [{r['source']}] {r.get('why', '')}".rstrip()
                 for r in rows
             ] or ["- none"]
             lines.append("")
         lines.append("## Modified")
         lines += [
             f"- `{r['id']}` {r['tool']}: "
-            + ", ".join(f"{k}: {_short(v[0])} -> {_short(v[1])}" for k, v in r["changes"].items())
+            + ", ".join(
+                f"{k}: {_short(v[0])} -> {_short(v[1])} [{r['sources'].get(k, 'template')}]"
+                for k, v in r["changes"].items()
+            )
+            + (f" ({r['why']})" if r.get("why") else "")
             for r in self.modified
         ] or ["- none"]
-        lines += ["", "## Rationale", self.rationale or "(none given)", ""]
+        lines += ["", "## Rationale", self.rationale or "The model proposed no change.", ""]
         if self.notes:
             lines += ["## Validation", *[f"- {n}" for n in self.notes], ""]
         return "\n".join(lines)
@@ -59,26 +74,52 @@ def _fmt(params: dict[str, Any]) -> str:
     return "(" + ", ".join(f"{k}={_short(v)}" for k, v in params.items()) + ")"
 
 
+def _source_of(final: Any, values: list[tuple[str, Any]]) -> str:
+    """The earliest stage from which the value stays what it finally is."""
+    source = "template"
+    for name, value in reversed(values):
+        if value != final:
+            break
+        source = name
+    return source
+
+
+def _step_in(stage: Plan, step_id: str) -> PlanStep | None:
+    return stage.step(step_id)
+
+
 def plan_diff(
-    template: Plan, adapted: Plan, rationale: str = "", notes: list[str] | None = None
+    template: Plan,
+    adapted: Plan,
+    rationale: str = "",
+    notes: list[str] | None = None,
+    stages: list[Stage] | None = None,
 ) -> PlanDiff:
-    """Compare by step id: new ids are added, missing ids removed, changed params modified."""
+    """Compare by step id and attribute each difference to the stage it came from.
+
+    `stages` are the plans after "question", "model" and "user" (any subset, in that order);
+    without them every difference is attributed to the last stage (the adapted plan).
+    """
+    stages = list(stages or [("model", adapted)])
+    history: list[Stage] = [("template", template), *stages]
     before = {s.id: s for s in template.steps}
     after = {s.id: s for s in adapted.steps}
-    diff = PlanDiff(rationale=rationale, notes=list(notes or []))
+    diff = PlanDiff(rationale=rationale, notes=list(notes or []), stages=stages)
     for step in adapted.steps:
         if step.id not in before:
-            why = (
-                "(answers the question directly)"
-                if step.primary
-                else f"({step.note})"
-                if step.note
-                else ""
-            )
-            diff.added.append({"id": step.id, "tool": step.tool, "params": step.params, "why": why})
+            present = [(n, _step_in(p, step.id) is not None) for n, p in history]
+            why = f"({step.note})" if step.note else ""
+            diff.added.append(
+                {"id": step.id, "tool": step.tool, "params": step.params, "why": why,
+                 "source": _source_of(True, present)}
+            )  # fmt: skip
     for step in template.steps:
         if step.id not in after:
-            diff.removed.append({"id": step.id, "tool": step.tool, "params": step.params})
+            present = [(n, _step_in(p, step.id) is not None) for n, p in history]
+            diff.removed.append(
+                {"id": step.id, "tool": step.tool, "params": step.params,
+                 "source": _source_of(False, present)}
+            )  # fmt: skip
             continue
         new = after[step.id]
         keys = sorted(set(step.params) | set(new.params))
@@ -88,5 +129,18 @@ def plan_diff(
             if step.params.get(k) != new.params.get(k)
         }
         if changes or new.tool != step.tool:
-            diff.modified.append({"id": step.id, "tool": new.tool, "changes": changes})
+            sources = {
+                k: _source_of(
+                    new.params.get(k),
+                    [
+                        (n, (s.params.get(k) if (s := _step_in(p, step.id)) else None))
+                        for n, p in history
+                    ],
+                )
+                for k in changes
+            }
+            diff.modified.append(
+                {"id": step.id, "tool": new.tool, "changes": changes, "sources": sources,
+                 "why": new.note}
+            )  # fmt: skip
     return diff

@@ -131,13 +131,8 @@ def is_groupable(col: ColumnProfile) -> bool:
 
 
 def _additive(col: ColumnProfile) -> bool:
-    """The profile's decision (data/semantics.py); a name-based guess where it has none."""
-    flag = getattr(col, "additive", None)
-    if flag is not None:
-        return bool(flag)
-    from autoviz_core.planning.request import is_additive
-
-    return col.role == "numeric" and is_additive(col.name)
+    """Whether sums of this column mean something: decided once, in data/semantics.py."""
+    return bool(col.additive)
 
 
 def _column_evidence(col: ColumnProfile, lex_names: frozenset[str]) -> ColumnEvidence:
@@ -315,7 +310,7 @@ def _main_group(profile: SchemaProfile, exclude: set[str | None]) -> str | None:
 
 def _main_measure(profile: SchemaProfile, exclude: set[str]) -> str | None:
     numeric = [c for c in profile.columns if c.role == "numeric" and c.name not in exclude]
-    additive = [c for c in numeric if getattr(c, "additive", False)]
+    additive = [c for c in numeric if c.additive]
     ranked = additive or numeric
     return ranked[0].name if ranked else None
 

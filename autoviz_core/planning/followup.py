@@ -29,7 +29,6 @@ from autoviz_core.planning.planner import (
     PlannedAnalysis,
     plan_question,
 )
-from autoviz_core.planning.request import is_additive
 from autoviz_core.planning.text import column_tokens, tokens
 from autoviz_core.planning.validation import validate_plan
 
@@ -309,7 +308,8 @@ def _measure(
         else:
             req.y = numbers[0]
             if req.agg in ("count", "none") and req.chart in ("bar", "line", "pie"):
-                req.agg = "sum" if is_additive(numbers[0]) else "mean"
+                column = profile.column(numbers[0])
+                req.agg = "sum" if column is not None and column.additive else "mean"
     agg = _agg_word(text, cues.columns)
     if agg and req.chart != "histogram":
         req.agg = agg

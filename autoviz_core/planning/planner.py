@@ -41,8 +41,15 @@ from autoviz_core.planning.request import (
     repair_request,
 )
 from autoviz_core.planning.resolver import ResolveContext, resolve_step
-from autoviz_core.planning.templates import Template, get_template, role_counts, select_template
-from autoviz_core.planning.validation import PlanNote, validate_plan
+from autoviz_core.planning.templates import (
+    AUTO,
+    Template,
+    get_template,
+    role_counts,
+    select_template,
+)
+from autoviz_core.planning.validation import PlanNote, validate_plan, validate_step
+from autoviz_core.tools.registry import get_tool
 
 PRIMARY_ID = "answer"
 NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"
@@ -290,48 +297,80 @@ def build_plan(
     adapt_mode: str,
     calls: list[ModelCall],
 ) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
-    """(template plan, adapted + validated plan, diff, notes)."""
-    ctx = ResolveContext(profile, req, cues.columns, date_span_days(df, profile))
+    """(template plan, adapted + validated plan, diff, notes).
+
+    The template plan is the template resolved from the table alone; the question then sets
+    the measure, aggregation, filters, grouping and grain; the model's changes are kept only
+    when they validate. The diff names which of these each difference came from.
+    """
+    span = date_span_days(df, profile)
+    alone = ResolveContext(profile, AnalysisRequest(), [], span, df)
+    ctx = ResolveContext(profile, req, cues.columns, span, df)
+    template_plan, _ = validate_plan(
+        Plan(steps=template_steps(template, alone, profile)[0]), profile
+    )
     steps, notes = template_steps(template, ctx, profile)
-    template_plan = Plan(steps=steps)
-    draft = Plan(steps=[primary_step(req), *steps])
-    rationale = ""
+    plan, vnotes = validate_plan(Plan(steps=[primary_step(req), *steps]), profile)
+    notes += vnotes
+    stages: list[tuple[str, Plan]] = [("question", plan)]
+    rationale, model_changes = "The model was not asked to adapt the plan.", {}
     if adapt_mode == "model" and backend is not None:
-        contract = contract_for(draft)
         msgs = prompts.messages(
             "adapt",
             question=question,
             intent=intent,
             column_names=", ".join(profile.names()[:40]),
-            steps=_steps_text(draft),
-            tools=", ".join(sorted({s.tool for s in draft.steps})),
+            steps=_steps_text(plan),
+            tools=", ".join(sorted({s.tool for s in plan.steps})),
         )
         try:
-            proposal = _call(backend, "adapt", msgs, contract, calls)
+            proposal = _call(backend, "adapt", msgs, contract_for(plan), calls)
         except (BackendError, TimeoutError) as exc:
             # The adaptation is optional: keep the template plan and say why, never fail.
             reason = " ".join(str(getattr(exc, "message", exc) or type(exc).__name__).split())
             calls.append(ModelCall("adapt", "", {}, 0, error=reason))
             notes.append(PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}"))
+            rationale = f"The model proposed no valid change ({reason})."
         else:
-            outcome = apply_changes(draft, proposal)
-            rationale = outcome.rationale
+            known = {s.id for s in plan.steps}
+            outcome = apply_changes(plan, proposal, lambda s: _check_change(s, ctx, profile, known))
+            plan, rationale = outcome.plan, outcome.review_rationale()
             notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
             notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
-            draft = Plan(steps=[_resolve_again(s, ctx) for s in outcome.plan.steps])
-    plan, vnotes = validate_plan(draft, profile)
-    notes += vnotes
+            model_changes = {
+                "proposed": outcome.proposed,
+                "accepted": len(outcome.applied),
+                "rejected": len(outcome.skipped),
+            }
+            stages.append(("model", plan))
     if not any(s.primary for s in plan.steps):
         notes.append(PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated"))
-    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes])
+    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
+    diff.model_changes = model_changes
     return template_plan, plan, diff, notes
 
 
+def _check_change(
+    step: PlanStep, ctx: ResolveContext, profile: SchemaProfile, known: set[str]
+) -> tuple[PlanStep | None, str]:
+    """A model-changed step resolved like a template step, then validated; or why it is not valid."""
+    valid, vnotes = validate_step(_resolve_again(step, ctx), profile, known)
+    if valid is None:
+        return None, "; ".join(n.message for n in vnotes if n.level == "rejected") or "invalid"
+    return valid, ""
+
+
 def _resolve_again(step: PlanStep, ctx: ResolveContext) -> PlanStep:
-    """Model-added or modified steps may carry "auto": resolve them like template steps."""
+    """Model-added or modified steps may carry "auto" or leave a column out: resolve them too."""
     if step.primary:
         return step
-    resolved, _ = resolve_step(step, ctx)
+    spec = get_tool(step.tool)
+    params = dict(step.params)
+    if spec is not None:
+        for name, info in spec.params_model.model_fields.items():
+            if name in spec.column_params() and info.is_required() and name not in params:
+                params[name] = AUTO
+    resolved, _ = resolve_step(step.model_copy(update={"params": params}), ctx)
     return resolved or step
 
 
@@ -436,5 +475,9 @@ def plan_question(
 def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
     """A person's edits go through the same validation; the diff is recomputed against the template."""
     plan, notes = validate_plan(edited, profile)
-    diff = plan_diff(planned.template_plan, plan, planned.diff.rationale, [n.text() for n in notes])
+    stages = [*(s for s in planned.diff.stages if s[0] != "user"), ("user", plan)]
+    diff = plan_diff(
+        planned.template_plan, plan, planned.diff.rationale, [n.text() for n in notes], stages
+    )
+    diff.model_changes = planned.diff.model_changes
     return PlannedAnalysis(**{**planned.__dict__, "plan": plan, "diff": diff, "notes": notes})

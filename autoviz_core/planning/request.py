@@ -181,44 +181,6 @@ def label_request(req: AnalysisRequest) -> str:
     return f"{text} ({req.chart})"
 
 
-# ---------------------------------------------------------------- additivity (transitional)
-_ADDITIVE_WORDS = frozenset(
-    [
-        "revenue",
-        "sale",
-        "unit",
-        "total",
-        "amount",
-        "count",
-        "quantity",
-        "frequency",
-        "hour",
-        "population",
-        "enrollment",
-        "cost",
-        "spend",
-        "spent",
-        "profit",
-        "income",
-        "order",
-        "visit",
-        "sold",
-        "volume",
-        "medal",
-        "bill",
-        "value",
-        "number",
-    ]
-)
-
-
-def is_additive(name: str) -> bool:
-    """Money, counts and quantities add up (kept for the resolver until data/semantics.py lands)."""
-    from autoviz_core.planning.text import column_tokens
-
-    return bool(set(column_tokens(name)) & _ADDITIVE_WORDS)
-
-
 # ---------------------------------------------------------------- repair
 def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str | None:
     """A categorical column with a readable number of groups (fewest distinct, > 1)."""
@@ -235,7 +197,7 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
 def main_measure(profile: SchemaProfile) -> str | None:
     """The numeric column a question about 'the data' most likely means (additive first)."""
     numeric = [c for c in profile.columns if c.role == "numeric"]
-    additive = [c for c in numeric if getattr(c, "additive", False)]
+    additive = [c for c in numeric if c.additive]
     ranked = additive or numeric
     return ranked[0].name if ranked else None
 

@@ -1,8 +1,8 @@
-"""ParamResolver: every "auto" parameter gets a concrete value from the profile and the request.
+"""ParamResolver: every "auto" parameter gets a concrete value, and supporting steps inherit the question.
 
-Column parameters are filled by their role (numeric metric, group, date) preferring what the
-question named; non-column "auto" values become the tool's own default, except time grains,
-which follow the request or the span of the dates.
+A supporting step takes the request's measure, aggregation, filters, grouping and grain unless
+the template fixed them. A measure that does not add up is never summed (data/semantics.py
+decides). A step that brings in a column the question did not name says why in its `note`.
 """
 
 from __future__ import annotations
@@ -10,28 +10,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.semantics import default_agg
 from autoviz_core.plan import PlanStep
-from autoviz_core.planning.request import is_additive
 from autoviz_core.planning.templates import AUTO
-from autoviz_core.tools.registry import get_tool
+from autoviz_core.tools.periods import GRAINS
+from autoviz_core.tools.registry import ToolSpec, get_tool
+from autoviz_core.tools.relationships import correlation_ratio
 
-GRAINS = ("day", "week", "month", "quarter", "year")
 MAX_GROUPS = 50
+# An unnamed grouping is brought in only when it has few groups: with many, eta rises by chance.
+UNNAMED_MAX_GROUPS = 20
+STRONGEST = "strongest"  # template value: the grouping most associated with the metric
+ETA_SAMPLE_ROWS = 200_000  # enough rows to rank groupings; bounded so planning stays fast
+CALENDAR_MIN_DAYS = 2 * 365  # a month-of-year profile needs two years
 
 
 @dataclass
 class ResolveContext:
-    """What the resolver may use: the table's profile, the request, the columns the question named."""
+    """What the resolver may use: the profile, the request, the columns the question named, the data."""
 
     profile: SchemaProfile
     request: AnalysisRequest
     mentioned: list[str] = field(default_factory=list)
     date_span_days: float | None = None
+    df: pd.DataFrame | None = None
 
     def col(self, name: str | None) -> ColumnProfile | None:
         return self.profile.column(name) if name else None
+
+    @property
+    def named(self) -> set[str]:
+        """Every column the question or its request names (measure, axes, colour, filters)."""
+        req = self.request
+        cols = {req.x, req.y, req.color, *(f.column for f in req.filters), *self.mentioned}
+        return {c for c in cols if c}
 
 
 def is_numeric_col(c: ColumnProfile | None) -> bool:
@@ -47,31 +63,46 @@ def is_group_col(c: ColumnProfile | None) -> bool:
     return c.role == "numeric" and c.cardinality <= 12 and c.min is not None
 
 
-def _first(names: list[str | None]) -> str | None:
-    return next((n for n in names if n), None)
-
-
 def numeric_candidates(ctx: ResolveContext) -> list[str]:
     """Numeric columns, best first: the request's metric, named ones, additive ones, the rest."""
     req = ctx.request
-    numeric = [c.name for c in ctx.profile.columns if c.role == "numeric"]
-    named = [c for c in ctx.mentioned if c in numeric]
-    additive = [c for c in numeric if is_additive(c)]
-    first = [req.y] if req.y and is_numeric_col(ctx.col(req.y)) else []
-    return list(dict.fromkeys([*first, *named, *additive, *numeric]))
+    numeric = [c for c in ctx.profile.columns if c.role == "numeric"]
+    named = [c for c in ctx.mentioned if is_numeric_col(ctx.col(c))]
+    additive = [c.name for c in numeric if c.additive]
+    first = [c for c in (req.y, req.x) if c and is_numeric_col(ctx.col(c))]
+    return list(dict.fromkeys([*first, *named, *additive, *(c.name for c in numeric)]))
+
+
+def is_period_group(c: ColumnProfile | None) -> bool:
+    """A date column the question groups by that holds few distinct periods (years, months)."""
+    return bool(c and c.role == "temporal" and 1 < c.cardinality <= MAX_GROUPS)
 
 
 def group_candidates(ctx: ResolveContext, exclude: set[str]) -> list[str]:
+    """Group columns the question asked for: the request's x and colour, then named ones."""
     req = ctx.request
-    cols = ctx.profile.columns
-    groups = [c.name for c in cols if is_group_col(c) and c.name not in exclude]
+    groups = [c.name for c in ctx.profile.columns if is_group_col(c) and c.name not in exclude]
     named = [c for c in ctx.mentioned if c in groups]
-    first = [n for n in (req.x, req.color) if n in groups]
-    cats = sorted(
-        (c for c in cols if c.name in groups and c.role != "numeric"),
-        key=lambda c: (c.cardinality > MAX_GROUPS, c.cardinality),
-    )
-    return list(dict.fromkeys([*first, *named, *(c.name for c in cats), *groups]))
+    first = [
+        n
+        for n in (req.x, req.color)
+        if n and n not in exclude and (n in groups or is_period_group(ctx.col(n)))
+    ]
+    return list(dict.fromkeys([*first, *named]))
+
+
+def unnamed_groups(ctx: ResolveContext, exclude: set[str]) -> list[str]:
+    """Category columns the question did not name, fewest groups first."""
+    cols = [
+        c
+        for c in ctx.profile.columns
+        if is_group_col(c)
+        and c.role != "numeric"
+        and c.cardinality <= UNNAMED_MAX_GROUPS
+        and c.name not in exclude | ctx.named
+    ]
+    cols.sort(key=lambda c: (c.cardinality > MAX_GROUPS, c.cardinality, c.name))
+    return [c.name for c in cols]
 
 
 def temporal_candidates(ctx: ResolveContext) -> list[str]:
@@ -100,62 +131,186 @@ def auto_grain(ctx: ResolveContext, date_column: str | None) -> str:
     return "year"
 
 
+def strongest_grouping(
+    ctx: ResolveContext, metric: str | None, options: list[str]
+) -> tuple[str, str]:
+    """The option that explains most of the metric (eta) and the reason in words."""
+    df = ctx.df
+    if df is None or metric is None or metric not in df.columns:
+        return options[0], "the table's grouping with the fewest groups"
+    rows = df if len(df) <= ETA_SAMPLE_ROWS else df.sample(ETA_SAMPLE_ROWS, random_state=0)
+    values = pd.to_numeric(rows[metric], errors="coerce")
+    scores = []
+    for name in options:
+        frame = pd.DataFrame({"g": rows[name], "v": values}).dropna()
+        eta = correlation_ratio(frame["v"].to_numpy(), frame["g"]) if len(frame) > 2 else 0.0
+        scores.append((-(eta if eta == eta else 0.0), name))
+    best_eta, best = min(scores)
+    return best, f"the grouping most associated with {metric} (eta = {-best_eta:.2f})"
+
+
+# ---------------------------------------------------------------- one step
 def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, list[str]]:
-    """The step with every "auto" filled; None (and why) when a needed column does not exist."""
+    """The step with every "auto" filled and the question inherited; None (and why) if it cannot run."""
     spec = get_tool(step.tool)
     if spec is None:
         return None, [f"unknown tool {step.tool!r}"]
     params = dict(step.params)
-    col_params = spec.column_params()
+    why: list[str] = []
     used: set[str] = set()
-    notes: list[str] = []
+    col_params = spec.column_params()
     # dates first, then metrics, then groups: groups must differ from the metric
     order = sorted(
         params, key=lambda p: {"temporal": 0, "numeric": 1}.get(col_params.get(p, ("", 0))[0], 2)
     )
     for name in order:
-        if params[name] != AUTO:
-            if isinstance(params[name], str):
-                used.add(params[name])
-            continue
-        if name in col_params:
-            role, multiple = col_params[name]
-            value = _resolve_column(role, multiple, ctx, used)
-            if value is _MISSING:
-                return None, [f"{step.tool}.{name}: no suitable {role} column in this table"]
-            if value is _DEFAULT:
-                del params[name]
-                continue
-            params[name] = value
+        value = params[name]
+        if value not in (AUTO, STRONGEST):
             if isinstance(value, str):
                 used.add(value)
+            continue
+        if name in col_params:
+            problem = _fill_column(spec, name, params, ctx, used, why)
+            if problem:
+                return None, [problem]
         elif name == "grain":
             params[name] = auto_grain(ctx, params.get("date_column"))
+        elif name == "by" and step.tool == "seasonality":
+            by = _calendar_cycle(ctx, params)
+            if by is None:
+                return None, ["a calendar profile needs daily data or two years of dates"]
+            params[name] = by
         else:
             del params[name]  # the tool's own default
-    # a grain filled before its date column was known
     if step.params.get("grain") == AUTO and "date_column" in params:
         params["grain"] = auto_grain(ctx, params["date_column"])
-    return step.model_copy(update={"params": params}), notes
+    _inherit(spec, params, ctx, why)
+    note = "; ".join(dict.fromkeys([step.note, *why] if step.note else why))
+    return step.model_copy(update={"params": params, "note": note}), why
 
 
-class _Sentinel:
-    pass
-
-
-_MISSING: Any = _Sentinel()
-_DEFAULT: Any = _Sentinel()
-
-
-def _resolve_column(role: str, multiple: bool, ctx: ResolveContext, used: set[str]) -> Any:
+def _fill_column(
+    spec: ToolSpec,
+    name: str,
+    params: dict[str, Any],
+    ctx: ResolveContext,
+    used: set[str],
+    why: list[str],
+) -> str | None:
+    """Fill one column parameter; a reason string when no suitable column exists."""
+    role, multiple = spec.column_params()[name]
+    optional = spec.params_model.model_fields[name].default is None
     if multiple:
-        return _DEFAULT  # list-of-columns parameters default to "all suitable columns"
+        del params[name]  # list-of-columns parameters default to "all suitable columns"
+        return None
     if role == "numeric":
-        cands = [c for c in numeric_candidates(ctx) if c not in used] or numeric_candidates(ctx)
-    elif role == "temporal":
+        return _fill_metric(name, params, ctx, used, why, optional)
+    if role == "temporal":
         cands = temporal_candidates(ctx)
+        if not cands:
+            return f"{spec.name}.{name}: no suitable temporal column in this table"
+        params[name] = cands[0]
     elif role in ("groupable", "categorical"):
-        cands = group_candidates(ctx, exclude=used)
+        return _fill_group(spec, name, params, ctx, used, why, optional)
     else:
         cands = [c for c in ctx.profile.names() if c not in used]
-    return cands[0] if cands else _MISSING
+        if not cands:
+            return f"{spec.name}.{name}: no column left in this table"
+        params[name] = cands[0]
+    used.add(params[name])
+    return None
+
+
+def _fill_metric(
+    name: str,
+    params: dict[str, Any],
+    ctx: ResolveContext,
+    used: set[str],
+    why: list[str],
+    optional: bool,
+) -> str | None:
+    """The request's measure; a row count when the question counts rows; else the main measure."""
+    req = ctx.request
+    named_numbers = [c for c in (req.x, *ctx.mentioned) if is_numeric_col(ctx.col(c))]
+    if optional and req.agg == "count" and not is_numeric_col(ctx.col(req.y)) and not named_numbers:
+        del params[name]  # None: count rows, as the question does
+        return None
+    cands = [c for c in numeric_candidates(ctx) if c not in used] or numeric_candidates(ctx)
+    if not cands:
+        return f"{name}: no suitable numeric column in this table"
+    params[name] = cands[0]
+    used.add(cands[0])
+    if cands[0] not in ctx.named:
+        kind = "additive " if (col := ctx.col(cands[0])) and col.additive else ""
+        why.append(
+            f"{cands[0]}: the question names no measure; it is the table's main {kind}measure"
+        )
+    return None
+
+
+def _fill_group(
+    spec: ToolSpec,
+    name: str,
+    params: dict[str, Any],
+    ctx: ResolveContext,
+    used: set[str],
+    why: list[str],
+    optional: bool,
+) -> str | None:
+    """The question's grouping; an unnamed one only when the step needs it, with the reason."""
+    wanted = params[name]
+    cands = group_candidates(ctx, exclude=used)
+    if cands and wanted != STRONGEST:
+        params[name] = cands[0]
+        used.add(cands[0])
+        if cands[0] not in ctx.mentioned:
+            why.append(f"{cands[0]}: the grouping of the answer chart")
+        return None
+    if optional and wanted != STRONGEST:
+        del params[name]  # the question asks for no grouping: none is added
+        return None
+    options = cands or unnamed_groups(ctx, exclude=used)
+    if not options:
+        return f"{spec.name}.{name}: no suitable grouping column in this table"
+    metric = params.get("metric") or params.get("column") or params.get("target")
+    choice, reason = strongest_grouping(ctx, metric if isinstance(metric, str) else None, options)
+    params[name] = choice
+    used.add(choice)
+    if choice not in ctx.named:
+        why.append(f"{choice}: not named in the question; {reason}")
+    return None
+
+
+def _calendar_cycle(ctx: ResolveContext, params: dict[str, Any]) -> str | None:
+    """Weekday profile for daily series; month-of-year profile for two years or more."""
+    grain = auto_grain(ctx, params.get("date_column"))
+    col = ctx.col(params.get("date_column"))
+    if col is None or not col.dtype.startswith("datetime"):
+        return None
+    if grain == "day":
+        return "weekday"
+    if grain in ("week", "month") and (ctx.date_span_days or 0) >= CALENDAR_MIN_DAYS:
+        return "month"
+    return None
+
+
+def _inherit(spec: ToolSpec, params: dict[str, Any], ctx: ResolveContext, why: list[str]) -> None:
+    """The request's aggregation, filters and colour grouping, where the step takes them."""
+    fields = spec.params_model.model_fields
+    req = ctx.request
+    metric = params.get("metric")
+    if "agg" in fields:
+        asked = params.get("agg") or (req.agg if metric == req.y else None)
+        agg = "count" if metric is None else default_agg(ctx.col(metric), asked)
+        if asked == "sum" and agg != "sum":
+            why.append(f"{metric} is not additive: averaged, never summed")
+        params["agg"] = agg
+    if "filters" in fields and req.filters and not params.get("filters"):
+        params["filters"] = [f.model_dump() for f in req.filters]
+    if (
+        "group_by" in fields
+        and "group_by" not in params
+        and req.color
+        and spec.name == "rolling_anomalies"
+    ):
+        params["group_by"] = req.color

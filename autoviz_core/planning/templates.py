@@ -147,7 +147,12 @@ def score_template(
         and not (request.y and request.y != request.x)
     ):
         score += 3
-    if t.prefer.temporal_cue and temporal_cue:
+    about_time = (
+        temporal_cue
+        or request.time_grain not in ("none", None, "weekday")
+        or bool(target and target.role == "temporal")
+    )
+    if t.prefer.temporal_cue and about_time:
         score += 3
     return score
 

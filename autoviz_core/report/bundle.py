@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autoviz_core.report.exports import table_to_csv_bytes
+from autoviz_core.report.findings import Finding
 from autoviz_core.report.html import figure_json, render_html
 from autoviz_core.report.markdown import render_markdown
 from autoviz_core.runtime.executor import ExecutionResult
@@ -102,14 +103,16 @@ def bundle_files(
     adapted_plan: Any,
     plan_diff_md: str,
     result: ExecutionResult,
+    findings: Sequence[Finding] | None = None,
     tool_calls: Sequence[Mapping[str, Any]] | None = None,
     provenance: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """Every bundle file as name -> bytes (names use "/" for the charts/ and tables/ folders).
 
-    `template_plan` and `adapted_plan` are plain dicts (or pydantic models); `tool_calls`
-    defaults to the executed calls; `metadata` goes into run_metadata.json only.
+    `template_plan` and `adapted_plan` are plain dicts (or pydantic models); `findings` are
+    the run's findings with the headline first (default: collected without a headline);
+    `tool_calls` defaults to the executed calls; `metadata` goes into run_metadata.json only.
     """
     prov = dict(provenance or {})
     report_args: dict[str, Any] = {
@@ -117,6 +120,7 @@ def bundle_files(
         "profile": profile,
         "result": result,
         "provenance": prov,
+        "findings": findings,
     }
     files = {
         "plan_template.json": dumps(template_plan).encode("utf-8"),

@@ -1,8 +1,9 @@
-"""Collect the plain-sentence findings of a run: the primary chart's first, then plan order."""
+"""Collect the plain-sentence findings of a run: the headline (the answer) first, then plan order."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 
@@ -15,6 +16,15 @@ class Finding:
     tool: str
     text: str
     primary: bool = False
+    headline: bool = False  # the answer to the question
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step_id": self.step_id,
+            "tool": self.tool,
+            "text": self.text,
+            "headline": self.headline,
+        }
 
 
 def ordered_records(result: ExecutionResult) -> list[StepRecord]:
@@ -26,11 +36,23 @@ def ordered_records(result: ExecutionResult) -> list[StepRecord]:
     return [primary, *(r for r in ok if r is not primary)]
 
 
-def collect_findings(result: ExecutionResult, *, per_step: int | None = None) -> list[Finding]:
-    """Every finding once (identical sentences from different steps are shown once)."""
-    primary = result.primary()
-    seen: set[str] = set()
+def collect_findings(
+    result: ExecutionResult, planned: Any = None, *, per_step: int | None = None
+) -> list[Finding]:
+    """Every finding once (identical sentences shown once); with the plan, the headline first.
+
+    `planned` is the PlannedAnalysis (intent and request): it tells which step answers the
+    question. The report, the app and the CLI JSON all call this, so they show the same list.
+    """
     out: list[Finding] = []
+    seen: set[str] = set()
+    if planned is not None:
+        from autoviz_core.report.headline import headline
+
+        first = headline(result, planned)
+        out.append(first)
+        seen.add(first.text)
+    primary = result.primary()
     for record in ordered_records(result):
         texts = record.result.findings if record.result is not None else []
         for text in texts[:per_step] if per_step is not None else texts:

@@ -15,7 +15,7 @@ from typing import Any
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from autoviz_core.report.findings import collect_findings, ordered_records
+from autoviz_core.report.findings import Finding, collect_findings, ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from autoviz_core.tools.common import to_json_value
 
@@ -131,16 +131,22 @@ document.querySelectorAll('script[data-chart]').forEach(function (node) {
 """
 
 
+ANSWER_MARK = "<span class='answer'>Answer:</span> "  # the headline: the answer to the question
+
+
 def _sections(
     question: str,
     profile: Sequence[Mapping[str, Any]],
     result: ExecutionResult,
     provenance: Mapping[str, Any],
+    findings: Sequence[Finding] | None = None,
 ) -> list[str]:
     parts = [f"<h2>Question</h2><p>{esc(question)}</p>"]
-    findings = collect_findings(result)
+    findings = collect_findings(result) if findings is None else findings
     items = "".join(
-        f"<li>{esc(f.text)} <span class='muted'>({esc(f.step_id)})</span></li>" for f in findings
+        f"<li>{ANSWER_MARK if f.headline else ''}{esc(f.text)} "
+        f"<span class='muted'>({esc(f.step_id)})</span></li>"
+        for f in findings
     )
     parts.append("<h2>Findings</h2>" + (f"<ul>{items}</ul>" if items else "<p>No findings.</p>"))
     charts = [
@@ -179,11 +185,12 @@ def render_html(
     profile: Sequence[Mapping[str, Any]],
     result: ExecutionResult,
     provenance: Mapping[str, Any] | None = None,
+    findings: Sequence[Finding] | None = None,
     title: str = "AutoViz report",
     include_plotlyjs: bool = True,
 ) -> str:
     """The whole report as one HTML string; identical inputs give identical bytes."""
-    body = "\n".join(_sections(question, profile, result, provenance or {}))
+    body = "\n".join(_sections(question, profile, result, provenance or {}, findings))
     plotly_js = f"<script>{get_plotlyjs()}</script>" if include_plotlyjs else ""
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

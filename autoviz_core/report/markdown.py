@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from autoviz_core.report.findings import collect_findings, ordered_records
+from autoviz_core.report.findings import Finding, collect_findings, ordered_records
 from autoviz_core.report.html import TABLE_ROWS, cell_text, plan_rows, profile_columns
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from autoviz_core.tools.common import agg_label
@@ -81,12 +81,19 @@ def render_markdown(
     profile: Sequence[Mapping[str, Any]],
     result: ExecutionResult,
     provenance: Mapping[str, Any] | None = None,
+    findings: Sequence[Finding] | None = None,
     title: str = "AutoViz report",
 ) -> str:
     """The report as Markdown text; identical inputs give identical text."""
     out = [f"# {md(title)}\n", f"## Question\n\n{md(question)}\n", "## Findings\n"]
-    findings = collect_findings(result)
-    out.append("".join(f"- {md(f.text)} ({md(f.step_id)})\n" for f in findings) or "No findings.\n")
+    findings = collect_findings(result) if findings is None else findings
+    out.append(
+        "".join(
+            f"- {'**Answer:** ' if f.headline else ''}{md(f.text)} ({md(f.step_id)})\n"
+            for f in findings
+        )
+        or "No findings.\n"
+    )
     out.append("## Charts\n")
     out += [_chart_section(r) for r in ordered_records(result)]
     out.append("## Tables\n")

@@ -14,23 +14,35 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     agg_label,
     empty_result,
+    filtered_rows,
     fmt_num,
+    is_numeric,
+    is_temporal,
+    join_labels,
     label,
     numeric_values,
     require_columns,
+    scope_text,
     to_json_list,
+)
+from autoviz_core.tools.periods import (
+    Periods,
+    Seasonal,
+    build_periods,
+    fit_trend,
+    seasonal_cycle,
 )
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
 )
-from autoviz_core.tools.timeseries import AggName, Grain, period_series
+from autoviz_core.tools.timeseries import AggName, Grain
 
 MAD_TO_SIGMA = 1.4826  # scales the median absolute deviation to a normal standard deviation
 MAX_FLAGGED_ROWS = 1000
@@ -85,12 +97,58 @@ def _strip_figure(
     return fig, chart
 
 
+ID_ROLES_MAX_SHARE = 0.5  # a naming column has many distinct values (countries, names)
+
+
+def row_names(df: pd.DataFrame, column: str) -> list[str]:
+    """A short name per row for findings ("Kuwait 1957: "): its label column and its date/year."""
+    parts: list[pd.Series] = []
+    texty = [
+        c
+        for c in df.columns
+        if c != column
+        and not is_numeric(df[c])
+        and not is_temporal(df[c])
+        and df[c].nunique() > ID_ROLES_MAX_SHARE * min(len(df), 200) ** 0.5
+    ]
+    if texty:
+        parts.append(df[texty[0]].astype("string").fillna("?"))
+    dated = [
+        c for c in df.columns if c != column and (is_temporal(df[c]) or str(c).lower() == "year")
+    ]
+    if dated:
+        parts.append(pd.Series([label(v) for v in df[dated[0]]], index=df.index, dtype="string"))
+    if not parts:
+        return [""] * len(df)  # the table's row_index names the row
+    joined = parts[0] if len(parts) == 1 else parts[0] + " " + parts[1]
+    return [f"{v}: " for v in joined.tolist()]
+
+
+def outlier_findings(
+    table: pd.DataFrame, column: str, n_rows: int, rule: str, rule_in_words: str
+) -> list[str]:
+    """How many rows lie beyond the rule, with the most extreme ones named; or that none does.
+
+    The rule's numbers (fences, median) are columns of the flagged table, so they are printed
+    only when there is a flagged row to carry them.
+    """
+    if table.empty:
+        return [f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked."]
+    shown = [
+        r.split(" > ")[0].split(" < ")[0].split(": robust")[0] for r in table["reason"].head(3)
+    ]
+    return [
+        f"{len(table):,} of {n_rows:,} rows of {column} lie beyond {rule}; most extreme: "
+        f"{join_labels(shown, limit=3)}."
+    ]
+
+
 def _summary(n_flagged: int, n: int, column: str, rule: str) -> str:
     return f"{n_flagged:,} of {n:,} rows flagged on {column} ({rule})."
 
 
 # ---------------------------------------------------------------- IQR
-class IqrParams(ToolParams):
+class IqrParams(FilteredParams):
     """The numeric column and the fence multiplier."""
 
     column: str = column_param(role="numeric", description="numeric column to check")
@@ -107,6 +165,7 @@ class IqrParams(ToolParams):
 def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolResult:
     """Tukey fences: quartiles ignore the outliers they are looking for."""
     require_columns(df, [params.column])
+    df = filtered_rows(df, params).reset_index(drop=True)
     values = numeric_values(df[params.column])
     present = values.dropna()
     if present.empty:
@@ -118,21 +177,23 @@ def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolR
     k = f"{params.k:g}"
     severity = (values - hi).clip(lower=0) + (lo - values).clip(lower=0)
     arr = values.to_numpy()
+    names = row_names(df, params.column)
 
     def reason_at(i: int) -> str:
         if arr[i] > hi:
-            return f"{params.column} {fmt_num(arr[i])} > Q3+{k}·IQR = {fmt_num(hi)}"
-        return f"{params.column} {fmt_num(arr[i])} < Q1−{k}·IQR = {fmt_num(lo)}"
+            return f"{names[i]}{params.column} {fmt_num(arr[i])} > Q3+{k}·IQR = {fmt_num(hi)}"
+        return f"{names[i]}{params.column} {fmt_num(arr[i])} < Q1−{k}·IQR = {fmt_num(lo)}"
 
     table = _flagged_table(df, mask, severity.fillna(0), reason_at)
     fig, chart = _strip_figure(values, mask, params.column, f"{params.column}: IQR outliers", ctx)
-    n_hi, n_lo = int((values > hi).sum()), int((values < lo).sum())
-    findings = [
-        f"{int(mask.sum()):,} rows ({100 * mask.mean():.1f}%) fall outside "
-        f"{fmt_num(lo)}–{fmt_num(hi)} for {params.column}: {n_hi:,} high, {n_lo:,} low."
-    ]
-    if len(table):
-        findings.append(f"Most extreme: {table['reason'].iloc[0]}.")
+    table["lower_fence"], table["upper_fence"] = lo, hi
+    findings = outlier_findings(
+        table,
+        params.column,
+        len(df),
+        f"the IQR fences {fmt_num(lo)} and {fmt_num(hi)}",
+        f"the IQR fences (Q1 − {k}·IQR, Q3 + {k}·IQR)",
+    )
     return ToolResult(
         summary=_summary(
             int(mask.sum()), len(df), params.column, f"IQR fences {fmt_num(lo)}–{fmt_num(hi)}"
@@ -146,7 +207,7 @@ def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolR
 
 
 # ---------------------------------------------------------------- robust z
-class RobustZParams(ToolParams):
+class RobustZParams(FilteredParams):
     """The numeric column and the robust z threshold (3.5 is the usual Iglewicz–Hoaglin cut)."""
 
     column: str = column_param(role="numeric", description="numeric column to check")
@@ -163,6 +224,7 @@ class RobustZParams(ToolParams):
 def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolContext) -> ToolResult:
     """Median and MAD are not dragged by the outliers, unlike mean and std."""
     require_columns(df, [params.column])
+    df = filtered_rows(df, params).reset_index(drop=True)
     values = numeric_values(df[params.column])
     present = values.dropna()
     if present.empty:
@@ -176,10 +238,11 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
     z = pd.Series(0.0, index=values.index) if scale == 0 else (values - median) / scale
     mask = (z.abs() > params.threshold).fillna(False).astype(bool)
     arr, zarr = values.to_numpy(), z.to_numpy()
+    names = row_names(df, params.column)
 
     def reason_at(i: int) -> str:
         return (
-            f"{params.column} {fmt_num(arr[i])}: robust z = {zarr[i]:.1f} "
+            f"{names[i]}{params.column} {fmt_num(arr[i])}: robust z = {zarr[i]:.1f} "
             f"(median {fmt_num(median)}, MAD {fmt_num(mad)})"
         )
 
@@ -187,11 +250,17 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
     fig, chart = _strip_figure(
         values, mask, params.column, f"{params.column}: robust z-score outliers", ctx
     )
-    findings = [
-        f"{int(mask.sum()):,} rows have |robust z| > {params.threshold:g} on {params.column}."
+    table["robust_z"] = [
+        float(zarr[i]) for i in table["row_index" if "row_index" in table else "_row_index"]
     ]
-    if len(table):
-        findings.append(f"Most extreme: {table['reason'].iloc[0]}.")
+    table["median"] = median
+    findings = outlier_findings(
+        table,
+        params.column,
+        len(df),
+        f"|robust z| = {params.threshold:g} (median {fmt_num(median)})",
+        f"|robust z| = {params.threshold:g}",
+    )
     return ToolResult(
         summary=_summary(
             int(mask.sum()), len(df), params.column, f"|robust z| > {params.threshold:g}"
@@ -205,7 +274,7 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
 
 
 # ---------------------------------------------------------------- rolling anomalies
-class RollingParams(ToolParams):
+class RollingParams(FilteredParams):
     """The time series (date, metric, aggregation, grain) and the rolling rule."""
 
     date_column: str = column_param(role="temporal", description="the date column")
@@ -216,22 +285,27 @@ class RollingParams(ToolParams):
         None, role="categorical", description="one series per group"
     )
     window: int = Field(7, ge=3, le=365, description="centred rolling window, in periods")
-    k: float = Field(3.0, gt=0, le=20, description="flag beyond rolling median ± k·MAD")
+    k: float = Field(3.5, gt=0, le=20, description="flag beyond rolling median ± k·MAD")
     direction: Literal["both", "high", "low"] = "both"
 
 
 def rolling_flags(series: pd.Series, window: int, k: float, direction: str) -> pd.DataFrame:
-    """Rolling median and scaled MAD around each period; flag values beyond median ± k·MAD.
+    """Rolling median as the expected level; flag values beyond it ± k·(robust spread).
 
-    The MAD is floored at 1% of the typical level so a flat stretch does not flag tiny wiggles.
+    The spread is the noise of the whole series, from the scaled MAD of consecutive differences
+    divided by √2: a MAD over a few neighbours, or around a median that passes through the
+    point itself, underestimates it and flags ordinary periods. It is floored at 1% of the
+    typical level so a flat series does not flag tiny wiggles.
     """
-    roll = series.rolling(window, center=True, min_periods=max(3, window // 2))
-    med = roll.median()
-    mad = (
-        (series - med).abs().rolling(window, center=True, min_periods=max(3, window // 2)).median()
-    )
+    window = max(3, min(window, len(series)))
+    med = series.rolling(window, center=True, min_periods=max(3, window // 2)).median()
+    steps = series.dropna().diff().dropna()
+    step_mad = float((steps - steps.median()).abs().median()) / np.sqrt(2) if len(steps) else 0.0
+    resid = (series - med).dropna()
+    resid_mad = float((resid - resid.median()).abs().median()) if len(resid) else 0.0
     floor = 0.01 * float(series.abs().median()) if series.notna().any() else 0.0
-    scale = (MAD_TO_SIGMA * mad).clip(lower=floor if floor > 0 else 1e-12)
+    # the larger of the two: differences understate a wandering series, residuals a noisy one
+    scale = max(MAD_TO_SIGMA * max(step_mad, resid_mad), floor, 1e-12)
     upper, lower = med + k * scale, med - k * scale
     high, low = series > upper, series < lower
     flag = high if direction == "high" else low if direction == "low" else (high | low)
@@ -246,6 +320,29 @@ def rolling_flags(series: pd.Series, window: int, k: float, direction: str) -> p
     )
 
 
+def period_bands(periods: Periods, p: RollingParams) -> tuple[pd.DataFrame, Seasonal | None]:
+    """Each period with its expected level and band; the calendar cycle is part of "expected".
+
+    For a seasonal series (summer warmer than winter, weekends quieter than weekdays) the
+    rolling rule runs on the values net of the cycle, and the cycle is added back to the band,
+    so the season itself is never an anomaly. Gaps and partial periods are never flagged.
+    """
+    season = seasonal_cycle(periods)
+    effect = season.effect if season is not None else np.zeros(len(periods.keys))
+    usable = pd.Series(periods.usable)
+    fit = fit_trend(periods.positions, np.where(periods.usable, periods.values - effect, np.nan))
+    if fit.supported:  # a steady rise is expected too: the first and last periods are not odd
+        effect = effect + fit.intercept + fit.slope * periods.positions
+    adjusted = pd.Series(periods.values - effect).where(usable)
+    flags = rolling_flags(adjusted, p.window, p.k, p.direction)
+    table = periods.table("value").drop(columns=["t"])
+    table["expected"] = flags["rolling_median"] + effect
+    table["upper"] = flags["upper"] + effect
+    table["lower"] = flags["lower"] + effect
+    table["flag"] = flags["flag"].astype(bool) & usable
+    return table, season
+
+
 @tool(
     "rolling_anomalies",
     family="anomalies",
@@ -256,40 +353,80 @@ def rolling_flags(series: pd.Series, window: int, k: float, direction: str) -> p
 def rolling_anomalies(df: pd.DataFrame, params: RollingParams, ctx: ToolContext) -> ToolResult:
     """Aggregate to a grain (per group if asked), then compare each period with its neighbours."""
     require_columns(df, [params.date_column, params.metric, params.group_by])
-    if df.empty:
+    rows = filtered_rows(df, params)
+    if rows.empty:
         return empty_result(f"rolling anomalies of {params.metric or 'rows'}")
-    parts = _group_frames(df, params.group_by)
-    frames = []
-    for key, part in parts:
-        series = period_series(part, params.date_column, params.metric, params.agg, params.grain)
-        flags = rolling_flags(series, params.window, params.k, params.direction).reset_index()
+    frames, seasonal, grain = [], False, str(params.grain)
+    for key, part in _group_frames(rows, params.group_by):
+        periods = build_periods(part, params.date_column, params.metric, params.agg, params.grain)
+        bands, season = period_bands(periods, params)
+        seasonal = seasonal or season is not None
+        grain = periods.grain
         if params.group_by:
-            flags.insert(0, params.group_by, key)
-        frames.append(flags)
+            bands.insert(0, params.group_by, key)
+        frames.append(bands)
     bands = pd.concat(frames, ignore_index=True)
-    what = agg_label(params.agg, params.metric)
-    flagged = bands[bands["flag"]].copy()
-    flagged["reason"] = [_rolling_reason(r, params, what) for r in flagged.to_dict("records")]
-    flagged["_sev"] = (flagged["value"] - flagged["rolling_median"]).abs() / (
-        flagged["upper"] - flagged["rolling_median"]
-    )
-    flagged = flagged.sort_values("_sev", ascending=False, kind="stable").drop(
-        columns=["_sev", "flag"]
-    )
-    fig, chart = _band_figure(bands, params, what, ctx)
-    findings = [
-        f"{len(flagged):,} of {len(bands):,} {params.grain}s stand out from their rolling median."
+    what = f"{agg_label(params.agg, params.metric)} per {grain}{scope_text(params.filters)}"
+    bands["reason"] = [
+        _rolling_reason(r, params, what) if r["flag"] else "" for r in bands.to_dict("records")
     ]
-    if len(flagged):
-        findings.append(f"Largest: {flagged['reason'].iloc[0]}.")
+    bands["severity"] = (
+        (bands["value"] - bands["expected"]).abs() / (bands["upper"] - bands["expected"])
+    ).where(bands["flag"])
+    table = _flagged_first(bands)
+    fig, chart = _band_figure(bands, params, what, ctx, periods.key_column)
+    findings = rolling_findings(table, params, what, grain, seasonal)
+    n_flagged = int(table["flag"].sum())
     return ToolResult(
-        summary=f"{len(flagged):,} anomalous {params.grain}(s) of {what} (window {params.window}, k = {params.k:g}).",
-        table=flagged.reset_index(drop=True),
+        summary=f"{n_flagged:,} anomalous {grain}(s) of {what} (window {params.window}, k = {params.k:g}).",
+        table=table,
         figure=fig,
         chart=chart,
         findings=findings,
-        metrics={"flagged": len(flagged), "periods": len(bands)},
+        metrics={"flagged": n_flagged, "periods": len(table), "seasonal": seasonal},
     )
+
+
+def _flagged_first(bands: pd.DataFrame) -> pd.DataFrame:
+    """Flagged periods first, most extreme first; then every other period in time order."""
+    flagged = bands[bands["flag"]].sort_values("severity", ascending=False, kind="stable")
+    return pd.concat([flagged, bands[~bands["flag"]]], ignore_index=True)
+
+
+def rolling_findings(
+    table: pd.DataFrame, p: RollingParams, what: str, grain: str, seasonal: bool
+) -> list[str]:
+    """Which periods stand out, with their values and expected levels; or that none does."""
+    checked = table[table["value"].notna() & ~table["partial"]]
+    flagged = table[table["flag"]]
+    rule = f"their expected level ± {p.k:g}·MAD" + (
+        " (calendar cycle included)" if seasonal else ""
+    )
+    if flagged.empty:
+        return [
+            f"No {grain} stands out in {what} beyond {rule}: all {len(checked):,} {grain}s "
+            "stay within their expected range."
+        ]
+    shown = [
+        f"{_who(r, p)}{r['period']} ({fmt_num(r['value'])} vs expected {fmt_num(r['expected'])})"
+        for r in flagged.head(3).to_dict("records")
+    ]
+    unit = f"{grain}s" if len(flagged) > 1 else grain
+    return [
+        f"{len(flagged):,} of {len(checked):,} {grain}s stand out in {what} beyond {rule}: "
+        f"{join_labels(shown, limit=3)}."
+        if len(flagged) > 1
+        else f"1 of {len(checked):,} {grain}s stands out in {what} beyond {rule}: {shown[0]}.",
+        *(
+            []
+            if len(flagged) <= 3
+            else [f"All {len(flagged):,} flagged {unit} are listed in the table."]
+        ),
+    ]
+
+
+def _who(row: dict[str, object], p: RollingParams) -> str:
+    return f"{label(row[p.group_by])} " if p.group_by else ""
 
 
 def _group_frames(df: pd.DataFrame, group_by: str | None) -> list[tuple[object, pd.DataFrame]]:
@@ -299,9 +436,9 @@ def _group_frames(df: pd.DataFrame, group_by: str | None) -> list[tuple[object, 
 
 
 def _rolling_reason(row: dict[str, object], p: RollingParams, what: str) -> str:
-    when = label(row[p.date_column])
-    who = f"{label(row[p.group_by])} " if p.group_by else ""
-    v, med = row["value"], row["rolling_median"]
+    when = str(row["period"])
+    who = _who(row, p)
+    v, med = row["value"], row["expected"]
     if v > row["upper"]:  # type: ignore[operator]
         bound, sign = row["upper"], ">"
         rel = "+"
@@ -309,13 +446,13 @@ def _rolling_reason(row: dict[str, object], p: RollingParams, what: str) -> str:
         bound, sign = row["lower"], "<"
         rel = "−"
     return (
-        f"{who}{when}: {what} {fmt_num(v)} {sign} rolling median {fmt_num(med)} "
+        f"{who}{when}: {what} {fmt_num(v)} {sign} expected {fmt_num(med)} "
         f"{rel} {p.k:g}·MAD = {fmt_num(bound)}"
     )
 
 
 def _band_figure(
-    bands: pd.DataFrame, p: RollingParams, what: str, ctx: ToolContext
+    bands: pd.DataFrame, p: RollingParams, what: str, ctx: ToolContext, key_col: str
 ) -> tuple[go.Figure, ChartData]:
     """The series with its band and flagged periods (one line per group when grouped)."""
     fig = go.Figure()
@@ -326,17 +463,17 @@ def _band_figure(
     )
     for key, part in groups:
         name = label(key) if key is not None else what
-        x = to_json_list(part[p.date_column])
+        x = to_json_list(part[key_col])
         fig.add_trace(go.Scatter(x=x, y=to_json_list(part["value"]), mode="lines", name=name))
         flagged = part[part["flag"]]
         fig.add_trace(
             go.Scatter(
-                x=to_json_list(flagged[p.date_column]), y=to_json_list(flagged["value"]), mode="markers",
+                x=to_json_list(flagged[key_col]), y=to_json_list(flagged["value"]), mode="markers",
                 name=f"{name}: anomaly", marker={"color": "crimson", "size": 10},
             )
         )  # fmt: skip
     if not p.group_by:
-        x = to_json_list(bands[p.date_column])
+        x = to_json_list(bands[key_col])
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -361,7 +498,7 @@ def _band_figure(
     )
     chart = ChartData(
         kind="line", x=p.date_column, y=p.metric, color=p.group_by, agg=p.agg,
-        x_values=to_json_list(bands[p.date_column]), y_values=to_json_list(bands["value"]),
+        x_values=to_json_list(bands[key_col]), y_values=to_json_list(bands["value"]),
         color_values=to_json_list(bands[p.group_by]) if p.group_by else None,
         title=title, points_sent=len(bands),
     )  # fmt: skip

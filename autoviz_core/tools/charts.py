@@ -22,10 +22,12 @@ from autoviz_core.tools.common import (
     apply_filters,
     bucket_time,
     describe_condition,
+    extremes,
     fmt_num,
     fmt_pct,
     is_numeric,
     is_temporal,
+    join_labels,
     label,
     looks_temporal,
     numeric_keep_ints,
@@ -40,6 +42,7 @@ from autoviz_core.tools.distributions import (
     histogram_table,
     top_groups,
 )
+from autoviz_core.tools.periods import GRAINS, period_label
 from autoviz_core.tools.registry import (
     Aggregation,
     ChartData,
@@ -266,8 +269,17 @@ def _title(p: ChartParams, x_col: str | None) -> str:
 
 
 # ---------------------------------------------------------------- findings
+def x_label(value: Any, p: ChartParams) -> str:
+    """An x value for a sentence: periods at the chart's grain, whole numbers without ".0"."""
+    if p.time_grain in GRAINS and isinstance(value, (pd.Timestamp, np.datetime64)):
+        return period_label(value, p.time_grain)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return label(value)
+
+
 def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> list[str]:
-    """Highest vs lowest group, share of the total for sums and counts, trend for lines."""
+    """The ranked list for a top-N, else highest vs lowest group (ties named together)."""
     if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
         return []
     y = pd.to_numeric(frame["y"], errors="coerce")
@@ -275,28 +287,37 @@ def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> l
     if data.empty:
         return []
     what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
+    names = [x_label(v, p) for v in data["x"]]
     if p.kind == "line" and x_col:
-        return _line_findings(data, what)
-    order = data.sort_values("y", ascending=False, kind="stable")
-    top, low = order.iloc[0], order.iloc[-1]
-    out = [f"{label(top['x'])} has the highest {what}: {fmt_num(top['y'])}"]
-    if len(order) > 1 and low["y"] != 0:
-        diff = (top["y"] - low["y"]) / abs(low["y"])
-        out[0] += f", {fmt_pct(diff)} above the lowest, {label(low['x'])} ({fmt_num(low['y'])})"
+        return _line_findings(names, data["y"].tolist(), what)
+    if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
+        ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
+        order = "Top" if p.sort_dir == "desc" else "Bottom"
+        return [f"{order} {len(ranked)} {x_col} by {what}: {join_labels(ranked, limit=10)}."]
+    hi, top, lo, low = extremes(names, data["y"].tolist())
+    if len(data) > 1 and fmt_num(top) == fmt_num(low):
+        return [f"All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."]
+    verb = "tie for" if len(hi) > 1 else "has"
+    out = [f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"]
+    if len(data) > 1 and fmt_num(top) != fmt_num(low):
+        above = f" {fmt_pct((top - low) / abs(low))} above" if low != 0 else " above"
+        out[0] += f",{above} the lowest, {join_labels(lo)} ({fmt_num(low)})"
     out[0] += "."
     total = float(data["y"].sum())
-    if p.agg in ("sum", "count") and total > 0 and len(order) > 1:
-        out.append(f"{label(top['x'])} accounts for {fmt_pct(top['y'] / total)} of the total.")
+    if p.agg in ("sum", "count") and total > 0 and len(data) > 1 and len(hi) == 1:
+        out.append(f"{hi[0]} accounts for {fmt_pct(top / total)} of the total.")
     return out
 
 
-def _line_findings(data: pd.DataFrame, what: str) -> list[str]:
-    first, last = data.iloc[0], data.iloc[-1]
-    peak = data.loc[data["y"].idxmax()]
-    text = f"{what} went from {fmt_num(first['y'])} ({label(first['x'])}) to {fmt_num(last['y'])} ({label(last['x'])})"
-    if first["y"] != 0:
-        text += f", a change of {fmt_pct((last['y'] - first['y']) / abs(first['y']))}"
-    return [text + ".", f"The peak is {fmt_num(peak['y'])} at {label(peak['x'])}."]
+def _line_findings(names: list[str], values: list[float], what: str) -> list[str]:
+    """Where the line peaks and bottoms; a change over time is the trend step's to report."""
+    hi, top, lo, low = extremes(names, values)
+    if fmt_num(top) == fmt_num(low):
+        return [f"{what} is {fmt_num(top)} at every one of the {len(values)} points."]
+    return [
+        f"{what} ranges from {fmt_num(low)} ({join_labels(lo)}) to {fmt_num(top)} "
+        f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}."
+    ]
 
 
 def _scatter_findings(frame: pd.DataFrame, p: ChartParams) -> list[str]:

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from autoviz_core.errors import AutoVizError
-from autoviz_core.tools.registry import ToolResult, column_param
+from autoviz_core.tools.registry import ToolParams, ToolResult, column_param
 
 FilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in", "between"]
 TimeGrain = Literal["none", "day", "week", "month", "quarter", "year", "weekday"]
@@ -395,6 +395,40 @@ def apply_filters(
     return df.loc[total], notes
 
 
+_OP_WORDS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+class FilteredParams(ToolParams):
+    """Base of the analysis tools: the rows the question restricts the analysis to."""
+
+    filters: list[FilterCondition] = Field(
+        default_factory=list, description="keep only rows meeting every condition"
+    )
+
+
+def scope_text(filters: Sequence[FilterCondition]) -> str:
+    """The filters as a phrase for findings: " for continent = Asia and year ≥ 2000"."""
+    if not filters:
+        return ""
+    parts = []
+    for f in filters:
+        value = (
+            ", ".join(map(_value_text, f.value))
+            if isinstance(f.value, list)
+            else _value_text(f.value)
+        )
+        parts.append(f"{f.column} {_OP_WORDS.get(f.op, f.op)} {value}")
+    return " for " + " and ".join(parts)
+
+
+def filtered_rows(df: pd.DataFrame, params: ToolParams) -> pd.DataFrame:
+    """The rows an analysis step works on: its filters applied (all rows without filters)."""
+    filters = getattr(params, "filters", None) or []
+    require_columns(df, [f.column for f in filters])
+    rows, _ = apply_filters(df, filters)
+    return rows
+
+
 # ---------------------------------------------------------------- values for JSON and text
 def to_json_value(value: Any) -> Any:
     """A plain JSON value: numpy scalars -> python, dates -> ISO text, NaN/NA -> None."""
@@ -468,9 +502,35 @@ def fmt_pct(share: float) -> str:
 
 
 def label(value: Any) -> str:
-    """A group key for a sentence."""
+    """A group key for a sentence (a whole-number float such as a year prints without ".0")."""
     v = to_json_value(value)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     return "(missing)" if v is None else str(v)
+
+
+def join_labels(labels: Sequence[str], limit: int = 5) -> str:
+    """ "A", "A and B", "A, B and C"; past `limit`, "A, B, C, D, E and others (8 in all)"."""
+    items = list(labels)
+    if len(items) > limit:
+        items = [*items[:limit], f"others ({len(labels)} in all)"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def extremes(labels: Sequence[str], values: Sequence[Any]) -> tuple[list[str], Any, list[str], Any]:
+    """Labels sharing the highest value and labels sharing the lowest (ties compared as printed)."""
+    pairs = [
+        (lab, v) for lab, v in zip(labels, values, strict=True) if to_json_value(v) is not None
+    ]
+    if not pairs:
+        return [], None, [], None
+    top = max(v for _, v in pairs)
+    low = min(v for _, v in pairs)
+    highest = [lab for lab, v in pairs if fmt_num(v) == fmt_num(top)]
+    lowest = [lab for lab, v in pairs if fmt_num(v) == fmt_num(low)]
+    return highest, top, lowest, low
 
 
 def agg_label(agg: str, column: str | None) -> str:

@@ -10,18 +10,22 @@ from pydantic import Field
 from scipy import stats as sps
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     empty_result,
+    extremes,
+    filtered_rows,
     fmt_num,
     fmt_pct,
+    join_labels,
     label,
     numeric_values,
     require_columns,
+    scope_text,
     to_json_list,
 )
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
@@ -30,7 +34,7 @@ from autoviz_core.tools.registry import (
 STAT_COLUMNS = ["count", "mean", "median", "std", "min", "max"]
 
 
-class CompareParams(ToolParams):
+class CompareParams(FilteredParams):
     """The metric, the group column, and which statistic orders the groups."""
 
     metric: str = column_param(role="numeric", description="numeric column to compare")
@@ -69,6 +73,7 @@ def difference_test(values: pd.Series, groups: pd.Series) -> tuple[str, float] |
 )
 def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) -> ToolResult:
     """Per-group statistics and a rank test saying whether the groups plausibly differ."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.metric, params.group_by])
     values = numeric_values(df[params.metric])
     groups = df[params.group_by]
@@ -110,21 +115,28 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
 def _compare_findings(
     table: pd.DataFrame, p: CompareParams, test: tuple[str, float] | None
 ) -> list[str]:
+    """Highest and lowest mean (ties reported as ties), and whether the gap could be chance."""
     data = table.dropna(subset=["mean"])
     if data.empty:
         return []
-    order = data.sort_values("mean", ascending=False, kind="stable")
-    hi, lo = order.iloc[0], order.iloc[-1]
-    text = f"{label(hi[p.group_by])} has the highest mean {p.metric}: {fmt_num(hi['mean'])}"
-    if len(order) > 1:
-        text += f" vs {fmt_num(lo['mean'])} for {label(lo[p.group_by])}"
-        if lo["mean"] != 0:
-            text += f" ({fmt_pct((hi['mean'] - lo['mean']) / abs(lo['mean']))} higher)"
+    groups = [label(v) for v in data[p.group_by]]
+    hi, top, lo, low = extremes(groups, data["mean"].tolist())
+    what = f"mean {p.metric}{scope_text(p.filters)}"
+    if len(data) == 1:
+        return [f"Only {groups[0]} has values: {what} {fmt_num(top)}."]
+    if fmt_num(top) == fmt_num(low):
+        return [f"Every {p.group_by} has the same {what}: {fmt_num(top)}."]
+    verb = "tie for" if len(hi) > 1 else "has"
+    text = f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
+    text += f" vs {fmt_num(low)} for {join_labels(lo)}"
+    if low != 0:
+        text += f" ({fmt_pct((top - low) / abs(low))} higher)"
     out = [text + "."]
     if test is not None:
         name, pvalue = test
-        verdict = (
-            "a real difference is likely" if pvalue < 0.05 else "the difference could be chance"
+        out.append(
+            f"{name} test: the difference is unlikely to be chance (p < 0.05)."
+            if pvalue < 0.05
+            else f"{name} test: the difference could be chance (p ≥ 0.05)."
         )
-        out.append(f"{name} test p = {pvalue:.3g}: {verdict}.")
     return out

@@ -12,7 +12,9 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     empty_result,
+    filtered_rows,
     fmt_num,
     label,
     numeric_values,
@@ -22,7 +24,6 @@ from autoviz_core.tools.common import (
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
@@ -92,7 +93,7 @@ def histogram_figure(table: pd.DataFrame, column: str, title: str) -> go.Figure:
     return fig
 
 
-class HistogramParams(ToolParams):
+class HistogramParams(FilteredParams):
     """Which numeric column to bin, and optionally how many bins."""
 
     column: str = column_param(role="numeric", description="numeric column to bin")
@@ -108,6 +109,7 @@ class HistogramParams(ToolParams):
 )
 def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> ToolResult:
     """Bin a numeric column; findings give the centre, spread and skew direction."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.column])
     values = numeric_values(df[params.column])
     present = values.dropna()
@@ -139,14 +141,18 @@ def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> To
 
 
 def _distribution_findings(column: str, present: pd.Series, table: pd.DataFrame) -> list[str]:
-    """Centre, spread, busiest bin and skew direction in words."""
-    median, mean = float(present.median()), float(present.mean())
+    """Where the values lie, read from the bins: range, busiest bin, the bin holding the median."""
+    total = int(table["count"].sum())
     top = table.loc[table["count"].idxmax()]
+    cumulative = table["count"].cumsum()
+    middle = table.loc[int((cumulative >= total / 2).idxmax())]
     out = [
-        f"{column} has median {fmt_num(median)} and mean {fmt_num(mean)} "
-        f"(range {fmt_num(present.min())} to {fmt_num(present.max())}).",
+        f"{column} runs from {fmt_num(table['bin_start'].iloc[0])} to "
+        f"{fmt_num(table['bin_end'].iloc[-1])}; half of its {total:,} values lie up to the "
+        f"{middle['bin']} bin.",
         f"The most common range of {column} is {top['bin']} with {int(top['count']):,} values.",
     ]
+    median, mean = float(present.median()), float(present.mean())
     std = float(present.std()) if len(present) > 1 else 0.0
     if std > 0 and abs(mean - median) > 0.1 * std:
         side = "right (a tail of high values)" if mean > median else "left (a tail of low values)"
@@ -227,7 +233,7 @@ def box_figure(
     return fig, len(frame), summarised
 
 
-class BoxParams(ToolParams):
+class BoxParams(FilteredParams):
     """A numeric column, optionally split by a categorical group column."""
 
     column: str = column_param(role="numeric", description="numeric values to summarise")
@@ -245,6 +251,7 @@ class BoxParams(ToolParams):
 )
 def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolResult:
     """Compare a numeric column's spread across groups; findings name the extremes."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.column, params.group_by])
     values = numeric_values(df[params.column])
     groups = df[params.group_by] if params.group_by else None

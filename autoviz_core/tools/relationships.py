@@ -11,8 +11,10 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     ToolInputError,
     empty_result,
+    filtered_rows,
     fmt_num,
     is_numeric,
     is_temporal,
@@ -25,7 +27,6 @@ from autoviz_core.tools.common import (
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
@@ -36,7 +37,7 @@ SCATTERGL_ABOVE = 1000
 
 
 # ---------------------------------------------------------------- correlation matrix
-class CorrelationParams(ToolParams):
+class CorrelationParams(FilteredParams):
     """Numeric columns to correlate (all numeric when empty) and the method."""
 
     columns: list[str] = column_param(
@@ -62,6 +63,7 @@ def _numeric_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 )
 def correlation_matrix(df: pd.DataFrame, params: CorrelationParams, ctx: ToolContext) -> ToolResult:
     """Correlate numeric columns; findings list the strongest pairs."""
+    df = filtered_rows(df, params)
     require_columns(df, params.columns)
     frame = _numeric_frame(df, params.columns)
     if frame.shape[1] < 2 or len(frame) < 3:
@@ -115,7 +117,7 @@ def _pairs(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
 
 
 # ---------------------------------------------------------------- scatter
-class ScatterParams(ToolParams):
+class ScatterParams(FilteredParams):
     """Two numeric columns, an optional colour, and whether to fit a straight line."""
 
     x: str = column_param(role="numeric", description="x axis")
@@ -142,6 +144,7 @@ def ols_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 )
 def scatter(df: pd.DataFrame, params: ScatterParams, ctx: ToolContext) -> ToolResult:
     """Plot the pairs (sampled deterministically above the point cap) and fit a line on all."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.x, params.y, params.color])
     frame = pd.DataFrame({"x": numeric_values(df[params.x]), "y": numeric_values(df[params.y])})
     if params.color:
@@ -246,7 +249,7 @@ def _scatter_findings(
 
 
 # ---------------------------------------------------------------- driver ranking
-class DriverParams(ToolParams):
+class DriverParams(FilteredParams):
     """The target metric and the candidate columns (all others when empty)."""
 
     target: str = column_param(role="numeric", description="the metric to explain")
@@ -331,6 +334,7 @@ def _candidate(df: pd.DataFrame, col: str, target: str, max_categories: int) -> 
 )
 def driver_ranking(df: pd.DataFrame, params: DriverParams, ctx: ToolContext) -> ToolResult:
     """Score each candidate against the target and sort by strength (ties by name)."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.target, *params.columns])
     target = numeric_values(df[params.target])
     if target.dropna().nunique() < 2:

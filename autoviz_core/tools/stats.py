@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.common import (
+    FilteredParams,
     empty_result,
+    filtered_rows,
     fmt_num,
     fmt_pct,
     is_numeric,
@@ -23,7 +25,6 @@ from autoviz_core.tools.common import (
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
-    ToolParams,
     ToolResult,
     column_param,
     tool,
@@ -94,7 +95,7 @@ SUMMARY_COLUMNS = [
 ]
 
 
-class SummaryParams(ToolParams):
+class SummaryParams(FilteredParams):
     """Which columns to summarise (all when empty)."""
 
     columns: list[str] = column_param(
@@ -111,6 +112,7 @@ class SummaryParams(ToolParams):
 )
 def summary_stats(df: pd.DataFrame, params: SummaryParams, ctx: ToolContext) -> ToolResult:
     """One summary row per column so a person sees the shape of the table at once."""
+    df = filtered_rows(df, params)
     cols = params.columns or [str(c) for c in df.columns]
     require_columns(df, cols)
     rows = [_column_summary(df[c]) for c in cols]
@@ -148,7 +150,7 @@ def _spread_findings(table: pd.DataFrame) -> list[str]:
     return out
 
 
-class MissingParams(ToolParams):
+class MissingParams(FilteredParams):
     """Columns to check (all when empty)."""
 
     columns: list[str] = column_param(
@@ -165,6 +167,7 @@ class MissingParams(ToolParams):
 )
 def missing_report(df: pd.DataFrame, params: MissingParams, ctx: ToolContext) -> ToolResult:
     """Count missing cells per column; missing data changes every later number."""
+    df = filtered_rows(df, params)
     cols = params.columns or [str(c) for c in df.columns]
     require_columns(df, cols)
     counts = [int(df[c].isna().sum()) for c in cols]
@@ -214,7 +217,7 @@ def _missing_chart(table: pd.DataFrame) -> tuple[go.Figure | None, ChartData | N
     return fig, chart
 
 
-class ValueCountsParams(ToolParams):
+class ValueCountsParams(FilteredParams):
     """The column whose most frequent values to list."""
 
     column: str = column_param(role="groupable", description="column to count values of")
@@ -231,6 +234,7 @@ class ValueCountsParams(ToolParams):
 )
 def value_counts(df: pd.DataFrame, params: ValueCountsParams, ctx: ToolContext) -> ToolResult:
     """Top-N values (ties broken by value so the order never changes between runs)."""
+    df = filtered_rows(df, params)
     require_columns(df, [params.column])
     s = df[params.column]
     if len(s) == 0:

@@ -46,20 +46,28 @@ def test_trend_slope_and_rolling(run_tool):
     assert "rises by about 2 per day" in res.findings[0]
 
 
-def test_period_change(run_tool, december):
+def test_period_change_leaves_partial_weeks_out(run_tool, december):
+    # December 2024 starts on a Sunday and ends on a Tuesday: both edge weeks are partial
     res = run_tool("period_change", december, date_column="date", metric="revenue", grain="week")
     weekly = december.groupby(december["date"].dt.to_period("W").dt.start_time)["revenue"].sum()
-    assert res.table["pct_change"].iloc[1:].tolist() == pytest.approx(
-        (weekly.pct_change() * 100).iloc[1:].tolist()
+    whole = weekly.iloc[1:-1]
+    assert res.table["partial"].tolist() == [True, False, False, False, False, True]
+    assert res.table["pct_change"].iloc[2:-1].tolist() == pytest.approx(
+        (whole.pct_change() * 100).iloc[1:].tolist()
     )
-    assert res.findings[0].startswith("In the latest week")
+    assert res.table["pct_change"].iloc[[0, 1, -1]].isna().all()
+    assert res.findings[0].startswith("sum of revenue per week: 2024-W52 was")
+    assert any("2024-W48 is a partial week" in f for f in res.findings)
 
 
-def test_seasonality_weekday_order(run_tool, december):
+def test_seasonality_weekday_compares_like_with_like(run_tool, december):
+    # December has five Mondays and four Sundays: sums are averaged per day before comparing
     res = run_tool("seasonality", december, date_column="date", metric="revenue", agg="sum")
-    expected = december.groupby(december["date"].dt.day_of_week)["revenue"].sum()
+    daily = december.groupby("date")["revenue"].sum()
+    expected = daily.groupby(daily.index.day_of_week).mean()
     assert res.chart.x_values[0] == "Monday" and res.chart.x_values[-1] == "Sunday"
     assert res.chart.y_values == pytest.approx(expected.tolist())
+    assert res.table["days"].tolist() == daily.groupby(daily.index.day_of_week).size().tolist()
 
 
 def test_seasonality_month(run_tool, stocks):

@@ -1,0 +1,127 @@
+"""How many plan changes the model proposes, and how many validate, per backend (counts, not timings).
+
+  python -m bench.bench_adaptation                                   # both embedded backends
+  python -m bench.bench_adaptation --backends smollm2-llamacpp --limit 5
+
+Plans every question of the dev analysis sets with cues for intent and request and the model
+adapting the plan (the default planner), and counts per backend: changes proposed, accepted
+(validated and applied), rejected (with the reasons, grouped), plans the model left unchanged,
+and how often its rationale referred to the plan. Writes bench/results/adaptation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.eval import ANALYSIS, RESULTS, SHARED, dataset_spec, read_cases
+
+ANALYSIS2 = SHARED / "eval" / "analysis_questions_dev2.jsonl"
+BACKENDS = ("smollm2-llamacpp", "smollm2-gpt4all")
+
+
+def reason_kind(text: str) -> str:
+    """A rejection reason without its particulars ("column 'x' does not exist" -> "... does not exist")."""
+    text = re.sub(r"'[^']*'", "'…'", text.split(": ", 1)[-1])
+    return re.sub(r"\d+", "N", text)[:90]
+
+
+def plan_case(
+    case: dict[str, Any], cases_file: Path, backend: Any, settings: Any
+) -> dict[str, Any]:
+    from autoviz_core.data import profile_table
+    from autoviz_core.pipeline import load_dataset
+    from autoviz_core.planning.adaptation import NO_CHANGE
+    from autoviz_core.planning.planner import plan_question
+
+    table = load_dataset(dataset_spec(case, cases_file), settings)
+    profile = profile_table(table.df)
+    planned = plan_question(case["question"], table.df, profile, backend, settings.planner)
+    rejected = [n.message for n in planned.notes if n.step_id == "adapt" and n.level == "rejected"]
+    counts = planned.diff.model_changes or {"proposed": 0, "accepted": 0, "rejected": 0}
+    rationale = planned.diff.rationale
+    return {
+        "id": case["id"],
+        **counts,
+        "rejections": rejected,
+        "rationale_shown": bool(counts["accepted"]) and not rationale.startswith("The model"),
+        "no_change": rationale == NO_CHANGE,
+    }
+
+
+def run_backend(
+    name: str, cases: list[tuple[dict[str, Any], Path]], settings: Any
+) -> dict[str, Any]:
+    from autoviz_core.llm.factory import create_backend
+
+    backend = create_backend(name, settings)
+    rows, errors = [], []
+    started = time.perf_counter()
+    try:
+        for case, path in cases:
+            try:
+                rows.append(plan_case(case, path, backend, settings))
+            except Exception as exc:  # a failed model call is counted, not hidden
+                errors.append(f"{case['id']}: {type(exc).__name__}: {exc}"[:200])
+    finally:
+        backend.close()
+    reasons = Counter(reason_kind(r) for row in rows for r in row["rejections"])
+    return {
+        "backend": name,
+        "cases": len(cases),
+        "planned": len(rows),
+        "failed_calls": len(errors),
+        "proposed": sum(r["proposed"] for r in rows),
+        "accepted": sum(r["accepted"] for r in rows),
+        "rejected": sum(r["rejected"] for r in rows),
+        "plans_changed": sum(1 for r in rows if r["accepted"]),
+        "plans_no_change": sum(1 for r in rows if r["no_change"]),
+        "rationale_shown": sum(1 for r in rows if r["rationale_shown"]),
+        "rejection_reasons": reasons.most_common(8),
+        "errors": errors[:10],
+        "wall_s": round(time.perf_counter() - started, 1),
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from autoviz_core.config import load_settings
+
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--backends", nargs="+", default=list(BACKENDS))
+    ap.add_argument("--limit", type=int, default=None, help="first N cases of each set")
+    args = ap.parse_args(argv)
+    settings = load_settings()
+    planner = settings.planner.model_copy(
+        update={"intent_mode": "cues", "request_mode": "cues", "adapt_mode": "model"}
+    )
+    settings = settings.model_copy(update={"planner": planner})
+    cases = [(c, ANALYSIS) for c in read_cases(ANALYSIS, args.limit)]
+    cases += [(c, ANALYSIS2) for c in read_cases(ANALYSIS2, args.limit)]
+    results = [run_backend(name, cases, settings) for name in args.backends]
+    print(
+        "| backend | cases | proposed | accepted | rejected | plans changed | no change | rationale shown | failed calls |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['backend']} | {r['planned']} | {r['proposed']} | {r['accepted']} | {r['rejected']} "
+            f"| {r['plans_changed']} | {r['plans_no_change']} | {r['rationale_shown']} | {r['failed_calls']} |"
+        )
+        for reason, n in r["rejection_reasons"]:
+            print(f"    {n:>3} rejected: {reason}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "adaptation.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

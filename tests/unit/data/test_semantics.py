@@ -1,0 +1,54 @@
+"""Additivity is decided once: names first, then whole non-negative numbers; a level is never summed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from autoviz_core.data import profile_table
+from autoviz_core.data.semantics import additive_by_name, default_agg, is_additive, name_tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("revenue", True),
+        ("units_sold", True),
+        ("car_hours", True),
+        ("avg_revenue", False),  # a non-additive word wins
+        ("lifeExp", False),
+        ("gdpPercap", False),
+        ("temp_max", False),
+        ("unit_price", False),
+        ("conversion_rate", False),
+        ("experiment_1", None),
+    ],
+)
+def test_names_decide_when_they_can(name: str, expected: bool | None) -> None:
+    assert additive_by_name(name) is expected
+
+
+def test_tokens_split_camel_case_and_separators() -> None:
+    assert name_tokens("gdpPercap") == ["gdp", "percap", "gdppercap"]
+    assert name_tokens("car_hours") == ["car", "hours", "carhours"]
+
+
+def test_profile_sets_additive_from_names_then_values(gapminder, tips) -> None:
+    gap = {c.name: c.additive for c in profile_table(gapminder).columns}
+    assert gap["pop"] and not gap["lifeExp"] and not gap["gdpPercap"]
+    assert not gap["country"]  # not a measure at all
+    frame = pd.DataFrame(
+        {"votes_a": [3, 5, 0], "ratio_x": [0.2, 0.5, 0.1], "score2": [1.5, 2.0, 3.0]}
+    )
+    cols = {c.name: c for c in profile_table(frame).columns}
+    assert is_additive(cols["votes_a"]) and not is_additive(cols["ratio_x"])
+    assert not is_additive(cols["score2"])
+
+
+def test_default_agg_never_sums_a_level(gapminder) -> None:
+    cols = {c.name: c for c in profile_table(gapminder).columns}
+    assert default_agg(cols["lifeExp"], None) == "mean"
+    assert default_agg(cols["lifeExp"], "sum") == "mean"
+    assert default_agg(cols["lifeExp"], "median") == "median"
+    assert default_agg(cols["pop"], None) == "sum"
+    assert default_agg(None, None) == "count"
