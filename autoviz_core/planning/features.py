@@ -344,6 +344,8 @@ def valid(c: Candidate, cols: dict[str, ColumnEvidence]) -> bool:
         return False
     if c.agg not in ("count", "none") and (y is None or not y.numeric_like):
         return False
+    if c.agg == "sum" and y is not None and not y.additive and y.agg_before != "sum":
+        return False  # a measure that does not add up is never summed unless asked to be
     if c.chart == "histogram":
         return (
             x is not None

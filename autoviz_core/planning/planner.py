@@ -305,7 +305,7 @@ def build_plan(
     """
     span = date_span_days(df, profile)
     alone = ResolveContext(profile, AnalysisRequest(), [], span, df)
-    ctx = ResolveContext(profile, req, cues.columns, span, df)
+    ctx = ResolveContext(profile, req, named_columns(cues, req), span, df)
     template_plan, _ = validate_plan(
         Plan(steps=template_steps(template, alone, profile)[0]), profile
     )
@@ -348,6 +348,12 @@ def build_plan(
     diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
     diff.model_changes = model_changes
     return template_plan, plan, diff, notes
+
+
+def named_columns(cues: Cues, req: AnalysisRequest) -> list[str]:
+    """Columns the question itself names: mentions, compared values' column, filters."""
+    named = [*cues.columns, cues.group_hint, *(f.column for f in req.filters)]
+    return list(dict.fromkeys(c for c in named if c))
 
 
 def _check_change(

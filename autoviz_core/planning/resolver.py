@@ -44,10 +44,10 @@ class ResolveContext:
 
     @property
     def named(self) -> set[str]:
-        """Every column the question or its request names (measure, axes, colour, filters)."""
+        """Every column the question names: its mentions and filters. A request column the
+        ranking filled in (a fallback grouping or measure) is not named by the question."""
         req = self.request
-        cols = {req.x, req.y, req.color, *(f.column for f in req.filters), *self.mentioned}
-        return {c for c in cols if c}
+        return {c for c in (*(f.column for f in req.filters), *self.mentioned) if c}
 
 
 def is_numeric_col(c: ColumnProfile | None) -> bool:
@@ -86,7 +86,10 @@ def group_candidates(ctx: ResolveContext, exclude: set[str]) -> list[str]:
     first = [
         n
         for n in (req.x, req.color)
-        if n and n not in exclude and (n in groups or is_period_group(ctx.col(n)))
+        if n
+        and n in ctx.named
+        and n not in exclude
+        and (n in groups or is_period_group(ctx.col(n)))
     ]
     return list(dict.fromkeys([*first, *named]))
 

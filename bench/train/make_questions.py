@@ -27,12 +27,18 @@ def R(chart=None, x=None, y=None, agg=None, color=None, **kw):
     return {k: v for k, v in out.items() if v is not None or (k in ("y",) and "y" in kw)}
 
 
+def BOX(y):  # noqa: N802  (the spread of one measure, outliers marked)
+    return {"chart": "box", "x": None, "y": y, "agg": "none"}
+
+
 def Y(y):
     return {"y": y}
 
 
 Q = {
     "orders": [
+        ("which weeks had unusual revenue over the two years?", A, R("line", "order_date", "revenue", "sum")),
+        ("abnormal monthly qty over time", A, R("line", "order_date", "qty", "sum")),
         ("sales by store, biggest first", C, R("bar", "store", "revenue", "sum")),
         ("total revnue per product type", C, R("bar", "product_type", "revenue", "sum")),
         (
@@ -70,7 +76,7 @@ Q = {
             C,
             R("bar", "customer_segment", "revenue", "mean"),
         ),
-        ("is there anything odd in the quantities?", A, Y("qty")),
+        ("is there anything odd in the quantities?", A, BOX("qty")),
         ("flag days with extreme revenue", A, R("line", "order_date", "revenue", "sum")),
         ("how are unit prices spread", E, R("histogram", "unit_price")),
         ("quick look at the data", E, None),
@@ -134,9 +140,10 @@ Q = {
         ),
         ("quarterly units sold", T, R("line", "order_date", "qty", "sum")),
         ("which product type sells the most units?", C, R("bar", "product_type", "qty", "sum")),
-        ("are there outlier unit prices?", A, Y("unit_price")),
+        ("are there outlier unit prices?", A, BOX("unit_price")),
     ],
     "employees": [
+        ("salary outliers per dept", A, R("box", "dept", "salary", "none")),
         ("salary per dept as a boxplot", C, R("box", "dept", "salary", "none")),
         (
             "number of staff per office city, smallest first",
@@ -164,7 +171,7 @@ Q = {
         ),
         ("does working remotely impact performance?", D, Y("performance_score")),
         ("what separates seniors from juniors", D, None),
-        ("employees with strange years of service", A, Y("years_of_service")),
+        ("employees with strange years of service", A, BOX("years_of_service")),
         ("profile of the staff table", E, None),
         ("avg yrs of service per city", C, R("bar", "office_city", "years_of_service", "mean")),
         ("average salary by dept", C, R("bar", "dept", "salary", "mean")),
@@ -180,7 +187,7 @@ Q = {
         ("what determines an employee's performance score?", D, Y("performance_score")),
         ("salary distribution", E, R("histogram", "salary")),
         ("summarize the employee data", E, None),
-        ("are any salaries abnormally high?", A, Y("salary")),
+        ("are any salaries abnormally high?", A, BOX("salary")),
         ("count of employees by gender", C, R("bar", "gender", None, "count")),
         ("max salary per job level", C, R("bar", "job_level", "salary", "max")),
         ("youngest age in each dept", C, R("bar", "dept", "age", "min")),
@@ -201,6 +208,8 @@ Q = {
         ("staff count per dept and gender", C, R("bar", "dept", None, "count", color="gender")),
     ],
     "weather": [
+        ("unusual temperature swings over the years", A, R("line", "date", "temp_max")),
+        ("which days had an extreme wind speed", A, R("line", "date", "wind_kmh")),
         ("avg temp_max by month", T, R("line", "date", "temp_max", "mean")),
         ("how often is it foggy in each city", C, R("bar", "city", None, "count")),
         (
@@ -244,6 +253,8 @@ Q = {
         ("yearly rainfall totals", T, R("line", "date", "precip_mm", "sum")),
     ],
     "web": [
+        ("weird traffic days in the visits over time", A, R("line", "day", "visits", "sum")),
+        ("outlier days for conversions this year", A, R("line", "day", "conversions", "sum")),
         ("avg conversions per day by channel", C, R("bar", "channel", "conversions", "mean")),
         ("how many days per channel", C, R("bar", "channel", None, "count")),
         ("bounce rate over time", T, R("line", "day", "bounce_rate", "mean")),
@@ -307,6 +318,8 @@ Q = {
         ("weekly avg bounce rate", T, R("line", "day", "bounce_rate", "mean")),
     ],
     "cars": [
+        ("which cars have an unusual price", A, BOX("price")),
+        ("outliers in horsepower within each origin", A, R("box", "origin", "horsepower", "none")),
         ("avg mpg per make, lowest first", C, R("bar", "make", "mpg", "mean")),
         ("how many cars of each origin", C, R("bar", "origin", None, "count")),
         ("plot mpg against horsepower", REL, R("scatter", "horsepower", "mpg", "none")),
@@ -338,7 +351,7 @@ Q = {
         ("avg hp by number of cylinders", C, R("bar", "cylinders", "horsepower", "mean")),
         ("mpg distribution", E, R("histogram", "mpg")),
         ("what drives the price of a car?", D, Y("price")),
-        ("any cars with unusual mpg?", A, Y("mpg")),
+        ("any cars with unusual mpg?", A, BOX("mpg")),
         ("average mpg by model year", [T, C], R("line", "model_year", "mpg", "mean")),
         ("price spread per origin", C, R("box", "origin", "price", "none")),
         ("cheapest price for each make", C, R("bar", "make", "price", "min")),
@@ -366,7 +379,7 @@ Q = {
         ("does the total grow with the count?", REL, R("scatter", "count", "total", "none")),
         ("avg count of staff by shop size", C, R("bar", "size", "count", "mean")),
         ("sum of total by region, descending", C, R("bar", "region", "total", "sum")),
-        ("shops with an unusually large total", A, Y("total")),
+        ("shops with an unusually large total", A, BOX("total")),
         ("what explains a shop's total", D, Y("total")),
         ("median total for each type", C, R("bar", "type", "total", "median")),
         ("distribution of total", E, R("histogram", "total")),
@@ -401,7 +414,7 @@ Q = {
         ("avg visits per rank, highest first", C, R("bar", "rank", "visits", "mean")),
         ("Gold vs Silver members: average visits", C, R("bar", "rank", "visits", "mean")),
         ("points per member by city, as a box plot", C, R("box", "city", "points_total", "none")),
-        ("which members have an unusual number of visits", A, Y("visits")),
+        ("which members have an unusual number of visits", A, BOX("visits")),
         ("how many members hold each rank?", C, R("bar", "rank", None, "count")),
         ("average points total per rank", C, R("bar", "rank", "points_total", "mean")),
         ("rank the cities by total visits", C, R("bar", "city", "visits", "sum")),
@@ -414,10 +427,11 @@ Q = {
         ("which rank visits most often on average", C, R("bar", "rank", "visits", "mean")),
         ("count members by city", C, R("bar", "city", None, "count")),
         ("max points for each rank", C, R("bar", "rank", "points_total", "max")),
-        ("outliers in points total", A, Y("points_total")),
+        ("outliers in points total", A, BOX("points_total")),
         ("visits distribution", E, R("histogram", "visits")),
     ],
     "gapminder": [
+        ("unusual life expectancy values over the years", A, R("line", "year", "lifeExp")),
         ("gdp per cap in 2007 by continent", C, R("bar", "continent", "gdpPercap", "mean")),
         ("pop over time for each continent", T, R("line", "year", "pop", "sum", color="continent")),
         (
@@ -431,7 +445,7 @@ Q = {
         ("how did population grow over the years", T, R("line", "year", "pop", "sum")),
         ("gdp per capita trend for Asia since 1980", T, R("line", "year", "gdpPercap", "mean")),
         ("what factors explain gdp per capita", D, Y("gdpPercap")),
-        ("countries with outlying life expectancy", A, Y("lifeExp")),
+        ("countries with outlying life expectancy", A, BOX("lifeExp")),
         (
             "How has average life expectancy changed over time?",
             T,
@@ -456,7 +470,7 @@ Q = {
             R("line", "year", "lifeExp", "mean", color="continent"),
         ),
         ("how many countries are in each continent", C, R("bar", "continent", None, "count")),
-        ("which countries have abnormal gdp per capita?", A, Y("gdpPercap")),
+        ("which countries have abnormal gdp per capita?", A, BOX("gdpPercap")),
         ("top 10 countries by population in 2007", C, R("bar", "country", "pop", "sum")),
         ("distribution of life expectancy", E, R("histogram", "lifeExp")),
         ("what drives life expectancy?", D, Y("lifeExp")),
@@ -485,13 +499,15 @@ Q = {
             REL,
             R("scatter", "Coderre", "Bergeron", "none"),
         ),
-        ("districts with unusual turnout totals", A, Y("total")),
+        ("districts with unusual turnout totals", A, BOX("total")),
         ("share of districts won by each winner as a pie", C, R("pie", "winner", None, "count")),
         ("sum of Bergeron votes for each winner", C, R("bar", "winner", "Bergeron", "sum")),
         ("distribution of the total", E, R("histogram", "total")),
         ("count districts by result", C, R("bar", "result", None, "count")),
     ],
     "stocks": [
+        ("which weeks were abnormal for MSFT", A, R("line", "date", "MSFT")),
+        ("any strange moves in AMZN over time?", A, R("line", "date", "AMZN")),
         ("AMZN over time", T, R("line", "date", "AMZN")),
         ("weekly MSFT", T, R("line", "date", "MSFT")),
         ("is NFLX correlated with FB?", REL, R("scatter", "FB", "NFLX", "none")),
@@ -524,7 +540,7 @@ Q = {
             REL,
             R("scatter", "experiment_1", "experiment_2", "none"),
         ),
-        ("outliers in experiment_3", A, Y("experiment_3")),
+        ("outliers in experiment_3", A, BOX("experiment_3")),
         ("median experiment 2 by gender", C, R("bar", "gender", "experiment_2", "median")),
         ("boxplot of experiment 1 per group", C, R("box", "group", "experiment_1", "none")),
     ],

@@ -300,8 +300,21 @@ def supported_numbers(step: Step, data: pd.DataFrame) -> list[float]:
         out += [a / b for a in vals for b in vals if b not in (0, a)]
     if len(table) and len(rows):
         out.append(len(table) / len(rows))
+    out += _correlations(numeric)
     out += _fit_values(table, _value_column(step, table) if not table.empty else None)
     return [float(x) for x in out if np.isfinite(x)]
+
+
+def _correlations(numeric: dict[str, pd.Series]) -> list[float]:
+    """Pearson r of the table's first numeric columns taken in pairs (a scatter's two axes)."""
+    cols = list(numeric.items())[:4]
+    out = []
+    for i, (_, a) in enumerate(cols):
+        for _, b in cols[i + 1 :]:
+            both = pd.concat([a, b], axis=1, join="inner").dropna()
+            if len(both) > 2 and both.iloc[:, 0].nunique() > 1 and both.iloc[:, 1].nunique() > 1:
+                out.append(float(np.corrcoef(both.iloc[:, 0], both.iloc[:, 1])[0, 1]))
+    return out
 
 
 def _strip_known_text(text: str, step: Step) -> str:
