@@ -361,6 +361,30 @@ def condition_mask(df: pd.DataFrame, cond: FilterCondition) -> tuple[pd.Series, 
     return pd.Series(np.asarray(mask, dtype=bool), index=df.index), note
 
 
+FilterKind = Literal["boolean", "numeric", "temporal", "text"]
+
+
+def condition_value_problem(cond: FilterCondition, kind: FilterKind) -> str | None:
+    """Why `cond.value` cannot be compared with a column of `kind`, or None when it can.
+
+    The same converters as `condition_mask`, so the plan validator can drop a filter whose
+    value would only fail at execution (free text where a number or a date is needed).
+    """
+    try:
+        if kind == "boolean":
+            _bool_mask(pd.Series([True], dtype="boolean"), cond.op, cond.value, cond.column)
+        elif kind in ("numeric", "temporal") and cond.op not in ("contains", "startswith"):
+            if cond.op == "between":
+                values = list(_pair(cond.value, cond.column))
+            else:
+                values = _as_list(cond.value) if cond.op == "in" else [cond.value]
+            for v in values:
+                _to_float(v, cond.column) if kind == "numeric" else _date_range(v, cond.column)
+    except ToolInputError as exc:
+        return exc.message
+    return None
+
+
 def _numeric_text(s: pd.Series) -> bool:
     present = s.dropna()
     if present.empty:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from autoviz_core.contracts import (
     MAX_LIMIT,
     RATIONALE_MAX_CHARS,
+    VALUE_MAX_CHARS,
     adaptation_contract,
     contract_json_schema,
     intent_contract,
@@ -30,8 +31,8 @@ FORBIDDEN = {
     "patternProperties", "dependentSchemas", "format",
 }  # fmt: skip
 # String length bounds are allowed (llama.cpp and xgrammar both compile maxLength), but only
-# where contracts.py puts them deliberately: the rationale.
-LENGTH_BOUNDED = {"rationale"}
+# where contracts.py puts them deliberately: the rationale and the free-text values.
+LENGTH_BOUNDED = {"rationale", "value"}
 COLUMNS = ("date", "region", "product_category", "revenue", "units")
 
 
@@ -164,3 +165,24 @@ def test_intent_and_adaptation_contracts_validate() -> None:
     assert _valid(contract, {"changes": [change], "rationale": "r"})
     with pytest.raises(ValidationError):
         _valid(contract, {"changes": [{**change, "tool": "exec_python"}], "rationale": ""})
+
+
+@pytest.mark.parametrize("name", ["request", "adaptation"])
+def test_every_free_text_field_is_bounded(generator: ModuleType, name: str) -> None:
+    schema = contract_json_schema(generator.example_contracts()[name])
+    strings = [n for n in _schema_nodes(schema) if n.get("type") == "string" and "enum" not in n]
+    assert strings and all(isinstance(n.get("maxLength"), int) for n in strings), strings
+
+
+def test_free_text_values_over_the_bound_do_not_validate() -> None:
+    contract = request_contract(COLUMNS)
+    ok = [{"column": "units", "op": "gt", "value": "5" * VALUE_MAX_CHARS}]
+    assert _valid(contract, _request(filters=ok))
+    ramble = [{"column": "units", "op": "gt", "value": "); // filter by units " * 10}]
+    with pytest.raises(ValidationError, match="at most 80 characters"):
+        _valid(contract, _request(filters=ramble))
+    adapt = adaptation_contract(["s1"], ["chart"], ["x"])
+    change = {"action": "modify", "step_id": "s1", "tool": "none",
+              "params": [{"name": "x", "value": "x" * (VALUE_MAX_CHARS + 1)}]}  # fmt: skip
+    with pytest.raises(ValidationError, match="at most 80 characters"):
+        _valid(adapt, {"changes": [change], "rationale": ""})
