@@ -78,7 +78,7 @@ def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:
     missing = int(col.isna().sum())
     non_null = col.dropna() if missing else col
     counts = _value_counts(non_null)
-    cardinality = len(counts) if counts is not None else _distinct_count(non_null)
+    cardinality = len(counts) if counts is not None else distinct_count(non_null)
     role = infer_role(col, name, cardinality, n_rows, non_null=non_null, counts=counts)
     prof = ColumnProfile(
         name=name,
@@ -102,13 +102,13 @@ def _value_counts(non_null: pd.Series) -> pd.Series | None:
     return non_null.value_counts(sort=True)
 
 
-def _distinct_count(values: pd.Series) -> int:
-    """Distinct values of a numeric or date column (no missing values) by sorting a copy:
-    several times faster than hashing a million floats, and exact."""
-    if len(values) == 0:
-        return 0
+def distinct_count(values: pd.Series) -> int:
+    """Distinct non-missing values; numbers and dates by sorting a copy (exact, and several
+    times faster than hashing a million floats), anything else with nunique."""
+    if values.hasnans:
+        values = values.dropna()
     arr = values.to_numpy()
-    if arr.dtype.kind not in "iufM":
+    if len(arr) == 0 or arr.dtype.kind not in "iufM":
         return int(values.nunique())
     if arr.dtype.kind == "f":
         arr = arr + 0.0  # -0.0 and 0.0 are one value, as for nunique
