@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from autoviz_core.errors import AutoVizError
+from autoviz_core.tools.cache import shared
 from autoviz_core.tools.registry import ToolResult, column_param
 
 FilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in", "between"]
@@ -180,6 +181,11 @@ def bucket_time(s: pd.Series, grain: str) -> pd.Series:
     if code is None:
         raise ToolInputError(f"unknown time grain {grain!r}")
     return t.dt.to_period(code).dt.start_time.rename(s.name)
+
+
+def bucket_column(df: pd.DataFrame, column: str, grain: str) -> pd.Series:
+    """`bucket_time(df[column], grain)`, computed once per run and table (tools.cache)."""
+    return shared(df, ("bucket_time", column, grain), lambda: bucket_time(df[column], grain))
 
 
 # ---------------------------------------------------------------- filters

@@ -9,10 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.cache import shared
 from autoviz_core.tools.common import (
     ToolInputError,
     agg_label,
     aggregate_series,
+    bucket_column,
     bucket_time,
     datetime_values,
     empty_result,
@@ -51,9 +53,24 @@ def period_series(
     """The metric aggregated per period (index = period start, ascending).
 
     Empty periods are filled (0 for count/sum, missing otherwise) so a gap in the data shows
-    as a gap or a zero instead of the line silently joining distant points.
+    as a gap or a zero instead of the line silently joining distant points. Computed once per
+    run for a table and (date, metric, agg, grain): trend, change and anomaly steps share it.
     """
-    keys = bucket_time(df[date_column], grain).rename(date_column)
+    key = ("period_series", date_column, metric, agg, grain, fill_missing)
+    return shared(
+        df, key, lambda: _period_series(df, date_column, metric, agg, grain, fill_missing)
+    )
+
+
+def _period_series(
+    df: pd.DataFrame,
+    date_column: str,
+    metric: str | None,
+    agg: str,
+    grain: str,
+    fill_missing: bool,
+) -> pd.Series:
+    keys = bucket_column(df, date_column, grain).rename(date_column)
     if metric is None:
         values = None
     elif agg == "count":
