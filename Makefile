@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit integration apptest e2e schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit integration apptest e2e schemas bench bench-quick doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -39,6 +39,9 @@ schemas:
 
 bench:
 	.venv/bin/python -m bench.run_all
+
+bench-quick:
+	.venv/bin/python -m bench.run_all --quick
 
 doctor:
 	.venv/bin/python -m autoviz_core doctor
