@@ -20,13 +20,24 @@ write_stamp() { cat "${@:2}" | sha256sum > "$VENV/.stamp-$1"; }
 install_python_deps() {
   [ -x "$VENV/bin/python" ] || { need_python; "$PY" -m venv "$VENV"; }
   if ! stamp_ok runtime requirements.txt; then
-    echo "==> installing runtime dependencies (first time: ~4 minutes, llama.cpp is compiled)"
+    echo "==> installing runtime dependencies (first time: a few minutes, llama.cpp is compiled)"
+    # llama-cpp-python is source-only: scripts/build_llama.sh compiles it (non-native, only
+    # what the package loads) into a wheel cached under ~/.cache/autoviz. The compile runs on
+    # the cores while pip downloads and installs everything else.
+    local tmp; tmp="$(mktemp -d)"
+    PYTHON="$PY" bash scripts/build_llama.sh wheel >"$tmp/wheel" 2>"$tmp/build.log" &
+    local builder=$!
+    grep -v '^llama-cpp-python==' requirements.txt >"$tmp/requirements.txt"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    # llama-cpp-python is source-only: build it without -march=native (the native build crashes
-    # on these CPUs), and never reuse a cached wheel that may have been built natively.
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$VENV/bin/python" -m pip install --quiet --no-cache-dir \
-      "$(grep '^llama-cpp-python==' requirements.txt)"
-    "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+    "$VENV/bin/python" -m pip install --quiet -r "$tmp/requirements.txt"
+    echo "==> waiting for the llama.cpp compile (scripts/build_llama.sh wheel)"
+    if ! wait "$builder"; then
+      tail -n 30 "$tmp/build.log" >&2; echo "error: building llama-cpp-python failed" >&2; exit 1
+    fi
+    echo "==> installing the llama-cpp-python wheel"
+    "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$(tail -n 1 "$tmp/wheel")"
+    "$VENV/bin/python" -m pip install --quiet -r requirements.txt  # its dependencies, checked
+    rm -rf "$tmp"
     write_stamp runtime requirements.txt
   fi
 }
@@ -37,17 +48,16 @@ install_test_deps() {
     "$VENV/bin/python" -m pip install --quiet -r requirements-dev.txt
     write_stamp dev requirements.txt requirements-dev.txt
   fi
-  install_os_packages
-  echo "==> llama-server (OpenAI-compatible stand-in for vLLM)"
-  PIP="$VENV/bin/python -m pip" bash scripts/build_llama_server.sh
+  echo "==> llama-server (OpenAI-compatible stand-in for vLLM; reuses the wheel's build)"
+  PYTHON="$PY" bash scripts/build_llama_server.sh
 }
 
 install_os_packages() {
-  # Debian's Chromium drives the real-browser tests; cmake and g++ build llama-server.
+  # g++ compiles llama.cpp (cmake and ninja come from PyPI, see build_llama.sh);
+  # Debian's Chromium drives the real-browser tests.
   local missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  command -v cmake >/dev/null || missing+=(cmake)
   command -v g++ >/dev/null || missing+=(g++)
+  [ "$MODE" = "test" ] && { [ -x /usr/bin/chromium ] || missing+=(chromium); }
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing OS packages: ${missing[*]}"
   local SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -55,6 +65,7 @@ install_os_packages() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+install_os_packages
 install_python_deps
 [ "$MODE" = "test" ] && install_test_deps
 echo "==> setup ($MODE) done"
