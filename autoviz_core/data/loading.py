@@ -11,11 +11,13 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +79,8 @@ def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
         return None
     if kind == "parquet":
         return _load_parquet(str(p), p.name, limits)
-    if kind != "text" or not _clean_utf8_file(p):
+    scan = _scan_utf8_file(p) if kind == "text" else None
+    if scan is None:
         return None
     notes: list[str] = []
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
@@ -86,7 +89,8 @@ def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
     header = _read_header(head_text, delimiter)
     if len(header) > limits.max_columns:
         return None  # the in-memory path says so, with the same message as for an upload
-    df = _parse_csv_arrow(str(p), delimiter, set(_leading_zero_columns(text, delimiter)))
+    zeros = set(_leading_zero_columns(text, delimiter))
+    df = _parse_csv_arrow(str(p), delimiter, zeros, quoted=scan.has_quotes)
     if df is None or len(df.columns) != len(header):
         return None
     df.columns = pd.Index(clean_columns([str(c) for c in header], notes))
@@ -95,29 +99,37 @@ def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
     return LoadedTable(df, p.name, fmt, encoding, delimiter, notes)
 
 
-def _clean_utf8_file(p: Path, chunk: int = 1 << 22) -> bool:
-    """Valid UTF-8 without NUL bytes and without a UTF-16 BOM, checked in 4 MB chunks."""
+@dataclass
+class _TextScan:
+    has_quotes: bool
+
+
+def _scan_utf8_file(p: Path, chunk: int = 1 << 22) -> _TextScan | None:
+    """One pass in 4 MB chunks: valid UTF-8 without NUL bytes or a UTF-16 BOM (else None),
+    and whether any field is quoted (then a value may hold a newline)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    quotes = False
     with p.open("rb") as fh:
         first = True
         while block := fh.read(chunk):
             if first and (
                 block.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_binary(block[:SNIFF_BYTES])
             ):
-                return False
+                return None
             first = False
             if b"\x00" in block:
-                return False
+                return None
+            quotes = quotes or b'"' in block
             if not block.isascii():
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
-                    return False
+                    return None
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return False
-    return True
+            return None
+    return _TextScan(has_quotes=quotes)
 
 
 def load_table_bytes(data: bytes, filename: str, limits: Limits | None = None) -> LoadedTable:
@@ -370,6 +382,7 @@ NA_VALUES = [
     "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ]  # fmt: skip
 ARROW_BLOCK_BYTES = 8 << 20  # types are inferred from the first block: make it a large one
+STREAM_BYTES = 256 << 20  # files above this are parsed block by block (lower peak memory)
 
 
 def _parse_csv(text: bytes, delimiter: str, limits: Limits, notes: list[str]) -> pd.DataFrame:
@@ -386,7 +399,9 @@ def _parse_csv(text: bytes, delimiter: str, limits: Limits, notes: list[str]) ->
     return _parse_csv_pandas(text, delimiter, as_text, limits, notes)
 
 
-def _parse_csv_arrow(source: bytes | str, delimiter: str, as_text: set[str]) -> pd.DataFrame | None:
+def _parse_csv_arrow(
+    source: bytes | str, delimiter: str, as_text: set[str], quoted: bool | None = None
+) -> pd.DataFrame | None:
     """The table via pyarrow.csv, or None when pandas must read it (see _parse_csv)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -398,34 +413,44 @@ def _parse_csv_arrow(source: bytes | str, delimiter: str, as_text: set[str]) -> 
         ragged += 1
         return "skip"
 
-    quoted = b'"' in source if isinstance(source, bytes) else True
+    if quoted is None:
+        quoted = b'"' in source if isinstance(source, bytes) else True
+    read = pacsv.ReadOptions(block_size=ARROW_BLOCK_BYTES)
+    # a quoted field may hold a newline; without quotes Arrow splits blocks in parallel
+    parse = pacsv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=on_invalid_row
+    )
+    convert = pacsv.ConvertOptions(
+        null_values=NA_VALUES,
+        strings_can_be_null=True,
+        true_values=["True", "TRUE", "true"],
+        false_values=["False", "FALSE", "false"],
+        column_types=dict.fromkeys(as_text, pa.string()),
+    )
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(source) if isinstance(source, bytes) else source,
-            read_options=pacsv.ReadOptions(block_size=ARROW_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=on_invalid_row
-            ),
-            convert_options=pacsv.ConvertOptions(
-                null_values=NA_VALUES,
-                strings_can_be_null=True,
-                true_values=["True", "TRUE", "true"],
-                false_values=["False", "FALSE", "false"],
-                column_types=dict.fromkeys(as_text, pa.string()),
-            ),
-        )
+        if isinstance(source, bytes):
+            table = pacsv.read_csv(pa.py_buffer(source), read, parse, convert)
+        elif os.path.getsize(source) > STREAM_BYTES:
+            # block by block: the multithreaded reader holds about twice the file meanwhile
+            table = pacsv.open_csv(source, read, parse, convert).read_all()
+        else:
+            table = pacsv.read_csv(source, read, parse, convert)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, OSError):
         return None
     if ragged or table.num_columns == 0:
         return None
-    return _arrow_to_pandas(table)
+    table = _with_pandas_types(table)  # rebinding drops the parsed table: no second owner
+    if table is None:
+        return None
+    # split_blocks + self_destruct: each column is freed as it is converted (no second copy)
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
-def _arrow_to_pandas(table: object) -> pd.DataFrame | None:
-    """Arrow columns as the dtypes the pandas parser gives; None for a type it would not."""
+def _with_pandas_types(table: Any) -> Any:
+    """The table with the column types the pandas parser gives (dates as timestamps, UTC
+    wall time for offsets, empty columns as floats); None for a type it would not."""
     import pyarrow as pa
 
-    assert isinstance(table, pa.Table)
     columns = []
     for i, spec in enumerate(table.schema):
         t, col = spec.type, table.column(i)
@@ -444,11 +469,7 @@ def _arrow_to_pandas(table: object) -> pd.DataFrame | None:
         ):
             return None  # times of day, decimals ...: pandas keeps them as text
         columns.append(col)
-    names = [f"c{i}" for i in range(len(columns))]
-    converted = pa.table(columns, names=names)
-    del table
-    # split_blocks + self_destruct: each column is freed as it is converted (no second copy)
-    return converted.to_pandas(split_blocks=True, self_destruct=True)
+    return pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
 
 
 def _parse_csv_pandas(
