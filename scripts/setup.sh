@@ -43,13 +43,22 @@ install_python_deps() {
 }
 
 install_test_deps() {
+  # llama-server (the OpenAI-compatible stand-in for vLLM) compiles in the wheel's tree while
+  # pip installs the test tools.
+  local log; log="$(mktemp)"
+  PYTHON="$PY" bash scripts/build_llama_server.sh >"$log" 2>&1 &
+  local builder=$!
   if ! stamp_ok dev requirements.txt requirements-dev.txt; then
     echo "==> installing test tools"
     "$VENV/bin/python" -m pip install --quiet -r requirements-dev.txt
     write_stamp dev requirements.txt requirements-dev.txt
   fi
-  echo "==> llama-server (OpenAI-compatible stand-in for vLLM; reuses the wheel's build)"
-  PYTHON="$PY" bash scripts/build_llama_server.sh
+  echo "==> waiting for llama-server (scripts/build_llama_server.sh)"
+  if ! wait "$builder"; then
+    tail -n 30 "$log" >&2; echo "error: building llama-server failed" >&2; exit 1
+  fi
+  tail -n 1 "$log"
+  rm -f "$log"
 }
 
 install_os_packages() {
