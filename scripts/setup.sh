@@ -20,23 +20,26 @@ write_stamp() { cat "${@:2}" | sha256sum > "$VENV/.stamp-$1"; }
 install_python_deps() {
   [ -x "$VENV/bin/python" ] || { need_python; "$PY" -m venv "$VENV"; }
   if ! stamp_ok runtime requirements.txt; then
-    echo "==> installing runtime dependencies (first time: a few minutes, llama.cpp is compiled)"
-    # llama-cpp-python is source-only: scripts/build_llama.sh compiles it (non-native, only
-    # what the package loads) into a wheel cached under ~/.cache/autoviz. The compile runs on
-    # the cores while pip downloads and installs everything else.
+    echo "==> downloading runtime dependencies (first time: a few minutes, llama.cpp is compiled meanwhile)"
+    # llama-cpp-python is source-only (and other packages depend on it, so pip would compile
+    # it with default flags): scripts/build_llama.sh compiles it once, non-native and with
+    # only what the package loads, into a wheel cached under ~/.cache/autoviz. While it
+    # compiles, pip downloads everything else; then everything installs from those files.
     local tmp; tmp="$(mktemp -d)"
     PYTHON="$PY" bash scripts/build_llama.sh wheel >"$tmp/wheel" 2>"$tmp/build.log" &
     local builder=$!
-    grep -v '^llama-cpp-python==' requirements.txt >"$tmp/requirements.txt"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -r "$tmp/requirements.txt"
+    "$VENV/bin/python" -m pip download --quiet -d "$tmp/dl" -r requirements.txt
     echo "==> waiting for the llama.cpp compile (scripts/build_llama.sh wheel)"
     if ! wait "$builder"; then
       tail -n 30 "$tmp/build.log" >&2; echo "error: building llama-cpp-python failed" >&2; exit 1
     fi
-    echo "==> installing the llama-cpp-python wheel"
-    "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$(tail -n 1 "$tmp/wheel")"
-    "$VENV/bin/python" -m pip install --quiet -r requirements.txt  # its dependencies, checked
+    echo "==> installing runtime dependencies"
+    local wheel; wheel="$(tail -n 1 "$tmp/wheel")"
+    # our wheel is the only llama-cpp-python wheel offered: pip prefers it to the sdist
+    "$VENV/bin/python" -m pip install --quiet --no-index --find-links "$(dirname "$wheel")" \
+      --find-links "$tmp/dl" -r requirements.txt
+    "$VENV/bin/python" -c 'import llama_cpp' || { echo "error: llama_cpp does not import" >&2; exit 1; }
     rm -rf "$tmp"
     write_stamp runtime requirements.txt
   fi
