@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e audit schemas bench doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e audit schemas bench bench-quick doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -50,6 +50,9 @@ schemas:
 
 bench:
 	.venv/bin/python -m bench.run_all
+
+bench-quick:
+	.venv/bin/python -m bench.run_all --quick
 
 doctor:
 	.venv/bin/python -m autoviz_core doctor

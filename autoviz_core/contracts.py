@@ -23,6 +23,10 @@ MAX_FILTERS = 3
 MAX_CHANGES = 3  # a reviewer reads every change; a small model adds noise past a few
 MAX_CHANGE_PARAMS = 4
 MAX_LIMIT = 1000
+# A filter or parameter value is a short literal ("North", "2007", "region"); the bound is in
+# the schema (llama.cpp and xgrammar stop the string there) and enforced on validation, so a
+# small model's free text ('); // filter by ...') cannot run to the token budget.
+VALUE_MAX_CHARS = 80
 
 INTENTS: tuple[str, ...] = (
     "general_eda",
@@ -66,6 +70,7 @@ def _clamp_limit(value: int) -> int:
 
 
 Limit = Annotated[int, AfterValidator(_clamp_limit)]
+ValueText = Annotated[str, Field(max_length=VALUE_MAX_CHARS)]
 
 
 class Contract(BaseModel):
@@ -122,7 +127,7 @@ def request_contract(
         __base__=Contract,
         column=(_enum(list(filter_columns or cols) or [NONE]), ...),
         op=(_enum(FILTER_OPS), ...),
-        value=(str, ...),
+        value=(ValueText, ...),
     )
     return create_model(
         "AnalysisRequest",
@@ -187,7 +192,7 @@ def adaptation_contract(
         "ParamValue",
         __base__=Contract,
         name=(_enum(param_names), ...),
-        value=(str, ...),
+        value=(ValueText, ...),
     )
     change = create_model(
         "PlanChange",

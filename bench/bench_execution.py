@@ -135,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = (args.rows,) if args.rows else SIZES
     runs = []
     print(f"{'rows':>10} {'seconds':>8} {'peak RSS MB':>12} {'traced MB':>10} {'max points':>11}")
+    from bench.conditions import quiet_start
+
     for rows in sizes:
-        r = run(rows, trace_memory=args.trace_memory)
+        conditions = quiet_start(f"execution {rows:,} rows")
+        r = {**run(rows, trace_memory=args.trace_memory), "conditions": conditions}
         runs.append(r)
         print(
             f"{r['rows']:>10,} {r['seconds']:>8.2f} {r['peak_rss_mb']:>12.0f} {r['traced_peak_mb'] or 0:>10.0f} {r['max_points_sent']:>11,}"

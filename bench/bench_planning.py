@@ -246,10 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args.child, args.backend, args.repeats, args.per_table)
         return 0
+    from bench.conditions import quiet_start
+
     results = []
     for mode in args.modes:
+        conditions = quiet_start(f"planning, mode {mode}")
         print(f"[planning] mode {mode} ...", file=sys.stderr, flush=True)
-        results.append(run_mode(mode, args.backend, args.repeats, args.per_table, args.timeout))
+        result = run_mode(mode, args.backend, args.repeats, args.per_table, args.timeout)
+        results.append({**result, "conditions": conditions})
     print_table(results)
     doc = {
         "tables": list(QUESTIONS),

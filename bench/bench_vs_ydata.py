@@ -183,6 +183,12 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
 
+def quiet_start(label: str) -> dict[str, Any]:
+    from bench.conditions import quiet_start as wait_for_quiet
+
+    return wait_for_quiet(label)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rows", type=int, action="append", help="table size (repeatable)")
@@ -216,9 +222,11 @@ def main(argv: list[str] | None = None) -> int:
             csv = write_csv(rows, Path(tmp))
             row: dict[str, Any] = {"rows": rows, "columns": 12, "csv_mb": 0.0}
             row["csv_mb"] = round(csv.stat().st_size / 2**20, 1)
-            row["autoviz"] = run_child(sys.executable, "autoviz", csv)
+            conditions = quiet_start(f"vs_ydata {rows:,} rows: autoviz")
+            row["autoviz"] = {**run_child(sys.executable, "autoviz", csv), "conditions": conditions}
             if ydata_py is not None:
-                row["ydata"] = run_child(ydata_py, "ydata", csv)
+                conditions = quiet_start(f"vs_ydata {rows:,} rows: ydata")
+                row["ydata"] = {**run_child(ydata_py, "ydata", csv), "conditions": conditions}
             for tool in ("autoviz", "ydata"):
                 r = row.get(tool)
                 if r is None:

@@ -1,12 +1,15 @@
 """Load test: concurrent headless analyses against llama-server (the vLLM stand-in), vs N.
 
-Starts llama-server (built or found with scripts/build_llama_server.sh) on 127.0.0.1 with
---parallel 4, then, for each concurrency level N, runs `autoviz_core.pipeline.run_analysis` with
-a vLLM backend from the factory for max(--requests, N) requests, N at a time, and reports errors
-(target 0), throughput and latency percentiles per level. Loopback only; bounded in count and
-time. A benchmark, not a test.
+For each concurrency level N: starts llama-server (built or found with
+scripts/build_llama_server.sh) on 127.0.0.1 with `--parallel N` (or a fixed --parallel), waits
+for a quiet machine (bench/conditions.py), then runs `autoviz_core.pipeline.run_analysis` with a
+vLLM backend from the factory for max(--requests, N) requests, N at a time, with the default
+planner settings of config.yaml (model adaptation on). Reports per level: errors (a request
+whose primary chart is missing; target 0), model values dropped by validation (recorded, never
+fatal), throughput and latency p50/p95, and the load average at the start. Loopback only;
+bounded in count and time. A benchmark, not a test.
 
-    .venv/bin/python -m bench.load_test                      # N = 1, 4, 20; 20 requests each
+    .venv/bin/python -m bench.load_test                      # N = 1, 4, 8, 20; 20 requests each
     .venv/bin/python -m bench.load_test --quick              # N = 1, 4; 4 requests each
     .venv/bin/python -m bench.load_test --requests 8 --concurrency 4 --url http://127.0.0.1:8080
 """
@@ -34,6 +37,7 @@ from autoviz_core.errors import AutoVizError  # noqa: E402
 from autoviz_core.llm.factory import create_backend  # noqa: E402
 from autoviz_core.llm.llama_server import LlamaServer  # noqa: E402
 from autoviz_core.pipeline import run_analysis  # noqa: E402
+from bench.conditions import quiet_start  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "load_test.json"
 MAX_REQUESTS = 200
@@ -65,6 +69,7 @@ def llama_server(parallel: int, ctx_per_slot: int) -> Iterator[str]:
 def settings_for(
     url: str, max_tokens: int, timeout_s: float, mode: str, adapt: str = "model"
 ) -> Settings:
+    """config.yaml's settings pointed at `url`; mode "config" keeps its planner settings."""
     if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit(f"loopback only: {url}")
     settings = load_settings()
@@ -72,10 +77,15 @@ def settings_for(
     models["vllm-local"] = models["vllm-local"].model_copy(
         update={"url": url, "model": "auto", "timeout": timeout_s}
     )
+    planner = (
+        settings.planner.model_copy(update={"adapt_mode": adapt})
+        if mode == "config"
+        else PlannerSettings(intent_mode=mode, request_mode=mode, adapt_mode=adapt)  # type: ignore[arg-type]
+    )
     return settings.model_copy(
         update={
             "models": models,
-            "planner": PlannerSettings(intent_mode=mode, request_mode=mode, adapt_mode=adapt),  # type: ignore[arg-type]
+            "planner": planner,
             "limits": settings.limits.model_copy(
                 update={"llm_max_tokens": max_tokens, "llm_timeout_s": timeout_s}
             ),
@@ -94,13 +104,14 @@ def one_request(index: int, backend: Any, settings: Settings, start_gate: thread
             "" if primary_ok else "primary chart failed: " + "; ".join(run.result.errors())[:200]
         )
         calls = len(run.planned.model_calls)
+        dropped = [n.text() for n in run.planned.notes if "dropped" in n.message]
     except AutoVizError as exc:
-        error, calls = f"{type(exc).__name__}: {exc}"[:300], 0
+        error, calls, dropped = f"{type(exc).__name__}: {exc}"[:300], 0, []
     except Exception as exc:  # a crash is an error to report, not a reason to stop the run
-        error, calls = f"crash {type(exc).__name__}: {exc}"[:300], 0
+        error, calls, dropped = f"crash {type(exc).__name__}: {exc}"[:300], 0, []
     latency = time.perf_counter() - t0
     return {"index": index, "data": data, "latency_s": round(latency, 3), "model_calls": calls,
-            "error": error}  # fmt: skip
+            "error": error, "dropped": dropped}  # fmt: skip
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -153,6 +164,7 @@ def run_load(
             "max": round(max(latencies), 2) if latencies else 0.0,
         },
         "model_calls": sum(r["model_calls"] for r in rows),
+        "dropped_values": sum(len(r["dropped"]) for r in rows),
         "rows": sorted(rows, key=lambda r: r["index"]),
     }
 
@@ -160,53 +172,73 @@ def run_load(
 def print_table(levels: list[dict]) -> None:
     """One row per concurrency level, then the distinct errors."""
     print(f"{'requests':>9} {'conc':>5} {'errors':>7} {'wall s':>8} {'req/s':>7} "
-          f"{'p50 s':>7} {'p95 s':>7} {'max s':>7} {'calls':>6}")  # fmt: skip
+          f"{'p50 s':>7} {'p95 s':>7} {'max s':>7} {'calls':>6} {'dropped':>8} {'load':>5}")  # fmt: skip
     for report in levels:
         lat = report["latency_s"]
+        load = report.get("conditions", {}).get("load_average_start", [0.0])[0]
         print(f"{report['requests']:>9} {report['concurrency']:>5} {report['errors']:>7} "
               f"{report['wall_s']:>8} {report['throughput_rps']:>7} {lat['p50']:>7} "
-              f"{lat['p95']:>7} {lat['max']:>7} {report['model_calls']:>6}")  # fmt: skip
+              f"{lat['p95']:>7} {lat['max']:>7} {report['model_calls']:>6} "
+              f"{report['dropped_values']:>8} {load:>5}")  # fmt: skip
     for report in levels:
         for message in report["error_messages"]:
             print(f"  N={report['concurrency']} error: {message}")
 
 
-def sweep(url: str, args: argparse.Namespace) -> list[dict]:
-    """run_load at each concurrency level against one server, lowest first."""
+def level_size(level: int, requests: int) -> tuple[int, int]:
+    """(requests, concurrency) for a level: at least N requests, within 1..MAX_REQUESTS."""
+    n = max(1, min(max(requests, level), MAX_REQUESTS))
+    return n, max(1, min(level, n))
+
+
+def run_level(url: str, level: int, args: argparse.Namespace, slots: int) -> dict:
+    n, concurrency = level_size(level, args.requests)
+    print(f"N={concurrency}: {n} requests against --parallel {slots} ...", flush=True)
+    report = run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt)
+    return {**report, "server_parallel": slots}
+
+
+def sweep(args: argparse.Namespace) -> list[dict]:
+    """Each concurrency level, lowest first: a quiet machine, then (a server and) the load."""
     levels = []
     for level in sorted(set(args.concurrency)):
-        n = max(1, min(max(args.requests, level), MAX_REQUESTS))
-        concurrency = max(1, min(level, n))
-        print(f"N={concurrency}: {n} requests ...", flush=True)
-        levels.append(
-            run_load(url, n, concurrency, args.max_tokens, args.timeout, args.mode, args.adapt)
-        )
+        conditions = quiet_start(f"load test N={level}")
+        slots = args.parallel or level_size(level, args.requests)[1]
+        if args.url:
+            report = run_level(args.url, level, args, args.parallel or 0)
+        else:
+            with llama_server(slots, args.ctx_per_slot) as url:
+                report = run_level(url, level, args, slots)
+        levels.append({**report, "conditions": conditions})
     return levels
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=20, help="per level (at least N)")
-    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 20], metavar="N")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 20], metavar="N")
     p.add_argument("--quick", action="store_true", help="N = 1, 4 with 4 requests each")
-    p.add_argument("--parallel", type=int, default=4, help="llama-server --parallel slots")
+    p.add_argument(
+        "--parallel", type=int, default=0, help="llama-server --parallel slots (0 = N per level)"
+    )
     p.add_argument("--ctx-per-slot", type=int, default=2048)
     p.add_argument("--max-tokens", type=int, default=load_settings().limits.llm_max_tokens)
     p.add_argument("--timeout", type=float, default=300.0, help="per model call, seconds")
-    p.add_argument("--mode", choices=["hybrid", "model"], default="hybrid")
+    p.add_argument(
+        "--mode",
+        choices=["config", "cues", "hybrid", "model"],
+        default="config",
+        help="planner mode for intent and request (config = config.yaml's default)",
+    )
     p.add_argument("--adapt", choices=["model", "off"], default="model")
     p.add_argument("--url", help="use a running loopback server instead of starting one")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
     if args.quick:
         args.concurrency, args.requests = [1, 4], 4
-    if args.url:
-        levels = sweep(args.url, args)
-    else:
-        with llama_server(args.parallel, args.ctx_per_slot) as url:
-            levels = sweep(url, args)
+    levels = sweep(args)
     print_table(levels)
-    report = {"server_parallel": args.parallel, "levels": levels}
+    report = {"server_parallel": args.parallel or "N", "mode": args.mode, "levels": levels}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -1,14 +1,17 @@
-"""Run every benchmark in sequence; `make bench` calls this.
+"""Run every benchmark in sequence and write the figures into bench/README.md; `make bench`.
 
-  .venv/bin/python -m bench.run_all                     # everything, full sizes
-  .venv/bin/python -m bench.run_all --quick             # small sizes / few cases (minutes)
+  .venv/bin/python -m bench.run_all                     # everything, full sizes (about an hour)
+  .venv/bin/python -m bench.run_all --quick             # small sizes / few cases, no fresh clone
   .venv/bin/python -m bench.run_all --only eval planning
   .venv/bin/python -m bench.run_all --model-eval        # also the eval in hybrid and model mode
+  .venv/bin/python -m bench.run_all --quick --fresh     # quick, plus the fresh-clone timings
 
 Each benchmark runs in its own process (one failing does not stop the others) and writes its own
-JSON under bench/results/; this prints one line per benchmark (exit code, wall time, output) and
-writes bench/results/run_all.json. Benchmarks whose script is not there are reported as missing.
-Measured, never asserted: the exit code is non-zero only when a benchmark crashed.
+JSON under bench/results/; every timing first waits for a quiet machine (bench/conditions.py:
+load average at most the core count, else it waits up to AUTOVIZ_BENCH_WAIT_S and gives up) and
+records the load average at its start. At the end bench/report.py writes the acceptance figures
+into bench/README.md's generated table. Measured, never asserted: the exit code is non-zero only
+when a benchmark crashed or the machine stayed busy.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.conditions import BusyMachineError, quiet_start  # noqa: E402
+from bench.report import write_readme  # noqa: E402
+
 BENCH = REPO / "bench"
 RESULTS = BENCH / "results"
 
@@ -32,7 +40,7 @@ def _has_flag(module: str, flag: str) -> bool:
     return path.exists() and flag in path.read_text(encoding="utf-8")
 
 
-def plan(quick: bool, model_eval: bool) -> list[tuple[str, str, list[str]]]:
+def plan(quick: bool, model_eval: bool, fresh: bool = False) -> list[tuple[str, str, list[str]]]:
     """(name, module, args) in run order."""
     q = ["--quick"]
     steps: list[tuple[str, str, list[str]]] = [
@@ -49,16 +57,22 @@ def plan(quick: bool, model_eval: bool) -> list[tuple[str, str, list[str]]]:
             ("eval-model", "eval", ["--set", "both", "--mode", "model", *limit]),
         ]
     steps += [
-        ("planning", "bench_planning", q if quick else []),
+        ("planning", "bench_planning", ["--modes", "cues", *(q if quick else [])]),
         ("execution", "bench_execution", ["--rows", "100000"] if quick else []),
         (
             "backends",
             "bench_backends",
             q if quick and _has_flag("bench_backends", "--quick") else [],
         ),
-        ("vs_ydata", "bench_vs_ydata", ["--rows", "10000", "--rows", "100000"] if quick else []),
+        (
+            "vs_ydata",
+            "bench_vs_ydata",
+            ["--rows", "100000"] if quick else ["--rows", "100000", "--rows", "1000000"],
+        ),
         ("load_test", "load_test", q if quick else []),
     ]
+    if fresh or not quick:
+        steps.append(("fresh_clone", "bench_fresh_clone", []))
     return steps
 
 
@@ -67,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes and few cases")
     ap.add_argument("--model-eval", action="store_true", help="also eval hybrid and model modes")
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these benchmarks")
+    ap.add_argument("--fresh", action="store_true", help="with --quick: also the fresh clones")
     args = ap.parse_args(argv)
-    steps = plan(args.quick, args.model_eval)
+    steps = plan(args.quick, args.model_eval, args.fresh)
     if args.only:
         steps = [s for s in steps if s[0] in args.only]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -79,15 +94,23 @@ def main(argv: list[str] | None = None) -> int:
             report.append({"name": name, "status": "missing"})
             continue
         cmd = [sys.executable, "-m", f"bench.{module}", *extra]
+        try:
+            conditions = quiet_start(name)
+        except BusyMachineError as busy:
+            print(busy, flush=True)
+            report.append({"name": name, "status": "busy", "exit": 3, "message": str(busy)})
+            break
         print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
         t0 = time.perf_counter()
         rc = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
         secs = round(time.perf_counter() - t0, 1)
-        report.append({"name": name, "cmd": cmd[1:], "exit": rc, "seconds": secs})
+        report.append(
+            {"name": name, "cmd": cmd[1:], "exit": rc, "seconds": secs, "conditions": conditions}
+        )
     print("\nbenchmark      exit   seconds")
     for r in report:
-        if r.get("status") == "missing":
-            print(f"{r['name']:<14} {'-':>4} {'missing':>9}")
+        if r.get("status") in ("missing", "busy"):
+            print(f"{r['name']:<14} {'-':>4} {r['status']:>9}")
         else:
             print(f"{r['name']:<14} {r['exit']:>4} {r['seconds']:>9.1f}")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -99,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks": report,
     }
     (RESULTS / "run_all.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    print(write_readme())
     return 1 if any(r.get("exit") not in (0, None) for r in report) else 0
 
 

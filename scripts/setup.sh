@@ -20,34 +20,56 @@ write_stamp() { cat "${@:2}" | sha256sum > "$VENV/.stamp-$1"; }
 install_python_deps() {
   [ -x "$VENV/bin/python" ] || { need_python; "$PY" -m venv "$VENV"; }
   if ! stamp_ok runtime requirements.txt; then
-    echo "==> installing runtime dependencies (first time: ~4 minutes, llama.cpp is compiled)"
+    echo "==> downloading runtime dependencies (first time: a few minutes, llama.cpp is compiled meanwhile)"
+    # llama-cpp-python is source-only (and other packages depend on it, so pip would compile
+    # it with default flags): scripts/build_llama.sh compiles it once, non-native and with
+    # only what the package loads, into a wheel cached under ~/.cache/autoviz. While it
+    # compiles, pip downloads everything else; then everything installs from those files.
+    local tmp; tmp="$(mktemp -d)"
+    PYTHON="$PY" bash scripts/build_llama.sh wheel >"$tmp/wheel" 2>"$tmp/build.log" &
+    local builder=$!
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    # llama-cpp-python is source-only: build it without -march=native (the native build crashes
-    # on these CPUs), and never reuse a cached wheel that may have been built natively.
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$VENV/bin/python" -m pip install --quiet --no-cache-dir \
-      "$(grep '^llama-cpp-python==' requirements.txt)"
-    "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+    "$VENV/bin/python" -m pip download --quiet -d "$tmp/dl" -r requirements.txt
+    echo "==> waiting for the llama.cpp compile (scripts/build_llama.sh wheel)"
+    if ! wait "$builder"; then
+      tail -n 30 "$tmp/build.log" >&2; echo "error: building llama-cpp-python failed" >&2; exit 1
+    fi
+    echo "==> installing runtime dependencies"
+    local wheel; wheel="$(tail -n 1 "$tmp/wheel")"
+    # our wheel is the only llama-cpp-python wheel offered: pip prefers it to the sdist
+    "$VENV/bin/python" -m pip install --quiet --no-index --find-links "$(dirname "$wheel")" \
+      --find-links "$tmp/dl" -r requirements.txt
+    "$VENV/bin/python" -c 'import llama_cpp' || { echo "error: llama_cpp does not import" >&2; exit 1; }
+    rm -rf "$tmp"
     write_stamp runtime requirements.txt
   fi
 }
 
 install_test_deps() {
+  # llama-server (the OpenAI-compatible stand-in for vLLM) compiles in the wheel's tree while
+  # pip installs the test tools.
+  local log; log="$(mktemp)"
+  PYTHON="$PY" bash scripts/build_llama_server.sh >"$log" 2>&1 &
+  local builder=$!
   if ! stamp_ok dev requirements.txt requirements-dev.txt; then
     echo "==> installing test tools"
     "$VENV/bin/python" -m pip install --quiet -r requirements-dev.txt
     write_stamp dev requirements.txt requirements-dev.txt
   fi
-  install_os_packages
-  echo "==> llama-server (OpenAI-compatible stand-in for vLLM)"
-  PIP="$VENV/bin/python -m pip" bash scripts/build_llama_server.sh
+  echo "==> waiting for llama-server (scripts/build_llama_server.sh)"
+  if ! wait "$builder"; then
+    tail -n 30 "$log" >&2; echo "error: building llama-server failed" >&2; exit 1
+  fi
+  tail -n 1 "$log"
+  rm -f "$log"
 }
 
 install_os_packages() {
-  # Debian's Chromium drives the real-browser tests; cmake and g++ build llama-server.
+  # g++ compiles llama.cpp (cmake and ninja come from PyPI, see build_llama.sh);
+  # Debian's Chromium drives the real-browser tests.
   local missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  command -v cmake >/dev/null || missing+=(cmake)
   command -v g++ >/dev/null || missing+=(g++)
+  [ "$MODE" = "test" ] && { [ -x /usr/bin/chromium ] || missing+=(chromium); }
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing OS packages: ${missing[*]}"
   local SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -55,6 +77,7 @@ install_os_packages() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+install_os_packages
 install_python_deps
 [ "$MODE" = "test" ] && install_test_deps
 echo "==> setup ($MODE) done"

@@ -46,8 +46,12 @@ def clean_columns(names: list[str], notes: list[str]) -> list[str]:
 
 
 def coerce_column_types(df: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:
-    """Parse numbers and dates stored as text; flag huge cells and empty columns."""
-    df = df.copy()
+    """Parse numbers and dates stored as text; flag huge cells and empty columns.
+
+    Each text column is judged on a spread sample of its values first, so a column that is
+    plainly text costs a few thousand cells, not a pass over every row.
+    """
+    df = df.copy(deep=False)  # replaced columns only; the others are shared, not copied
     for name in df.columns:
         col = df[name]
         if col.isna().all():
@@ -71,24 +75,41 @@ def _is_text(col: pd.Series) -> bool:
 def _check_cell_sizes(col: pd.Series, name: str, limits: Limits) -> None:
     from autoviz_core.errors import DataLoadError
 
-    lengths = col.dropna().astype(str).str.len()
-    if len(lengths) and int(lengths.max()) > limits.max_cell_chars:
+    text = col if pd.api.types.is_string_dtype(col) else col.dropna().astype(str)
+    longest = text.str.len().max()
+    if pd.notna(longest) and int(longest) > limits.max_cell_chars:
         raise DataLoadError(
-            f"Column {name!r} has a cell of {int(lengths.max()):,} characters, "
+            f"Column {name!r} has a cell of {int(longest):,} characters, "
             f"over the {limits.max_cell_chars:,} limit.",
             "Raise limits.max_cell_chars in config.yaml or trim the file.",
         )
 
 
+def spread_sample(col: pd.Series, size: int = SAMPLE_ROWS) -> pd.Series:
+    """About `size` cells taken at even steps through the column (start, middle and end)."""
+    step = max(1, len(col) // size)
+    return col.iloc[::step]
+
+
+def _present_text(col: pd.Series) -> pd.Series:
+    text = col.dropna().astype(str).str.strip()
+    return text[text != ""]
+
+
+def _sample_text(col: pd.Series, size: int = SAMPLE_ROWS) -> pd.Series:
+    """Present cells of a spread sample; every present cell when the sample finds few."""
+    sample = _present_text(spread_sample(col, size))
+    return sample if len(sample) >= min(100, size) or len(col) <= size else _present_text(col)
+
+
 def _as_numeric(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
     """Mostly-numeric text -> numbers; the few cells that are not become missing (noted)."""
-    text = col.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    if text.empty:
+    # decide on a spread sample first: a per-cell regex over a million text cells costs seconds
+    sample = _sample_text(col)
+    if sample.empty or _numeric_share(sample) < NUMERIC_SHARE or _has_leading_zero_codes(sample):
         return None
-    # decide on a fixed sample first: a per-cell regex over a million text cells costs seconds
-    sample = text.sample(min(len(text), SAMPLE_ROWS), random_state=0)
-    if _numeric_share(sample) < NUMERIC_SHARE or _has_leading_zero_codes(text):
+    text = _present_text(col)
+    if text.empty or _has_leading_zero_codes(text):
         return None
     if len(text) > len(sample) and _numeric_share(text) < NUMERIC_SHARE:
         return None
@@ -117,12 +138,8 @@ def _has_leading_zero_codes(text: pd.Series) -> bool:
 
 def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
     """Text that is nearly all dates -> datetime64; times of day alone are left as text."""
-    text = col.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    if text.empty:
-        return None
-    sample = text.head(500)
-    if float(sample.str.match(_DATE_LIKE).mean()) < DATE_SHARE:
+    sample = _sample_text(col, 500)
+    if sample.empty or float(sample.str.match(_DATE_LIKE).mean()) < DATE_SHARE:
         return None
     for fmt in _DATE_FORMATS:
         with warnings.catch_warnings():

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from autoviz_core.data.cleaning import spread_sample
 from autoviz_core.data.semantics import is_additive
 
 Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
@@ -71,26 +72,76 @@ def profile_table(df: pd.DataFrame) -> SchemaProfile:
 
 
 def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:
-    non_null = col.dropna()
-    cardinality = int(non_null.nunique())
-    role = infer_role(col, name, cardinality, n_rows)
+    """One column's profile from one pass over its values plus work on its distinct values.
+
+    Text columns are counted once (value_counts gives the cardinality and the top values);
+    sample values come from the first rows; roles are decided on distinct values and samples.
+    """
+    missing = int(col.isna().sum())
+    non_null = col.dropna() if missing else col
+    counts = _value_counts(non_null)
+    cardinality = len(counts) if counts is not None else distinct_count(non_null)
+    role = infer_role(col, name, cardinality, n_rows, non_null=non_null, counts=counts)
     prof = ColumnProfile(
         name=name,
         dtype=str(col.dtype),
         role=role,
         cardinality=cardinality,
-        missing_share=round(float(col.isna().mean()) if n_rows else 0.0, 4),
-        sample_values=[_fmt(v) for v in non_null.drop_duplicates().head(SAMPLE_VALUES)],
+        missing_share=round(missing / n_rows if n_rows else 0.0, 4),
+        sample_values=[_fmt(v) for v in _first_distinct(non_null, cardinality)],
         unique=bool(cardinality == len(non_null) and len(non_null) > 0),
     )
-    _add_stats(prof, non_null, role)
+    _add_stats(prof, non_null, role, counts)
     prof.additive = is_additive(prof)
     return prof
 
 
-def infer_role(col: pd.Series, name: str, cardinality: int, n_rows: int) -> Role:
-    """The column's role from its dtype, values and name (in that order of trust)."""
-    non_null = col.dropna()
+def _value_counts(non_null: pd.Series) -> pd.Series | None:
+    """Counts per distinct value for text-like and boolean columns (None for numbers/dates)."""
+    if pd.api.types.is_numeric_dtype(non_null) and not pd.api.types.is_bool_dtype(non_null):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(non_null):
+        return None
+    return non_null.value_counts(sort=True)
+
+
+def distinct_count(values: pd.Series) -> int:
+    """Distinct non-missing values; numbers and dates by sorting a copy (exact, and several
+    times faster than hashing a million floats), anything else with nunique."""
+    if values.hasnans:
+        values = values.dropna()
+    arr = values.to_numpy()
+    if len(arr) == 0 or arr.dtype.kind not in "iufM":
+        return int(values.nunique())
+    if arr.dtype.kind == "f":
+        arr = arr + 0.0  # -0.0 and 0.0 are one value, as for nunique
+    ordered = np.sort(arr)
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+
+
+def _first_distinct(non_null: pd.Series, cardinality: int, k: int = SAMPLE_VALUES) -> list[Any]:
+    """The first `k` distinct values in row order; the head of the column usually has them."""
+    head = non_null.head(max(1000, k)).drop_duplicates()
+    if len(head) >= min(k, cardinality):
+        return list(head.head(k))
+    return list(non_null.drop_duplicates().head(k))
+
+
+def infer_role(
+    col: pd.Series,
+    name: str,
+    cardinality: int,
+    n_rows: int,
+    *,
+    non_null: pd.Series | None = None,
+    counts: pd.Series | None = None,
+) -> Role:
+    """The column's role from its dtype, values and name (in that order of trust).
+
+    Text is judged on its distinct values and a spread sample, never cell by cell.
+    """
+    if non_null is None:
+        non_null = col.dropna()
     if pd.api.types.is_bool_dtype(col):
         return "boolean"
     if pd.api.types.is_datetime64_any_dtype(col):
@@ -99,13 +150,14 @@ def infer_role(col: pd.Series, name: str, cardinality: int, n_rows: int) -> Role
         return _numeric_role(non_null, name, cardinality)
     if non_null.empty:
         return "categorical"
-    text = non_null.astype(str)
-    if cardinality == 2 and frozenset(text.str.lower().unique()) in _BOOL_WORDS:
-        return "boolean"
+    if cardinality == 2:
+        distinct = counts.index if counts is not None else non_null.unique()
+        if frozenset(str(v).lower() for v in distinct) in _BOOL_WORDS:
+            return "boolean"
     if _ID_NAME.search(name) and cardinality >= 0.9 * len(non_null):
         return "identifier"
-    mean_len = float(text.str.len().mean())
-    sample = text.sample(min(len(text), 2000), random_state=0)  # a regex per cell is slow
+    sample = spread_sample(non_null).astype(str)  # a regex per cell is slow: judge a sample
+    mean_len = float(sample.str.len().mean())
     words = float(sample.str.count(r"\s+").mean()) + 1
     if mean_len > 60 or (words > 6 and cardinality > 0.5 * len(non_null)):
         return "text"
@@ -117,7 +169,7 @@ def infer_role(col: pd.Series, name: str, cardinality: int, n_rows: int) -> Role
 def _numeric_role(non_null: pd.Series, name: str, cardinality: int) -> Role:
     if non_null.empty:
         return "numeric"
-    is_int = bool(pd.api.types.is_integer_dtype(non_null) or (non_null % 1 == 0).all())
+    is_int = _whole_numbers(non_null)
     if is_int and _YEAR_NAME.match(name) and non_null.between(1800, 2200).all():
         return "temporal"
     if is_int and cardinality == 2 and set(non_null.unique()) <= {0, 1}:
@@ -129,7 +181,18 @@ def _numeric_role(non_null: pd.Series, name: str, cardinality: int) -> Role:
     return "numeric"
 
 
-def _add_stats(prof: ColumnProfile, non_null: pd.Series, role: Role) -> None:
+def _whole_numbers(values: pd.Series) -> bool:
+    """True when every value is a whole number; a spread sample rules most columns out."""
+    if pd.api.types.is_integer_dtype(values):
+        return True
+    if not bool((spread_sample(values) % 1 == 0).all()):
+        return False
+    return bool((values % 1 == 0).all())
+
+
+def _add_stats(
+    prof: ColumnProfile, non_null: pd.Series, role: Role, counts: pd.Series | None = None
+) -> None:
     if non_null.empty:
         return
     if role in ("numeric",) and pd.api.types.is_numeric_dtype(non_null):
@@ -138,7 +201,8 @@ def _add_stats(prof: ColumnProfile, non_null: pd.Series, role: Role) -> None:
     elif role == "temporal":
         prof.min, prof.max = _fmt(non_null.min()), _fmt(non_null.max())
     if role in ("categorical", "boolean"):
-        prof.top_values = [_fmt(v) for v in non_null.value_counts().head(10).index]
+        top = counts if counts is not None else non_null.value_counts()
+        prof.top_values = [_fmt(v) for v in top.head(10).index]
 
 
 def _mean(values: pd.Series) -> float:

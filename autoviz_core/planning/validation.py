@@ -1,8 +1,11 @@
 """Validate every tool call against its tool's parameter model and this table; repair what is safe.
 
 Safe repairs (recorded): a column named with different case or separators, an unknown
-parameter dropped, a list parameter given as one string. Anything else rejects the step with
-a reason. What leaves this module has no "auto", no unknown tool and no unknown column.
+parameter dropped, a list parameter given as one string, and a value that does not validate
+dropped (a filter whose value cannot be compared with its column, e.g. free text where a number
+is needed; a parameter with a default whose value does not fit). A model's bad value is
+never fatal to the step. Anything else rejects the step with a reason. What leaves this module
+has no "auto", no unknown tool and no unknown column.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
-from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.planning.templates import AUTO
 from autoviz_core.planning.text import norm
+from autoviz_core.tools.common import FilterCondition, FilterKind, condition_value_problem
 from autoviz_core.tools.registry import ToolSpec, get_tool
 
 NoteLevel = Literal["repaired", "rejected", "info"]
 MAX_STEPS = 30
+FILTER_PARAMS = ("filters", "conditions")
+MAX_FILTERS_DROPPED = 10  # bounds the drop-and-revalidate loop beyond one pass per parameter
 
 
 @dataclass(frozen=True)
@@ -133,14 +139,43 @@ def validate_step(
         notes += col_notes
         if error:
             return None, [*notes, PlanNote(step.id, "rejected", error)]
-    try:
-        model = spec.params_model.model_validate(params)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return None, [*notes, PlanNote(step.id, "rejected", f"{where}: {err['msg']}")]
-    clean = model.model_dump(mode="json", exclude_defaults=False)
-    return step.model_copy(update={"params": clean}), notes
+    for _ in range(len(params) + MAX_FILTERS_DROPPED):
+        try:
+            model = spec.params_model.model_validate(params)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            dropped = _drop_invalid(spec, params, err["loc"])
+            if dropped is None:
+                return None, [*notes, PlanNote(step.id, "rejected", f"{where}: {err['msg']}")]
+            notes.append(
+                PlanNote(step.id, "repaired", f"dropped {dropped} ({where}: {err['msg']})")
+            )
+            continue
+        clean = model.model_dump(mode="json", exclude_defaults=False)
+        return step.model_copy(update={"params": clean}), notes
+    return None, [*notes, PlanNote(step.id, "rejected", "too many invalid parameters")]
+
+
+def _drop_invalid(spec: ToolSpec, params: dict[str, Any], loc: tuple[Any, ...]) -> str | None:
+    """Remove the value an error points at when the step stays meaningful without it.
+
+    One filter of a list, or a parameter that has a default; None when neither applies
+    (a required parameter cannot be dropped).
+    """
+    name = loc[0] if loc else None
+    if not isinstance(name, str) or name not in params:
+        return None
+    if name in FILTER_PARAMS and len(loc) > 1 and isinstance(loc[1], int):
+        items = params[name]
+        if isinstance(items, list) and 0 <= loc[1] < len(items):
+            removed = items.pop(loc[1])
+            return f"filter {removed!r}"
+    field = spec.params_model.model_fields.get(name)
+    if field is None or field.is_required():
+        return None
+    removed = params.pop(name)
+    return f"the value {str(removed)[:80]!r} of {name!r}, the default is used"
 
 
 def _contains_auto(value: Any) -> bool:
@@ -175,7 +210,7 @@ def _check_columns(
                 return params, notes, f"{name}: {problem}"
             fixed.append(col)
         params[name] = fixed if multiple else fixed[0]
-    for key in ("filters", "conditions"):
+    for key in FILTER_PARAMS:
         if isinstance(params.get(key), list):
             params[key], problem = _check_filters(step, params[key], profile, notes)
             if problem:
@@ -195,8 +230,37 @@ def _check_filters(
             return filters, f"filter column {f.get('column')!r} does not exist in this table"
         if repaired:
             notes.append(PlanNote(step.id, "repaired", f"filter column -> {col!r}"))
+        problem = _filter_value_problem({**f, "column": col}, profile)
+        if problem:
+            notes.append(PlanNote(step.id, "repaired", f"dropped filter: {problem}"))
+            continue
         out.append({**f, "column": col})
     return out, None
+
+
+def filter_kind(column: ColumnProfile) -> FilterKind:
+    """How execution compares a column's values (by dtype, as `condition_mask` does)."""
+    dtype = column.dtype.lower()
+    if dtype.startswith("bool"):
+        return "boolean"
+    if dtype.startswith(("int", "uint", "float", "double")):
+        return "numeric"
+    if dtype.startswith(("datetime", "timestamp")):
+        return "temporal"
+    return "text"
+
+
+def _filter_value_problem(f: dict[str, Any], profile: SchemaProfile) -> str | None:
+    """Why a filter's value cannot be used on its column; a malformed filter is left to
+    the tool's parameter model (its error is handled like any other)."""
+    column = profile.column(f["column"])
+    try:
+        cond = FilterCondition.model_validate(f)
+    except ValidationError:
+        return None
+    if column is None:
+        return None
+    return condition_value_problem(cond, filter_kind(column))
 
 
 def validate_plan(plan: Plan, profile: SchemaProfile) -> tuple[Plan, list[PlanNote]]:

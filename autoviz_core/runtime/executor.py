@@ -6,6 +6,7 @@ independent step still runs. The executor never plans and never repairs paramete
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 
 from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
+from autoviz_core.tools.cache import run_cache
 from autoviz_core.tools.registry import ToolContext, ToolResult, ToolSpec, get_tool
 
 log = logging.getLogger(__name__)
@@ -124,10 +126,11 @@ def _run_with_timeout(
     if timeout_s is None:
         return spec.fn(df, params, ctx)
     box: dict[str, Any] = {}
+    context = contextvars.copy_context()  # the run's shared-result cache goes with the step
 
     def target() -> None:
         try:
-            box["result"] = spec.fn(df, params, ctx)
+            box["result"] = context.run(spec.fn, df, params, ctx)
         except BaseException as exc:
             box["error"] = exc
 
@@ -208,8 +211,22 @@ def execute_plan(
     step_timeout_s: float | None = None,
     on_step: OnStep | None = None,
 ) -> ExecutionResult:
-    """Run every step in plan order; `on_step(index, total, record)` reports progress."""
-    ctx = ctx or ToolContext()
+    """Run every step in plan order; `on_step(index, total, record)` reports progress.
+
+    Steps share one run cache (tools.cache): a group-by or resample that several steps need
+    (the same table, measure, grouping and grain) is computed once.
+    """
+    with run_cache():
+        return _execute_steps(plan, df, ctx or ToolContext(), step_timeout_s, on_step)
+
+
+def _execute_steps(
+    plan: Plan,
+    df: pd.DataFrame,
+    ctx: ToolContext,
+    step_timeout_s: float | None,
+    on_step: OnStep | None,
+) -> ExecutionResult:
     done: dict[str, StepRecord] = {}
     result = ExecutionResult()
     total = len(plan.steps)

@@ -20,6 +20,7 @@ from autoviz_core.tools.common import (
     agg_label,
     aggregate_series,
     apply_filters,
+    bucket_column,
     bucket_time,
     describe_condition,
     extremes,
@@ -83,7 +84,7 @@ def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.Dat
         x_col, color = color, None  # a grouped chart with only a colour groups by the colour
     frame = pd.DataFrame(index=df.index)
     if x_col is not None:
-        frame["x"] = _x_values(df[x_col], p.time_grain, notes)
+        frame["x"] = _x_values(df[x_col], p.time_grain, notes, df)
     if p.y is not None:
         needs_number = p.agg in ("sum", "mean", "median", "min", "max") or (
             p.agg == "none" and p.kind in ("scatter", "line", "pie")
@@ -95,12 +96,14 @@ def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.Dat
     return frame, x_col
 
 
-def _x_values(s: pd.Series, grain: str, notes: list[str]) -> pd.Series:
+def _x_values(
+    s: pd.Series, grain: str, notes: list[str], df: pd.DataFrame | None = None
+) -> pd.Series:
     """X as plotted: bucketed when a time grain is asked for and x holds dates."""
     if grain == "none":
         return s
     if looks_temporal(s):
-        return bucket_time(s, grain)
+        return bucket_time(s, grain) if df is None else bucket_column(df, str(s.name), grain)
     notes.append(f"time grain {grain!r} ignored: {s.name} is not a date column")
     return s
 

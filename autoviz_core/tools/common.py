@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from autoviz_core.errors import AutoVizError
+from autoviz_core.tools.cache import shared
 from autoviz_core.tools.registry import ToolParams, ToolResult, column_param
 
 FilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in", "between"]
@@ -180,6 +181,11 @@ def bucket_time(s: pd.Series, grain: str) -> pd.Series:
     if code is None:
         raise ToolInputError(f"unknown time grain {grain!r}")
     return t.dt.to_period(code).dt.start_time.rename(s.name)
+
+
+def bucket_column(df: pd.DataFrame, column: str, grain: str) -> pd.Series:
+    """`bucket_time(df[column], grain)`, computed once per run and table (tools.cache)."""
+    return shared(df, ("bucket_time", column, grain), lambda: bucket_time(df[column], grain))
 
 
 # ---------------------------------------------------------------- filters
@@ -359,6 +365,30 @@ def condition_mask(df: pd.DataFrame, cond: FilterCondition) -> tuple[pd.Series, 
         if folded:
             note = f"{cond.column} {cond.op} {_value_text(cond.value)!r} matched case-insensitively"
     return pd.Series(np.asarray(mask, dtype=bool), index=df.index), note
+
+
+FilterKind = Literal["boolean", "numeric", "temporal", "text"]
+
+
+def condition_value_problem(cond: FilterCondition, kind: FilterKind) -> str | None:
+    """Why `cond.value` cannot be compared with a column of `kind`, or None when it can.
+
+    The same converters as `condition_mask`, so the plan validator can drop a filter whose
+    value would only fail at execution (free text where a number or a date is needed).
+    """
+    try:
+        if kind == "boolean":
+            _bool_mask(pd.Series([True], dtype="boolean"), cond.op, cond.value, cond.column)
+        elif kind in ("numeric", "temporal") and cond.op not in ("contains", "startswith"):
+            if cond.op == "between":
+                values = list(_pair(cond.value, cond.column))
+            else:
+                values = _as_list(cond.value) if cond.op == "in" else [cond.value]
+            for v in values:
+                _to_float(v, cond.column) if kind == "numeric" else _date_range(v, cond.column)
+    except ToolInputError as exc:
+        return exc.message
+    return None
 
 
 def _numeric_text(s: pd.Series) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.data.profiling import distinct_count
 from autoviz_core.tools.common import (
     FilteredParams,
     empty_result,
@@ -52,18 +54,19 @@ def _column_summary(s: pd.Series) -> dict[str, Any]:
         "count": n - missing,
         "missing": missing,
         "missing_pct": round(100 * missing / n, 2) if n else 0.0,
-        "unique": int(s.nunique(dropna=True)),
+        "unique": distinct_count(s),
     }
     present = s.dropna()
     if row["kind"] == "numeric" and len(present):
         v = numeric_values(present)
+        p25, median, p75 = np.nanquantile(v.to_numpy(), [0.25, 0.5, 0.75])  # one partition
         row.update(
             mean=float(v.mean()),
             std=float(v.std()) if len(v) > 1 else None,
             min=float(v.min()),
-            p25=float(v.quantile(0.25)),
-            median=float(v.median()),
-            p75=float(v.quantile(0.75)),
+            p25=float(p25),
+            median=float(median),
+            p75=float(p75),
             max=float(v.max()),
         )
     elif row["kind"] == "temporal" and len(present):

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from pydantic import Field
 from scipy import stats as sps
 
+from autoviz_core.tools.cache import shared
 from autoviz_core.tools.common import (
     FilteredParams,
     ToolInputError,
@@ -105,10 +106,17 @@ def series_label(p: SeriesParams, grain: str) -> str:
 
 
 def periods_of(df: pd.DataFrame, p: SeriesParams) -> Periods:
-    """The step's rows (filters applied) as periods of the metric."""
+    """The step's rows (filters applied) as periods of the metric; computed once per run for
+    the same table, filters, metric, aggregation and grain (trend, change and anomaly steps
+    share it)."""
     require_columns(df, [p.date_column, p.metric])
-    rows = filtered_rows(df, p)
-    return build_periods(rows, p.date_column, p.metric, p.agg, p.grain)
+    filters = tuple(f.model_dump_json() for f in p.filters)
+    key = ("periods", p.date_column, p.metric, p.agg, p.grain, filters)
+    return shared(
+        df,
+        key,
+        lambda: build_periods(filtered_rows(df, p), p.date_column, p.metric, p.agg, p.grain),
+    )
 
 
 def chart_x(periods: Periods) -> list[object]:

@@ -27,7 +27,7 @@ def R(chart=None, x=None, y=None, agg=None, color=None, **kw):
     return {k: v for k, v in out.items() if v is not None or (k in ("y",) and "y" in kw)}
 
 
-def BOX(y):  # noqa: N802  (the spread of one measure, outliers marked)
+def BOX(y):
     return {"chart": "box", "x": None, "y": y, "agg": "none"}
 
 
@@ -37,7 +37,11 @@ def Y(y):
 
 Q = {
     "orders": [
-        ("which weeks had unusual revenue over the two years?", A, R("line", "order_date", "revenue", "sum")),
+        (
+            "which weeks had unusual revenue over the two years?",
+            A,
+            R("line", "order_date", "revenue", "sum"),
+        ),
         ("abnormal monthly qty over time", A, R("line", "order_date", "qty", "sum")),
         ("sales by store, biggest first", C, R("bar", "store", "revenue", "sum")),
         ("total revnue per product type", C, R("bar", "product_type", "revenue", "sum")),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from autoviz_core.contracts import (
     MAX_LIMIT,
     RATIONALE_MAX_CHARS,
+    VALUE_MAX_CHARS,
     adaptation_contract,
     intent_contract,
     request_contract,
@@ -61,3 +62,17 @@ def test_intent_and_adaptation_contracts_validate() -> None:
     assert _valid(contract, {"changes": [change], "rationale": "r"})
     with pytest.raises(ValidationError):
         _valid(contract, {"changes": [{**change, "tool": "exec_python"}], "rationale": ""})
+
+
+def test_free_text_values_over_the_bound_do_not_validate() -> None:
+    contract = request_contract(COLUMNS)
+    ok = [{"column": "units", "op": "gt", "value": "5" * VALUE_MAX_CHARS}]
+    assert _valid(contract, _request(filters=ok))
+    ramble = [{"column": "units", "op": "gt", "value": "); // filter by units " * 10}]
+    with pytest.raises(ValidationError, match="at most 80 characters"):
+        _valid(contract, _request(filters=ramble))
+    adapt = adaptation_contract(["s1"], ["chart"], ["x"])
+    change = {"action": "modify", "step_id": "s1", "tool": "none",
+              "params": [{"name": "x", "value": "x" * (VALUE_MAX_CHARS + 1)}]}  # fmt: skip
+    with pytest.raises(ValidationError, match="at most 80 characters"):
+        _valid(adapt, {"changes": [change], "rationale": ""})

@@ -180,3 +180,60 @@ def test_old_xls_is_refused_clearly() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataLoadError, match="not found"):
         load_table(tmp_path / "nope.csv")
+
+
+AWKWARD_CSV = (
+    b"id,zip,when,stamp,flag,score,label,note\n"
+    b'1,02134,2024-01-05,2024-01-05T10:00:00Z,True,1.5,NA,"two\nlines"\n'
+    b"2,10001,2024-02-29,2024-01-06T11:30:00+01:00,false,,north,plain\n"
+    b"3,00501,,2024-01-07T00:00:00Z,TRUE,3,,\n"
+)
+
+
+def test_columnar_and_pandas_parsers_read_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autoviz_core.data import loading
+
+    fast = load(AWKWARD_CSV)
+    monkeypatch.setattr(loading, "_parse_csv_arrow", lambda *args, **kwargs: None)
+    slow = load(AWKWARD_CSV)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast["zip"].tolist() == ["02134", "10001", "00501"]
+    assert fast["stamp"].dt.hour.tolist() == [10, 10, 0]  # offsets converted to UTC
+    assert fast["label"].isna().tolist() == [True, False, True]
+
+
+def test_columnar_reader_is_used_for_clean_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autoviz_core.data import loading
+
+    def no_pandas(*args: object, **kwargs: object) -> pd.DataFrame:
+        raise AssertionError("the pandas parser was used for a clean file")
+
+    monkeypatch.setattr(loading, "_parse_csv_pandas", no_pandas)
+    df = load(b"a,b,c\n1,x,2024-01-01\n2,y,2024-01-02\n")
+    assert df["a"].dtype == "int64" and pd.api.types.is_datetime64_any_dtype(df["c"])
+
+
+def test_a_file_is_read_from_disk_without_a_bytes_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv, pq = tmp_path / "t.csv", tmp_path / "t.parquet"
+    csv.write_bytes(AWKWARD_CSV)
+    expected = load(AWKWARD_CSV)
+    pd.DataFrame({"region": ["N", "S"], "revenue": [1.5, 2.5]}).to_parquet(pq)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self} into memory"))
+    table = load_table(csv)
+    pd.testing.assert_frame_equal(table.df, expected)
+    assert (table.format, table.encoding, table.delimiter) == ("csv", "utf-8", ",")
+    assert load_table(pq).df["revenue"].sum() == 4.0
+
+
+def test_a_file_that_needs_the_in_memory_path_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "menu.csv"
+    path.write_bytes("name;price\nCafé;3,50\n".encode("cp1252"))
+    table = load_table(path)
+    assert table.df["name"].tolist() == ["Café"] and table.encoding == "cp1252"
+    path.write_bytes(b"a,b\n1,2\n3,4,5\n")
+    assert any("Skipped 1" in w for w in load_table(path).warnings)
+    path.write_bytes(b"a\n" + b"1\n" * 101)
+    with pytest.raises(DataLoadError, match="rows"):
+        load_table(path, Limits(max_rows=100))

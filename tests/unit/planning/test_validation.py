@@ -43,11 +43,69 @@ def test_unknown_tool_column_and_role_are_rejected() -> None:
         (PlanStep(id="b", tool="histogram", params={"column": "profit"}), "does not exist"),
         (PlanStep(id="c", tool="histogram", params={"column": "region"}), "needs a numeric"),
         (PlanStep(id="d", tool="histogram", params={"column": "auto"}), "auto"),
-        (PlanStep(id="e", tool="top_n", params={"column": "revenue", "n": "many"}), "n:"),
     ]:
         valid, notes = validate_step(step, PROFILE, set())
         assert valid is None
         assert reason in notes[-1].message, notes
+
+
+def test_a_value_that_does_not_validate_is_dropped_not_fatal() -> None:
+    step = PlanStep(id="e", tool="top_n", params={"column": "revenue", "n": "many"})
+    valid, notes = validate_step(step, PROFILE, set())
+    assert valid is not None and valid.params["n"] == 10  # the tool's default
+    assert [n.level for n in notes] == ["repaired"] and "'many'" in notes[0].message
+
+
+def test_only_values_with_a_default_are_dropped() -> None:
+    step = PlanStep(id="e", tool="top_n", params={"column": "revenue", "n": "5", "largest": []})
+    valid, notes = validate_step(step, PROFILE, set())
+    assert valid is not None and valid.params["largest"] is True
+    assert "largest" in notes[-1].message
+    valid, notes = validate_step(PlanStep(id="f", tool="histogram", params={}), PROFILE, set())
+    assert valid is None and notes[-1].level == "rejected" and "column" in notes[-1].message
+
+
+def _chart_with(*filters: dict) -> PlanStep:  # type: ignore[type-arg]
+    params = {"kind": "bar", "x": "region", "y": "revenue", "agg": "sum", "filters": list(filters)}
+    return PlanStep(id="primary", tool="chart", params=params, primary=True)
+
+
+def test_free_text_in_a_numeric_filter_is_dropped_and_recorded() -> None:
+    ramble = {"column": "revenue", "op": "gt", "value": "); // filter by species and length"}
+    keep = {"column": "region", "op": "eq", "value": "N"}
+    valid, notes = validate_step(_chart_with(ramble, keep), PROFILE, set())
+    assert valid is not None
+    assert [f["column"] for f in valid.params["filters"]] == ["region"]
+    assert [n.level for n in notes] == ["repaired"]
+    assert "needs a number" in notes[0].message and "species" in notes[0].message
+
+
+def test_filter_values_are_checked_against_the_column_type() -> None:
+    good = [
+        {"column": "revenue", "op": "between", "value": ["1", "5"]},
+        {"column": "revenue", "op": "in", "value": "1, 2"},
+        {"column": "revenue", "op": "contains", "value": "any text"},
+        {"column": "date", "op": "eq", "value": "2024-01"},
+        {"column": "region", "op": "eq", "value": "anything"},
+    ]
+    bad = [
+        {"column": "revenue", "op": "in", "value": "1, many"},
+        {"column": "revenue", "op": "between", "value": ["1"]},
+        {"column": "date", "op": "gt", "value": "last tuesday-ish"},
+    ]
+    valid, notes = validate_step(_chart_with(*good, *bad), PROFILE, set())
+    assert valid is not None and len(valid.params["filters"]) == len(good)
+    assert len(notes) == len(bad) and all("dropped filter" in n.message for n in notes)
+
+
+def test_a_plan_with_a_bad_filter_still_executes_its_primary_chart() -> None:
+    from autoviz_core.runtime import execute_plan
+
+    ramble = {"column": "revenue", "op": "ge", "value": "the biggest ones"}
+    plan, notes = validate_plan(Plan(steps=[_chart_with(ramble)]), PROFILE)
+    result = execute_plan(plan, DF)
+    assert result.ok and result.primary() is not None
+    assert any("dropped filter" in n.message for n in notes)
 
 
 def test_model_string_values_are_converted() -> None:

@@ -24,8 +24,8 @@ FORBIDDEN = {
     "patternProperties", "dependentSchemas", "format",
 }  # fmt: skip
 # String length bounds are allowed (llama.cpp and xgrammar both compile maxLength), but only
-# where contracts.py puts them deliberately: the rationale.
-LENGTH_BOUNDED = {"rationale"}
+# where contracts.py puts them deliberately.
+LENGTH_BOUNDED = {"rationale", "value"}  # the rationale and the free-text values
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,12 @@ def test_the_schemas_command_writes_and_checks(
     assert main(["schemas", "--check", "--dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "drifted:" in err and "request.schema.json" in err and "adaptation" not in err
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_free_text_field_is_bounded(contracts: dict[str, type[BaseModel]], name: str) -> None:
+    """A model cannot ramble in any string the grammar leaves free (load test: a filter value
+    ran to the token budget three times)."""
+    schema = contract_json_schema(contracts[name])
+    strings = [n for n in _schema_nodes(schema) if n.get("type") == "string" and "enum" not in n]
+    assert all(isinstance(n.get("maxLength"), int) for n in strings), strings

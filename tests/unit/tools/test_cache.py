@@ -1,0 +1,85 @@
+"""The run cache: steps that need the same resample of the same table compute it once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.runtime import execute_plan
+from autoviz_core.tools import common, timeseries
+from autoviz_core.tools.cache import run_cache, shared
+
+DF = pd.DataFrame(
+    {
+        "day": pd.date_range("2024-01-01", periods=120, freq="D"),
+        "revenue": np.arange(120, dtype="float64") % 17,
+        "region": ["N", "S", "E"] * 40,
+    }
+)
+
+
+def test_shared_computes_once_per_table_and_key_inside_a_run() -> None:
+    calls: list[str] = []
+
+    def compute(tag: str) -> str:
+        calls.append(tag)
+        return tag
+
+    other = DF.copy()
+    with run_cache():
+        assert shared(DF, ("k",), lambda: compute("a")) == "a"
+        assert shared(DF, ("k",), lambda: compute("b")) == "a"  # same table and key: shared
+        assert shared(DF, ("k2",), lambda: compute("c")) == "c"
+        assert shared(other, ("k",), lambda: compute("d")) == "d"  # an equal copy is not it
+    assert shared(DF, ("k",), lambda: compute("e")) == "e"  # outside a run nothing is cached
+    assert calls == ["a", "c", "d", "e"]
+
+
+def _time_series_plan() -> Plan:
+    series = {"date_column": "day", "metric": "revenue", "agg": "sum", "grain": "week"}
+    line = {"kind": "line", "x": "day", "y": "revenue", "agg": "sum", "time_grain": "week"}
+    return Plan(
+        steps=[
+            PlanStep(id="primary", tool="chart", params=line, primary=True),
+            PlanStep(id="trend", tool="trend", params=series),
+            PlanStep(id="change", tool="period_change", params=series),
+            PlanStep(id="anomalies", tool="rolling_anomalies", params=series),
+        ]
+    )
+
+
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_steps_share_one_resample_and_get_the_same_results(
+    monkeypatch: pytest.MonkeyPatch, timeout: float | None
+) -> None:
+    counted: dict[str, int] = {"bucket": 0, "period": 0}
+    bucket, period = common.bucket_time, timeseries._period_series
+
+    def counting_bucket(*args: object, **kwargs: object) -> pd.Series:
+        counted["bucket"] += 1
+        return bucket(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_period(*args: object, **kwargs: object) -> pd.Series:
+        counted["period"] += 1
+        return period(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(common, "bucket_time", counting_bucket)
+    monkeypatch.setattr(timeseries, "_period_series", counting_period)
+    result = execute_plan(_time_series_plan(), DF, step_timeout_s=timeout)
+    assert result.ok, result.errors()
+    assert counted == {"bucket": 1, "period": 1}, counted  # four steps, one weekly bucketing
+
+    def uncached(df: pd.DataFrame, key: tuple[object, ...], compute: object) -> object:
+        return compute()  # type: ignore[operator]
+
+    monkeypatch.setattr(common, "shared", uncached)
+    monkeypatch.setattr(timeseries, "shared", uncached)
+    counted.update(bucket=0, period=0)
+    again = execute_plan(_time_series_plan(), DF, step_timeout_s=timeout)
+    assert counted == {"bucket": 4, "period": 3}, counted  # without the cache: once per step
+    for first, second in zip(result.records, again.records, strict=True):
+        assert first.result is not None and second.result is not None
+        assert first.result.findings == second.result.findings
+        assert first.result.summary == second.result.summary
