@@ -122,7 +122,7 @@ def _compared_values_column(cues: Cues) -> str | None:
     return None
 
 
-PERIOD_GRAINS = ("day", "week", "month", "quarter", "year", "hour", "decade")
+PERIOD_GRAINS = ("day", "week", "month", "quarter", "year", "hour", "decade", "weekday")
 
 
 def _period_mentions(cues: Cues, profile: SchemaProfile) -> list[Mention]:
@@ -159,7 +159,9 @@ def _keyword_positions(
         nxt = lemmas[i + 1] if i + 1 < len(lemmas) else ""
         prev = lemmas[i - 1] if i > 0 else ""
         before_column = any(o.start == i + 1 and o.score >= 0.5 for o in mentions)
-        modifier = nxt in ("number", "of", "amount", "count") or nxt.isdigit() or before_column
+        # "total number of", "top 5", "total qty": the word modifies what follows; "frequency of
+        # winds" names the column (the column's reading wins unless the word only modifies)
+        modifier = nxt in ("number", "amount", "count") or nxt.isdigit() or before_column
         verb_first = i == 0 and nxt in ("the", "a", "all", "each", "every", "them", "by")
         if m.kind != "exact" or modifier or (verb_first and prev == ""):
             out.add(i)
@@ -427,10 +429,14 @@ def _comparison_filters(
 def _comparison_column(
     cues: Cues, hit: PhraseHit, num_index: int, numeric: set[str], profile: SchemaProfile
 ) -> str | None:
-    """The column a comparison applies to: named right after the number, else just before."""
+    """The column a comparison applies to: named right after the number, else right before the
+    comparison (even weakly: "price greater than 700" for price_in_dollars), else nearest."""
     after = [m for m in cues.mentions if m.column in numeric and 0 <= m.start - num_index - 1 <= 1]
     if after:
         return after[0].column
+    touching = [m for m in cues.all_mentions if m.column in numeric and 0 <= hit.start - m.end <= 1]
+    if touching:
+        return max(touching, key=lambda m: (m.score, -m.start)).column
     col = _nearest_mention(cues, hit.start, numeric, after=False)
     if col:
         return col

@@ -82,6 +82,7 @@ class ColumnEvidence:
     sup_before: bool = False
     axis: str | None = None
     in_filter: bool = False
+    pinned: bool = False  # filtered to one value: grouping by it would draw a single bar
     in_sort: bool = False
     values: int = 0
     values_grouped: bool = False
@@ -215,6 +216,9 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
         if c in cols:
             cols.own(c).in_filter = True
     filtered = {f.column for f in cues.filters}
+    for f in cues.filters:
+        if f.op == "eq" and f.column in cols:
+            cols.own(f.column).pinned = True
     distinct: dict[str, set[str]] = {}
     for v in cues.values:
         cols.own(v.column).values += 1
@@ -289,7 +293,9 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
             y_pool.append(pick)
     color_pool: list[str | None] = [None]
     grouping = [
-        c.name for c in mentioned if c.groupable and c.cardinality <= MAX_GROUPS and not c.temporal
+        c.name
+        for c in mentioned
+        if c.groupable and c.cardinality <= MAX_GROUPS and not c.temporal and not c.numeric_like
     ]
     if len(grouping) >= 1:
         color_pool += grouping[:3]
@@ -340,6 +346,8 @@ def valid(c: Candidate, cols: dict[str, ColumnEvidence]) -> bool:
     """Whether a candidate can be drawn: roles fit the chart and the aggregation."""
     x = cols[c.x] if c.x else None
     y = cols[c.y] if c.y else None
+    if (x is not None and x.pinned) or (c.color is not None and cols[c.color].pinned):
+        return False  # "for the New York airports": one city is a filter, not a grouping
     if c.agg == "count" and y is not None:
         return False
     if c.agg not in ("count", "none") and (y is None or not y.numeric_like):
@@ -460,15 +468,19 @@ def candidate_features(c: Candidate, ev: QuestionEvidence) -> dict[str, float]:
 
 
 def word_features(kind: str, value: str, ev: QuestionEvidence) -> dict[str, float]:
-    """The aggregation or chart paired with each class of words the question uses, plus pooled
-    agreement: the candidate's kind is (or is not) the one a word names."""
+    """The aggregation or chart paired with each class of words the question uses, plus (for
+    charts) pooled agreement: the kind is, or is not, the one a word names."""
     f = {f"{kind}:{value}": 1.0}
-    named = {w.split(":", 1)[1] for w in ev.words if w.startswith(kind + ":")} - {"none", "generic"}
     for w in ev.words:
         f[f"{kind}:{value}|{w}"] = 1.0
-    if named:
-        f[f"{kind}:agrees" if value in named else f"{kind}:contradicts"] = 1.0
+    named = _named(kind, ev)
+    if kind == "chart" and named:
+        f["chart:agrees" if value in named else "chart:contradicts"] = 1.0
     return f
+
+
+def _named(kind: str, ev: QuestionEvidence) -> set[str]:
+    return {w.split(":", 1)[1] for w in ev.words if w.startswith(kind + ":")} - {"none", "generic"}
 
 
 def rest_features(c: Candidate, ev: QuestionEvidence) -> dict[str, float]:
@@ -477,6 +489,11 @@ def rest_features(c: Candidate, ev: QuestionEvidence) -> dict[str, float]:
     x = cols[c.x] if c.x else None
     y = cols[c.y] if c.y else None
     f: dict[str, float] = {}
+    named = _named("agg", ev)
+    if named:
+        # summing a column of counts is counting: "how many" agrees with sum(count column)
+        counts = c.agg == "sum" and y is not None and y.count_like and "count" in named
+        f["agg:agrees" if c.agg in named or counts else "agg:contradicts"] = 1.0
     if y is not None and y.sup_before:
         f[f"agg:{c.agg}|y_sup_before"] = 1.0
         f[f"agg:{c.agg}|y_sup_before|which:{int('which_sup' in ev.words)}"] = 1.0

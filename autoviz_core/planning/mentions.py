@@ -349,33 +349,38 @@ def _compound(
 def _initialism_mentions(
     lemmas: Sequence[str], profile: SchemaProfile, lex: Lexicon
 ) -> list[Mention]:
-    """'gdp' for gross_domestic_product, or 'miles per gallon' for an 'mpg' column."""
+    """'gdp' for gross_domestic_product, or 'miles per gallon' for an 'mpg' column.
+
+    Initials of three letters or more only: two letters ("in different" -> "id") match by chance.
+    """
     out: list[Mention] = []
     for col in profile.columns:
         words = split_name(col.name)
-        if len(words) >= 2:
+        if len(words) >= 3:
             initials = "".join(w[0] for w in words if w)
             for i, word in enumerate(lemmas):
-                if len(initials) >= 2 and word == initials:
+                if word == initials:
                     out.append(Mention(col.name, i, i + 1, QUALITY[INITIALISM], INITIALISM, 1.0))
-        if len(words) == 1 and 2 <= len(words[0]) <= 5:
-            target = words[0]
-            for i in range(len(lemmas)):
-                for n in (len(target), len(target) + 1):
-                    span = [w for w in lemmas[i : i + n] if w]
-                    content = (
-                        [w for w in span if w not in ("of", "per", "and")]
-                        if n > len(target)
-                        else span
-                    )
-                    if (
-                        len(span) == n
-                        and len(content) == len(target)
-                        and "".join(w[0] for w in content) == target
-                    ):
-                        out.append(
-                            Mention(col.name, i, i + n, QUALITY[INITIALISM], INITIALISM, 1.0)
-                        )
+        if len(words) == 1 and 3 <= len(words[0]) <= 5:
+            out += _spelled_out(col.name, words[0], lemmas, lex)
+    return out
+
+
+def _spelled_out(column: str, target: str, lemmas: Sequence[str], lex: Lexicon) -> list[Mention]:
+    """Runs of content words whose initials spell `target` ("miles per gallon" -> mpg)."""
+    out = []
+    for i in range(len(lemmas)):
+        for n in (len(target), len(target) + 1):
+            span = list(lemmas[i : i + n])
+            if len(span) < n or lex.is_stop(span[0]) or lex.is_stop(span[-1]):
+                continue
+            # "miles per gallon" spells mpg with "per"; "bill of lading" may skip the "of"
+            content = span if n == len(target) else [w for w in span if w not in ("of", "and")]
+            inner = [w for w in content if w not in ("of", "per", "and")]
+            if len(content) != len(target) or any(lex.is_stop(w) for w in inner):
+                continue
+            if "".join(w[0] for w in content) == target:
+                out.append(Mention(column, i, i + n, QUALITY[INITIALISM], INITIALISM, 1.0))
     return out
 
 

@@ -479,8 +479,9 @@ def plan_question(
 
 
 def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
-    """A person's edits go through the same validation; the diff is recomputed against the template."""
-    plan, notes = validate_plan(edited, profile)
+    """A person's edits go through the same validation (strictly: a value that does not fit is
+    shown as an error, not replaced); the diff is recomputed against the template."""
+    plan, notes = validate_plan(edited, profile, strict=True)
     stages = [*(s for s in planned.diff.stages if s[0] != "user"), ("user", plan)]
     diff = plan_diff(
         planned.template_plan, plan, planned.diff.rationale, [n.text() for n in notes], stages

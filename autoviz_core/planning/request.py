@@ -111,7 +111,9 @@ def _softmax(scores: list[float]) -> list[float]:
 
 
 def _signature(req: AnalysisRequest) -> tuple[Any, ...]:
-    return (req.chart, req.x, req.y, req.agg, req.color)
+    """What makes a reading different for the person: the columns and the aggregation (a pie
+    of the same numbers as a bar is the same answer, drawn differently)."""
+    return (req.x, req.y, req.agg, req.color)
 
 
 def complete_request(cand: Candidate, cues: Cues, profile: SchemaProfile) -> AnalysisRequest:

@@ -46,8 +46,15 @@ def lemma(word: str) -> str:
     found = getLemma(word, upos="NOUN", lemmatize_oov=False)
     if found:
         return found[0]
-    # not in the dictionary: a plain plural unless the word only looks like one ("anomalous")
-    return word if word.endswith(("ous", "us", "is", "ics")) else word[:-1]
+    # not in the dictionary: the regular plural rules, unless the word only looks like a
+    # plural ("anomalous", "physics")
+    if word.endswith(("ous", "us", "is", "ics")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
 
 
 def normalise_question(question: str) -> str:

@@ -114,9 +114,12 @@ def coerce_param(spec: ToolSpec, name: str, value: Any) -> Any:
 
 
 def validate_step(
-    step: PlanStep, profile: SchemaProfile, known_steps: set[str]
+    step: PlanStep, profile: SchemaProfile, known_steps: set[str], *, strict: bool = False
 ) -> tuple[PlanStep | None, list[PlanNote]]:
-    """The step made valid (with repair notes), or None with the reason it was rejected."""
+    """The step made valid (with repair notes), or None with the reason it was rejected.
+
+    `strict` (a person's edits): a value that does not validate is an error to show, never
+    silently replaced by the default; a model's bad value is dropped (not strict)."""
     notes: list[PlanNote] = []
     spec = get_tool(step.tool)
     if spec is None:
@@ -145,7 +148,7 @@ def validate_step(
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
-            dropped = _drop_invalid(spec, params, err["loc"])
+            dropped = None if strict else _drop_invalid(spec, params, err["loc"])
             if dropped is None:
                 return None, [*notes, PlanNote(step.id, "rejected", f"{where}: {err['msg']}")]
             notes.append(
@@ -263,7 +266,9 @@ def _filter_value_problem(f: dict[str, Any], profile: SchemaProfile) -> str | No
     return condition_value_problem(cond, filter_kind(column))
 
 
-def validate_plan(plan: Plan, profile: SchemaProfile) -> tuple[Plan, list[PlanNote]]:
+def validate_plan(
+    plan: Plan, profile: SchemaProfile, *, strict: bool = False
+) -> tuple[Plan, list[PlanNote]]:
     """Every step validated in order; rejected steps are dropped (with the reason)."""
     notes: list[PlanNote] = []
     kept: list[PlanStep] = []
@@ -272,7 +277,7 @@ def validate_plan(plan: Plan, profile: SchemaProfile) -> tuple[Plan, list[PlanNo
         if step.id in seen:
             notes.append(PlanNote(step.id, "rejected", "duplicate step id"))
             continue
-        valid, step_notes = validate_step(step, profile, seen)
+        valid, step_notes = validate_step(step, profile, seen, strict=strict)
         notes += step_notes
         if valid is not None:
             kept.append(valid)

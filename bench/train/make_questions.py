@@ -147,6 +147,8 @@ Q = {
         ("are there outlier unit prices?", A, BOX("unit_price")),
     ],
     "employees": [
+        ("which variables best separate the job levels", D, None),
+        ("what sets remote workers apart?", D, None),
         ("salary outliers per dept", A, R("box", "dept", "salary", "none")),
         ("salary per dept as a boxplot", C, R("box", "dept", "salary", "none")),
         (
@@ -212,6 +214,7 @@ Q = {
         ("staff count per dept and gender", C, R("bar", "dept", None, "count", color="gender")),
     ],
     "weather": [
+        ("which measurements tell the two cities apart", D, None),
         ("unusual temperature swings over the years", A, R("line", "date", "temp_max")),
         ("which days had an extreme wind speed", A, R("line", "date", "wind_kmh")),
         ("avg temp_max by month", T, R("line", "date", "temp_max", "mean")),
@@ -322,6 +325,8 @@ Q = {
         ("weekly avg bounce rate", T, R("line", "day", "bounce_rate", "mean")),
     ],
     "cars": [
+        ("which measurements separate the origins best?", D, None),
+        ("what distinguishes 8 cylinder cars from the rest", D, None),
         ("which cars have an unusual price", A, BOX("price")),
         ("outliers in horsepower within each origin", A, R("box", "origin", "horsepower", "none")),
         ("avg mpg per make, lowest first", C, R("bar", "make", "mpg", "mean")),
@@ -412,6 +417,7 @@ Q = {
         ),
     ],
     "members": [
+        ("what differentiates Gold members from Bronze members", D, None),
         ("number of members per rank", C, R("bar", "rank", None, "count")),
         ("total points by city", C, R("bar", "city", "points_total", "sum")),
         ("members per city as a pie chart", C, R("pie", "city", None, "count")),
@@ -524,6 +530,7 @@ Q = {
         ("plot AAPL against GOOG", REL, R("scatter", "GOOG", "AAPL", "none")),
     ],
     "experiment": [
+        ("which experiment separates treatment from control best", D, None),
         ("how many women and men are in the experiment", C, R("bar", "gender", None, "count")),
         (
             "avg experiment 2 per group and gender",
@@ -566,6 +573,49 @@ Q = {
         ("fire vs flood incidents", C, R("bar", "category", "count", "sum")),
         ("unusual years for theft?", A, R("line", "year", "count")),
         ("is cost related to the count", REL, R("scatter", "count", "cost_k", "none")),
+    ],
+    "flights": [
+        ("how many flights per carrier", C, R("bar", "carrier", "flights", "sum")),
+        ("which origin has the most flights?", C, R("bar", "origin", "flights", "sum")),
+        (
+            "how often does each carrier fly from LIS compared to MAD",
+            C,
+            R("bar", "origin", "flights", "sum"),
+        ),
+        ("number of flights by origin, as a pie", C, R("pie", "origin", "flights", "sum")),
+        ("average delay rate by carrier", C, R("bar", "carrier", "delay_rate", "mean")),
+        (
+            "flights per origin and carrier",
+            C,
+            R("bar", "origin", "flights", "sum", color="carrier"),
+        ),
+        (
+            "does the delay rate go up with the number of flights?",
+            REL,
+            R("scatter", "flights", "delay_rate", "none"),
+        ),
+        ("which carrier has the highest delay rate", C, R("bar", "carrier", "delay_rate", "mean")),
+    ],
+    "species_counts": [
+        ("how many birds of each species were seen", C, R("bar", "species", "n", "sum")),
+        (
+            "how often was each species seen at the Marsh vs the Forest",
+            C,
+            R("bar", "site", "n", "sum"),
+        ),
+        ("which site had the most sightings?", C, R("bar", "site", "n", "sum")),
+        ("total birds per site as a pie", C, R("pie", "site", "n", "sum")),
+        (
+            "count of sightings by species and site",
+            C,
+            R("bar", "species", "n", "sum", color="site"),
+        ),
+        ("average hours observed per site", C, R("bar", "site", "hours_observed", "mean")),
+        (
+            "is the number of birds related to the hours observed?",
+            REL,
+            R("scatter", "hours_observed", "n", "none"),
+        ),
     ],
     "medals_wide": [
         ("gold medals per nation", C, R("bar", "nation", "gold", "sum")),

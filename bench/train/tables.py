@@ -230,6 +230,40 @@ def incidents() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def flights() -> pd.DataFrame:
+    """Pre-counted: how many flights left each origin for each carrier, with a delay rate."""
+    rng = _rng(10)
+    rows = []
+    for origin in ("LIS", "OPO", "FAO", "MAD", "BCN"):
+        for carrier in ("Alpha", "Beta", "Gamma"):
+            rows.append(
+                {
+                    "origin": origin,
+                    "carrier": carrier,
+                    "flights": int(rng.integers(50, 900)),
+                    "delay_rate": round(float(rng.beta(2, 8)), 3),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def species_counts() -> pd.DataFrame:
+    """Pre-counted: birds seen per site and species in a survey, with the observer's effort."""
+    rng = _rng(11)
+    rows = []
+    for site in ("Marsh", "Forest", "Dunes", "Meadow"):
+        for species in ("heron", "owl", "plover", "lark", "crow"):
+            rows.append(
+                {
+                    "site": site,
+                    "species": species,
+                    "n": int(rng.integers(0, 60)),
+                    "hours_observed": round(float(rng.uniform(1, 6)), 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def _plotly(name: str) -> Callable[[], pd.DataFrame]:
     def load() -> pd.DataFrame:
         import plotly.express as px
@@ -249,6 +283,8 @@ TABLES: dict[str, Callable[[], pd.DataFrame]] = {
     "survey": survey,
     "members": members,
     "incidents": incidents,
+    "flights": flights,
+    "species_counts": species_counts,
     "gapminder": _plotly("gapminder"),
     "election": _plotly("election"),
     "stocks": _plotly("stocks"),

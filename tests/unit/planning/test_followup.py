@@ -212,7 +212,13 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
     assert [(k.kind, k.params) for k in step.kept_edits] == [("changed", ("sort_by",))]
     assert planned.intent == first.intent and planned.request_source == "follow-up"
     assert planned.question == "Average tip by day for dinner — only for females"
-    assert [m["id"] for m in step.version_diff.modified] == ["answer"]
+    # supporting steps inherit the question's filters, so the new filter reaches them too
+    modified = [m["id"] for m in step.version_diff.modified]
+    assert "answer" in modified
+    for step_id in modified:
+        changed = planned.plan.step(step_id)
+        assert changed is not None
+        assert {"column": "sex", "op": "eq", "value": "Female"} in changed.params["filters"]
 
 
 def test_an_unreadable_follow_up_is_planned_as_a_new_question(tips: tuple) -> None:  # type: ignore[type-arg]

@@ -8,12 +8,13 @@ lexicon or the features shows up as a named behaviour.
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
+from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
-from autoviz_core.planning.request import label_request, rank_request, repair_request
+from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.request import CONFIDENT, label_request, rank_request, repair_request
 
 CLUB = pd.DataFrame(
     {
@@ -141,18 +142,29 @@ def test_proportion_of_a_text_column_counts_its_values() -> None:
     assert (req.chart, req.x, req.agg) == ("pie", "channel", "count")
 
 
-@pytest.mark.parametrize(
-    ("question", "confident"),
-    [("average price per team", True), ("price team", False)],
-)
-def test_confidence_and_alternatives(question: str, confident: bool) -> None:
+def test_confidence_and_alternatives() -> None:
+    """A clear question is confident and offers nothing; a terse one offers its runners-up."""
     prof = profile_table(CLUB)
-    ranked = rank_request(extract_cues(question, prof, CLUB), prof)
-    assert 0.0 <= ranked.confidence <= 1.0
-    assert ranked.alternatives  # runners-up are always computed ...
-    labels = [label_request(r) for r, _p in ranked.alternatives]
-    assert len(set(labels)) == len(labels)  # ... and never repeat the same reading
-    assert (ranked.confidence >= 0.6) == confident
+    settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
+    clear = plan_question("average price per team", CLUB, prof, None, settings)
+    assert clear.confidence >= CONFIDENT and clear.alternatives == []
+    vague = plan_question("price and size", CLUB, prof, None, settings)
+    assert vague.confidence < CONFIDENT
+    assert 1 <= len(vague.alternatives) <= 3
+    labels = [a.label for a in vague.alternatives]
+    assert len(set(labels)) == len(labels)  # never the same reading twice
+    assert label_request(vague.request) not in labels  # nor the chosen one
+    assert all(a.score <= vague.confidence for a in vague.alternatives)
+    # choosing an alternative re-plans with exactly that request
+    chosen = vague.alternatives[0].request
+    again = plan_question("price and size", CLUB, prof, None, settings, request_override=chosen)
+    assert (again.request.chart, again.request.x, again.request.y, again.request.agg) == (
+        chosen.chart,
+        chosen.x,
+        chosen.y,
+        chosen.agg,
+    )
+    assert again.request_source == "person" and again.alternatives == []
 
 
 def test_repair_drops_unknown_columns_and_impossible_aggregations() -> None:

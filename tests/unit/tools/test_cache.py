@@ -54,31 +54,27 @@ def _time_series_plan() -> Plan:
 def test_steps_share_one_resample_and_get_the_same_results(
     monkeypatch: pytest.MonkeyPatch, timeout: float | None
 ) -> None:
-    counted: dict[str, int] = {"bucket": 0, "period": 0}
-    bucket, period = common.bucket_time, timeseries._period_series
+    """trend and period_change read the same weekly periods: computed once per run."""
+    counted = {"periods": 0}
+    build = timeseries.build_periods
 
-    def counting_bucket(*args: object, **kwargs: object) -> pd.Series:
-        counted["bucket"] += 1
-        return bucket(*args, **kwargs)  # type: ignore[arg-type]
+    def counting_build(*args: object, **kwargs: object) -> object:
+        counted["periods"] += 1
+        return build(*args, **kwargs)  # type: ignore[arg-type]
 
-    def counting_period(*args: object, **kwargs: object) -> pd.Series:
-        counted["period"] += 1
-        return period(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(common, "bucket_time", counting_bucket)
-    monkeypatch.setattr(timeseries, "_period_series", counting_period)
+    monkeypatch.setattr(timeseries, "build_periods", counting_build)
     result = execute_plan(_time_series_plan(), DF, step_timeout_s=timeout)
     assert result.ok, result.errors()
-    assert counted == {"bucket": 1, "period": 1}, counted  # four steps, one weekly bucketing
+    assert counted == {"periods": 1}, counted  # two steps, one set of weekly periods
 
     def uncached(df: pd.DataFrame, key: tuple[object, ...], compute: object) -> object:
         return compute()  # type: ignore[operator]
 
     monkeypatch.setattr(common, "shared", uncached)
     monkeypatch.setattr(timeseries, "shared", uncached)
-    counted.update(bucket=0, period=0)
+    counted.update(periods=0)
     again = execute_plan(_time_series_plan(), DF, step_timeout_s=timeout)
-    assert counted == {"bucket": 4, "period": 3}, counted  # without the cache: once per step
+    assert counted == {"periods": 2}, counted  # without the cache: once per step
     for first, second in zip(result.records, again.records, strict=True):
         assert first.result is not None and second.result is not None
         assert first.result.findings == second.result.findings
