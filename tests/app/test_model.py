@@ -221,6 +221,28 @@ def test_the_model_call_is_its_own_stage_with_its_time(
     assert at.session_state["thread"][-1].kind == "alternative"
 
 
+def test_an_ambiguous_question_offers_the_real_runners_up_and_one_click_replans(app: App) -> None:
+    """No stub: the ranking itself is unsure about a terse question and offers its runners-up."""
+    at = ask(load_tips(app()), "tips and bills")
+    assert at.title[0].value == "Ask a question"  # stays to offer the readings
+    lines = texts(at.markdown)
+    assert "Did you mean:" in lines
+    first = at.session_state["thread"][-1].planned
+    assert first.confidence < 0.6 and first.alternatives
+    offered = first.alternatives[0]
+    at.button(key="alternative:1:0").click().run()
+    assert not at.exception and at.title[0].value == "Review the plan"
+    planned = at.session_state["planned"]
+    assert planned.request_source == "person"
+    assert (planned.request.chart, planned.request.x, planned.request.y, planned.request.agg) == (
+        offered.request.chart,
+        offered.request.x,
+        offered.request.y,
+        offered.request.agg,
+    )
+    assert at.session_state["thread"][-1].kind == "alternative"
+
+
 def test_a_confident_question_offers_no_alternatives(app: App) -> None:
     at = ask(load_tips(app()), "Average tip by day")
     assert at.title[0].value == "Review the plan"  # straight to review

@@ -280,6 +280,32 @@ def test_a_thread_of_questions_in_a_real_browser(
         shutil.copyfile(path, DOCS_SHOTS / f"{name}.png")
 
 
+# ---------------------------------------------------------------- an ambiguous question
+def test_an_ambiguous_question_offers_its_readings_in_a_real_browser(
+    server_url: str, browser: Any, tmp_path: Path
+) -> None:
+    """A terse question stays on the Question page with 'Did you mean'; one click plans it."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(server_url)
+    upload_tips(page, tmp_path)
+    page.get_by_role("link", name="Next: ask a question").click()
+    page.get_by_role("heading", name="Ask a question").wait_for()
+    box = page.get_by_label("Your question")
+    box.fill("tips and bills")
+    box.press("Control+Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Plan the analysis").click()
+    page.get_by_text("Did you mean:").wait_for(timeout=PLAN_TIMEOUT_MS)
+    choice = page.locator(".st-key-alternative-1-0 button")
+    label = choice.inner_text().strip()
+    assert label  # the reading, in plain words
+    choice.click()
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    assert page.get_by_text("Planning failed").count() == 0
+    page.close()
+
+
 # ---------------------------------------------------------------- a model that fails
 @pytest.fixture
 def garbage_server() -> Iterator[Any]:

@@ -62,6 +62,27 @@ def test_sample_dataset_and_seed(tmp_path: Path) -> None:
     assert doc["intent"] == "comparative_analysis"
 
 
+def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
+    """A terse question lists the planner's runners-up; a clear one lists none."""
+    vague, clear = tmp_path / "vague.json", tmp_path / "clear.json"
+    assert run_cli("plotly:tips", "tips and bills", "--json", str(vague)) == 0
+    assert run_cli("plotly:tips", "Average tip by day", "--json", str(clear)) == 0
+    doc = json.loads(vague.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["confidence"] < 0.6
+    assert 1 <= len(doc["alternatives"]) <= 3
+    for alt in doc["alternatives"]:
+        named = {alt["request"]["x"], alt["request"]["y"]} - {None}
+        assert alt["label"] and named and named <= set(px.data.tips().columns)
+        assert (alt["request"]["x"], alt["request"]["y"], alt["request"]["agg"]) != (
+            doc["request"]["x"],
+            doc["request"]["y"],
+            doc["request"]["agg"],
+        )
+    sure = json.loads(clear.read_text())
+    assert sure["confidence"] >= 0.6 and sure["alternatives"] == []
+
+
 def test_same_input_same_output(tmp_path: Path, december_csv: Path) -> None:
     docs = []
     for i in range(2):
