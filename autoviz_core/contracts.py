@@ -160,6 +160,7 @@ class AnalysisRequest(BaseModel):
     chart: str = "bar"
     x: str | None = None
     y: str | None = None
+    measures: list[str] = Field(default_factory=list)  # more value columns, one series each
     agg: str = "none"
     color: str | None = None
     time_grain: str = NONE

@@ -511,8 +511,9 @@ def _counted_filters(cues: Cues, profile: SchemaProfile, consumed: set[str]) -> 
 
 
 def _text_filters(cues: Cues, consumed: set[str]) -> list[RequestFilter]:
-    """'contains X', 'starts with X' on the column named just before."""
+    """'contains X', 'starts with X' on the column named just before; X is no longer a value."""
     out: list[RequestFilter] = []
+    used: set[int] = set()
     for h in cues.hits:
         if (
             h.kind != "filter"
@@ -525,6 +526,8 @@ def _text_filters(cues: Cues, consumed: set[str]) -> list[RequestFilter]:
             value = cues.toks[h.end].orig.strip("'\"")
             out.append(RequestFilter(column=col, op=h.label, value=value))  # type: ignore[arg-type]
             consumed.add(col)
+            used.add(h.end)
+    cues.values = [v for v in cues.values if not any(v.start <= i < v.end for i in used)]
     return out
 
 

@@ -21,6 +21,7 @@ CHARTS = ("bar", "pie", "line", "scatter", "histogram", "box", "heatmap")
 AGGS = ("count", "sum", "mean", "median", "min", "max", "none")
 MAX_GROUPS = 50
 MAX_POOL = 6  # columns per slot, strongest mentions first (keeps wide tables fast)
+MAX_MEASURES = 4  # measures compared side by side in one chart
 TIME_NAMES = frozenset(
     {"year", "month", "week", "day", "hour", "date", "time", "quarter", "decade", "yr", "period"}
 )
@@ -50,9 +51,17 @@ class Candidate:
     y: str | None
     agg: str
     color: str | None = None
+    more: tuple[str, ...] = ()  # more measures beside y, one series each ("A vs B vs C")
 
-    def key(self) -> tuple[str, str, str, str, str]:
-        return (self.chart, self.x or "", self.y or "", self.agg, self.color or "")
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        return (
+            self.chart,
+            self.x or "",
+            self.y or "",
+            self.agg,
+            self.color or "",
+            ",".join(self.more),
+        )
 
 
 @dataclass
@@ -105,6 +114,7 @@ class QuestionEvidence:
     x_pool: list[str | None] = field(default_factory=list)
     y_pool: list[str | None] = field(default_factory=list)
     color_pool: list[str | None] = field(default_factory=list)
+    measures: tuple[str, ...] = ()  # the numbers the question names together, in order
 
 
 # ---------------------------------------------------------------- column facts
@@ -300,6 +310,11 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
     if len(grouping) >= 1:
         color_pool += grouping[:3]
     ev.x_pool, ev.y_pool, ev.color_pool = x_pool, y_pool, color_pool
+    # measures named outright (not an id matched by its entity word, not a filter)
+    numbers = [
+        c.name for c in mentioned if c.role == "numeric" and c.mention >= 0.8 and not c.in_filter
+    ]
+    ev.measures = tuple(numbers)[:MAX_MEASURES]
 
 
 def _main_group(profile: SchemaProfile, exclude: set[str | None]) -> str | None:
@@ -324,6 +339,24 @@ def _main_measure(profile: SchemaProfile, exclude: set[str]) -> str | None:
 # ---------------------------------------------------------------- candidates
 def generate_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
     """Every valid combination of the pools (validity = the chart can be drawn at all)."""
+    yield from _single_measure_candidates(ev)
+    yield from _several_measure_candidates(ev)
+
+
+def _several_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
+    """The numbers the question names together, as one chart with a series each."""
+    if len(ev.measures) < 2:
+        return
+    first, more = ev.measures[0], tuple(ev.measures[1:])
+    for x in dict.fromkeys([*(x for x in ev.x_pool if x not in ev.measures), None]):
+        for agg in ("sum", "mean", "median", "min", "max"):
+            for chart in ("bar", "line"):
+                cand = Candidate(chart, x, first, agg, None, more)
+                if valid(cand, ev.columns):
+                    yield cand
+
+
+def _single_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
     cols = ev.columns
     heat = "chart:heatmap" in ev.words
     for x in ev.x_pool:
@@ -348,6 +381,8 @@ def valid(c: Candidate, cols: dict[str, ColumnEvidence]) -> bool:
     y = cols[c.y] if c.y else None
     if (x is not None and x.pinned) or (c.color is not None and cols[c.color].pinned):
         return False  # "for the New York airports": one city is a filter, not a grouping
+    if c.more:
+        return _valid_several(c, x, y, cols)
     if c.agg == "count" and y is not None:
         return False
     if c.agg not in ("count", "none") and (y is None or not y.numeric_like):
@@ -392,6 +427,23 @@ def valid(c: Candidate, cols: dict[str, ColumnEvidence]) -> bool:
     if c.agg == "none":
         return y is not None and y.numeric_like
     return c.agg == "count" or x.groupable or x.numeric_like
+
+
+def _valid_several(
+    c: Candidate,
+    x: ColumnEvidence | None,
+    y: ColumnEvidence | None,
+    cols: dict[str, ColumnEvidence],
+) -> bool:
+    """Several measures: numbers only, never summed unless they add up, a line needs time."""
+    measures = [y, *(cols[m] for m in c.more)]
+    if any(m is None or not m.numeric_like for m in measures) or c.color is not None:
+        return False
+    if c.agg == "sum" and not all(m is not None and m.additive for m in measures):
+        return False
+    if c.chart == "line":
+        return x is not None and (x.temporal or x.time_named)
+    return c.chart == "bar" and (x is None or x.groupable)
 
 
 # ---------------------------------------------------------------- features
@@ -520,6 +572,23 @@ def rest_features(c: Candidate, ev: QuestionEvidence) -> dict[str, float]:
         f[f"chart:{c.chart}|req_color"] = 1.0
     f.update(_pair_features(c, x, y, ev))
     f["unused_mentions"] = float(_unused_mentions(c, ev))
+    if c.more:
+        f.update(_several_features(c, x, ev))
+    return f
+
+
+def _several_features(
+    c: Candidate, x: ColumnEvidence | None, ev: QuestionEvidence
+) -> dict[str, float]:
+    """Several measures in one chart, read against the words ("compare", "vs", a trend...)."""
+    f = {
+        "several": 1.0,
+        f"several:n:{min(1 + len(c.more), 4)}": 1.0,
+        f"several:chart:{c.chart}": 1.0,
+        f"several:x:{'none' if x is None else x.role}": 1.0,
+    }
+    for w in ev.words:
+        f[f"several|{w}"] = 1.0
     return f
 
 
@@ -586,4 +655,4 @@ def _pair_features(
 
 def _unused_mentions(c: Candidate, ev: QuestionEvidence) -> int:
     """Columns the question clearly named that the candidate neither plots nor filters on."""
-    return sum(1 for name in ev.strong if name not in (c.x, c.y, c.color))
+    return sum(1 for name in ev.strong if name not in (c.x, c.y, c.color, *c.more))

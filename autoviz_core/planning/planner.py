@@ -159,7 +159,11 @@ def decide_intent(
         labels=", ".join(labels),
         hint=hint,
     )
-    value = _call(backend, "intent", msgs, intent_contract(labels), calls)
+    try:
+        value = _call(backend, "intent", msgs, intent_contract(labels), calls)
+    except (BackendError, TimeoutError) as exc:
+        _record_failure(calls, "intent", exc)  # the ranking's intent stands: never a dead end
+        return verdict.label, "cues"
     return str(value.intent), mode
 
 
@@ -180,17 +184,34 @@ def decide_request(
     if mode == "cues" or backend is None or (mode == "hybrid" and confident):
         req, notes = repair_request(ranked.request.model_copy(deep=True), profile)
         return req, "cues", notes
-    if mode == "hybrid":
-        chosen = _choose_candidate(cues, profile, ranked, backend, calls, table_name)
-        req, notes = repair_request(chosen, profile)
-        return req, "hybrid", notes
-    msgs = prompts.messages(
-        "request", **_context(profile, cues.question, table_name), intent=intent, hint=""
-    )
-    value = _call(backend, "request", msgs, request_contract(profile.names()), calls)
+    try:
+        if mode == "hybrid":
+            chosen = _choose_candidate(cues, profile, ranked, backend, calls, table_name)
+            req, notes = repair_request(chosen, profile)
+            return req, "hybrid", notes
+        msgs = prompts.messages(
+            "request", **_context(profile, cues.question, table_name), intent=intent, hint=""
+        )
+        value = _call(backend, "request", msgs, request_contract(profile.names()), calls)
+    except (BackendError, TimeoutError) as exc:
+        # the model could not choose: the best-ranked candidate stands (a chart, never a dead end)
+        reason = _record_failure(calls, "request", exc)
+        req, notes = repair_request(ranked.request.model_copy(deep=True), profile)
+        return (
+            req,
+            "cues",
+            [f"the model could not choose ({reason}); the best reading is used", *notes],
+        )
     model_req = merge_requests(ranked.request, AnalysisRequest.from_contract(value))
     req, notes = repair_request(model_req, profile)
     return req, "model", notes
+
+
+def _record_failure(calls: list[ModelCall], stage: str, exc: BaseException) -> str:
+    """Record a failed model call for provenance; the one-line reason."""
+    reason = " ".join(str(getattr(exc, "message", exc) or type(exc).__name__).split())
+    calls.append(ModelCall(stage, "", {}, 0, error=reason))
+    return reason
 
 
 def _choose_candidate(
@@ -236,7 +257,7 @@ def alternatives_of(ranked: RankedRequest, chosen: AnalysisRequest) -> list[Alte
 # ---------------------------------------------------------------- plan
 def primary_step(req: AnalysisRequest) -> PlanStep:
     """The chart that answers the question directly, built from the request."""
-    params = {
+    params: dict[str, Any] = {
         "kind": req.chart,
         "x": req.x,
         "y": req.y,
@@ -248,6 +269,8 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
         "sort_dir": req.sort_dir,
         "limit": req.limit,
     }
+    if req.measures:
+        params["measures"] = list(req.measures)
     return PlanStep(
         id=PRIMARY_ID,
         tool="chart",
@@ -327,8 +350,7 @@ def build_plan(
             proposal = _call(backend, "adapt", msgs, contract_for(plan), calls)
         except (BackendError, TimeoutError) as exc:
             # The adaptation is optional: keep the template plan and say why, never fail.
-            reason = " ".join(str(getattr(exc, "message", exc) or type(exc).__name__).split())
-            calls.append(ModelCall("adapt", "", {}, 0, error=reason))
+            reason = _record_failure(calls, "adapt", exc)
             notes.append(PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}"))
             rationale = f"The model proposed no valid change ({reason})."
         else:

@@ -113,12 +113,19 @@ def _softmax(scores: list[float]) -> list[float]:
 def _signature(req: AnalysisRequest) -> tuple[Any, ...]:
     """What makes a reading different for the person: the columns and the aggregation (a pie
     of the same numbers as a bar is the same answer, drawn differently)."""
-    return (req.x, req.y, req.agg, req.color)
+    return (req.x, req.y, tuple(req.measures), req.agg, req.color)
 
 
 def complete_request(cand: Candidate, cues: Cues, profile: SchemaProfile) -> AnalysisRequest:
     """A candidate plus what the cues fix directly: filters, time grain, sort and limit."""
-    req = AnalysisRequest(chart=cand.chart, x=cand.x, y=cand.y, agg=cand.agg, color=cand.color)
+    req = AnalysisRequest(
+        chart=cand.chart,
+        x=cand.x,
+        y=cand.y,
+        agg=cand.agg,
+        color=cand.color,
+        measures=list(cand.more),
+    )
     req.filters = [f for f in cues.filters if not _filter_is_grouping(f, cand)]
     req.time_grain = _grain(cues, profile, cand.x)
     req.sort_by, req.sort_dir = _sort(cues, req)
@@ -216,6 +223,12 @@ def repair_request(
             notes.append(f"Dropped unknown column {value!r} from {key}.")
             setattr(req, key, None)
     req.filters = [f for f in req.filters if f.column in names] if req.filters else []
+    kept = [
+        m for m in req.measures if m in names and is_numeric_like(profile.column(m)) and m != req.y
+    ]
+    if kept != req.measures:
+        notes.append("Kept only the extra measures that are numeric columns of this table.")
+        req.measures = kept
     col = profile.column
     if req.agg not in ("count", "none") and req.y and not is_numeric_like(col(req.y)):
         notes.append(f"{req.agg} of non-numeric {req.y!r} is not possible; counting instead.")
@@ -227,7 +240,7 @@ def repair_request(
             req.agg = "count" if req.x else req.agg
         else:
             req.x, req.y, req.agg = target, None, "none"
-    if req.chart in ("bar", "pie", "line") and req.x is None:
+    if req.chart in ("bar", "pie", "line") and req.x is None and not req.measures:
         req.x = next(iter(profile.names("temporal")), None) if req.chart == "line" else None
         req.x = req.x or main_group(profile) or next(iter(profile.names()), None)
         notes.append(f"No x column was given; using {req.x!r}.")

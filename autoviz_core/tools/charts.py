@@ -65,6 +65,9 @@ class ChartParams(ToolParams):
     x: str | None = column_param(None, role="any", description="x axis / group / pie names")
     # y may be any column: "count" of a text column counts its non-missing values.
     y: str | None = column_param(None, role="any", description="value column (numeric to sum)")
+    measures: list[str] = column_param(
+        [], role="numeric", multiple=True, description="more value columns, one series each"
+    )
     agg: Aggregation = "none"
     color: str | None = column_param(None, role="groupable", description="series / colour")
     time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday", "hour"] = (
@@ -77,8 +80,13 @@ class ChartParams(ToolParams):
 
 
 # ---------------------------------------------------------------- preparation
+MEASURE = "measure"  # the colour (or x) that names which value column a point comes from
+
+
 def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.DataFrame, str | None]:
     """A frame with columns x / y / c (those in use), x bucketed to the time grain."""
+    if p.measures and p.y is not None:
+        return _prepare_measures(df, p, notes)
     x_col, color = p.x, p.color
     if x_col is None and color is not None and p.agg != "none":
         x_col, color = color, None  # a grouped chart with only a colour groups by the colour
@@ -94,6 +102,30 @@ def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.Dat
     if color is not None:
         frame["c"] = df[color]
     return frame, x_col
+
+
+def _prepare_measures(
+    df: pd.DataFrame, p: ChartParams, notes: list[str]
+) -> tuple[pd.DataFrame, str | None]:
+    """Several value columns side by side ("wounds vs disease by month"): one long frame whose
+    colour names the column (or whose x does, when there is no x: "total of A, B and C")."""
+    names = list(dict.fromkeys([p.y, *p.measures]))
+    x = _x_values(df[p.x], p.time_grain, notes, df) if p.x is not None else None
+    parts = []
+    for name in names:
+        part = pd.DataFrame({"y": numeric_keep_ints(df[name])}, index=df.index)
+        if x is not None:
+            part["x"] = x
+            part["c"] = name
+        else:
+            part["x"] = name
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    if x is not None:
+        frame["c"] = pd.Categorical(frame["c"], categories=names, ordered=True)
+    else:
+        frame["x"] = pd.Categorical(frame["x"], categories=names, ordered=True)
+    return frame[[c for c in ("x", "y", "c") if c in frame]], p.x or MEASURE
 
 
 def _x_values(
@@ -263,6 +295,12 @@ def _layout(
 
 def _title(p: ChartParams, x_col: str | None) -> str:
     what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "rows")
+    if p.measures:
+        names = [p.y or "", *p.measures]
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        what = f"{p.agg} of {listed}" if p.agg not in ("none", "count") else listed
+        if x_col == MEASURE:
+            return what
     parts = [what]
     if x_col:
         parts.append(f"by {x_col}" + (f" ({p.time_grain})" if p.time_grain != "none" else ""))
@@ -375,7 +413,7 @@ def _chart_data(frame: pd.DataFrame, p: ChartParams, x_col: str | None, title: s
         kind=p.kind,
         x=x_col,
         y=p.y,
-        color=p.color if "c" in frame else None,
+        color=(MEASURE if p.measures else p.color) if "c" in frame else None,
         agg=p.agg,
         x_values=x,
         y_values=y,
@@ -395,7 +433,13 @@ def _result(
     total_points: int,
     x_col: str | None,
 ) -> ToolResult:
-    names = {"x": x_col or "x", "y": agg_label(p.agg, p.y) or "value", "c": p.color or "color"}
+    names = {
+        "x": x_col or "x",
+        "y": agg_label(p.agg, p.y) or "value",
+        "c": MEASURE if p.measures else (p.color or "color"),
+    }
+    if p.measures:
+        names["y"] = f"{p.agg} of value" if p.agg not in ("none", "count") else "value"
     if p.agg == "none" and p.y:
         names["y"] = p.y
     out = table.rename(columns=names).reset_index(drop=True)

@@ -31,6 +31,11 @@ def BOX(y):
     return {"chart": "box", "x": None, "y": y, "agg": "none"}
 
 
+def M(chart, x, ys, agg):
+    out = {"chart": chart, "x": x, "y": ys[0], "agg": agg, "more": list(ys[1:])}
+    return out
+
+
 def Y(y):
     return {"y": y}
 
@@ -214,6 +219,7 @@ Q = {
         ("staff count per dept and gender", C, R("bar", "dept", None, "count", color="gender")),
     ],
     "weather": [
+        ("temp max and temp min by month", T, M("line", "date", ["temp_max", "temp_min"], "mean")),
         ("which measurements tell the two cities apart", D, None),
         ("unusual temperature swings over the years", A, R("line", "date", "temp_max")),
         ("which days had an extreme wind speed", A, R("line", "date", "wind_kmh")),
@@ -260,6 +266,11 @@ Q = {
         ("yearly rainfall totals", T, R("line", "date", "precip_mm", "sum")),
     ],
     "web": [
+        (
+            "visits and conversions per channel",
+            C,
+            M("bar", "channel", ["visits", "conversions"], "sum"),
+        ),
         ("weird traffic days in the visits over time", A, R("line", "day", "visits", "sum")),
         ("outlier days for conversions this year", A, R("line", "day", "conversions", "sum")),
         ("avg conversions per day by channel", C, R("bar", "channel", "conversions", "mean")),
@@ -494,6 +505,16 @@ Q = {
         ("lowest life expectancy in each continent", C, R("bar", "continent", "lifeExp", "min")),
     ],
     "election": [
+        (
+            "Coderre vs Bergeron vs Joly votes in total",
+            C,
+            M("bar", None, ["Coderre", "Bergeron", "Joly"], "sum"),
+        ),
+        (
+            "compare Joly and Coderre votes by winner",
+            C,
+            M("bar", "winner", ["Joly", "Coderre"], "sum"),
+        ),
         ("avg total votes by result", C, R("bar", "result", "total", "mean")),
         (
             "how many districts were won by a plurality vs a majority",
@@ -516,6 +537,12 @@ Q = {
         ("count districts by result", C, R("bar", "result", None, "count")),
     ],
     "stocks": [
+        ("compare GOOG and AAPL over time", [T, C], M("line", "date", ["GOOG", "AAPL"], "mean")),
+        (
+            "AMZN vs MSFT vs NFLX by month",
+            [T, C],
+            M("line", "date", ["AMZN", "MSFT", "NFLX"], "mean"),
+        ),
         ("which weeks were abnormal for MSFT", A, R("line", "date", "MSFT")),
         ("any strange moves in AMZN over time?", A, R("line", "date", "AMZN")),
         ("AMZN over time", T, R("line", "date", "AMZN")),
@@ -530,6 +557,16 @@ Q = {
         ("plot AAPL against GOOG", REL, R("scatter", "GOOG", "AAPL", "none")),
     ],
     "experiment": [
+        (
+            "compare experiment 1, experiment 2 and experiment 3 across groups",
+            C,
+            M("bar", "group", ["experiment_1", "experiment_2", "experiment_3"], "mean"),
+        ),
+        (
+            "average of experiment_1 and experiment_2 by gender",
+            C,
+            M("bar", "gender", ["experiment_1", "experiment_2"], "mean"),
+        ),
         ("which experiment separates treatment from control best", D, None),
         ("how many women and men are in the experiment", C, R("bar", "gender", None, "count")),
         (
@@ -556,6 +593,7 @@ Q = {
         ("boxplot of experiment 1 per group", C, R("box", "group", "experiment_1", "none")),
     ],
     "incidents": [
+        ("count vs cost over the years", [T, C], M("line", "year", ["count", "cost_k"], "sum")),
         ("how often did floods happen each year", T, R("line", "year", "count", "sum")),
         ("which category costs the most", C, R("bar", "category", "cost_k", "sum")),
         ("how many incidents in total per year, as bars", [C, T], R("bar", "year", "count", "sum")),
@@ -618,6 +656,16 @@ Q = {
         ),
     ],
     "medals_wide": [
+        (
+            "gold, silver and bronze for each nation",
+            C,
+            M("bar", "nation", ["gold", "silver", "bronze"], "sum"),
+        ),
+        (
+            "total gold vs silver vs bronze medals",
+            C,
+            M("bar", None, ["gold", "silver", "bronze"], "sum"),
+        ),
         ("gold medals per nation", C, R("bar", "nation", "gold", "sum")),
         ("which nation won the most silver?", C, R("bar", "nation", "silver", "sum")),
         ("bronze by nation as a pie chart", C, R("pie", "nation", "bronze", "sum")),

@@ -231,3 +231,46 @@ def test_line_with_repeated_x_says_so(run_tool, december):
     res = run_tool("chart", december, kind="line", x="date", y="revenue")
     assert "x repeats within a series" in res.summary
     assert res.chart.x_values == sorted(res.chart.x_values)
+
+
+# ---------------------------------------------------------------- several measures
+def test_several_measures_without_x_compare_their_totals(run_tool) -> None:
+    df = pd.DataFrame({"a": [1, 2, 3], "b": [10, 20, 30], "c": [5, 5, 5]})
+    res = run_tool("chart", df, kind="bar", y="a", measures=["b", "c"], agg="sum")
+    assert res.chart is not None
+    assert res.chart.x_values == ["a", "b", "c"]
+    assert res.chart.y_values == [df["a"].sum(), df["b"].sum(), df["c"].sum()]
+    assert res.chart.title == "sum of a, b and c"
+
+
+def test_several_measures_over_time_are_one_series_each(run_tool) -> None:
+    df = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-01", "2024-02-20"]),
+            "wins": [1, 2, 3, 4],
+            "losses": [4, 3, 2, 1],
+        }
+    )
+    res = run_tool(
+        "chart",
+        df,
+        kind="line",
+        x="day",
+        y="wins",
+        measures=["losses"],
+        agg="sum",
+        time_grain="month",
+    )
+    assert res.chart is not None and res.chart.color == "measure"
+    got = {
+        (str(x)[:7], c): y
+        for x, c, y in zip(
+            res.chart.x_values, res.chart.color_values or [], res.chart.y_values, strict=True
+        )
+    }
+    assert got == {
+        ("2024-01", "wins"): 3,
+        ("2024-02", "wins"): 7,
+        ("2024-01", "losses"): 7,
+        ("2024-02", "losses"): 3,
+    }
