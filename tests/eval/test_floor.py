@@ -13,10 +13,11 @@ from autoviz_core.config import load_settings
 from bench import eval as harness
 
 # (set, metric) -> floor
-# measured 2026-11-26 (weights of that day): train 0.931, dev 0.90 / 0.97, 1.0, 0.857 /
-# 0.959, 0.905, 1.0; the floor leaves about two points (one or two questions) of margin.
+# measured 2026-11-26 (weights of that day, L2 3): nvBench train 0.915, dev 0.907; analysis
+# intent / columns / check 0.97 / 1.0 / 0.857; analysis2 0.959 / 0.905 / 1.0. The floor leaves
+# about two points (one or two questions) of margin.
 FLOORS = {
-    ("nvbench_train", "data_accuracy"): 0.91,
+    ("nvbench_train", "data_accuracy"): 0.89,
     ("nvbench_train", "failures"): 0,
     ("nvbench", "data_accuracy"): 0.88,
     ("nvbench", "kind_accuracy"): 0.95,
