@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from pathlib import Path
@@ -109,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from autoviz_core.config import PlannerSettings
     from autoviz_core.data import profile_table
     from autoviz_core.planning.planner import plan_question
+    from bench.conditions import quiet_start
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--columns", type=int, default=200)
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
     qs = questions(df)
     plan_question(qs[0], df, profile, None, settings)  # warm: lexicon, value index, caches
+    conditions = quiet_start(f"cues planning, {args.columns} columns")
     times = []
     for _ in range(args.repeats):
         for q in qs:
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "questions": len(qs) * args.repeats,
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-        "load_average": os.getloadavg()[0],
+        "conditions": conditions,
     }
     print(json.dumps(out, indent=2))
     RESULTS.mkdir(exist_ok=True)

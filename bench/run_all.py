@@ -47,8 +47,9 @@ def plan(quick: bool, model_eval: bool, fresh: bool = False) -> list[tuple[str, 
         (
             "eval",
             "eval",
-            ["--set", "both", "--mode", "cues", *(["--limit", "10"] if quick else [])],
+            ["--set", "all", "--mode", "cues", "--fast", *(["--limit", "10"] if quick else [])],
         ),
+        ("cues_wide", "bench_cues_wide", ["--repeats", "1" if quick else "3"]),
     ]
     if model_eval:
         limit = ["--limit", "3"] if quick else []

@@ -569,30 +569,61 @@ def _value_filters(cues: Cues, consumed: set[str]) -> list[RequestFilter]:
 def _boolean_state_filters(
     cues: Cues, profile: SchemaProfile, df: pd.DataFrame | None, consumed: set[str]
 ) -> list[RequestFilter]:
-    """'each dog that was abandoned': a yes/no column named as a state means 'where true'."""
+    """A yes/no column named as a state of the rows means 'where true': 'each dog that was
+    abandoned', 'only for smokers', 'among smokers', 'smokers only'; 'non-smokers' means false."""
     out: list[RequestFilter] = []
     if df is None:
         return out
+    both = _named_both_ways(cues)
     for m in cues.mentions:
         col = profile.column(m.column)
-        if col is None or col.role != "boolean" or m.column in consumed:
+        if col is None or col.role != "boolean" or m.column in consumed | both:
             continue
         before = [t.lemma for t in cues.toks[max(0, m.start - 3) : m.start]]
-        if (
-            len(before) >= 2
-            and before[-2] in ("that", "who", "which")
-            and before[-1] in ("wa", "was", "were", "is", "are", "been")
-        ):
-            true_value = _true_value(df[m.column])
-            if true_value is not None:
-                out.append(RequestFilter(column=m.column, op="eq", value=true_value))
-                consumed.add(m.column)
+        negated = bool(before) and before[-1] in NEGATIONS
+        if negated:
+            before = before[:-1]
+        if not _named_as_state(cues, m.start, m.end, before):
+            continue
+        value = _state_value(df[m.column], truth=not negated)
+        if value is not None:
+            out.append(RequestFilter(column=m.column, op="eq", value=value))
+            consumed.add(m.column)
     return out
 
 
-def _true_value(s: pd.Series) -> object | None:
+NEGATIONS = ("non", "not", "no")
+
+
+def _named_both_ways(cues: Cues) -> set[str]:
+    """Columns named both plainly and negated ('smokers and non-smokers'): the two groups."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+    for m in cues.mentions:
+        neg = m.start > 0 and cues.toks[m.start - 1].lemma in NEGATIONS
+        (negated if neg else plain).add(m.column)
+    return plain & negated
+
+
+def _named_as_state(cues: Cues, start: int, end: int, before: list[str]) -> bool:
+    """'that was X', 'only (for|among) Xs', 'among Xs', 'for Xs' (a plural), 'Xs only'."""
+    after = cues.toks[end].lemma if end < len(cues.toks) else ""
+    plural = cues.toks[end - 1].text != cues.toks[end - 1].lemma
+    relative = (
+        len(before) >= 2
+        and before[-2] in ("that", "who", "which")
+        and before[-1] in ("wa", "was", "were", "is", "are", "been")
+    )
+    only = after == "only" or (before[-1:] == ["only"]) or before[-2:-1] == ["only"]
+    group = before[-1:] == ["among"] or (before[-1:] == ["for"] and plural)
+    return relative or only or group
+
+
+def _state_value(s: pd.Series, truth: bool) -> object | None:
+    """The column's value that means yes (or no)."""
+    words = ("1", "true", "yes", "y", "t") if truth else ("0", "false", "no", "n", "f")
     for v in s.dropna().unique():
-        if str(v).lower() in ("1", "true", "yes", "y", "t"):
+        if str(v).lower() in words:
             return v.item() if hasattr(v, "item") else v
     return None
 

@@ -162,7 +162,9 @@ def decide_intent(
     try:
         value = _call(backend, "intent", msgs, intent_contract(labels), calls)
     except (BackendError, TimeoutError) as exc:
-        _record_failure(calls, "intent", exc)  # the ranking's intent stands: never a dead end
+        if mode != "hybrid":
+            raise  # the person asked the model to decide: its failure is the answer
+        _record_failure(calls, "intent", exc)  # hybrid: the ranking's intent stands
         return verdict.label, "cues"
     return str(value.intent), mode
 
@@ -194,7 +196,9 @@ def decide_request(
         )
         value = _call(backend, "request", msgs, request_contract(profile.names()), calls)
     except (BackendError, TimeoutError) as exc:
-        # the model could not choose: the best-ranked candidate stands (a chart, never a dead end)
+        if mode != "hybrid":
+            raise  # the person asked the model to decide: its failure is the answer
+        # hybrid: the model only chooses among ranked readings, so the best-ranked one stands
         reason = _record_failure(calls, "request", exc)
         req, notes = repair_request(ranked.request.model_copy(deep=True), profile)
         return (

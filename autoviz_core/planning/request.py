@@ -266,12 +266,15 @@ def repair_request(
 
 
 def merge_requests(cue: AnalysisRequest, model: AnalysisRequest) -> AnalysisRequest:
-    """Hybrid: the model chose the core (chart, x, y, agg, colour); filters, sort, limit and grain
-    stay as the question stated them."""
+    """Model mode: the model's request stands; what it left empty (filters, order, limit, grain)
+    is filled in from what the question stated."""
     merged = model.model_copy(deep=True)
-    merged.filters = list(cue.filters)
-    merged.sort_by, merged.sort_dir = cue.sort_by, cue.sort_dir
-    merged.limit = cue.limit
-    if cue.time_grain != "none" and merged.x == cue.x:
+    if not merged.filters:
+        merged.filters = list(cue.filters)
+    if merged.sort_by == "none":
+        merged.sort_by, merged.sort_dir = cue.sort_by, cue.sort_dir
+    if not merged.limit:
+        merged.limit = cue.limit
+    if cue.time_grain != "none" and merged.time_grain == "none" and merged.x == cue.x:
         merged.time_grain = cue.time_grain
     return merged

@@ -85,3 +85,28 @@ def test_between_contains_startswith_and_not() -> None:
 def test_temporal_words_need_a_temporal_column(realistic_tables: dict[str, pd.DataFrame]) -> None:
     assert cues_for("revenue trend over time", realistic_tables["december"]).temporal
     assert not cues_for("tip trend over time", realistic_tables["tips"]).temporal
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("average score only for members", [("member", "eq", "yes")]),
+        ("average score among members", [("member", "eq", "yes")]),
+        ("average score of players that were members", [("member", "eq", "yes")]),
+        ("average score for non-members", [("member", "eq", "no")]),
+        ("average score by team for members and non-members", []),
+        ("average score by member", []),
+    ],
+)
+def test_a_yes_no_column_named_as_a_state_filters_the_rows(
+    question: str, expected: list[tuple[str, str, str]]
+) -> None:
+    df = pd.DataFrame(
+        {
+            "team": ["a", "b", "a", "b"],
+            "member": ["yes", "no", "no", "yes"],
+            "score": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    filters = cues_for(question, df).filters
+    assert [(f.column, f.op, f.value) for f in filters] == expected

@@ -119,3 +119,27 @@ def test_no_model_run_is_recorded_as_none(tips: pd.DataFrame) -> None:
     )
     assert backend_used(planned, "smollm2-llamacpp") == "none"
     assert set(stage_backends(planned, "smollm2-llamacpp").values()) == {"none"}
+
+
+HYBRID = PlannerSettings(intent_mode="hybrid", request_mode="hybrid", adapt_mode="off")
+MODEL = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
+TERSE = "tips and bills"  # no aggregation, no grouping: the ranking is unsure, the model is asked
+
+
+def test_hybrid_keeps_the_ranked_reading_when_the_model_fails(tips: pd.DataFrame) -> None:
+    error = BackendError("failing-model: HTTP 500 out of memory", "Try again.")
+    backend = RaisingBackend(error)
+    profile = profile_table(tips)
+    cues_only = plan_question(TERSE, tips, profile, None, PlannerSettings(adapt_mode="off"))
+    planned = plan_question(TERSE, tips, profile, backend, HYBRID)
+    assert backend.calls >= 1
+    assert planned.request == cues_only.request
+    assert planned.request_source == "cues"
+    assert any(c.error and "HTTP 500" in c.error for c in planned.model_calls)
+    assert any("the model could not choose" in n.message for n in planned.notes)
+
+
+def test_model_mode_reports_the_model_failure(tips: pd.DataFrame) -> None:
+    backend = RaisingBackend(BackendError("failing-model: HTTP 500 out of memory", "Try again."))
+    with pytest.raises(BackendError, match="HTTP 500"):
+        plan_question("Average tip by day", tips, profile_table(tips), backend, MODEL)

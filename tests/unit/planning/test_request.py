@@ -14,7 +14,13 @@ from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
 from autoviz_core.planning.planner import plan_question
-from autoviz_core.planning.request import CONFIDENT, label_request, rank_request, repair_request
+from autoviz_core.planning.request import (
+    CONFIDENT,
+    label_request,
+    merge_requests,
+    rank_request,
+    repair_request,
+)
 
 CLUB = pd.DataFrame(
     {
@@ -173,3 +179,22 @@ def test_repair_drops_unknown_columns_and_impossible_aggregations() -> None:
     assert r.x is not None and r.x in prof.names()
     assert (r.y, r.agg) == (None, "count")
     assert any("nope" in n for n in notes)
+
+
+def test_the_model_request_stands_and_only_its_gaps_come_from_the_question() -> None:
+    from autoviz_core.contracts import RequestFilter
+
+    cue = AnalysisRequest(
+        chart="bar", x="day", y="tip", agg="mean", sort_by="value", limit=3,
+        filters=[RequestFilter(column="time", op="eq", value="Dinner")],
+    )  # fmt: skip
+    model = AnalysisRequest(
+        chart="bar", x="sex", y="tip", agg="sum",
+        filters=[RequestFilter(column="smoker", op="eq", value="Yes")],
+    )  # fmt: skip
+    merged = merge_requests(cue, model)
+    assert (merged.x, merged.agg) == ("sex", "sum")
+    assert [f.column for f in merged.filters] == ["smoker"]  # the model's, not the question's
+    assert (merged.sort_by, merged.limit) == ("value", 3)  # the model left them empty
+    bare = merge_requests(cue, AnalysisRequest(chart="bar", x="day", y="tip", agg="mean"))
+    assert [f.column for f in bare.filters] == ["time"]

@@ -54,6 +54,7 @@ def test_every_tool_registered_with_column_roles():
     assert get_tool("chart").column_params() == {
         "x": ("any", False),
         "y": ("any", False),
+        "measures": ("numeric", True),
         "color": ("groupable", False),
     }
     assert get_tool("nope") is None
