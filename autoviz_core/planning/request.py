@@ -91,16 +91,18 @@ def rank_request(cues: Cues, profile: SchemaProfile) -> RankedRequest:
     best = complete_request(scored[0].candidate, cues, profile)
     alternatives: list[tuple[AnalysisRequest, float]] = []
     seen = {_signature(best)}
+    confidence = probs[0]
     for s, p in zip(top[1:], probs[1:], strict=False):
         alt = complete_request(s.candidate, cues, profile)
+        if _signature(alt) == _signature(best):
+            confidence += p  # the same reading drawn differently: it backs the best one
         if _signature(alt) in seen:
             continue
         seen.add(_signature(alt))
         alternatives.append((alt, round(p, 4)))
         if len(alternatives) == MAX_ALTERNATIVES:
             break
-    confidence = round(probs[0], 4)
-    return RankedRequest(best, confidence, alternatives, scored)
+    return RankedRequest(best, round(confidence, 4), alternatives, scored)
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -112,8 +114,12 @@ def _softmax(scores: list[float]) -> list[float]:
 
 def _signature(req: AnalysisRequest) -> tuple[Any, ...]:
     """What makes a reading different for the person: the columns and the aggregation (a pie
-    of the same numbers as a bar is the same answer, drawn differently)."""
-    return (req.x, req.y, tuple(req.measures), req.agg, req.color)
+    of the same numbers as a bar is the same answer, drawn differently; so is a scatter with
+    its axes swapped)."""
+    axes: tuple[Any, ...] = (req.x, req.y)
+    if req.agg == "none" and req.chart == "scatter":
+        axes = tuple(sorted(a or "" for a in axes))
+    return (*axes, tuple(req.measures), req.agg, req.color)
 
 
 def complete_request(cand: Candidate, cues: Cues, profile: SchemaProfile) -> AnalysisRequest:
@@ -179,12 +185,13 @@ def label_request(req: AnalysisRequest) -> str:
         return f"spread of {req.y}" + (f" by {req.x}" if req.x else "") + " (box)"
     if req.chart == "scatter" and req.agg == "none":
         return f"{req.y} against {req.x} (scatter)"
+    measured = " and ".join(m for m in (req.y, *req.measures) if m)
     what = (
         "count of rows"
         if req.agg == "count"
-        else (f"{req.y}" if req.agg == "none" else f"{req.agg} of {req.y}")
+        else (measured if req.agg == "none" else f"{req.agg} of {measured}")
     )
-    text = f"{what} by {req.x}"
+    text = f"{what} by {req.x}" if req.x else f"{what} compared"
     if req.color:
         text += f" and {req.color}"
     return f"{text} ({req.chart})"

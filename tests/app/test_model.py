@@ -223,7 +223,7 @@ def test_the_model_call_is_its_own_stage_with_its_time(
 
 def test_an_ambiguous_question_offers_the_real_runners_up_and_one_click_replans(app: App) -> None:
     """No stub: the ranking itself is unsure about a terse question and offers its runners-up."""
-    at = ask(load_tips(app()), "tips and bills")
+    at = ask(load_tips(app()), "tips")
     assert at.title[0].value == "Ask a question"  # stays to offer the readings
     lines = texts(at.markdown)
     assert "Did you mean:" in lines

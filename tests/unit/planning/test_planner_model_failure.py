@@ -123,7 +123,7 @@ def test_no_model_run_is_recorded_as_none(tips: pd.DataFrame) -> None:
 
 HYBRID = PlannerSettings(intent_mode="hybrid", request_mode="hybrid", adapt_mode="off")
 MODEL = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
-TERSE = "tips and bills"  # no aggregation, no grouping: the ranking is unsure, the model is asked
+TERSE = "tips"  # one word: the ranking is unsure, so the model is asked
 
 
 def test_hybrid_keeps_the_ranked_reading_when_the_model_fails(tips: pd.DataFrame) -> None:

@@ -198,3 +198,25 @@ def test_the_model_request_stands_and_only_its_gaps_come_from_the_question() -> 
     assert (merged.sort_by, merged.limit) == ("value", 3)  # the model left them empty
     bare = merge_requests(cue, AnalysisRequest(chart="bar", x="day", y="tip", agg="mean"))
     assert [f.column for f in bare.filters] == ["time"]
+
+
+def test_a_scatter_with_its_axes_swapped_is_the_same_reading() -> None:
+    """'how does price relate to size': price-against-size and size-against-price are one answer;
+    the swap is never offered as an alternative and its share backs the chosen reading."""
+    prof = profile_table(CLUB)
+    ranked = rank_request(extract_cues("how does price relate to size", prof, CLUB), prof)
+    assert ranked.request.chart == "scatter"
+    pair = {ranked.request.x, ranked.request.y}
+    assert pair == {"price", "size"}
+    assert all(
+        not (alt.chart == "scatter" and alt.agg == "none" and {alt.x, alt.y} == pair)
+        for alt, _p in ranked.alternatives
+    )
+    assert ranked.confidence >= CONFIDENT
+
+
+def test_labels_name_every_measure() -> None:
+    req = AnalysisRequest(chart="bar", x=None, y="gold", measures=["silver"], agg="sum")
+    assert label_request(req) == "sum of gold and silver compared (bar)"
+    req = AnalysisRequest(chart="line", x="month", y="wounds", measures=["disease"], agg="sum")
+    assert label_request(req) == "sum of wounds and disease by month (line)"
