@@ -7,7 +7,7 @@ and the prompts read roles from here; nothing downstream inspects dtypes again.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from autoviz_core.data.cleaning import spread_sample
 from autoviz_core.data.semantics import is_additive
+from autoviz_core.vocabulary import Role
 
-Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
 SAMPLE_VALUES = 5
 _ID_NAME = re.compile(r"(^|[_\s])(id|uuid|guid|key|code_id)$|^id[_\s]|[a-z]ID$|_num$|^iso", re.I)
 _ID_SUFFIX = re.compile(r"(^|_)id$|[a-z]ID$", re.I)

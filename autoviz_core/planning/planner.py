@@ -15,7 +15,6 @@ import pandas as pd
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import (
-    INTENTS,
     NONE,
     AnalysisRequest,
     choice_contract,
@@ -50,6 +49,7 @@ from autoviz_core.planning.templates import (
 )
 from autoviz_core.planning.validation import PlanNote, validate_plan, validate_step
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.vocabulary import INTENTS
 
 PRIMARY_ID = "answer"
 NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"

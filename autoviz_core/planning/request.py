@@ -34,6 +34,7 @@ from autoviz_core.planning.features import (
     is_temporal_col,
     question_evidence,
 )
+from autoviz_core.vocabulary import TIME_GRAINS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 MAX_ALTERNATIVES = 3
@@ -138,24 +139,13 @@ def _filter_is_grouping(f: Any, cand: Candidate) -> bool:
     return f.op == "in" and f.column in (cand.x, cand.color)
 
 
-GRAIN_FOR_REQUEST = {
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "quarter": "quarter",
-    "year": "year",
-    "weekday": "weekday",
-    "hour": "hour",
-}
-
-
 def _grain(cues: Cues, profile: SchemaProfile, x: str | None) -> str:
     col = profile.column(x) if x else None
     if not cues.time_grain or col is None or col.role != "temporal":
         return "none"
     if not col.dtype.startswith("datetime"):
         return "none"  # a year column is already at its grain
-    return GRAIN_FOR_REQUEST.get(cues.time_grain, "none")
+    return cues.time_grain if cues.time_grain in TIME_GRAINS else "none"  # not "decade"
 
 
 def _sort(cues: Cues, req: AnalysisRequest) -> tuple[str, str]:

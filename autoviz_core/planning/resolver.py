@@ -17,9 +17,9 @@ from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.data.semantics import default_agg
 from autoviz_core.plan import PlanStep
 from autoviz_core.planning.templates import AUTO
-from autoviz_core.tools.periods import GRAINS
 from autoviz_core.tools.registry import ToolSpec, get_tool
 from autoviz_core.tools.relationships import correlation_ratio
+from autoviz_core.vocabulary import PERIOD_GRAINS
 
 MAX_GROUPS = 50
 # An unnamed grouping is brought in only when it has few groups: with many, eta rises by chance.
@@ -117,7 +117,7 @@ def temporal_candidates(ctx: ResolveContext) -> list[str]:
 
 def auto_grain(ctx: ResolveContext, date_column: str | None) -> str:
     """The request's grain, else one that gives a readable number of periods."""
-    if ctx.request.time_grain in GRAINS:
+    if ctx.request.time_grain in PERIOD_GRAINS:
         return ctx.request.time_grain
     col = ctx.col(date_column)
     if col and not col.dtype.startswith("datetime"):

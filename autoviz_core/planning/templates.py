@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from autoviz_core.contracts import INTENTS, AnalysisRequest
+from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.errors import ConfigError
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.vocabulary import INTENTS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 AUTO = "auto"

@@ -22,6 +22,7 @@ from autoviz_core.planning.templates import AUTO
 from autoviz_core.planning.text import norm
 from autoviz_core.tools.common import FilterCondition, FilterKind, condition_value_problem
 from autoviz_core.tools.registry import ToolSpec, get_tool
+from autoviz_core.vocabulary import ROLES
 
 NoteLevel = Literal["repaired", "rejected", "info"]
 MAX_STEPS = 30
@@ -63,7 +64,7 @@ ROLE_OK = {
     "temporal": ("temporal",),
     "categorical": ("categorical", "boolean", "identifier", "temporal"),
     "groupable": ("categorical", "boolean", "temporal", "identifier", "numeric", "text"),
-    "any": ("temporal", "numeric", "categorical", "identifier", "text", "boolean"),
+    "any": ROLES,
 }
 
 
