@@ -67,4 +67,3 @@ SORT_DIR: tuple[SortDir, ...] = get_args(SortDir)
 # ---------------------------------------------------------------- columns
 # What the profiler says a column is; everything downstream reads roles, not dtypes.
 Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
-ROLES: tuple[Role, ...] = get_args(Role)
