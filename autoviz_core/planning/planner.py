@@ -287,7 +287,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
 def template_steps(
     template: Template, ctx: ResolveContext, profile: SchemaProfile
 ) -> tuple[list[PlanStep], list[PlanNote]]:
-    """The template's steps with "auto" resolved; optional steps that cannot run are left out."""
+    """The template's steps with "auto" resolved; a step that cannot run is left out (why)."""
     counts = role_counts(profile)
     steps: list[PlanStep] = []
     notes: list[PlanNote] = []

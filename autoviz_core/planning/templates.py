@@ -32,12 +32,14 @@ TEMPLATE_GROUPS: tuple[ColumnGroup, ...] = (
 
 
 class TemplateStep(BaseModel):
+    """One step of a template. Every step is left out when it cannot run on the table (its
+    `needs` unmet or no column fits), so no step is marked optional."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
     tool: str
     params: dict[str, Any] = Field(default_factory=dict)
-    optional: bool = False
     needs: dict[str, int] = Field(default_factory=dict)  # role -> minimum number of columns
 
 
