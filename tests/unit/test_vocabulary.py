@@ -89,6 +89,13 @@ def test_the_intent_contract_offers_every_intent(schema: dict[str, Any]) -> None
     assert enum_of(schema, "intent") == list(INTENTS)
 
 
+def test_the_result_document_allows_every_intent_and_aggregation() -> None:
+    """The result JSON's schema (the CLI's --json output) lists intents and aggregations too."""
+    schema = json.loads((SCHEMAS.parent / "result_schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"]["intent"]["enum"] == list(INTENTS)
+    assert enum_of(schema, "charts", "agg") == list(AGGREGATIONS)
+
+
 def test_the_chart_tool_takes_exactly_the_request_vocabulary() -> None:
     """The request is passed to the chart tool as it is: each field's values must agree."""
     spec = get_tool("chart")
