@@ -16,6 +16,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
+from autoviz_core.vocabulary import (
+    AGGREGATIONS,
+    CHART_KINDS,
+    INTENTS,
+    MODEL_FILTER_OPS,
+    SORT_BY,
+    SORT_DIR,
+    TIME_GRAINS,
+    RequestFilterOp,
+)
+
 NONE = "none"  # the enum member meaning "no column" / "not asked"
 RATIONALE_MAX_CHARS = 240
 RATIONALE_SCHEMA_CHARS = 120  # grammar bound: a small model otherwise rambles until max_tokens
@@ -28,28 +39,6 @@ MAX_LIMIT = 1000
 # small model's free text ('); // filter by ...') cannot run to the token budget.
 VALUE_MAX_CHARS = 80
 
-INTENTS: tuple[str, ...] = (
-    "general_eda",
-    "time_series_investigation",
-    "segmentation_drivers",
-    "anomaly_detection",
-    "comparative_analysis",
-)
-CHART_KINDS: tuple[str, ...] = ("bar", "line", "scatter", "pie", "histogram", "box", "heatmap")
-AGGREGATIONS: tuple[str, ...] = ("count", "sum", "mean", "median", "min", "max", "none")
-TIME_GRAINS: tuple[str, ...] = (
-    "none",
-    "day",
-    "week",
-    "month",
-    "quarter",
-    "year",
-    "weekday",
-    "hour",
-)
-FILTER_OPS: tuple[str, ...] = ("eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith")
-SORT_BY: tuple[str, ...] = ("none", "x", "y")
-SORT_DIR: tuple[str, ...] = ("asc", "desc")
 CHANGE_ACTIONS: tuple[str, ...] = ("add", "remove", "modify")
 
 
@@ -126,7 +115,7 @@ def request_contract(
         "RequestFilter",
         __base__=Contract,
         column=(_enum(list(filter_columns or cols) or [NONE]), ...),
-        op=(_enum(FILTER_OPS), ...),
+        op=(_enum(MODEL_FILTER_OPS), ...),
         value=(ValueText, ...),
     )
     return create_model(
@@ -150,12 +139,17 @@ class RequestFilter(BaseModel):
     """A filter in a request, independent of any table (what the planner works with)."""
 
     column: str
-    op: Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in"]
+    op: RequestFilterOp
     value: Any
 
 
 class AnalysisRequest(BaseModel):
-    """The table-independent form of the request contract, used inside the planner."""
+    """The table-independent form of the request contract, used inside the planner.
+
+    The word fields stay `str` (the contract above holds them to vocabulary.py): a follow-up
+    writes the question's own grain word into them ("by decade"), and the ranking's candidates
+    carry plain strings; a Literal here would turn those into validation errors.
+    """
 
     chart: str = "bar"
     x: str | None = None

@@ -10,14 +10,15 @@ from typing import Any
 
 import pandas as pd
 
-from autoviz_core.config import Settings, load_settings
+from autoviz_core.config import PlannerSettings, Settings, load_settings
+from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import LoadedTable, load_table, profile_table, table_from_dataframe
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
-from autoviz_core.planning.followup import PreviousVersion, plan_follow_up
-from autoviz_core.planning.planner import PlannedAnalysis, plan_question
+from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
+from autoviz_core.planning.planner import OnStage, PlannedAnalysis, plan_question
 from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
 from autoviz_core.tools.registry import ToolContext
@@ -68,6 +69,68 @@ def execute(
     )
 
 
+def plan_analysis(
+    question: str,
+    table: LoadedTable,
+    profile: SchemaProfile,
+    backend: Backend | None,
+    planner: PlannerSettings,
+    *,
+    previous: PreviousVersion | None = None,
+    on_stage: OnStage | None = None,
+    intent_override: str | None = None,
+    template_override: str | None = None,
+    request_override: AnalysisRequest | None = None,
+) -> PlannedAnalysis | FollowUpPlan:
+    """The one planning call of the CLI and the app: a follow-up of `previous` when given (the
+    overrides are a new question's: a follow-up takes its reading from the previous version),
+    else a new question."""
+    if previous is not None:
+        return plan_follow_up(
+            question,
+            previous,
+            table.df,
+            profile,
+            backend,
+            planner,
+            table_name=table.name,
+            on_stage=on_stage,
+        )
+    return plan_question(
+        question,
+        table.df,
+        profile,
+        backend,
+        planner,
+        table_name=table.name,
+        on_stage=on_stage,
+        intent_override=intent_override,
+        template_override=template_override,
+        request_override=request_override,
+    )
+
+
+def run_approved(
+    table: LoadedTable,
+    profile: SchemaProfile,
+    planned: PlannedAnalysis,
+    settings: Settings,
+    *,
+    seed: int | None = None,
+    on_step: OnStep | None = None,
+) -> AnalysisRun:
+    """Execute an approved plan and time planning and execution, as the CLI and the results
+    page both report them."""
+    seed = settings.planner.seed if seed is None else seed
+    started = time.perf_counter()
+    result = execute(planned, table.df, settings, seed, on_step=on_step)
+    timings = {
+        "plan": round(sum(planned.timings_ms.values()), 1),
+        "execute": round((time.perf_counter() - started) * 1000, 1),
+    }
+    return AnalysisRun(table, profile, planned, result, timings)
+
+
 def run_analysis(
     data: str,
     question: str,
@@ -79,34 +142,21 @@ def run_analysis(
 ) -> AnalysisRun:
     """Plan (auto-approved) and execute `question` on `data`; a follow-up of `previous` if given."""
     settings = settings or load_settings()
-    seed = settings.planner.seed if seed is None else seed
     t0 = time.perf_counter()
     table = load_dataset(data, settings)
     profile = profile_table(table.df)
     t_profile = (time.perf_counter() - t0) * 1000
-    follow_up = None
-    if previous is not None:
-        step = plan_follow_up(
-            question, previous, table.df, profile, backend, settings.planner, table_name=table.name
-        )
-        planned, follow_up = (
-            step.planned,
-            {"previous_question": previous.question, **step.summary()},
-        )
-    else:
-        planned = plan_question(
-            question, table.df, profile, backend, settings.planner, table_name=table.name
-        )
-    t1 = time.perf_counter()
-    result = execute(planned, table.df, settings, seed)
-    t_exec = (time.perf_counter() - t1) * 1000
-    timings = {
+    outcome = plan_analysis(question, table, profile, backend, settings.planner, previous=previous)
+    planned = outcome.planned if isinstance(outcome, FollowUpPlan) else outcome
+    run = run_approved(table, profile, planned, settings, seed=seed)
+    if isinstance(outcome, FollowUpPlan) and previous is not None:
+        run.follow_up = {"previous_question": previous.question, **outcome.summary()}
+    run.timings_ms = {
         "profile": round(t_profile, 1),
         "intent": planned.timings_ms.get("cues", 0) + planned.timings_ms.get("intent", 0),
-        "plan": round(sum(planned.timings_ms.values()), 1),
-        "execute": round(t_exec, 1),
+        **run.timings_ms,
     }
-    return AnalysisRun(table, profile, planned, result, timings, follow_up)
+    return run
 
 
 MODEL_STAGES = ("intent", "request", "adapt")

@@ -6,12 +6,12 @@ from typing import Any
 
 import streamlit as st
 
-from autoviz_core.contracts import INTENTS
 from autoviz_core.plan import DATA_INPUT
 from autoviz_core.planning.planner import revalidate
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool
+from autoviz_core.vocabulary import INTENTS
 from ui import planning, sidebar, state, thread
 from ui.steps import new_step, param_widgets, plan_from_draft, signature
 from ui.wording import (

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.pipeline import AnalysisRun, bundle_args, execute, stage_backends
+from autoviz_core.pipeline import bundle_args, run_approved, stage_backends
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
@@ -32,17 +31,11 @@ def run_plan() -> dict[str, Any]:
             text=f"Step {index + 1} of {total}: {record.tool} ({record.status})",
         )
 
-    started = time.perf_counter()
-    result = execute(approved, table.df, settings, settings.planner.seed, on_step=on_step)
-    timings = {
-        "plan": round(sum(approved.timings_ms.values()), 1),
-        "execute": round((time.perf_counter() - started) * 1000, 1),
-    }
+    run = run_approved(table, profile, approved, settings, on_step=on_step)
     bar.empty()
-    run = AnalysisRun(table, profile, approved, result, timings)
     files = bundle_files(**bundle_args(run, approved.backend))  # "none" when no model ran
     return {
-        "result": result,
+        "result": run.result,
         "html": files["report.html"],
         "markdown": files["report.md"],
         "bundle": zip_bytes(files),

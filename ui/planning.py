@@ -11,8 +11,8 @@ import streamlit as st
 from autoviz_core.config import load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import AutoVizError
-from autoviz_core.planning.followup import FollowUpPlan, plan_follow_up, request_changes
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.pipeline import plan_analysis
+from autoviz_core.planning.followup import FollowUpPlan, request_changes
 from ui import state, thread
 from ui.backend import get_backend
 from ui.progress import PlanJob, follow, start_job
@@ -52,28 +52,17 @@ def start(
     question = open_planned.question if kind in ("re-plan", "alternative") else asked
 
     def work(on_stage: Any, watched: Any) -> Any:
-        if previous is not None:
-            return plan_follow_up(
-                asked,
-                previous,
-                table.df,
-                profile,
-                watched,
-                planner,
-                table_name=table.name,
-                on_stage=on_stage,
-            )
-        return plan_question(
-            question,
-            table.df,
+        return plan_analysis(
+            asked if previous is not None else question,
+            table,
             profile,
             watched,
             planner,
+            previous=previous,
             on_stage=on_stage,
             intent_override=intent,
             template_override=template,
             request_override=request,
-            table_name=table.name,
         )
 
     job = start_job(

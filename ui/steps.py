@@ -15,7 +15,7 @@ import streamlit as st
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.planning.followup import OP_WORDS
-from autoviz_core.planning.validation import ROLE_OK
+from autoviz_core.planning.validation import param_group
 from autoviz_core.tools.registry import ToolSpec, get_tool
 from ui.wording import option_label, param_label
 
@@ -59,8 +59,7 @@ def new_step(draft: list[dict[str, Any]], tool: str, version: int) -> dict[str, 
 
 def columns_for(role: str, profile: SchemaProfile) -> list[str]:
     """The table's columns a parameter of `role` accepts (the validator's own role table)."""
-    allowed = ROLE_OK.get(role, ROLE_OK["any"])
-    return [c.name for c in profile.columns if c.role in allowed]
+    return profile.group(param_group(role))
 
 
 def _field_info(spec: ToolSpec, name: str) -> tuple[dict[str, Any], bool]:

@@ -7,6 +7,7 @@ and the prompts read roles from here; nothing downstream inspects dtypes again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -15,12 +16,30 @@ from pydantic import BaseModel, Field
 
 from autoviz_core.data.cleaning import spread_sample
 from autoviz_core.data.semantics import is_additive
+from autoviz_core.vocabulary import Role
 
-Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
 SAMPLE_VALUES = 5
 _ID_NAME = re.compile(r"(^|[_\s])(id|uuid|guid|key|code_id)$|^id[_\s]|[a-z]ID$|_num$|^iso", re.I)
 _ID_SUFFIX = re.compile(r"(^|_)id$|[a-z]ID$", re.I)
 _YEAR_NAME = re.compile(r"^(year|yr|yyyy|fiscal_year|season)$", re.I)
+# The named groups of columns planning asks about; COLUMN_GROUPS (below) defines each.
+ColumnGroup = Literal[
+    "any",
+    "numeric",
+    "additive",
+    "temporal",
+    "datetime",
+    "categorical",
+    "groupable",
+    "numeric_or_id",
+    "category_like",
+    "readable_groups",
+    "few_periods",
+]
+# Limits of the "readable_groups" and "few_periods" groups (see COLUMN_GROUPS).
+READABLE_GROUPS_MAX = 1000  # categories beyond this are labels, not groups
+SMALL_INT_GROUPS_MAX = 12  # a number with this few values can group ("cylinders", "rating")
+FEW_PERIODS_MAX = 50
 _BOOL_WORDS = {
     frozenset({"true", "false"}),
     frozenset({"yes", "no"}),
@@ -46,6 +65,10 @@ class ColumnProfile(BaseModel):
     top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
     additive: bool = False  # sums across rows mean something (data/semantics.py decides)
 
+    def in_group(self, group: ColumnGroup) -> bool:
+        """Whether this column belongs to `group` (the COLUMN_GROUPS table decides)."""
+        return COLUMN_GROUPS[group](self)
+
 
 class SchemaProfile(BaseModel):
     """The whole table: rows, columns, shape, and one ColumnProfile per column."""
@@ -61,6 +84,58 @@ class SchemaProfile(BaseModel):
     def names(self, *roles: Role) -> list[str]:
         """Column names with one of `roles` (all columns when none given), in table order."""
         return [c.name for c in self.columns if not roles or c.role in roles]
+
+    def group(self, group: ColumnGroup) -> list[str]:
+        """Column names in `group`, in table order, so every planning module asks one table."""
+        return [c.name for c in self.columns if c.in_group(group)]
+
+    def in_group(self, name: str | None, group: ColumnGroup) -> bool:
+        """Whether the column `name` exists and belongs to `group` (False for no column)."""
+        col = self.column(name) if name is not None else None
+        return col is not None and col.in_group(group)
+
+
+# ---------------------------------------------------------------- column groups
+# Which columns can play which part, decided here once. Several modules need a slightly
+# different notion of "a grouping" or "a number", and each of those notions is a named group
+# (not a local rule), so that the differences are visible side by side.
+
+
+def _roles(*roles: Role) -> Callable[[ColumnProfile], bool]:
+    return lambda c: c.role in roles
+
+
+def _readable_groups(c: ColumnProfile) -> bool:
+    """Categories and yes/no with 2..1000 values, or numbers with 2..12 values (any numbers:
+    the resolver never checked that they are whole)."""
+    if c.cardinality < 2:
+        return False
+    if c.role in ("categorical", "boolean"):
+        return c.cardinality <= READABLE_GROUPS_MAX
+    return c.role == "numeric" and c.cardinality <= SMALL_INT_GROUPS_MAX and c.min is not None
+
+
+COLUMN_GROUPS: dict[ColumnGroup, Callable[[ColumnProfile], bool]] = {
+    "any": lambda c: True,
+    "numeric": _roles("numeric"),
+    # a measure whose sum means something (totals first when a question names no measure)
+    "additive": lambda c: c.role == "numeric" and c.additive,
+    "temporal": _roles("temporal"),
+    # dates stored as dates, which can be bucketed to a grain (a year column cannot)
+    "datetime": lambda c: c.role == "temporal" and c.dtype.startswith("datetime"),
+    # what a template means by a category column
+    "categorical": _roles("categorical", "boolean"),
+    # what a template means by a grouping column: categories and dates
+    "groupable": _roles("categorical", "boolean", "temporal"),
+    # what a numeric tool parameter accepts (a numeric id can be plotted)
+    "numeric_or_id": _roles("numeric", "identifier"),
+    # what a categorical tool parameter accepts (ids and dates name groups too)
+    "category_like": _roles("categorical", "boolean", "identifier", "temporal"),
+    # groupings the resolver may add to a supporting step
+    "readable_groups": _readable_groups,
+    # date columns with few distinct values, used as groups when the question names them
+    "few_periods": lambda c: c.role == "temporal" and 1 < c.cardinality <= FEW_PERIODS_MAX,
+}
 
 
 def profile_table(df: pd.DataFrame) -> SchemaProfile:

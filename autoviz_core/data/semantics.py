@@ -16,12 +16,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from autoviz_core.errors import ConfigError
+from autoviz_core.vocabulary import GROUP_AGGREGATIONS
 
 if TYPE_CHECKING:
     from autoviz_core.data.profiling import ColumnProfile
 
 VOCABULARY_FILE = Path(__file__).with_name("semantics.yaml")
-AGGREGATIONS = ("count", "sum", "mean", "median", "min", "max")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -97,6 +97,6 @@ def default_agg(column: ColumnProfile | None, asked: str | None = None) -> str:
     if asked == "count" or column is None:
         return "count"
     additive = is_additive(column)
-    if asked in AGGREGATIONS and not (asked == "sum" and not additive):
+    if asked in GROUP_AGGREGATIONS and not (asked == "sum" and not additive):
         return asked
     return "sum" if additive else "mean"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from autoviz_core.contracts import RequestFilter
 from autoviz_core.data.profiling import SchemaProfile
-from autoviz_core.planning.lexicon import Lexicon, PhraseHit, load_lexicon
+from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
 from autoviz_core.planning.mentions import (
     Mention,
     ValueMention,
@@ -122,15 +122,12 @@ def _compared_values_column(cues: Cues) -> str | None:
     return None
 
 
-PERIOD_GRAINS = ("day", "week", "month", "quarter", "year", "hour", "decade", "weekday")
-
-
 def _period_mentions(cues: Cues, profile: SchemaProfile) -> list[Mention]:
     """'top 5 days', 'monthly', 'per year' name the table's date column when no column is named."""
     temporal = profile.names("temporal")
     if not temporal or any(m.column in temporal for m in cues.mentions):
         return []
-    hit = next((h for h in cues.hits if h.kind == "grain" and h.label in PERIOD_GRAINS), None)
+    hit = next((h for h in cues.hits if h.kind == "grain" and h.label in GRAIN_LABELS), None)
     if hit is None:
         return []
     return [Mention(temporal[0], hit.start, hit.end, 0.6, "period", 0.6)]

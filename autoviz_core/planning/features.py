@@ -16,9 +16,8 @@ from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.lexicon import load_lexicon
 from autoviz_core.planning.text import column_tokens
+from autoviz_core.vocabulary import AGGREGATIONS, CHART_KINDS, NUMBER_AGGREGATIONS
 
-CHARTS = ("bar", "pie", "line", "scatter", "histogram", "box", "heatmap")
-AGGS = ("count", "sum", "mean", "median", "min", "max", "none")
 MAX_GROUPS = 50
 MAX_POOL = 6  # columns per slot, strongest mentions first (keeps wide tables fast)
 MAX_MEASURES = 4  # measures compared side by side in one chart
@@ -349,7 +348,7 @@ def _several_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
         return
     first, more = ev.measures[0], tuple(ev.measures[1:])
     for x in dict.fromkeys([*(x for x in ev.x_pool if x not in ev.measures), None]):
-        for agg in ("sum", "mean", "median", "min", "max"):
+        for agg in NUMBER_AGGREGATIONS:
             for chart in ("bar", "line"):
                 cand = Candidate(chart, x, first, agg, None, more)
                 if valid(cand, ev.columns):
@@ -363,8 +362,8 @@ def _single_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
         for y in ev.y_pool:
             if x is not None and x == y:
                 continue
-            for agg in AGGS:
-                for chart in CHARTS:
+            for agg in AGGREGATIONS:
+                for chart in CHART_KINDS:
                     if chart == "heatmap" and not heat:
                         continue
                     for color in ev.color_pool:

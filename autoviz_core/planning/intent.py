@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from autoviz_core.contracts import INTENTS, AnalysisRequest
+from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.request import load_weights
+from autoviz_core.vocabulary import INTENTS
 
 DECISIVE_MARGIN = 1.0  # score gap (log-odds) above which hybrid mode does not ask the model
 
@@ -92,7 +93,9 @@ def intent_from_cues(
     cues: Cues, request: AnalysisRequest | None, profile: SchemaProfile
 ) -> IntentCue:
     """The intent with the highest fitted score (time series only when the table has dates)."""
-    allowed = [i for i in INTENTS if i != "time_series_investigation" or profile.names("temporal")]
+    allowed: list[str] = [
+        i for i in INTENTS if i != "time_series_investigation" or profile.names("temporal")
+    ]
     scores = intent_scores(
         intent_features(cues, request, profile), load_weights()["intent"], allowed
     )

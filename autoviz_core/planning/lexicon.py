@@ -18,34 +18,26 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from autoviz_core.errors import ConfigError
 from autoviz_core.planning.text import Token, tokens
+from autoviz_core.vocabulary import (
+    CHART_KINDS,
+    FILTER_OPS,
+    GROUP_AGGREGATIONS,
+    INTENTS,
+    TIME_GRAINS,
+)
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 FUZZY_MIN = 7  # lexicon words this long are recognised with a typo
 
-AGG_LABELS = ("count", "sum", "mean", "median", "max", "min")
-CHART_LABELS = ("bar", "line", "scatter", "pie", "histogram", "box", "heatmap", "generic")
+# The lexicon names every word of the vocabularies, plus a few only questions use: a chart
+# word that names no kind ("plot"), a decade, a missing value, "only".
+AGG_LABELS = GROUP_AGGREGATIONS
+CHART_LABELS = (*CHART_KINDS, "generic")
 CUE_LABELS = ("relation", "distribution", "trend", "proportion", "rows", "geo", "yes_no")
-GRAIN_LABELS = ("day", "week", "month", "quarter", "year", "weekday", "hour", "decade")
-FILTER_LABELS = (
-    "gt",
-    "ge",
-    "lt",
-    "le",
-    "ne",
-    "eq",
-    "between",
-    "contains",
-    "startswith",
-    "null",
-    "only",
-)
-INTENT_LABELS = (
-    "general_eda",
-    "time_series_investigation",
-    "segmentation_drivers",
-    "anomaly_detection",
-    "comparative_analysis",
-)
+GRAIN_LABELS = (*(g for g in TIME_GRAINS if g != "none"), "decade")
+# "in" is not a word of its own: a list of values ("lunch or dinner") makes it.
+FILTER_LABELS = (*(op for op in FILTER_OPS if op != "in"), "null", "only")
+INTENT_LABELS = INTENTS
 
 
 def _require_keys(value: dict[str, list[str]], keys: Sequence[str], what: str) -> None:

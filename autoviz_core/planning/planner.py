@@ -7,7 +7,8 @@ wires them together, times them, and records every model call for provenance.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,6 @@ import pandas as pd
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import (
-    INTENTS,
     NONE,
     AnalysisRequest,
     choice_contract,
@@ -50,6 +50,7 @@ from autoviz_core.planning.templates import (
 )
 from autoviz_core.planning.validation import PlanNote, validate_plan, validate_step
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.vocabulary import INTENTS
 
 PRIMARY_ID = "answer"
 NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"
@@ -102,17 +103,41 @@ class PlannedAnalysis:
     alternatives: list[Alternative] = field(default_factory=list)  # shown when not confident
 
 
-class _Timer:
-    def __init__(self, on_stage: OnStage | None) -> None:
+class StageTimer:
+    """Milliseconds per planning stage, each measured where the stage runs.
+
+    Most stages follow one another (`lap` closes one). Validation runs inside plan building,
+    between and after the resolving and adaptation work, so it is timed where it happens
+    (`within`) and taken out of the stage that contains it.
+    """
+
+    def __init__(self, on_stage: OnStage | None = None) -> None:
         self.timings: dict[str, float] = {}
         self.on_stage = on_stage
         self._t = time.perf_counter()
+        self._inner: dict[str, float] = {}
 
-    def lap(self, stage: str) -> None:
+    @contextmanager
+    def within(self, stage: str) -> Iterator[None]:
+        """Time one run of `stage` inside the current stage (adds up over several runs)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._inner[stage] = self._inner.get(stage, 0.0) + time.perf_counter() - start
+
+    def lap(self, stage: str, *inner: str) -> None:
+        """Close `stage`; the time its `inner` stages took is reported as theirs, after it."""
         now = time.perf_counter()
-        ms = round((now - self._t) * 1000, 1)
-        self.timings[stage] = ms
+        spent = {name: self._inner.pop(name, 0.0) for name in inner}
+        self._record(stage, now - self._t - sum(spent.values()))
+        for name, seconds in spent.items():
+            self._record(name, seconds)
         self._t = now
+
+    def _record(self, stage: str, seconds: float) -> None:
+        ms = round(max(0.0, seconds) * 1000, 1)
+        self.timings[stage] = ms
         if self.on_stage:
             self.on_stage(stage, ms)
 
@@ -287,7 +312,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
 def template_steps(
     template: Template, ctx: ResolveContext, profile: SchemaProfile
 ) -> tuple[list[PlanStep], list[PlanNote]]:
-    """The template's steps with "auto" resolved; optional steps that cannot run are left out."""
+    """The template's steps with "auto" resolved; a step that cannot run is left out (why)."""
     counts = role_counts(profile)
     steps: list[PlanStep] = []
     notes: list[PlanNote] = []
@@ -323,21 +348,25 @@ def build_plan(
     backend: Backend | None,
     adapt_mode: str,
     calls: list[ModelCall],
+    timer: StageTimer | None = None,
 ) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
     """(template plan, adapted + validated plan, diff, notes).
 
     The template plan is the template resolved from the table alone; the question then sets
     the measure, aggregation, filters, grouping and grain; the model's changes are kept only
     when they validate. The diff names which of these each difference came from.
+    `timer` is told how long validation took (it runs between the other work).
     """
+    timer = timer or StageTimer()
     span = date_span_days(df, profile)
     alone = ResolveContext(profile, AnalysisRequest(), [], span, df)
     ctx = ResolveContext(profile, req, named_columns(cues, req), span, df)
-    template_plan, _ = validate_plan(
-        Plan(steps=template_steps(template, alone, profile)[0]), profile
-    )
+    template_steps_alone = template_steps(template, alone, profile)[0]
+    with timer.within("validation"):
+        template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
     steps, notes = template_steps(template, ctx, profile)
-    plan, vnotes = validate_plan(Plan(steps=[primary_step(req), *steps]), profile)
+    with timer.within("validation"):
+        plan, vnotes = validate_plan(Plan(steps=[primary_step(req), *steps]), profile)
     notes += vnotes
     stages: list[tuple[str, Plan]] = [("question", plan)]
     rationale, model_changes = "The model was not asked to adapt the plan.", {}
@@ -359,7 +388,9 @@ def build_plan(
             rationale = f"The model proposed no valid change ({reason})."
         else:
             known = {s.id for s in plan.steps}
-            outcome = apply_changes(plan, proposal, lambda s: _check_change(s, ctx, profile, known))
+            outcome = apply_changes(
+                plan, proposal, lambda s: _check_change(s, ctx, profile, known, timer)
+            )
             plan, rationale = outcome.plan, outcome.review_rationale()
             notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
             notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
@@ -383,10 +414,16 @@ def named_columns(cues: Cues, req: AnalysisRequest) -> list[str]:
 
 
 def _check_change(
-    step: PlanStep, ctx: ResolveContext, profile: SchemaProfile, known: set[str]
+    step: PlanStep,
+    ctx: ResolveContext,
+    profile: SchemaProfile,
+    known: set[str],
+    timer: StageTimer,
 ) -> tuple[PlanStep | None, str]:
     """A model-changed step resolved like a template step, then validated; or why it is not valid."""
-    valid, vnotes = validate_step(_resolve_again(step, ctx), profile, known)
+    resolved = _resolve_again(step, ctx)
+    with timer.within("validation"):
+        valid, vnotes = validate_step(resolved, profile, known)
     if valid is None:
         return None, "; ".join(n.message for n in vnotes if n.level == "rejected") or "invalid"
     return valid, ""
@@ -448,7 +485,7 @@ def plan_question(
 ) -> PlannedAnalysis:
     """Plan the analysis of `question` on this table. Raises BackendError if a model call fails."""
     settings = settings or PlannerSettings()
-    timer = _Timer(on_stage)
+    timer = StageTimer(on_stage)
     calls: list[ModelCall] = []
     cues = extract_cues(question, profile, df)
     ranked = rank_request(cues, profile)
@@ -478,11 +515,20 @@ def plan_question(
         template = chosen
     timer.lap("template")
     template_plan, plan, diff, notes = build_plan(
-        question, df, profile, intent, req, cues, template, backend, settings.adapt_mode, calls
+        question,
+        df,
+        profile,
+        intent,
+        req,
+        cues,
+        template,
+        backend,
+        settings.adapt_mode,
+        calls,
+        timer,
     )
-    timer.lap("adaptation")
+    timer.lap("adaptation", "validation")
     notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
-    timer.lap("validation")
     return PlannedAnalysis(
         question=question,
         intent=intent,

@@ -34,6 +34,7 @@ from autoviz_core.planning.features import (
     is_temporal_col,
     question_evidence,
 )
+from autoviz_core.vocabulary import TIME_GRAINS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 MAX_ALTERNATIVES = 3
@@ -144,24 +145,12 @@ def _filter_is_grouping(f: Any, cand: Candidate) -> bool:
     return f.op == "in" and f.column in (cand.x, cand.color)
 
 
-GRAIN_FOR_REQUEST = {
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "quarter": "quarter",
-    "year": "year",
-    "weekday": "weekday",
-    "hour": "hour",
-}
-
-
 def _grain(cues: Cues, profile: SchemaProfile, x: str | None) -> str:
-    col = profile.column(x) if x else None
-    if not cues.time_grain or col is None or col.role != "temporal":
+    if not cues.time_grain or not profile.in_group(x, "temporal"):
         return "none"
-    if not col.dtype.startswith("datetime"):
+    if not profile.in_group(x, "datetime"):
         return "none"  # a year column is already at its grain
-    return GRAIN_FOR_REQUEST.get(cues.time_grain, "none")
+    return cues.time_grain if cues.time_grain in TIME_GRAINS else "none"  # not "decade"
 
 
 def _sort(cues: Cues, req: AnalysisRequest) -> tuple[str, str]:
@@ -204,7 +193,7 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
     cats = [
         c
         for c in profile.columns
-        if c.role in ("categorical", "boolean") and c.name not in exclude and c.cardinality > 1
+        if c.in_group("categorical") and c.name not in exclude and c.cardinality > 1
     ]
     cats.sort(key=lambda c: (c.cardinality > 50, c.cardinality))
     return cats[0].name if cats else None
@@ -212,10 +201,8 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
 
 def main_measure(profile: SchemaProfile) -> str | None:
     """The numeric column a question about 'the data' most likely means (additive first)."""
-    numeric = [c for c in profile.columns if c.role == "numeric"]
-    additive = [c for c in numeric if c.additive]
-    ranked = additive or numeric
-    return ranked[0].name if ranked else None
+    ranked = profile.group("additive") or profile.group("numeric")
+    return ranked[0] if ranked else None
 
 
 def repair_request(
@@ -248,13 +235,13 @@ def repair_request(
         else:
             req.x, req.y, req.agg = target, None, "none"
     if req.chart in ("bar", "pie", "line") and req.x is None and not req.measures:
-        req.x = next(iter(profile.names("temporal")), None) if req.chart == "line" else None
+        req.x = next(iter(profile.group("temporal")), None) if req.chart == "line" else None
         req.x = req.x or main_group(profile) or next(iter(profile.names()), None)
         notes.append(f"No x column was given; using {req.x!r}.")
     if req.chart in ("bar", "pie", "line") and req.y is None and req.agg not in ("count",):
         req.agg = "count"
     if req.chart == "scatter" and (req.x is None or (req.y is None and req.agg != "count")):
-        nums = [c for c in profile.names("numeric") if c not in (req.x, req.y)]
+        nums = [c for c in profile.group("numeric") if c not in (req.x, req.y)]
         req.x = req.x or (nums.pop(0) if nums else None)
         req.y = req.y or (nums.pop(0) if nums else None)
         if req.x is None or req.y is None:

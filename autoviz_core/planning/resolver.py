@@ -17,9 +17,9 @@ from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.data.semantics import default_agg
 from autoviz_core.plan import PlanStep
 from autoviz_core.planning.templates import AUTO
-from autoviz_core.tools.periods import GRAINS
 from autoviz_core.tools.registry import ToolSpec, get_tool
 from autoviz_core.tools.relationships import correlation_ratio
+from autoviz_core.vocabulary import PERIOD_GRAINS
 
 MAX_GROUPS = 50
 # An unnamed grouping is brought in only when it has few groups: with many, eta rises by chance.
@@ -42,6 +42,10 @@ class ResolveContext:
     def col(self, name: str | None) -> ColumnProfile | None:
         return self.profile.column(name) if name else None
 
+    def is_number(self, name: str | None) -> bool:
+        """A numeric column (a numeric id or a 0/1 flag is not a measure to fill in)."""
+        return self.profile.in_group(name, "numeric")
+
     @property
     def named(self) -> set[str]:
         """Every column the question names: its mentions and filters. A request column the
@@ -50,38 +54,19 @@ class ResolveContext:
         return {c for c in (*(f.column for f in req.filters), *self.mentioned) if c}
 
 
-def is_numeric_col(c: ColumnProfile | None) -> bool:
-    return bool(c and c.role == "numeric")
-
-
-def is_group_col(c: ColumnProfile | None) -> bool:
-    """Columns that make readable groups: categories, yes/no, and small-range integers."""
-    if c is None or c.cardinality < 2:
-        return False
-    if c.role in ("categorical", "boolean"):
-        return c.cardinality <= MAX_GROUPS * 20
-    return c.role == "numeric" and c.cardinality <= 12 and c.min is not None
-
-
 def numeric_candidates(ctx: ResolveContext) -> list[str]:
     """Numeric columns, best first: the request's metric, named ones, additive ones, the rest."""
     req = ctx.request
-    numeric = [c for c in ctx.profile.columns if c.role == "numeric"]
-    named = [c for c in ctx.mentioned if is_numeric_col(ctx.col(c))]
-    additive = [c.name for c in numeric if c.additive]
-    first = [c for c in (req.y, req.x) if c and is_numeric_col(ctx.col(c))]
-    return list(dict.fromkeys([*first, *named, *additive, *(c.name for c in numeric)]))
-
-
-def is_period_group(c: ColumnProfile | None) -> bool:
-    """A date column the question groups by that holds few distinct periods (years, months)."""
-    return bool(c and c.role == "temporal" and 1 < c.cardinality <= MAX_GROUPS)
+    named = [c for c in ctx.mentioned if ctx.is_number(c)]
+    additive = ctx.profile.group("additive")
+    first = [c for c in (req.y, req.x) if c and ctx.is_number(c)]
+    return list(dict.fromkeys([*first, *named, *additive, *ctx.profile.group("numeric")]))
 
 
 def group_candidates(ctx: ResolveContext, exclude: set[str]) -> list[str]:
     """Group columns the question asked for: the request's x and colour, then named ones."""
     req = ctx.request
-    groups = [c.name for c in ctx.profile.columns if is_group_col(c) and c.name not in exclude]
+    groups = [c for c in ctx.profile.group("readable_groups") if c not in exclude]
     named = [c for c in ctx.mentioned if c in groups]
     first = [
         n
@@ -89,7 +74,7 @@ def group_candidates(ctx: ResolveContext, exclude: set[str]) -> list[str]:
         if n
         and n in ctx.named
         and n not in exclude
-        and (n in groups or is_period_group(ctx.col(n)))
+        and (n in groups or ctx.profile.in_group(n, "few_periods"))
     ]
     return list(dict.fromkeys([*first, *named]))
 
@@ -99,8 +84,8 @@ def unnamed_groups(ctx: ResolveContext, exclude: set[str]) -> list[str]:
     cols = [
         c
         for c in ctx.profile.columns
-        if is_group_col(c)
-        and c.role != "numeric"
+        if c.in_group("readable_groups")
+        and not c.in_group("numeric")
         and c.cardinality <= UNNAMED_MAX_GROUPS
         and c.name not in exclude | ctx.named
     ]
@@ -109,7 +94,7 @@ def unnamed_groups(ctx: ResolveContext, exclude: set[str]) -> list[str]:
 
 
 def temporal_candidates(ctx: ResolveContext) -> list[str]:
-    temporal = ctx.profile.names("temporal")
+    temporal = ctx.profile.group("temporal")
     first = [ctx.request.x] if ctx.request.x in temporal else []
     named = [c for c in ctx.mentioned if c in temporal]
     return list(dict.fromkeys([*first, *named, *temporal]))
@@ -117,11 +102,10 @@ def temporal_candidates(ctx: ResolveContext) -> list[str]:
 
 def auto_grain(ctx: ResolveContext, date_column: str | None) -> str:
     """The request's grain, else one that gives a readable number of periods."""
-    if ctx.request.time_grain in GRAINS:
+    if ctx.request.time_grain in PERIOD_GRAINS:
         return ctx.request.time_grain
-    col = ctx.col(date_column)
-    if col and not col.dtype.startswith("datetime"):
-        return "year"
+    if ctx.col(date_column) and not ctx.profile.in_group(date_column, "datetime"):
+        return "year"  # a year column: its values are the periods
     span = ctx.date_span_days
     if span is None:
         return "day"
@@ -234,8 +218,8 @@ def _fill_metric(
 ) -> str | None:
     """The request's measure; a row count when the question counts rows; else the main measure."""
     req = ctx.request
-    named_numbers = [c for c in (req.x, *ctx.mentioned) if is_numeric_col(ctx.col(c))]
-    if optional and req.agg == "count" and not is_numeric_col(ctx.col(req.y)) and not named_numbers:
+    named_numbers = [c for c in (req.x, *ctx.mentioned) if ctx.is_number(c)]
+    if optional and req.agg == "count" and not ctx.is_number(req.y) and not named_numbers:
         del params[name]  # None: count rows, as the question does
         return None
     cands = [c for c in numeric_candidates(ctx) if c not in used] or numeric_candidates(ctx)
@@ -287,8 +271,7 @@ def _fill_group(
 def _calendar_cycle(ctx: ResolveContext, params: dict[str, Any]) -> str | None:
     """Weekday profile for daily series; month-of-year profile for two years or more."""
     grain = auto_grain(ctx, params.get("date_column"))
-    col = ctx.col(params.get("date_column"))
-    if col is None or not col.dtype.startswith("datetime"):
+    if not ctx.profile.in_group(params.get("date_column"), "datetime"):
         return None
     if grain == "day":
         return "weekday"

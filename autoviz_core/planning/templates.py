@@ -13,29 +13,33 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from autoviz_core.contracts import INTENTS, AnalysisRequest
-from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.contracts import AnalysisRequest
+from autoviz_core.data.profiling import ColumnGroup, SchemaProfile
 from autoviz_core.errors import ConfigError
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.vocabulary import INTENTS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 AUTO = "auto"
-ROLE_GROUPS = {
-    "numeric": ("numeric",),
-    "categorical": ("categorical", "boolean"),
-    "temporal": ("temporal",),
-    "groupable": ("categorical", "boolean", "temporal"),
-    "datetime": ("temporal",),
-}
+# The column groups (data/profiling.py) a template may require or a step may need.
+TEMPLATE_GROUPS: tuple[ColumnGroup, ...] = (
+    "numeric",
+    "categorical",
+    "temporal",
+    "groupable",
+    "datetime",
+)
 
 
 class TemplateStep(BaseModel):
+    """One step of a template. Every step is left out when it cannot run on the table (its
+    `needs` unmet or no column fits), so no step is marked optional."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
     tool: str
     params: dict[str, Any] = Field(default_factory=dict)
-    optional: bool = False
     needs: dict[str, int] = Field(default_factory=dict)  # role -> minimum number of columns
 
 
@@ -85,7 +89,7 @@ def _check_template(t: Template, source: str) -> None:
         if unknown:
             raise ConfigError(f"{source}: template {t.id}: {step.tool} has no params {unknown}.")
         for role in (*step.needs, *t.requires.roles):
-            if role not in ROLE_GROUPS:
+            if role not in TEMPLATE_GROUPS:
                 raise ConfigError(f"{source}: template {t.id}: unknown role {role!r}.")
 
 
@@ -111,15 +115,15 @@ def load_templates(directory: str = str(TEMPLATE_DIR)) -> tuple[Template, ...]:
 
 
 def role_counts(profile: SchemaProfile) -> dict[str, int]:
-    """How many columns the table has of each template role group."""
-    return {
-        group: sum(1 for c in profile.columns if c.role in roles and c.cardinality > 0)
-        for group, roles in ROLE_GROUPS.items()
-    } | {
-        "datetime": sum(
-            1 for c in profile.columns if c.role == "temporal" and c.dtype.startswith("datetime")
-        )
+    """How many columns with values the table has of each template group.
+
+    An all-missing date column has always counted as "datetime" (not as "temporal"); kept.
+    """
+    counts: dict[str, int] = {
+        group: sum(1 for c in profile.columns if c.in_group(group) and c.cardinality > 0)
+        for group in TEMPLATE_GROUPS
     }
+    return counts | {"datetime": len(profile.group("datetime"))}
 
 
 def is_eligible(t: Template, profile: SchemaProfile) -> bool:
@@ -143,14 +147,14 @@ def score_template(
     if (
         t.prefer.request_categorical_target
         and target
-        and target.role in ("categorical", "boolean")
+        and target.in_group("categorical")
         and not (request.y and request.y != request.x)
     ):
         score += 3
     about_time = (
         temporal_cue
         or request.time_grain not in ("none", None, "weekday")
-        or bool(target and target.role == "temporal")
+        or bool(target and target.in_group("temporal"))
     )
     if t.prefer.temporal_cue and about_time:
         score += 3

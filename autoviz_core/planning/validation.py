@@ -16,7 +16,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import ColumnGroup, ColumnProfile, SchemaProfile
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.planning.templates import AUTO
 from autoviz_core.planning.text import norm
@@ -58,13 +58,20 @@ def match_column(name: Any, profile: SchemaProfile) -> tuple[str | None, bool]:
     return None, False
 
 
-ROLE_OK = {
-    "numeric": ("numeric", "identifier"),
-    "temporal": ("temporal",),
-    "categorical": ("categorical", "boolean", "identifier", "temporal"),
-    "groupable": ("categorical", "boolean", "temporal", "identifier", "numeric", "text"),
-    "any": ("temporal", "numeric", "categorical", "identifier", "text", "boolean"),
+# The column group (data/profiling.py) a tool parameter of each role accepts. A "groupable"
+# parameter takes any column here: the resolver, not the validator, picks readable groupings.
+PARAM_GROUPS: dict[str, ColumnGroup] = {
+    "numeric": "numeric_or_id",
+    "temporal": "temporal",
+    "categorical": "category_like",
+    "groupable": "any",
+    "any": "any",
 }
+
+
+def param_group(role: str) -> ColumnGroup:
+    """The column group a parameter of `role` accepts (any column for an unknown role)."""
+    return PARAM_GROUPS.get(role, "any")
 
 
 def _check_role(column: str, role: str, profile: SchemaProfile) -> str | None:
@@ -73,7 +80,7 @@ def _check_role(column: str, role: str, profile: SchemaProfile) -> str | None:
         return f"column {column!r} does not exist"
     if col.role == "identifier" and role == "numeric" and col.dtype in ("str", "object"):
         return f"column {column!r} is text, a number is needed"
-    if col.role not in ROLE_OK.get(role, ROLE_OK["any"]):
+    if not col.in_group(param_group(role)):
         return f"column {column!r} is {col.role}, the parameter needs a {role} column"
     return None
 

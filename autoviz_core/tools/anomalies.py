@@ -42,7 +42,7 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
-from autoviz_core.tools.timeseries import AggName, Grain
+from autoviz_core.vocabulary import GroupAggregation, PeriodGrain
 
 MAD_TO_SIGMA = 1.4826  # scales the median absolute deviation to a normal standard deviation
 MAX_FLAGGED_ROWS = 1000
@@ -279,8 +279,8 @@ class RollingParams(FilteredParams):
 
     date_column: str = column_param(role="temporal", description="the date column")
     metric: str | None = column_param(None, role="numeric", description="None = count rows")
-    agg: AggName = "sum"
-    grain: Grain = "day"
+    agg: GroupAggregation = "sum"
+    grain: PeriodGrain = "day"
     group_by: str | None = column_param(
         None, role="categorical", description="one series per group"
     )

@@ -7,7 +7,7 @@ filter -> bucket time -> aggregate (or keep raw rows) -> sort -> limit -> bound 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,9 +43,8 @@ from autoviz_core.tools.distributions import (
     histogram_table,
     top_groups,
 )
-from autoviz_core.tools.periods import GRAINS, period_label
+from autoviz_core.tools.periods import period_label
 from autoviz_core.tools.registry import (
-    Aggregation,
     ChartData,
     ToolContext,
     ToolParams,
@@ -53,15 +52,23 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
+from autoviz_core.vocabulary import (
+    NUMBER_AGGREGATIONS,
+    PERIOD_GRAINS,
+    Aggregation,
+    ChartKind,
+    SortBy,
+    SortDir,
+    TimeGrain,
+)
 
-PrimaryKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "heatmap"]
 SCATTERGL_ABOVE = 1000
 
 
 class ChartParams(ToolParams):
     """The analysis request as chart parameters; names match the request contract."""
 
-    kind: PrimaryKind = "bar"
+    kind: ChartKind = "bar"
     x: str | None = column_param(None, role="any", description="x axis / group / pie names")
     # y may be any column: "count" of a text column counts its non-missing values.
     y: str | None = column_param(None, role="any", description="value column (numeric to sum)")
@@ -70,12 +77,10 @@ class ChartParams(ToolParams):
     )
     agg: Aggregation = "none"
     color: str | None = column_param(None, role="groupable", description="series / colour")
-    time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday", "hour"] = (
-        "none"
-    )
+    time_grain: TimeGrain = "none"
     filters: list[FilterCondition] = Field(default_factory=list)
-    sort_by: Literal["none", "x", "y"] = "none"
-    sort_dir: Literal["asc", "desc"] = "desc"
+    sort_by: SortBy = "none"
+    sort_dir: SortDir = "desc"
     limit: int = Field(0, ge=0, description="keep the first N groups after sorting; 0 = all")
 
 
@@ -94,7 +99,7 @@ def _prepare(df: pd.DataFrame, p: ChartParams, notes: list[str]) -> tuple[pd.Dat
     if x_col is not None:
         frame["x"] = _x_values(df[x_col], p.time_grain, notes, df)
     if p.y is not None:
-        needs_number = p.agg in ("sum", "mean", "median", "min", "max") or (
+        needs_number = p.agg in NUMBER_AGGREGATIONS or (
             p.agg == "none" and p.kind in ("scatter", "line", "pie")
         )
         y = df[p.y]
@@ -312,7 +317,7 @@ def _title(p: ChartParams, x_col: str | None) -> str:
 # ---------------------------------------------------------------- findings
 def x_label(value: Any, p: ChartParams) -> str:
     """An x value for a sentence: periods at the chart's grain, whole numbers without ".0"."""
-    if p.time_grain in GRAINS and isinstance(value, (pd.Timestamp, np.datetime64)):
+    if p.time_grain in PERIOD_GRAINS and isinstance(value, (pd.Timestamp, np.datetime64)):
         return period_label(value, p.time_grain)
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))

@@ -19,10 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from autoviz_core.errors import AutoVizError
 from autoviz_core.tools.cache import shared
 from autoviz_core.tools.registry import ToolParams, ToolResult, column_param
-
-FilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith", "in", "between"]
-TimeGrain = Literal["none", "day", "week", "month", "quarter", "year", "weekday"]
-Grain = Literal["day", "week", "month", "quarter", "year"]
+from autoviz_core.vocabulary import NUMBER_AGGREGATIONS, FilterOp
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -594,6 +591,6 @@ def aggregate_series(values: pd.Series | None, keys: list[pd.Series], agg: str) 
     grouped = frame.groupby(list(frame.columns[:-1]), observed=True, sort=True, dropna=True)["v"]
     if agg == "count":
         return grouped.count()
-    if agg not in ("sum", "mean", "median", "min", "max"):
+    if agg not in NUMBER_AGGREGATIONS:
         raise ToolInputError(f"unknown aggregation {agg!r}")
     return grouped.agg(agg)

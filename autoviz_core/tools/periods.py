@@ -23,8 +23,8 @@ from autoviz_core.tools.common import (
     is_numeric,
     numeric_values,
 )
+from autoviz_core.vocabulary import PERIOD_GRAINS
 
-GRAINS = ("day", "week", "month", "quarter", "year")
 _GRAIN_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
 _RANGE_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 _NEXT = {
@@ -49,7 +49,7 @@ RESERVED = ("period", "rows", "t", "partial", "value", "expected", "upper", "low
 
 
 def grain_index(grain: str) -> int:
-    return GRAINS.index(grain) if grain in GRAINS else 0
+    return PERIOD_GRAINS.index(grain) if grain in PERIOD_GRAINS else 0
 
 
 def coarser(a: str, b: str) -> str:
@@ -63,7 +63,7 @@ def native_grain(times: pd.Series) -> tuple[str, float]:
     if len(distinct) < 2:
         return "day", 1.0
     gap = float(distinct.diff().dropna().dt.total_seconds().median()) / 86400
-    for grain in GRAINS:
+    for grain in PERIOD_GRAINS:
         if gap <= _GRAIN_DAYS[grain] * 1.5:
             return grain, max(gap, 1.0)
     return "year", gap

@@ -13,12 +13,10 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from autoviz_core.vocabulary import Aggregation, ToolChartKind
+
 # What kind of column a parameter accepts; the validator and the UI's column pickers use it.
 ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
-ChartKind = Literal[
-    "bar", "line", "scatter", "pie", "histogram", "box", "violin", "heatmap", "table"
-]
-Aggregation = Literal["count", "sum", "mean", "median", "min", "max", "none"]
 
 
 def column_param(
@@ -38,7 +36,7 @@ class ToolParams(BaseModel):
 class ChartData(BaseModel):
     """What a chart plotted, in plotted order: the contract the evaluation and report read."""
 
-    kind: str
+    kind: ToolChartKind
     x: str | None = None
     y: str | None = None
     color: str | None = None

@@ -54,9 +54,7 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
-
-Grain = Literal["day", "week", "month", "quarter", "year"]
-AggName = Literal["count", "sum", "mean", "median", "min", "max"]
+from autoviz_core.vocabulary import GroupAggregation, PeriodGrain
 
 
 def line_figure(
@@ -92,8 +90,8 @@ class SeriesParams(FilteredParams):
 
     date_column: str = column_param(role="temporal", description="the date column")
     metric: str | None = column_param(None, role="numeric", description="None = count rows")
-    agg: AggName = "sum"
-    grain: Grain = "day"
+    agg: GroupAggregation = "sum"
+    grain: PeriodGrain = "day"
 
 
 def _metric_name(p: SeriesParams) -> str:
@@ -456,7 +454,7 @@ class SeasonalityParams(FilteredParams):
 
     date_column: str = column_param(role="temporal", description="the date column")
     metric: str | None = column_param(None, role="numeric", description="None = count rows")
-    agg: AggName = "mean"
+    agg: GroupAggregation = "mean"
     by: Literal["weekday", "month", "hour"] = "weekday"
 
 

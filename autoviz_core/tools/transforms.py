@@ -29,8 +29,7 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
-
-AggName = Literal["count", "sum", "mean", "median", "min", "max"]
+from autoviz_core.vocabulary import BucketGrain, GroupAggregation
 
 
 class AggregateParams(ToolParams):
@@ -38,8 +37,8 @@ class AggregateParams(ToolParams):
 
     group_by: list[str] = column_param(role="groupable", multiple=True, description="group keys")
     metric: str | None = column_param(None, role="numeric", description="None = count rows")
-    agg: AggName = "count"
-    time_grain: Literal["none", "day", "week", "month", "quarter", "year", "weekday"] = "none"
+    agg: GroupAggregation = "count"
+    time_grain: BucketGrain = "none"
     output_column: str | None = Field(
         None, description="name of the value column; default: the metric's name, or 'count'"
     )

@@ -18,6 +18,7 @@ from app_helpers import StubBackend, StubFactory, ask, load_tips, on_plan_page, 
 from pydantic import BaseModel
 from streamlit.testing.v1 import AppTest
 
+from autoviz_core import pipeline
 from autoviz_core.config import REPO_ROOT, load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import BackendError
@@ -25,7 +26,6 @@ from autoviz_core.llm.base import Generation, Progress, invalid_output_error, va
 from autoviz_core.planning import planner
 from autoviz_core.planning.planner import Alternative
 from ui import backend as ui_backend
-from ui import planning as ui_planning
 from ui.progress import WatchedBackend
 
 App = Callable[[], AppTest]
@@ -206,7 +206,7 @@ def test_the_model_call_is_its_own_stage_with_its_time(
             planned.confidence = 0.2
         return planned
 
-    monkeypatch.setattr(ui_planning, "plan_question", with_alternatives)
+    monkeypatch.setattr(pipeline, "plan_question", with_alternatives)  # the pages' one call
     at = ask(load_tips(app()), "Average tip by day")
     assert at.title[0].value == "Ask a question"
     lines = texts(at.markdown)

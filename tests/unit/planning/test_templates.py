@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import INTENTS
 from autoviz_core.data import profile_table
 from autoviz_core.planning.planner import plan_question
-from autoviz_core.planning.templates import is_eligible, load_templates, select_template
+from autoviz_core.planning.templates import (
+    TemplateStep,
+    is_eligible,
+    load_templates,
+    select_template,
+)
 from autoviz_core.runtime.executor import execute_plan
 
 TABLES = ("tips", "gapminder", "stocks", "iris", "december")
@@ -55,3 +61,11 @@ def test_selection_is_stable_and_prefers_time_series_templates(profiles: dict) -
     again = select_template("general_eda", profiles["december"], req)
     assert first[0].id == again[0].id == "eda_time_series"
     assert select_template("general_eda", profiles["iris"], req)[0].id == "eda_overview"
+
+
+def test_a_step_has_no_optional_flag() -> None:
+    """Every step is left out when it cannot run; a flag saying so would be ignored, so it is
+    an error in a template file."""
+    TemplateStep.model_validate({"id": "s", "tool": "histogram", "params": {}})
+    with pytest.raises(ValidationError):
+        TemplateStep.model_validate({"id": "s", "tool": "histogram", "optional": True})

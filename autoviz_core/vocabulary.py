@@ -1,0 +1,69 @@
+"""Every closed vocabulary of the product, defined once: chart kinds, aggregations, grains, ops.
+
+Each vocabulary is a `typing.Literal` (what type hints and pydantic models use) with a tuple
+derived from it (what enums, grammars, lexicon checks and loops use), so a word added here
+reaches the contracts, the tools, the lexicon and the candidate generator together. Wider
+vocabularies are built from narrower ones, never re-listed, so they cannot drift apart.
+Order matters: the tuples feed the committed JSON schemas and grammars.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+# ---------------------------------------------------------------- intents
+Intent = Literal[
+    "general_eda",
+    "time_series_investigation",
+    "segmentation_drivers",
+    "anomaly_detection",
+    "comparative_analysis",
+]
+INTENTS: tuple[Intent, ...] = get_args(Intent)
+
+# ---------------------------------------------------------------- charts
+# The kinds of the answer chart a request may ask for (the `chart` tool draws each one).
+ChartKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "heatmap"]
+CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
+# Supporting tools draw a few kinds a request never asks for (a violin of a spread).
+ToolChartKind = Literal[ChartKind, "violin", "table"]
+
+# ---------------------------------------------------------------- aggregations
+# Aggregations of a number; "count" counts rows and needs none.
+NumberAggregation = Literal["sum", "mean", "median", "min", "max"]
+NUMBER_AGGREGATIONS: tuple[NumberAggregation, ...] = get_args(NumberAggregation)
+GroupAggregation = Literal["count", NumberAggregation]
+GROUP_AGGREGATIONS: tuple[GroupAggregation, ...] = get_args(GroupAggregation)
+# A request may also plot the values as they are.
+Aggregation = Literal[GroupAggregation, "none"]
+AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
+
+# ---------------------------------------------------------------- time grains
+# Calendar periods a date can be bucketed to and stepped through.
+PeriodGrain = Literal["day", "week", "month", "quarter", "year"]
+PERIOD_GRAINS: tuple[PeriodGrain, ...] = get_args(PeriodGrain)
+# What a transform can bucket a date column to: a period or the day of the week.
+BucketGrain = Literal["none", PeriodGrain, "weekday"]
+# What a request (and the chart) can bucket x to: the above and the hour of the day.
+TimeGrain = Literal[BucketGrain, "hour"]
+TIME_GRAINS: tuple[TimeGrain, ...] = get_args(TimeGrain)
+
+# ---------------------------------------------------------------- filters
+# What a model may write in a request's filter (one value each).
+ModelFilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith"]
+MODEL_FILTER_OPS: tuple[ModelFilterOp, ...] = get_args(ModelFilterOp)
+# A request's filter may also list values ("lunch or dinner"), which the cues produce.
+RequestFilterOp = Literal[ModelFilterOp, "in"]
+# A tool's condition may also be a [low, high] range.
+FilterOp = Literal[RequestFilterOp, "between"]
+FILTER_OPS: tuple[FilterOp, ...] = get_args(FilterOp)
+
+# ---------------------------------------------------------------- sorting
+SortBy = Literal["none", "x", "y"]
+SORT_BY: tuple[SortBy, ...] = get_args(SortBy)
+SortDir = Literal["asc", "desc"]
+SORT_DIR: tuple[SortDir, ...] = get_args(SortDir)
+
+# ---------------------------------------------------------------- columns
+# What the profiler says a column is; everything downstream reads roles, not dtypes.
+Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
