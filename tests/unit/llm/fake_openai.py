@@ -52,6 +52,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")  # it closes after each answer: say so
             self.end_headers()
             self.wfile.write(data)
 
@@ -95,6 +96,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
             self.end_headers()
             if body is None:  # not a chat completion: stream the text as it is
                 self._chunk(f"data: {text}\n\n")
