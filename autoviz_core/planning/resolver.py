@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from autoviz_core.contracts import AnalysisRequest
@@ -126,11 +127,12 @@ def strongest_grouping(
     if df is None or metric is None or metric not in df.columns:
         return options[0], "the table's grouping with the fewest groups"
     rows = df if len(df) <= ETA_SAMPLE_ROWS else df.sample(ETA_SAMPLE_ROWS, random_state=0)
-    values = pd.to_numeric(rows[metric], errors="coerce")
+    values = pd.to_numeric(rows[metric], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     scores = []
     for name in options:
-        frame = pd.DataFrame({"g": rows[name], "v": values}).dropna()
-        eta = correlation_ratio(frame["v"].to_numpy(), frame["g"]) if len(frame) > 2 else 0.0
+        groups = rows[name]
+        known = groups.notna().to_numpy() & ~np.isnan(values)
+        eta = correlation_ratio(values[known], groups[known]) if known.sum() > 2 else 0.0
         scores.append((-(eta if eta == eta else 0.0), name))
     best_eta, best = min(scores)
     return best, f"the grouping most associated with {metric} (eta = {-best_eta:.2f})"

@@ -64,3 +64,26 @@ def test_driver_ranking_skips_identifiers(run_tool, gapminder):
 def test_driver_ranking_constant_target(run_tool):
     res = run_tool("driver_ranking", pd.DataFrame({"t": [1.0] * 5, "g": list("aabbc")}), target="t")
     assert "does not vary" in res.summary
+
+
+@pytest.mark.parametrize("kind", ["int", "str", "category"])
+def test_correlation_ratio_matches_the_textbook_formula(kind: str) -> None:
+    """Eta by bincount equals sqrt(sum n_g (mean_g - mean)^2 / sum (v - mean)^2) by groupby;
+    missing groups and values are left out."""
+    from autoviz_core.tools.relationships import correlation_ratio
+
+    rng = np.random.default_rng(3)
+    v = rng.gamma(2.0, 10.0, 500)
+    g = pd.Series(rng.integers(0, 7, 500)).astype(kind)
+    v[::50] = np.nan
+    g = g.where(np.arange(500) % 37 != 0)
+    frame = pd.DataFrame({"g": g, "v": v}).dropna()
+    mean = frame["v"].mean()
+    by = frame.groupby("g", observed=True)["v"].agg(["mean", "size"])
+    expected = np.sqrt(
+        (by["size"] * (by["mean"] - mean) ** 2).sum() / ((frame["v"] - mean) ** 2).sum()
+    )
+    assert correlation_ratio(v, g) == pytest.approx(expected, rel=1e-12)
+    assert correlation_ratio(np.ones(5), pd.Series(list("aabbc"))) != correlation_ratio(
+        np.ones(5), pd.Series(list("aabbc"))
+    )  # no spread: undefined (nan)
