@@ -52,7 +52,17 @@ def plan_case(
         "rejections": rejected,
         "rationale_shown": bool(counts["accepted"]) and not rationale.startswith("The model"),
         "no_change": rationale == NO_CHANGE,
+        # every attempt failed validation (or timed out): the template plan stood
+        "no_valid_answer": any(c.stage == "adapt" and c.error for c in planned.model_calls),
     }
+
+
+def merged_with_earlier(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A run of some backends keeps the other backends' earlier results in the file."""
+    path = RESULTS / "adaptation.json"
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    fresh = {r["backend"] for r in results}
+    return [r for r in earlier if r.get("backend") not in fresh] + results
 
 
 def run_backend(
@@ -82,6 +92,7 @@ def run_backend(
         "rejected": sum(r["rejected"] for r in rows),
         "plans_changed": sum(1 for r in rows if r["accepted"]),
         "plans_no_change": sum(1 for r in rows if r["no_change"]),
+        "plans_no_valid_answer": sum(1 for r in rows if r["no_valid_answer"]),
         "rationale_shown": sum(1 for r in rows if r["rationale_shown"]),
         "rejection_reasons": reasons.most_common(8),
         "errors": errors[:10],
@@ -108,17 +119,20 @@ def main(argv: list[str] | None = None) -> int:
     cases += [(c, ANALYSIS2) for c in read_cases(ANALYSIS2, args.limit)]
     results = [run_backend(name, cases, settings) for name in args.backends]
     print(
-        "| backend | cases | proposed | accepted | rejected | plans changed | no change | rationale shown | failed calls |"
+        "| backend | cases | proposed | accepted | rejected | plans changed | no change "
+        "| no valid answer | rationale shown | plans that raised |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['backend']} | {r['planned']} | {r['proposed']} | {r['accepted']} | {r['rejected']} "
-            f"| {r['plans_changed']} | {r['plans_no_change']} | {r['rationale_shown']} | {r['failed_calls']} |"
+            f"| {r['plans_changed']} | {r['plans_no_change']} | {r['plans_no_valid_answer']} "
+            f"| {r['rationale_shown']} | {r['failed_calls']} |"
         )
         for reason, n in r["rejection_reasons"]:
             print(f"    {n:>3} rejected: {reason}")
     RESULTS.mkdir(parents=True, exist_ok=True)
+    results = merged_with_earlier(results)
     (RESULTS / "adaptation.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
 
