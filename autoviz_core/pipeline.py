@@ -180,7 +180,12 @@ def failed_model_calls(planned: PlannedAnalysis) -> list[str]:
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
-    return {"steps": [{"id": s.id, "tool": s.tool, "params": s.params} for s in plan.steps]}
+    doc: dict[str, Any] = {
+        "steps": [{"id": s.id, "tool": s.tool, "params": s.params} for s in plan.steps]
+    }
+    if plan.derived:
+        doc["derived"] = [d.model_dump() for d in plan.derived]
+    return doc
 
 
 def chart_entries(result: ExecutionResult) -> list[dict[str, Any]]:

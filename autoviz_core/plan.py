@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from autoviz_core.data.derived import Derived, used_derived
+
 # A step reads the uploaded table unless its "input" names an earlier step's output.
 DATA_INPUT = "data"
 
@@ -25,6 +27,26 @@ class Plan(BaseModel):
     """An ordered list of steps; step ids are unique."""
 
     steps: list[PlanStep] = Field(default_factory=list)
+    # measures computed from two columns before the steps run ("tip as a % of total_bill")
+    derived: list[Derived] = Field(default_factory=list)
 
     def step(self, step_id: str) -> PlanStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
+
+    def named_strings(self) -> set[str]:
+        """Every string in the steps' parameters (the columns they read, among others)."""
+        out: set[str] = set()
+        stack: list[Any] = [s.params for s in self.steps]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, str):
+                out.add(v)
+            elif isinstance(v, dict):
+                stack.extend(v.values())
+            elif isinstance(v, list):
+                stack.extend(v)
+        return out
+
+    def with_derived(self, derived: list[Derived]) -> Plan:
+        """This plan carrying the derivations its steps use (and no others)."""
+        return self.model_copy(update={"derived": used_derived(derived, self.named_strings())})

@@ -67,3 +67,8 @@ SORT_DIR: tuple[SortDir, ...] = get_args(SortDir)
 # ---------------------------------------------------------------- columns
 # What the profiler says a column is; everything downstream reads roles, not dtypes.
 Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]
+
+# ---------------------------------------------------------------- derived measures
+# How a measure the table lacks is made from two columns: a / b × 100, a / b, a − b.
+DerivedOp = Literal["share", "ratio", "difference"]
+DERIVED_OPS: tuple[DerivedOp, ...] = get_args(DerivedOp)

@@ -79,7 +79,7 @@ def run_primary_only(spec: str, question: str, backend: Any, settings: Any) -> A
     planned = plan_question(
         question, table.df, profile, backend, settings.planner, table_name=table.name
     )
-    primary = Plan(steps=[s for s in planned.plan.steps if s.primary])
+    primary = Plan(steps=[s for s in planned.plan.steps if s.primary], derived=planned.plan.derived)
     result = execute(
         planned.__class__(**{**planned.__dict__, "plan": primary}), table.df, settings, 42
     )

@@ -6,8 +6,9 @@ from typing import Any
 
 import streamlit as st
 
+from autoviz_core.data.derived import with_derived
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.planner import revalidate
+from autoviz_core.planning.planner import revalidate, with_derived_columns
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool
@@ -294,10 +295,17 @@ version_banner(open_version)
 model_notice(planned)
 replan_controls(planned, profile, version)
 
+for derived in planned.plan.derived:
+    st.caption(f"Derived measure, computed before the steps run: {derived.describe()}")
 st.subheader("Steps")
 table = state.get(state.TABLE)
 before = revalidate(planned, plan_from_draft(st.session_state[state.DRAFT]), profile)
-slots = step_editor(profile, table.df if table is not None else None, by_step(before.notes))
+# the step settings offer the derived measures beside the table's own columns
+slots = step_editor(
+    with_derived_columns(profile, planned),
+    with_derived(table.df, planned.plan.derived) if table is not None else None,
+    by_step(before.notes),
+)
 add_step_row(version)
 
 checked = revalidate(planned, plan_from_draft(st.session_state[state.DRAFT]), profile)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from autoviz_core.config import load_settings  # noqa: E402
 from autoviz_core.contracts import INTENTS  # noqa: E402
 from autoviz_core.data import load_table, profile_table, table_from_dataframe  # noqa: E402
-from autoviz_core.planning.cues import extract_cues  # noqa: E402
+from autoviz_core.planning.derive import read_question  # noqa: E402
 from autoviz_core.planning.features import (  # noqa: E402
     Candidate,
     candidate_features,
@@ -80,6 +80,7 @@ class Example:
     cues: Any = None
     profile: Any = None
     candidates: list[Candidate] = field(default_factory=list)
+    table: str = ""  # which table it asks about (cross-validation holds out whole tables)
 
 
 # ---------------------------------------------------------------- data
@@ -161,7 +162,11 @@ def nvbench_examples(path: Path, source: str) -> list[Example]:
     for case in read_jsonl(path):
         table_path = path.parent / case["table"]
         df, prof = nv_table(table_path)
-        cues = extract_cues(case["question"], prof, df)
+        table_key = str(table_path)
+        read = read_question(case["question"], df, prof)
+        if read.derived:  # the question's derived measures are columns of its own table
+            df, table_key = read.df, f"{table_key}+{','.join(d.name for d in read.derived)}"
+        cues, prof = read.cues, read.profile
         ev = question_evidence(cues, prof)
         cands = list(generate_candidates(ev))
         gold = case["gold"]
@@ -173,14 +178,15 @@ def nvbench_examples(path: Path, source: str) -> list[Example]:
                 correct.append(False)
                 continue
             req, _ = repair_request(complete_request(c, cues, prof), prof)
-            if not could_match(str(table_path), df, req, want_x, want_y):
+            if not could_match(table_key, df, req, want_x, want_y):
                 correct.append(False)
                 continue
-            correct.append(chart_pairs(str(table_path), df, req) == want)
+            correct.append(chart_pairs(table_key, df, req) == want)
         out.append(
             Example(
                 case["id"], source, [candidate_features(c, ev) for c in cands], correct,
                 intents=nv_intents(gold["chart"]), cues=cues, profile=prof, candidates=cands,
+                table="nv:" + case["table"],
             )
         )  # fmt: skip
     return out
@@ -196,7 +202,8 @@ def own_examples(path: Path) -> list[Example]:
     out = []
     for case in read_jsonl(path):
         df, prof = own_table(case["table"])
-        cues = extract_cues(case["question"], prof, df)
+        read = read_question(case["question"], df, prof)
+        cues, prof = read.cues, read.profile
         ev = question_evidence(cues, prof)
         cands = list(generate_candidates(ev))
         gold = case["request"]
@@ -206,6 +213,7 @@ def own_examples(path: Path) -> list[Example]:
             Example(
                 case["id"], "own", [candidate_features(c, ev) for c in cands], correct,
                 OWN_WEIGHT, intents, cues=cues, profile=prof, candidates=cands,
+                table="own:" + case["table"],
             )
         )  # fmt: skip
     return out
@@ -386,8 +394,8 @@ def labelled(cache: Path | None) -> tuple[list[Example], list[Example], list[Exa
 
 
 def table_of(ex: Example) -> str:
-    """The table a question is about ("t-<table>-NN" for the repository's own questions)."""
-    return "own:" + ex.id.split("-")[1] if ex.source == "own" else f"nv:{id(ex.profile)}"
+    """The table a question is about."""
+    return ex.table
 
 
 def cross_validate(train: list[Example], l2_values: list[float], folds: int = 4) -> None:

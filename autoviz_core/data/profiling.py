@@ -64,6 +64,7 @@ class ColumnProfile(BaseModel):
     mean: float | None = None
     top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
     additive: bool = False  # sums across rows mean something (data/semantics.py decides)
+    derived_from: list[str] = Field(default_factory=list)  # the two columns a derived measure uses
 
     def in_group(self, group: ColumnGroup) -> bool:
         """Whether this column belongs to `group` (the COLUMN_GROUPS table decides)."""

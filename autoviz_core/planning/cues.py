@@ -88,13 +88,28 @@ class Cues:
 
 
 # ------------------------------------------------------------------ main entry
-def extract_cues(question: str, profile: SchemaProfile, df: pd.DataFrame | None = None) -> Cues:
-    """Read every deterministic cue from the question."""
+def question_mentions(question: str, profile: SchemaProfile) -> tuple[list[Token], list[Mention]]:
+    """The question's tokens and the columns it names (one reading, no overlaps)."""
+    lex = load_lexicon()
+    toks = tokenize(normalise_question(question))
+    found = find_mentions(toks, profile, lex)
+    return toks, assign_mentions(found, _keyword_positions(toks, found, lex))
+
+
+def extract_cues(
+    question: str,
+    profile: SchemaProfile,
+    df: pd.DataFrame | None = None,
+    *,
+    extra_mentions: Sequence[Mention] = (),
+) -> Cues:
+    """Read every deterministic cue from the question; `extra_mentions` name columns the
+    table did not have (derived measures, planning/derive.py) by the words that ask for them."""
     lex = load_lexicon()
     text = normalise_question(question)
     toks = tokenize(text)
     cues = Cues(question=question, text=text.lower(), toks=toks)
-    cues.all_mentions = find_mentions(toks, profile, lex)
+    cues.all_mentions = find_mentions(toks, profile, lex) + list(extra_mentions)
     protected = _keyword_positions(toks, cues.all_mentions, lex)
     cues.mentions = assign_mentions(cues.all_mentions, protected)
     taken = {i for m in cues.mentions for i in range(m.start, m.end)}
@@ -107,9 +122,21 @@ def extract_cues(question: str, profile: SchemaProfile, df: pd.DataFrame | None 
     cues.mentions.sort(key=lambda m: m.start)
     _summaries(cues, profile, lex)
     cues.filters, cues.filter_columns = detect_filters(cues, profile, df, lex)
+    _every_value_compared(cues, profile)
     if cues.group_hint is None:
         cues.group_hint = _compared_values_column(cues)
     return cues
+
+
+def _every_value_compared(cues: Cues, profile: SchemaProfile) -> None:
+    """A list of every value a column has ("women than men") keeps no row out: the values are
+    compared, so the column groups instead of filtering."""
+    for f in list(cues.filters):
+        col = profile.column(f.column)
+        if f.op == "in" and col is not None and len(set(map(str, f.value))) >= col.cardinality:
+            cues.filters.remove(f)
+            cues.filter_columns.discard(f.column)
+            cues.group_hint = cues.group_hint or f.column
 
 
 def _compared_values_column(cues: Cues) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.planning.cues import Cues
@@ -114,6 +115,8 @@ class QuestionEvidence:
     y_pool: list[str | None] = field(default_factory=list)
     color_pool: list[str | None] = field(default_factory=list)
     measures: tuple[str, ...] = ()  # the numbers the question names together, in order
+    parts: dict[str, frozenset[str]] = field(default_factory=dict)  # derived measure -> its columns
+    counted: bool = False  # the measures are all of the table's, counted ("the 3 scores")
 
 
 # ---------------------------------------------------------------- column facts
@@ -239,6 +242,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
     ev_all.strong = [
         c.name for c in cols.values() if c.mention >= 0.5 and not c.in_filter and not c.in_sort
     ]
+    ev_all.parts = {c.name: frozenset(c.derived_from) for c in profile.columns if c.derived_from}
     _pools(ev_all, profile)
     return ev_all
 
@@ -314,6 +318,26 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
         c.name for c in mentioned if c.role == "numeric" and c.mention >= 0.8 and not c.in_filter
     ]
     ev.measures = tuple(numbers)[:MAX_MEASURES]
+    if len(ev.measures) < 2 and (counted := _counted_measures(ev.cues, profile)):
+        ev.measures, ev.counted = counted, True
+
+
+COUNTING_WORDS = frozenset(("the", "all", "these", "those", "our", "my"))
+
+
+def _counted_measures(cues: Cues, profile: SchemaProfile) -> tuple[str, ...]:
+    """'compare the 3 antibiotics', 'both scores': when the number the question counts equals
+    the table's number of measures, it names them all."""
+    numeric = profile.group("numeric")
+    if not 2 <= len(numeric) <= MAX_MEASURES:
+        return ()
+    for i, t in enumerate(cues.toks):
+        counted = t.lemma == "both" or (
+            t.text.isdigit() and i > 0 and cues.toks[i - 1].lemma in COUNTING_WORDS
+        )
+        if counted and (2 if t.lemma == "both" else int(t.text)) == len(numeric):
+            return tuple(numeric)
+    return ()
 
 
 def _main_group(profile: SchemaProfile, exclude: set[str | None]) -> str | None:
@@ -338,8 +362,16 @@ def _main_measure(profile: SchemaProfile, exclude: set[str]) -> str | None:
 # ---------------------------------------------------------------- candidates
 def generate_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
     """Every valid combination of the pools (validity = the chart can be drawn at all)."""
-    yield from _single_measure_candidates(ev)
-    yield from _several_measure_candidates(ev)
+    for c in chain(_single_measure_candidates(ev), _several_measure_candidates(ev)):
+        if not _against_own_parts(c, ev.parts):
+            yield c
+
+
+def _against_own_parts(c: Candidate, parts: dict[str, frozenset[str]]) -> bool:
+    """A derived measure drawn against a column it is made of (tip % against tip) says only
+    how it was computed."""
+    used = {n for n in (c.x, c.y, c.color, *c.more) if n}
+    return any(name in used and used & own for name, own in parts.items())
 
 
 def _several_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
@@ -586,6 +618,8 @@ def _several_features(
         f"several:chart:{c.chart}": 1.0,
         f"several:x:{'none' if x is None else x.role}": 1.0,
     }
+    if ev.counted:
+        f["several:counted"] = 1.0
     for w in ev.words:
         f[f"several|{w}"] = 1.0
     return f

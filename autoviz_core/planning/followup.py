@@ -18,6 +18,7 @@ import pandas as pd
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import NONE, AnalysisRequest, RequestFilter
+from autoviz_core.data.derived import Derived
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan, PlanStep
@@ -28,6 +29,7 @@ from autoviz_core.planning.planner import (
     OnStage,
     PlannedAnalysis,
     plan_question,
+    with_derived_columns,
 )
 from autoviz_core.planning.text import column_tokens, tokens
 from autoviz_core.planning.validation import validate_plan
@@ -408,9 +410,9 @@ class PreviousVersion:
             for s in (doc.get("plan") or {}).get("steps", [])
         ]
         request = AnalysisRequest.model_validate(doc.get("request") or {})
-        return cls(
-            str(doc.get("question", "")), str(doc.get("intent", "")), request, Plan(steps=steps)
-        )
+        derived = [Derived.model_validate(d) for d in (doc.get("plan") or {}).get("derived", [])]
+        plan = Plan(steps=steps, derived=derived)
+        return cls(str(doc.get("question", "")), str(doc.get("intent", "")), request, plan)
 
 
 @dataclass
@@ -482,7 +484,8 @@ def plan_follow_up(
         )
     plan, kept = carry_edits(previous.planned_plan or previous.plan, previous.plan, planned.plan)
     if kept:
-        checked, notes = validate_plan(plan, profile)
+        checked, notes = validate_plan(plan, with_derived_columns(profile, planned))
+        checked = checked.with_derived(planned.plan.derived)
         planned = dataclasses.replace(
             planned,
             plan=checked,

@@ -20,10 +20,12 @@ from autoviz_core.errors import ConfigError
 from autoviz_core.planning.text import Token, tokens
 from autoviz_core.vocabulary import (
     CHART_KINDS,
+    DERIVED_OPS,
     FILTER_OPS,
     GROUP_AGGREGATIONS,
     INTENTS,
     TIME_GRAINS,
+    DerivedOp,
 )
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
@@ -87,6 +89,7 @@ class LexiconFile(BaseModel):
     sort: SortWords
     grains: dict[str, list[str]]
     filters: dict[str, list[str]]
+    derived: dict[DerivedOp, list[str]]
     intents: dict[str, list[str]]
     name_columns: list[str]
     synonyms: list[list[str]]
@@ -120,6 +123,15 @@ class LexiconFile(BaseModel):
     @classmethod
     def _filters(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         _require_keys(v, FILTER_LABELS, "filters")
+        return v
+
+    @field_validator("derived")
+    @classmethod
+    def _derived(cls, v: dict[DerivedOp, list[str]]) -> dict[DerivedOp, list[str]]:
+        _require_keys(v, DERIVED_OPS, "derived")  # type: ignore[arg-type]
+        for pattern in (p for patterns in v.values() for p in patterns):
+            if pattern.count("{a}") != 1 or pattern.count("{b}") != 1:
+                raise ValueError(f"derived pattern {pattern!r} needs one {{a}} and one {{b}}")
         return v
 
     @field_validator("intents")
@@ -267,6 +279,13 @@ class Lexicon:
         self.synonyms = self._synonym_index(raw.synonyms)
         self.name_words = frozenset(w for s in raw.name_columns for w in phrase(s))
         self.unit_words = frozenset(w.lower() for w in raw.unit_words)
+        # one-word names of periods ("hour", "year"): a column named so is a time grouping
+        self.period_words = frozenset(raw.grains) | frozenset(
+            ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
+        )
+        self.derived: list[tuple[DerivedOp, Phrase]] = [
+            (op, derived_pattern(p)) for op, patterns in raw.derived.items() for p in patterns
+        ]
 
     @staticmethod
     def _synonym_index(groups: list[list[str]]) -> dict[Phrase, list[Phrase]]:
@@ -283,6 +302,17 @@ class Lexicon:
 
     def is_stop(self, word: str) -> bool:
         return word in self.stop_words
+
+
+SLOTS = ("{a}", "{b}")
+
+
+def derived_pattern(pattern: str) -> Phrase:
+    """A derived-measure pattern as lemmas, with its column slots kept as "{a}" / "{b}"."""
+    out: list[str] = []
+    for part in pattern.split():
+        out += [part] if part in SLOTS else tokens(part)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)

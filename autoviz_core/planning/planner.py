@@ -22,13 +22,14 @@ from autoviz_core.contracts import (
     intent_contract,
     request_contract,
 )
-from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.errors import BackendError
 from autoviz_core.llm.base import Backend, Generation
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning import prompts
 from autoviz_core.planning.adaptation import apply_changes, contract_for
-from autoviz_core.planning.cues import Cues, extract_cues
+from autoviz_core.planning.cues import Cues
+from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
 from autoviz_core.planning.intent import intent_from_cues
 from autoviz_core.planning.request import (
@@ -101,6 +102,8 @@ class PlannedAnalysis:
     backend: str = ""
     confidence: float = 1.0  # margin of the chosen request over the runner-up, 0..1
     alternatives: list[Alternative] = field(default_factory=list)  # shown when not confident
+    # profiles of the plan's derived measures, so an edited plan validates against them too
+    derived_columns: list[ColumnProfile] = field(default_factory=list)
 
 
 class StageTimer:
@@ -487,7 +490,8 @@ def plan_question(
     settings = settings or PlannerSettings()
     timer = StageTimer(on_stage)
     calls: list[ModelCall] = []
-    cues = extract_cues(question, profile, df)
+    read = read_question(question, df, profile)
+    cues, df, profile = read.cues, read.df, read.profile
     ranked = rank_request(cues, profile)
     timer.lap("cues")
     intent_first = settings.intent_mode == "model" and backend is not None
@@ -528,6 +532,7 @@ def plan_question(
         timer,
     )
     timer.lap("adaptation", "validation")
+    plan, template_plan = plan.with_derived(read.derived), template_plan.with_derived(read.derived)
     notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
     return PlannedAnalysis(
         question=question,
@@ -547,13 +552,29 @@ def plan_question(
         backend=getattr(backend, "name", "") if backend else "",
         confidence=ranked.confidence if request_override is None else 1.0,
         alternatives=alternatives_of(ranked, req) if request_override is None else [],
+        derived_columns=derived_columns(profile, plan),
     )
+
+
+def derived_columns(profile: SchemaProfile, plan: Plan) -> list[ColumnProfile]:
+    """The profiles of the measures `plan` derives (planning added them to `profile`)."""
+    names = {d.name for d in plan.derived}
+    return [c for c in profile.columns if c.name in names]
+
+
+def with_derived_columns(profile: SchemaProfile, planned: PlannedAnalysis) -> SchemaProfile:
+    """The table's profile plus the measures the planned analysis derives."""
+    if not planned.derived_columns:
+        return profile
+    columns = [*profile.columns, *planned.derived_columns]
+    return profile.model_copy(update={"columns": columns, "n_columns": len(columns)})
 
 
 def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
     """A person's edits go through the same validation (strictly: a value that does not fit is
     shown as an error, not replaced); the diff is recomputed against the template."""
-    plan, notes = validate_plan(edited, profile, strict=True)
+    plan, notes = validate_plan(edited, with_derived_columns(profile, planned), strict=True)
+    plan = plan.with_derived(planned.plan.derived)
     stages = [*(s for s in planned.diff.stages if s[0] != "user"), ("user", plan)]
     diff = plan_diff(
         planned.template_plan, plan, planned.diff.rationale, [n.text() for n in notes], stages

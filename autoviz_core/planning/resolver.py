@@ -174,8 +174,24 @@ def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, 
     if step.params.get("grain") == AUTO and "date_column" in params:
         params["grain"] = auto_grain(ctx, params["date_column"])
     _inherit(spec, params, ctx, why)
+    _without_own_parts(spec, params, ctx)
     note = "; ".join(dict.fromkeys([step.note, *why] if step.note else why))
     return step.model_copy(update={"params": params, "note": note}), why
+
+
+def _without_own_parts(spec: ToolSpec, params: dict[str, Any], ctx: ResolveContext) -> None:
+    """A step about a derived measure does not explain it by the columns it is made of
+    ("all other columns" leaves out tip and total_bill when the target is tip %)."""
+    if "columns" not in spec.column_params() or params.get("columns"):
+        return
+    parts = {
+        p
+        for v in params.values()
+        if isinstance(v, str) and (c := ctx.col(v))
+        for p in c.derived_from
+    }
+    if parts:
+        params["columns"] = [n for n in ctx.profile.names() if n not in parts]
 
 
 def _fill_column(

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
+from autoviz_core.data.derived import with_derived
 from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.tools.cache import run_cache
@@ -213,10 +214,12 @@ def execute_plan(
 ) -> ExecutionResult:
     """Run every step in plan order; `on_step(index, total, record)` reports progress.
 
+    Derived measures (`plan.derived`) are computed from the table first.
     Steps share one run cache (tools.cache): a group-by or resample that several steps need
     (the same table, measure, grouping and grain) is computed once.
     """
     with run_cache():
+        df = with_derived(df, plan.derived)
         return _execute_steps(plan, df, ctx or ToolContext(), step_timeout_s, on_step)
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import pandas as pd
+import pytest
 from app_helpers import add_filter, ask, load_tips, on_plan_page, step_titles, texts, uid_of
 from streamlit.testing.v1 import AppTest
 
@@ -184,3 +185,24 @@ def test_the_answer_chart_follows_the_planned_order(app: App) -> None:
     bars = spec["data"][0]
     assert bars["y"] == sorted(bars["y"])
     assert spec["layout"]["xaxis"]["categoryarray"] == bars["x"]
+
+
+def test_a_derived_measure_is_shown_offered_and_charted(app: App) -> None:
+    """'tip as a percentage of total bill': the plan page says how the measure is computed, the
+    step's column choices include it, and the approved plan charts pandas' own numbers."""
+    at = on_plan_page(ask(load_tips(app()), "average tip as a percentage of total bill by day"))
+    assert "tip_pct_of_total_bill = tip as a % of total_bill" in texts(at.caption)
+    answer = uid_of(at, step_id="answer")
+    y = at.selectbox(key=f"param:{answer}:y")
+    assert y.value == "tip_pct_of_total_bill"
+    assert "tip_pct_of_total_bill" in y.options
+    at.button(key="approve").click().run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    records = at.session_state["run"]["result"].records
+    chart = next(r.result.chart for r in records if r.primary)
+    tips = at.session_state["table"].df
+    assert "tip_pct_of_total_bill" not in tips.columns  # the uploaded table is left as it was
+    expected = (tips["tip"] / tips["total_bill"] * 100).groupby(tips["day"]).mean()
+    got = dict(zip(chart.x_values, chart.y_values, strict=True))
+    assert got == pytest.approx(expected.to_dict())

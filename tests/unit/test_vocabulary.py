@@ -26,6 +26,7 @@ from autoviz_core.tools.registry import ChartData
 from autoviz_core.vocabulary import (
     AGGREGATIONS,
     CHART_KINDS,
+    DERIVED_OPS,
     FILTER_OPS,
     GROUP_AGGREGATIONS,
     INTENTS,
@@ -94,6 +95,7 @@ def test_the_result_document_allows_every_intent_and_aggregation() -> None:
     schema = json.loads((SCHEMAS.parent / "result_schema.json").read_text(encoding="utf-8"))
     assert schema["properties"]["intent"]["enum"] == list(INTENTS)
     assert enum_of(schema, "charts", "agg") == list(AGGREGATIONS)
+    assert enum_of(schema, "plan", "derived", "op") == list(DERIVED_OPS)
 
 
 def test_the_chart_tool_takes_exactly_the_request_vocabulary() -> None:

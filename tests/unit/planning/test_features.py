@@ -87,3 +87,32 @@ def test_features_never_name_a_column() -> None:
         for name in candidate_features(c, ev):
             for col in TABLE.columns:
                 assert col not in name.split(":"), (name, col)
+
+
+SCORES = pd.DataFrame(
+    {
+        "school": ["A", "B", "C", "D"] * 5,
+        "math": range(20),
+        "reading": range(20, 40),
+        "writing": range(40, 60),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("compare the 3 subjects by school", True),
+        ("average of all 3 tests per school", True),
+        ("compare the 2 subjects by school", False),  # the table has three measures
+        ("top 3 schools", False),  # a limit, not a count of measures
+    ],
+)
+def test_counting_the_measures_names_them_all(question: str, counted: bool) -> None:
+    profile = profile_table(SCORES)
+    ev = question_evidence(extract_cues(question, profile, SCORES), profile)
+    assert ev.counted is counted
+    if counted:
+        assert ev.measures == ("math", "reading", "writing")
+        several = [c for c in generate_candidates(ev) if c.more]
+        assert several and all("several:counted" in candidate_features(c, ev) for c in several)
