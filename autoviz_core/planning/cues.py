@@ -26,7 +26,7 @@ from autoviz_core.planning.mentions import (
     find_mentions,
     find_values,
 )
-from autoviz_core.planning.text import Token, normalise_question, tokenize
+from autoviz_core.planning.text import Token, column_tokens, normalise_question, tokenize
 
 MONTHS = [
     "january",
@@ -117,6 +117,9 @@ def extract_cues(
     values = find_values(toks, build_value_index(profile, df, lex), lex, quoted, text)
     cues.values = _assign_values(values, taken)
     taken |= {i for v in cues.values for i in range(v.start, v.end)}
+    compass = direction_mentions(toks, taken, profile, lex)
+    cues.mentions += compass
+    taken |= {m.start for m in compass}
     cues.hits = lex.find(toks, skip=taken)
     cues.mentions += _period_mentions(cues, profile)
     cues.mentions.sort(key=lambda m: m.start)
@@ -126,6 +129,38 @@ def extract_cues(
     if cues.group_hint is None:
         cues.group_hint = _compared_values_column(cues)
     return cues
+
+
+def coordinate_columns(profile: SchemaProfile, lex: Lexicon) -> dict[str, str]:
+    """The latitude and longitude columns: numeric, named so, values within the axis' range
+    (an axis with two candidates names none)."""
+    found: dict[str, list[str]] = {}
+    for c in profile.columns:
+        axes = {lex.coordinate_names[w] for w in column_tokens(c.name) if w in lex.coordinate_names}
+        if c.role != "numeric" or len(axes) != 1:
+            continue
+        axis = axes.pop()
+        limit = 90.0 if axis == "latitude" else 180.0
+        low, high = c.min, c.max
+        if not (isinstance(low, (int, float)) and isinstance(high, (int, float))):
+            continue
+        if -limit <= low and high <= limit:
+            found.setdefault(axis, []).append(c.name)
+    return {axis: cols[0] for axis, cols in found.items() if len(cols) == 1}
+
+
+def direction_mentions(
+    toks: Sequence[Token], taken: set[int], profile: SchemaProfile, lex: Lexicon
+) -> list[Mention]:
+    """'further north' names the latitude column, 'west' the longitude (words no column holds
+    as a value, which were read first)."""
+    coords = coordinate_columns(profile, lex) if lex.directions else {}
+    out = []
+    for i, t in enumerate(toks):
+        axis = lex.directions.get(t.lemma)
+        if axis in coords and i not in taken:
+            out.append(Mention(coords[axis], i, i + 1, 0.9, "synonym", 1.0))
+    return out
 
 
 def _every_value_compared(cues: Cues, profile: SchemaProfile) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -29,6 +30,7 @@ from autoviz_core.vocabulary import (
 )
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+Coordinate = Literal["latitude", "longitude"]
 FUZZY_MIN = 7  # lexicon words this long are recognised with a typo
 
 # The lexicon names every word of the vocabularies, plus a few only questions use: a chart
@@ -90,6 +92,8 @@ class LexiconFile(BaseModel):
     grains: dict[str, list[str]]
     filters: dict[str, list[str]]
     derived: dict[DerivedOp, list[str]]
+    directions: dict[Coordinate, list[str]]
+    coordinate_names: dict[Coordinate, list[str]]
     intents: dict[str, list[str]]
     name_columns: list[str]
     synonyms: list[list[str]]
@@ -283,6 +287,10 @@ class Lexicon:
         self.period_words = frozenset(raw.grains) | frozenset(
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
         )
+        self.directions = {w: axis for axis, words in raw.directions.items() for w in words}
+        self.coordinate_names = {
+            w: axis for axis, words in raw.coordinate_names.items() for w in words
+        }
         self.derived: list[tuple[DerivedOp, Phrase]] = [
             (op, derived_pattern(p)) for op, patterns in raw.derived.items() for p in patterns
         ]

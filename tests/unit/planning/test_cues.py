@@ -110,3 +110,43 @@ def test_a_yes_no_column_named_as_a_state_filters_the_rows(
     )
     filters = cues_for(question, df).filters
     assert [(f.column, f.op, f.value) for f in filters] == expected
+
+
+STATIONS = pd.DataFrame(
+    {
+        "region": ["Coast", "Hills", "Valley", "Plain"] * 5,
+        "station_lat": [40.0 + i / 10 for i in range(20)],
+        "station_lng": [-3.0 - i / 10 for i in range(20)],
+        "rain_mm": [float(i % 7) for i in range(20)],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "columns", "values"),
+    [
+        ("is it rainier further north?", ["rain_mm", "station_lat"], []),
+        ("does rain_mm grow towards the west", ["rain_mm", "station_lng"], []),
+        ("rain_mm in the Coast region", ["rain_mm", "region"], ["Coast"]),
+    ],
+)
+def test_compass_words_name_the_coordinate_column(
+    question: str, columns: list[str], values: list[str]
+) -> None:
+    cues = cues_for(question, STATIONS)
+    assert cues.columns == columns
+    assert [v.value for v in cues.values] == values
+
+
+def test_a_compass_word_some_column_holds_as_a_value_is_that_value() -> None:
+    compass = STATIONS.assign(region=["North", "South", "East", "West"] * 5)
+    cues = cues_for("rain_mm further north", compass)
+    assert "station_lat" not in cues.columns
+    assert [v.value for v in cues.values] == ["North"]
+
+
+def test_an_ambiguous_or_out_of_range_coordinate_is_no_coordinate() -> None:
+    two = STATIONS.assign(home_lat=STATIONS["station_lat"] + 1)
+    assert "station_lat" not in cues_for("rain further north", two).columns
+    off = STATIONS.assign(station_lat=STATIONS["station_lat"] * 10)  # 400..590 is no latitude
+    assert "station_lat" not in cues_for("rain further north", off).columns
