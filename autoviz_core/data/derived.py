@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from autoviz_core.data.profiling import SchemaProfile, profile_column
+from autoviz_core.errors import PlanValidationError
 from autoviz_core.vocabulary import DerivedOp
 
 # how each operation names its result and reads in words
@@ -45,6 +46,13 @@ def derived_name(op: str, a: str, b: str) -> str:
 
 def compute(df: pd.DataFrame, d: Derived) -> pd.Series:
     """The derived column's values; a division by zero gives a missing value, not infinity."""
+    missing = [c for c in (d.a, d.b) if c not in df.columns]
+    if missing:
+        raise PlanValidationError(
+            f"The derived measure {d.name} needs the column {missing[0]!r}, which this table "
+            "does not have.",
+            "Ask the question again on the table it was planned for.",
+        )
     a = pd.to_numeric(df[d.a], errors="coerce").astype("float64")
     b = pd.to_numeric(df[d.b], errors="coerce").astype("float64")
     if d.op == "difference":

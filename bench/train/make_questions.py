@@ -673,6 +673,121 @@ Q = {
 }
 
 
+# Derived measures ("revenue divided by qty"), all measures counted ("the 3 experiments") and
+# named groups compared ("does Finance pay more than HR?"), added 2026-11-27.
+ADDED: dict[str, list[tuple[str, object, dict]]] = {
+    "weather": [
+        (
+            "average temperature range (temp max minus temp min) by city",
+            C,
+            R("bar", "city", "temp_max_minus_temp_min", "mean"),
+        ),
+        (
+            "how does the gap between temp max and temp min change over time",
+            T,
+            R("line", "date", "temp_max_minus_temp_min", "mean"),
+        ),
+        (
+            "the 4 measurements side by side for each city",
+            C,
+            M("bar", "city", ["temp_max", "temp_min", "precip_mm", "wind_kmh"], "mean"),
+        ),
+        ("is Harbor City windier than Hill Town?", C, R("bar", "city", "wind_kmh", "mean")),
+    ],
+    "orders": [
+        (
+            "revenue divided by qty for each product type",
+            C,
+            R("bar", "product_type", "revenue_per_qty", "mean"),
+        ),
+        (
+            "do Corporate customers buy more units than Consumers?",
+            C,
+            R("bar", "customer_segment", "qty", "mean"),
+        ),
+        (
+            "total revenue of the North store compared with the South store",
+            C,
+            R("bar", "store", "revenue", "sum"),
+        ),
+    ],
+    "cars": [
+        (
+            "horsepower to weight ratio by make",
+            C,
+            R("bar", "make", "horsepower_per_weight_lbs", "mean"),
+        ),
+    ],
+    "election": [
+        (
+            "which winner had the highest Coderre percentage of total?",
+            C,
+            R("bar", "winner", "Coderre_pct_of_total", "mean"),
+        ),
+    ],
+    "web": [
+        (
+            "conversions as a fraction of visits per channel",
+            C,
+            R("bar", "channel", "conversions_pct_of_visits", "mean"),
+        ),
+        ("conversions per visit over time", T, R("line", "day", "conversions_per_visits", "mean")),
+    ],
+    "members": [
+        (
+            "avg points total per visit in each city",
+            C,
+            R("bar", "city", "points_total_per_visits", "mean"),
+        ),
+        (
+            "do Gold members visit more often than Silver members?",
+            C,
+            R("bar", "rank", "visits", "mean"),
+        ),
+    ],
+    "species_counts": [
+        ("n per hours observed at each site", C, R("bar", "site", "n_per_hours_observed", "mean")),
+    ],
+    "employees": [
+        (
+            "do women earn a higher salary relative to years of service than men?",
+            C,
+            R("bar", "gender", "salary_per_years_of_service", "mean"),
+        ),
+        ("does Finance pay more than HR?", C, R("bar", "dept", "salary", "mean")),
+        ("are people in Berlin older than in Lisbon?", C, R("bar", "office_city", "age", "mean")),
+    ],
+    "gapminder": [
+        (
+            "distribution of gdp per capita minus life expectancy",
+            E,
+            R("histogram", "gdpPercap_minus_lifeExp", None, "none"),
+        ),
+    ],
+    "experiment": [
+        (
+            "compare the 3 experiments between genders",
+            C,
+            M("bar", "gender", ["experiment_1", "experiment_2", "experiment_3"], "mean"),
+        ),
+        (
+            "average of all 3 results for each group",
+            C,
+            M("bar", "group", ["experiment_1", "experiment_2", "experiment_3"], "mean"),
+        ),
+    ],
+    "medals_wide": [
+        (
+            "compare the 3 medal counts for each nation",
+            C,
+            M("bar", "nation", ["gold", "silver", "bronze"], "sum"),
+        ),
+    ],
+}
+for _table, _items in ADDED.items():
+    Q[_table] += _items
+
+
 def main() -> None:
     out = Path(__file__).with_name("questions.jsonl")
     lines = []

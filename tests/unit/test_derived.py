@@ -14,6 +14,7 @@ import pytest
 from autoviz_core.config import PlannerSettings, Settings, load_settings
 from autoviz_core.data import profile_table
 from autoviz_core.data.derived import Derived, compute, with_derived, with_derived_profile
+from autoviz_core.errors import PlanValidationError
 from autoviz_core.pipeline import result_document, run_analysis
 from autoviz_core.planning.derive import find_derived, read_question
 from autoviz_core.planning.followup import PreviousVersion
@@ -96,6 +97,12 @@ def test_a_division_by_zero_is_missing_not_infinite() -> None:
     out = compute(df, Derived(name="a_pct_of_b", op="share", a="a", b="b"))
     assert out.iloc[0] == 50.0
     assert out.iloc[1:].isna().all()
+
+
+def test_a_derived_measure_of_a_missing_column_is_a_readable_error() -> None:
+    df = pd.DataFrame({"a": [1.0, 2.0]})
+    with pytest.raises(PlanValidationError, match="needs the column 'b'"):
+        compute(df, Derived(name="a_minus_b", op="difference", a="a", b="b"))
 
 
 def test_the_derived_profile_is_a_measure_that_does_not_add_up(shops: pd.DataFrame) -> None:
