@@ -17,7 +17,7 @@ from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.cues import Cues, extract_cues, question_mentions
 from autoviz_core.planning.lexicon import SLOTS, Lexicon, Phrase, load_lexicon
 from autoviz_core.planning.mentions import Mention
-from autoviz_core.planning.text import Token, column_tokens
+from autoviz_core.planning.text import Token, column_tokens, normalise_question, tokenize
 
 ARTICLES = frozenset(("the", "a", "an"))
 MAX_FILLERS = 2  # words allowed between {a} and the pattern's next word ("a higher")
@@ -59,6 +59,8 @@ def read_question(question: str, df: pd.DataFrame, profile: SchemaProfile) -> Re
 def find_derived(question: str, profile: SchemaProfile) -> list[DerivedMention]:
     """Every derived measure the question names, left to right, without overlaps."""
     lex = load_lexicon()
+    if not lex.derived_words & {t.lemma for t in tokenize(normalise_question(question))}:
+        return []
     toks, mentions = question_mentions(question, profile)
     numeric = set(profile.group("numeric"))
     by_start = {m.start: m for m in mentions if m.column in numeric}

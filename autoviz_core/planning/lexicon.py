@@ -294,6 +294,10 @@ class Lexicon:
         self.derived: list[tuple[DerivedOp, Phrase]] = [
             (op, derived_pattern(p)) for op, patterns in raw.derived.items() for p in patterns
         ]
+        # a question with none of these words names no derived measure (no second column scan)
+        self.derived_words = frozenset(
+            w for _, p in self.derived for w in p if w not in SLOTS and w not in _GLUE
+        )
 
     @staticmethod
     def _synonym_index(groups: list[list[str]]) -> dict[Phrase, list[Phrase]]:
@@ -313,6 +317,7 @@ class Lexicon:
 
 
 SLOTS = ("{a}", "{b}")
+_GLUE = frozenset(("the", "a", "an", "of", "as", "to", "and", "that", "is", "by"))
 
 
 def derived_pattern(pattern: str) -> Phrase:
