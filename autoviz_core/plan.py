@@ -27,7 +27,7 @@ class Plan(BaseModel):
     """An ordered list of steps; step ids are unique."""
 
     steps: list[PlanStep] = Field(default_factory=list)
-    # measures computed from two columns before the steps run ("tip as a % of total_bill")
+    # measures computed from two columns before the steps run ("cost as a % of revenue")
     derived: list[Derived] = Field(default_factory=list)
 
     def step(self, step_id: str) -> PlanStep | None:

@@ -1,5 +1,5 @@
-"""Measures the question asks for but the table does not hold: tip as a share of the bill,
-high minus low, revenue per visit.
+"""Measures the question asks for but the table does not hold: cost as a share of revenue,
+max minus min temperature, sales per visit.
 
 A derived measure is one arithmetic operation on two numeric columns, written into the plan
 (`Plan.derived`) so the report shows how it was made and the executor recomputes it from the

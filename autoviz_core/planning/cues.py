@@ -152,7 +152,7 @@ def coordinate_columns(profile: SchemaProfile, lex: Lexicon) -> dict[str, str]:
 def direction_mentions(
     toks: Sequence[Token], taken: set[int], profile: SchemaProfile, lex: Lexicon
 ) -> list[Mention]:
-    """'further north' names the latitude column, 'west' the longitude (words no column holds
+    """'the southern stations' name the latitude column, 'west' the longitude (words no column holds
     as a value, which were read first)."""
     coords = coordinate_columns(profile, lex) if lex.directions else {}
     out = []
@@ -164,7 +164,7 @@ def direction_mentions(
 
 
 def _every_value_compared(cues: Cues, profile: SchemaProfile) -> None:
-    """A list of every value a column has ("women than men") keeps no row out: the values are
+    """A list of every value a column has ("buyers than sellers", when those are all) keeps no row out: the values are
     compared, so the column groups instead of filtering."""
     for f in list(cues.filters):
         col = profile.column(f.column)

@@ -1,4 +1,4 @@
-"""Derived measures named in a question ("tip as a share of the bill", "high minus low").
+"""Derived measures named in a question ("cost as a share of revenue", "max minus min").
 
 The patterns are lexicon data (`derived:` in lexicon.yaml); a slot is a mention of a numeric
 column. A found measure is added to the table and its profile before the question is read,
@@ -96,7 +96,7 @@ def _match_at(
 
 def _groups(profile: SchemaProfile, column: str, lex: Lexicon) -> bool:
     """A number that can be a grouping: few values ("per cylinder"), a date, or whole numbers
-    named as a period ("per peak hour", "per year"); "per visit" and "per hours observed"
+    named as a period ("per opening hour", "per year"); "per visit" and "per hours worked"
     divide."""
     if profile.in_group(column, "readable_groups") or profile.in_group(column, "temporal"):
         return True

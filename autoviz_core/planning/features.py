@@ -326,7 +326,7 @@ COUNTING_WORDS = frozenset(("the", "all", "these", "those", "our", "my"))
 
 
 def _counted_measures(cues: Cues, profile: SchemaProfile) -> tuple[str, ...]:
-    """'compare the 3 antibiotics', 'both scores': when the number the question counts equals
+    """'compare the 3 scores', 'both prices': when the number the question counts equals
     the table's number of measures, it names them all."""
     numeric = profile.group("numeric")
     if not 2 <= len(numeric) <= MAX_MEASURES:
@@ -368,7 +368,7 @@ def generate_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
 
 
 def _against_own_parts(c: Candidate, parts: dict[str, frozenset[str]]) -> bool:
-    """A derived measure drawn against a column it is made of (tip % against tip) says only
+    """A derived measure drawn against a column it is made of (cost % of revenue against cost) says only
     how it was computed."""
     used = {n for n in (c.x, c.y, c.color, *c.more) if n}
     return any(name in used and used & own for name, own in parts.items())

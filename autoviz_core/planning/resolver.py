@@ -181,7 +181,7 @@ def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, 
 
 def _without_own_parts(spec: ToolSpec, params: dict[str, Any], ctx: ResolveContext) -> None:
     """A step about a derived measure does not explain it by the columns it is made of
-    ("all other columns" leaves out tip and total_bill when the target is tip %)."""
+    ("all other columns" leaves out cost and revenue when the target is cost % of revenue)."""
     if "columns" not in spec.column_params() or params.get("columns"):
         return
     parts = {
