@@ -136,6 +136,9 @@ class LexiconFile(BaseModel):
         for pattern in (p for patterns in v.values() for p in patterns):
             if pattern.count("{a}") != 1 or pattern.count("{b}") != 1:
                 raise ValueError(f"derived pattern {pattern!r} needs one {{a}} and one {{b}}")
+            if not set(derived_pattern(pattern)) - set(SLOTS) - _GLUE:
+                # the planner looks for a derived measure only when one of these words is there
+                raise ValueError(f"derived pattern {pattern!r} has no word of its own")
         return v
 
     @field_validator("intents")

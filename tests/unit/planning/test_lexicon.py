@@ -46,3 +46,20 @@ def test_a_one_word_synonym_group_is_rejected(tmp_path: Path) -> None:
     bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ConfigError, match="synonyms"):
         load_lexicon(str(bad))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [("{a} of {b}", "no word of its own"), ("{a} ratio", "one {a} and one {b}")],
+)
+def test_a_derived_pattern_needs_both_slots_and_a_word_of_its_own(
+    tmp_path: Path, pattern: str, problem: str
+) -> None:
+    """The planner looks for derived measures only when a pattern's own word is in the
+    question, so a pattern of slots and glue words alone could never be found."""
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    raw["derived"]["ratio"].append(pattern)
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem.replace("{", r"\{").replace("}", r"\}")):
+        load_lexicon(str(bad))
