@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from autoviz_core.data.profiling import SchemaProfile, profile_column
+from autoviz_core.data.profiling import ColumnProfile, SchemaProfile, profile_column
 from autoviz_core.errors import PlanValidationError
 from autoviz_core.vocabulary import DerivedOp
 
@@ -90,6 +90,11 @@ def with_derived_profile(
         a, b = profile.column(d.a), profile.column(d.b)
         col.additive = d.op == "difference" and bool(a and b and a.additive and b.additive)
         extra.append(col)
+    return with_columns(profile, extra)
+
+
+def with_columns(profile: SchemaProfile, extra: Sequence[ColumnProfile]) -> SchemaProfile:
+    """The profile with `extra` columns after its own (the profile itself unchanged)."""
     if not extra:
         return profile
     columns = [*profile.columns, *extra]

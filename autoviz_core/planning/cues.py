@@ -88,12 +88,14 @@ class Cues:
 
 
 # ------------------------------------------------------------------ main entry
-def question_mentions(question: str, profile: SchemaProfile) -> tuple[list[Token], list[Mention]]:
-    """The question's tokens and the columns it names (one reading, no overlaps)."""
+def question_mentions(
+    toks: Sequence[Token], profile: SchemaProfile, extra: Sequence[Mention] = ()
+) -> tuple[list[Mention], list[Mention]]:
+    """Every column mention of the question's tokens (with `extra` ones), and the one reading
+    without overlaps that keeps keywords for their own sense."""
     lex = load_lexicon()
-    toks = tokenize(normalise_question(question))
-    found = find_mentions(toks, profile, lex)
-    return toks, assign_mentions(found, _keyword_positions(toks, found, lex))
+    found = find_mentions(toks, profile, lex) + list(extra)
+    return found, assign_mentions(found, _keyword_positions(toks, found, lex))
 
 
 def extract_cues(
@@ -109,9 +111,7 @@ def extract_cues(
     text = normalise_question(question)
     toks = tokenize(text)
     cues = Cues(question=question, text=text.lower(), toks=toks)
-    cues.all_mentions = find_mentions(toks, profile, lex) + list(extra_mentions)
-    protected = _keyword_positions(toks, cues.all_mentions, lex)
-    cues.mentions = assign_mentions(cues.all_mentions, protected)
+    cues.all_mentions, cues.mentions = question_mentions(toks, profile, extra_mentions)
     taken = {i for m in cues.mentions for i in range(m.start, m.end)}
     quoted = {q.lower() for q in re.findall(r"['\"]([^'\"]{1,60})['\"]", question)}
     values = find_values(toks, build_value_index(profile, df, lex), lex, quoted, text)
@@ -152,8 +152,8 @@ def coordinate_columns(profile: SchemaProfile, lex: Lexicon) -> dict[str, str]:
 def direction_mentions(
     toks: Sequence[Token], taken: set[int], profile: SchemaProfile, lex: Lexicon
 ) -> list[Mention]:
-    """'the southern stations' name the latitude column, 'west' the longitude (words no column holds
-    as a value, which were read first)."""
+    """'the southern stations' name the latitude column, 'west' the longitude (words no
+    column holds as a value, which were read first)."""
     coords = coordinate_columns(profile, lex) if lex.directions else {}
     out = []
     for i, t in enumerate(toks):
@@ -164,8 +164,8 @@ def direction_mentions(
 
 
 def _every_value_compared(cues: Cues, profile: SchemaProfile) -> None:
-    """A list of every value a column has ("buyers than sellers", when those are all) keeps no row out: the values are
-    compared, so the column groups instead of filtering."""
+    """A list of every value a column has ("buyers than sellers", when those are all) keeps no
+    row out: the values are compared, so the column groups instead of filtering."""
     for f in list(cues.filters):
         col = profile.column(f.column)
         if f.op == "in" and col is not None and len(set(map(str, f.value))) >= col.cardinality:

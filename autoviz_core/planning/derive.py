@@ -59,9 +59,10 @@ def read_question(question: str, df: pd.DataFrame, profile: SchemaProfile) -> Re
 def find_derived(question: str, profile: SchemaProfile) -> list[DerivedMention]:
     """Every derived measure the question names, left to right, without overlaps."""
     lex = load_lexicon()
-    if not lex.derived_words & {t.lemma for t in tokenize(normalise_question(question))}:
+    toks = tokenize(normalise_question(question))
+    if not lex.derived_words & {t.lemma for t in toks}:
         return []
-    toks, mentions = question_mentions(question, profile)
+    _, mentions = question_mentions(toks, profile)
     numeric = set(profile.group("numeric"))
     by_start = {m.start: m for m in mentions if m.column in numeric}
     out: list[DerivedMention] = []

@@ -368,8 +368,8 @@ def generate_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
 
 
 def _against_own_parts(c: Candidate, parts: dict[str, frozenset[str]]) -> bool:
-    """A derived measure drawn against a column it is made of (cost % of revenue against cost) says only
-    how it was computed."""
+    """A derived measure drawn against a column it is made of (cost % of revenue against
+    cost) says only how it was computed."""
     used = {n for n in (c.x, c.y, c.color, *c.more) if n}
     return any(name in used and used & own for name, own in parts.items())
 

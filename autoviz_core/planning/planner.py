@@ -22,6 +22,7 @@ from autoviz_core.contracts import (
     intent_contract,
     request_contract,
 )
+from autoviz_core.data.derived import with_columns
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.errors import BackendError
 from autoviz_core.llm.base import Backend, Generation
@@ -564,10 +565,7 @@ def derived_columns(profile: SchemaProfile, plan: Plan) -> list[ColumnProfile]:
 
 def with_derived_columns(profile: SchemaProfile, planned: PlannedAnalysis) -> SchemaProfile:
     """The table's profile plus the measures the planned analysis derives."""
-    if not planned.derived_columns:
-        return profile
-    columns = [*profile.columns, *planned.derived_columns]
-    return profile.model_copy(update={"columns": columns, "n_columns": len(columns)})
+    return with_columns(profile, planned.derived_columns)
 
 
 def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
