@@ -79,8 +79,11 @@ ensure_source() {
     tmp="$(mktemp -d "$ROOT/dl.XXXXXX")"
     if [ -z "$sdist" ]; then
         log "downloading the llama-cpp-python==$VERSION source package"
+        # --no-build-isolation: pip reads the sdist's metadata with the build tools above. With
+        # isolation, --no-binary :all: also applies to the build backend's own dependencies, and
+        # pip compiled those from source first (about 5 minutes of a fresh `make app`).
         "$TOOLS_VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
-            --no-binary :all: "llama-cpp-python==$VERSION" -d "$tmp" >&2
+            --no-build-isolation --no-binary :all: "llama-cpp-python==$VERSION" -d "$tmp" >&2
         sdist="$(find "$tmp" -maxdepth 1 -name 'llama*cpp*python-*.tar.gz' | head -n1)"
     fi
     tar -xzf "$sdist" -C "$tmp"
