@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +154,7 @@ def config_path() -> Path:
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> Settings:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}.") from None
     except yaml.YAMLError as exc:

@@ -5,8 +5,8 @@
   .venv/bin/python -m bench.bench_vs_ydata --skip-ydata    # AutoViz only
 
 The tables are bench/bench_execution.py's seeded 12-column generator, written to CSV once per
-size. Every measurement runs in a fresh subprocess, so the peak RSS (ru_maxrss of the child) is
-one tool's alone:
+size. Every measurement runs in a fresh subprocess, so the peak RSS (the child's VmHWM) is one
+tool's alone:
 
   autoviz: load_table (CSV) + profile_table + planner in cues mode for "Give me an overview of
            the data" (the real general-EDA template) + pipeline.execute (charts included); the
@@ -42,8 +42,17 @@ QUESTION = "Give me an overview of the data"
 
 
 def peak_rss_mb() -> float:
-    """Process-lifetime peak RSS (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS since it started (VmHWM). Not ru_maxrss: Linux carries that
+    over exec from the process that started it, so a child of this script reported the
+    parent's peak (the 1M-row table it generated) as its own floor."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 # --- children: each runs in its own process and prints one JSON line -------------------------

@@ -182,17 +182,26 @@ def _value_counts(non_null: pd.Series) -> pd.Series | None:
 
 
 def distinct_count(values: pd.Series) -> int:
-    """Distinct non-missing values; numbers and dates by sorting a copy (exact, and several
-    times faster than hashing a million floats), anything else with nunique."""
+    """Distinct non-missing values, exact. Numbers and dates with many distinct values by
+    sorting a copy (several times faster than hashing a million floats); few distinct values,
+    text and anything else by hashing (nunique), which is then the faster one."""
     if values.hasnans:
         values = values.dropna()
+    if len(values) == 0 or values.dtype.kind not in "iufM":  # text stays Arrow: no object copy
+        return int(values.nunique())
     arr = values.to_numpy()
-    if len(arr) == 0 or arr.dtype.kind not in "iufM":
+    if _few_distinct(arr):
         return int(values.nunique())
     if arr.dtype.kind == "f":
         arr = arr + 0.0  # -0.0 and 0.0 are one value, as for nunique
     ordered = np.sort(arr)
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+
+
+def _few_distinct(arr: np.ndarray, head: int = 2000) -> bool:
+    """Whether the first rows repeat values often, the case where a hash table stays small."""
+    sample = arr[:head]
+    return len(arr) > head and len(np.unique(sample)) * 2 < len(sample)
 
 
 def _first_distinct(non_null: pd.Series, cardinality: int, k: int = SAMPLE_VALUES) -> list[Any]:

@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.vocabulary import GROUP_AGGREGATIONS
 
@@ -49,7 +49,7 @@ class Vocabulary(BaseModel):
 def vocabulary(path: str = str(VOCABULARY_FILE)) -> Vocabulary:
     """The validated vocabulary (read once)."""
     try:
-        return Vocabulary.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        return Vocabulary.model_validate(read_yaml(path))
     except (ValueError, OSError) as exc:
         raise ConfigError(f"{Path(path).name}: invalid additivity vocabulary: {exc}") from None
 

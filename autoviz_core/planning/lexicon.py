@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from rapidfuzz.distance import DamerauLevenshtein
 
+from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.planning.text import Token, tokens
 from autoviz_core.vocabulary import (
@@ -335,7 +336,7 @@ def derived_pattern(pattern: str) -> Phrase:
 def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     """The lexicon, validated once per process; a broken file is a ConfigError naming the field."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         return Lexicon(LexiconFile.model_validate(raw))
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.data_files import read_yaml
 from autoviz_core.llm.base import Message
 
 PROMPTS_FILE = Path(__file__).parent / "prompts.yaml"
@@ -16,7 +15,7 @@ MAX_COLUMNS_SHOWN = 40
 
 @lru_cache(maxsize=1)
 def prompts() -> dict[str, str]:
-    return dict(yaml.safe_load(PROMPTS_FILE.read_text(encoding="utf-8")))
+    return dict(read_yaml(PROMPTS_FILE))
 
 
 def describe_columns(profile: SchemaProfile, only: list[str] | None = None) -> str:

@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import ColumnGroup, SchemaProfile
+from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.tools.registry import get_tool
 from autoviz_core.vocabulary import INTENTS
@@ -98,7 +98,7 @@ def load_templates(directory: str = str(TEMPLATE_DIR)) -> tuple[Template, ...]:
     """Every template file, validated against the schema and the tool registry."""
     out: list[Template] = []
     for path in sorted(Path(directory).glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = read_yaml(path) or []
         for entry in raw:
             try:
                 template = Template.model_validate(entry)

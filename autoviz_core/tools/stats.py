@@ -47,35 +47,51 @@ def column_kind(s: pd.Series) -> str:
 def _column_summary(s: pd.Series) -> dict[str, Any]:
     """One row of the summary table; statistics that do not apply stay missing."""
     n, missing = len(s), int(s.isna().sum())
+    kind = column_kind(s)
+    present = s.dropna() if missing else s
+    counts = present.value_counts(sort=True) if kind != "numeric" and len(present) else None
     row: dict[str, Any] = {
         "column": str(s.name),
-        "kind": column_kind(s),
+        "kind": kind,
         "dtype": str(s.dtype),
         "count": n - missing,
         "missing": missing,
         "missing_pct": round(100 * missing / n, 2) if n else 0.0,
-        "unique": distinct_count(s),
+        "unique": len(counts) if counts is not None else distinct_count(present),
     }
-    present = s.dropna()
     if row["kind"] == "numeric" and len(present):
-        v = numeric_values(present)
-        p25, median, p75 = np.nanquantile(v.to_numpy(), [0.25, 0.5, 0.75])  # one partition
-        row.update(
-            mean=float(v.mean()),
-            std=float(v.std()) if len(v) > 1 else None,
-            min=float(v.min()),
-            p25=float(p25),
-            median=float(median),
-            p75=float(p75),
-            max=float(v.max()),
-        )
+        row.update(_numeric_summary(numeric_values(present).to_numpy()))
     elif row["kind"] == "temporal" and len(present):
         row.update(min=to_json_value(present.min()), max=to_json_value(present.max()))
-    if row["kind"] != "numeric" and len(present):
-        counts = present.value_counts(sort=True)
-        top = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
-        row.update(top=label(top[0]), top_count=int(top[1]))
+    if counts is not None:
+        top_value, top_count = _most_common(counts)
+        row.update(top=label(top_value), top_count=top_count)
     return row
+
+
+def _most_common(counts: pd.Series) -> tuple[Any, int]:
+    """The most frequent value; ties go to the smallest as text, so the answer is stable."""
+    tied = counts[counts == counts.iloc[0]]
+    return min(tied.items(), key=lambda kv: str(kv[0]))[0], int(counts.iloc[0])
+
+
+def _numeric_summary(v: np.ndarray) -> dict[str, float | None]:
+    """Mean, spread and quartiles of one numeric column, on a plain array (one pass each)."""
+    nan = np.isnan(v)
+    if nan.any():
+        v = v[~nan]
+    if not len(v):
+        return {}
+    p25, median, p75 = np.quantile(v, [0.25, 0.5, 0.75])  # one partition
+    return {
+        "mean": float(v.mean()),
+        "std": float(v.std(ddof=1)) if len(v) > 1 else None,
+        "min": float(v.min()),
+        "p25": float(p25),
+        "median": float(median),
+        "p75": float(p75),
+        "max": float(v.max()),
+    }
 
 
 SUMMARY_COLUMNS = [

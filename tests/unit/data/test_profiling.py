@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import get_args
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -152,3 +153,20 @@ def test_a_missing_column_is_in_no_group() -> None:
     profile = profile_table(GROUPS_TABLE)
     assert not profile.in_group(None, "any")
     assert not profile.in_group("not a column", "any")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(np.arange(50_000) % 37),  # few distinct: hashed
+        pd.Series(np.random.default_rng(1).normal(size=50_000)),  # all distinct: sorted
+        pd.Series(pd.date_range("2020-01-01", periods=900).repeat(40)),  # dates, few distinct
+        pd.Series([0.0, -0.0, np.nan, 1.5] * 1000),  # signed zero is one value, NaN none
+        pd.Series(["a", "b", None, "a"] * 1000, dtype="str"),  # Arrow text: no object copy
+        pd.Series([], dtype="float64"),
+    ],
+)
+def test_distinct_count_equals_nunique_on_every_path(values: pd.Series) -> None:
+    from autoviz_core.data.profiling import distinct_count
+
+    assert distinct_count(values) == values.nunique()

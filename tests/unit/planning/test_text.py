@@ -41,3 +41,21 @@ def test_comparison_symbols_are_tokens() -> None:
         "!=",
         "2",
     ]
+
+
+def test_noun_lemmas_answer_as_lemminflect_does_for_lower_case_words() -> None:
+    """The fast reader of lemminflect's table must not change a single plural's singular."""
+    import gzip
+
+    from lemminflect import config, getLemma
+
+    from autoviz_core.planning.text import noun_lemmas
+
+    with gzip.open(config.lemma_lu_fn, "rb") as f:
+        words = sorted({line.split(",")[0] for line in f.read().decode().splitlines()})
+    sample = [w for w in words if w.isalpha() and w.islower()][::7]
+    table = noun_lemmas()
+    for word in [*sample, "okays", "analyses", "anyone", "notaword"]:
+        found = getLemma(word, upos="NOUN", lemmatize_oov=False)
+        assert table.get(word) == (found[0] if found else None), word
+    assert lemma("Regions") == "Region" and lemma("Cities") == "City"  # capitals: lemminflect

@@ -52,3 +52,12 @@ def test_value_counts_top_n(run_tool, gapminder):
 def test_value_counts_zero_rows(run_tool, tips):
     res = run_tool("value_counts", tips.head(0), column="day")
     assert "no rows" in res.summary
+
+
+def test_summary_stats_ties_for_the_most_common_value_go_to_the_first_as_text(run_tool):
+    df = pd.DataFrame({"kind": ["b", "c", "a", "c", "a", "b", None], "n": [1, 2, 3, 4, 5, 6, 7]})
+    table = run_tool("summary_stats", df).table.set_index("column")
+    assert table.loc["kind", "top"] == "a" and table.loc["kind", "top_count"] == 2
+    assert table.loc["kind", "unique"] == 3 and table.loc["kind", "missing"] == 1
+    assert table.loc["n", "median"] == pytest.approx(4.0)
+    assert table.loc["n", "std"] == pytest.approx(pd.Series([1, 2, 3, 4, 5, 6, 7]).std())
