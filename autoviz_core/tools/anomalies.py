@@ -88,7 +88,7 @@ def _strip_figure(
         trace(x=to_json_list(flagged["i"]), y=to_json_list(flagged["v"]), mode="markers", name="flagged",
               marker={"color": "crimson", "size": 9})
     )  # fmt: skip
-    fig.update_layout(title=title, xaxis_title="row", yaxis_title=column, template="plotly_white")
+    fig.update_layout(title=title, xaxis_title="row", yaxis_title=column)
     both = pd.concat([normal, flagged]).sort_values("i", kind="stable")
     chart = ChartData(
         kind="scatter", x="row", y=column, x_values=to_json_list(both["i"]), y_values=to_json_list(both["v"]),
@@ -493,9 +493,7 @@ def _band_figure(
             )
         )
     title = f"{what} per {p.grain} with rolling anomaly band"
-    fig.update_layout(
-        title=title, xaxis_title=p.date_column, yaxis_title=what, template="plotly_white"
-    )
+    fig.update_layout(title=title, xaxis_title=p.date_column, yaxis_title=what)
     chart = ChartData(
         kind="line", x=p.date_column, y=p.metric, color=p.group_by, agg=p.agg,
         x_values=to_json_list(bands[key_col]), y_values=to_json_list(bands["value"]),

@@ -287,7 +287,6 @@ def _layout(
         title=title,
         xaxis_title=x_col or "",
         yaxis_title=agg_label(p.agg, p.y),
-        template="plotly_white",
         legend_title_text=p.color or "",
         showlegend=p.color is not None,
     )
@@ -513,9 +512,7 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
         values, groups, stats, style="box", max_points=ctx.max_chart_points, seed=ctx.seed
     )
     title = f"{y_col} by {x_col}" if x_col else y_col
-    fig.update_layout(
-        title=title, xaxis_title=x_col or "", yaxis_title=y_col, template="plotly_white"
-    )
+    fig.update_layout(title=title, xaxis_title=x_col or "", yaxis_title=y_col)
     if summarised:
         notes.append("box statistics precomputed")
     chart = ChartData(
@@ -563,7 +560,7 @@ def _heatmap_chart(
         go.Heatmap(x=[label(v) for v in xs], y=[label(v) for v in cs], z=z, colorscale="Blues")
     )
     title = f"{agg_label(agg, p.y)} by {p.x} and {p.color}"
-    fig.update_layout(title=title, xaxis_title=p.x, yaxis_title=p.color, template="plotly_white")
+    fig.update_layout(title=title, xaxis_title=p.x, yaxis_title=p.color)
     chart = ChartData(
         kind="heatmap",
         x=p.x,
@@ -642,7 +639,7 @@ def _empty_chart(p: ChartParams, df: pd.DataFrame, notes: list[str]) -> ToolResu
     else:
         reason = "the table has no rows"
     fig = go.Figure()
-    fig.update_layout(title=f"No data: {reason}", template="plotly_white")
+    fig.update_layout(title=f"No data: {reason}")
     chart_data = ChartData(kind=p.kind, x=p.x, y=p.y, color=p.color, agg=p.agg, title=reason)
     return ToolResult(
         summary=f"Nothing to plot: {reason}.",

@@ -90,7 +90,6 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
         title=title,
         xaxis_title=params.group_by,
         yaxis_title=f"{params.sort_by} of {params.metric}",
-        template="plotly_white",
     )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
     agg = params.sort_by if params.sort_by in ("count", "mean", "median", "min", "max") else "none"

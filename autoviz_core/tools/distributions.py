@@ -87,7 +87,6 @@ def histogram_figure(table: pd.DataFrame, column: str, title: str) -> go.Figure:
         xaxis_title=column,
         yaxis_title="count",
         bargap=0.02,
-        template="plotly_white",
     )
     fig.update_xaxes(type="category")
     return fig
@@ -272,7 +271,6 @@ def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolR
         title=title,
         xaxis_title=params.group_by or "",
         yaxis_title=params.column,
-        template="plotly_white",
         showlegend=False,
     )
     if summarised:

@@ -75,7 +75,7 @@ def correlation_matrix(df: pd.DataFrame, params: CorrelationParams, ctx: ToolCon
         go.Heatmap(x=cols, y=cols, z=z, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True)
     )
     title = f"{params.method.capitalize()} correlation"
-    fig.update_layout(title=title, template="plotly_white")
+    fig.update_layout(title=title)
     pairs = _pairs(corr)
     chart = ChartData(
         kind="heatmap",
@@ -157,9 +157,7 @@ def scatter(df: pd.DataFrame, params: ScatterParams, ctx: ToolContext) -> ToolRe
     fig = _scatter_figure(shown, params)
     fit = _fit(frame, params, fig)
     title = f"{params.y} vs {params.x}"
-    fig.update_layout(
-        title=title, xaxis_title=params.x, yaxis_title=params.y, template="plotly_white"
-    )
+    fig.update_layout(title=title, xaxis_title=params.x, yaxis_title=params.y)
     chart = ChartData(
         kind="scatter",
         x=params.x,
@@ -380,7 +378,6 @@ def _driver_result(table: pd.DataFrame, target: str, skipped: list[str]) -> Tool
         title=title,
         xaxis_title="column",
         yaxis_title="strength (eta or |Spearman|)",
-        template="plotly_white",
     )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
     chart = ChartData(

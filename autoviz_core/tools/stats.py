@@ -226,7 +226,6 @@ def _missing_chart(table: pd.DataFrame) -> tuple[go.Figure | None, ChartData | N
         title="Missing values by column",
         xaxis_title="column",
         yaxis_title="missing %",
-        template="plotly_white",
     )
     fig.update_xaxes(type="category")
     chart = ChartData(
@@ -271,9 +270,7 @@ def value_counts(df: pd.DataFrame, params: ValueCountsParams, ctx: ToolContext) 
     x, y = table[params.column].tolist(), table["count"].tolist()
     title = f"Most frequent {params.column}"
     fig = go.Figure(go.Bar(x=x, y=y))
-    fig.update_layout(
-        title=title, xaxis_title=params.column, yaxis_title="count", template="plotly_white"
-    )
+    fig.update_layout(title=title, xaxis_title=params.column, yaxis_title="count")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
     chart = ChartData(
         kind="bar", x=params.column, agg="count", x_values=x, y_values=y, title=title,

@@ -70,7 +70,6 @@ def line_figure(
         title=title,
         xaxis_title=x_title,
         yaxis_title=y_title,
-        template="plotly_white",
         showlegend=len(series) > 1,
     )
     return fig
@@ -397,9 +396,7 @@ def period_change(df: pd.DataFrame, params: SeriesParams, ctx: ToolContext) -> T
     title = f"% change of {what} against {basis}"
     y = to_json_list(table["pct_change"])
     fig = go.Figure(go.Bar(x=x, y=y))
-    fig.update_layout(
-        title=title, xaxis_title=params.date_column, yaxis_title="% change", template="plotly_white"
-    )
+    fig.update_layout(title=title, xaxis_title=params.date_column, yaxis_title="% change")
     chart = ChartData(
         kind="bar", x=params.date_column, y="pct_change", agg="none", x_values=x, y_values=y,
         title=title, points_sent=len(x),
@@ -515,7 +512,7 @@ def seasonality(df: pd.DataFrame, params: SeasonalityParams, ctx: ToolContext) -
     what += f" by {params.by}{scope_text(params.filters)}"
     x, y = to_json_list(table[params.by]), to_json_list(table[name])
     fig = go.Figure(go.Bar(x=x, y=y))
-    fig.update_layout(title=what, xaxis_title=params.by, yaxis_title=what, template="plotly_white")
+    fig.update_layout(title=what, xaxis_title=params.by, yaxis_title=what)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(v) for v in x])
     chart = ChartData(
         kind="bar", x=params.by, y=params.metric, agg=params.agg, x_values=x, y_values=y,

@@ -274,3 +274,19 @@ def test_several_measures_over_time_are_one_series_each(run_tool) -> None:
         ("2024-01", "losses"): 7,
         ("2024-02", "losses"): 3,
     }
+
+
+@pytest.mark.parametrize(
+    ("tool", "params"),
+    [
+        ("chart", {"kind": "bar", "x": "day", "y": "tip", "agg": "mean"}),
+        ("histogram", {"column": "tip"}),
+        ("value_counts", {"column": "day"}),
+        ("box_by_group", {"column": "tip", "group_by": "day"}),
+    ],
+)
+def test_every_figure_has_the_white_template(run_tool, tips, tool, params):
+    """The look is set once as plotly's default; each figure must still carry it whole."""
+    fig = run_tool(tool, tips, **params).figure
+    assert fig.layout.template.layout.plot_bgcolor == "white"
+    assert json.loads(fig.to_json())["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
