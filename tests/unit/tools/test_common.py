@@ -138,3 +138,24 @@ def test_fmt_num():
     assert fmt_num(2.7712) == "2.77"
     assert fmt_num(0.0345) == "0.0345"
     assert fmt_num(np.nan) == "n/a"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([1.5, np.nan, np.inf, -2.0]),
+        pd.Series([1, 2, 3]),
+        pd.Series([True, False]),
+        np.array([1.0, np.nan], dtype="float32"),
+        pd.Series([1, None], dtype="Int64"),
+        pd.Series(["a", None]),
+        [1, np.float64("nan")],
+    ],
+)
+def test_to_json_list_equals_the_per_value_conversion(values) -> None:
+    """The whole-array path must give the same values and the same Python types."""
+    from autoviz_core.tools.common import to_json_list, to_json_value
+
+    fast, slow = to_json_list(values), [to_json_value(v) for v in values]
+    assert fast == slow
+    assert [type(v) for v in fast] == [type(v) for v in slow]
