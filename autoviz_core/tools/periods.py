@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy.special import stdtr  # Student's t CDF: scipy.stats itself costs ~50 MB and ~1 s
 
 from autoviz_core.tools.common import (
     ToolInputError,
@@ -25,6 +25,7 @@ from autoviz_core.tools.common import (
 )
 from autoviz_core.vocabulary import PERIOD_GRAINS
 
+_TINY = 1.0e-20  # as in scipy.stats.linregress: keeps r = +-1 from dividing by zero
 _GRAIN_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
 _RANGE_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 _NEXT = {
@@ -348,7 +349,22 @@ def fit_trend(positions: np.ndarray, values: np.ndarray) -> TrendFit:
         return TrendFit(float("nan"), float("nan"), float("nan"), float("nan"), n)
     if np.ptp(y[ok]) == 0:
         return TrendFit(0.0, float(y[ok][0]), 0.0, 1.0, n)
-    fit = sps.linregress(x[ok], y[ok])
-    return TrendFit(
-        float(fit.slope), float(fit.intercept), float(fit.rvalue**2), float(fit.pvalue), n
-    )
+    slope, intercept, r, p_value = linregress(x[ok], y[ok])
+    return TrendFit(slope, intercept, r**2, p_value, n)
+
+
+def linregress(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+    """Slope, intercept, r and the two-sided p-value of the least-squares line: the formulas of
+    scipy.stats.linregress (tests compare the two), without importing scipy.stats for a line."""
+    xmean, ymean = float(np.mean(x)), float(np.mean(y))
+    ssxm, ssxym, _, ssym = (float(v) for v in np.cov(x, y, bias=True).flat)
+    if ssxm == 0.0 or ssym == 0.0:
+        r = float("nan") if ssxym == 0 else 0.0
+    else:
+        r = min(1.0, max(-1.0, ssxym / np.sqrt(ssxm * ssym)))
+    slope = ssxym / ssxm if ssxm else float("nan")
+    df = len(x) - 2
+    if df < 1:
+        return slope, ymean - slope * xmean, r, float("nan")
+    t = r * np.sqrt(df / ((1.0 - r + _TINY) * (1.0 + r + _TINY)))
+    return slope, ymean - slope * xmean, r, float(2 * stdtr(df, -abs(t)))

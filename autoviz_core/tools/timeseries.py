@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
-from scipy import stats as sps
 
 from autoviz_core.tools.cache import shared
 from autoviz_core.tools.common import (
@@ -539,6 +538,8 @@ def _phase_test(values: pd.Series | None, phases: pd.Series) -> float:
     samples = [x for x in samples if len(x) >= 2]
     if len(samples) < 2 or len(np.unique(np.concatenate(samples))) < 2:
         return 1.0
+    from scipy import stats as sps  # only when a test runs: importing it costs ~50 MB and ~1 s
+
     return float(sps.kruskal(*samples).pvalue)
 
 

@@ -70,3 +70,35 @@ def test_trend_is_supported_only_by_a_real_fit() -> None:
     assert fit_trend(x, 2 * x + 1).supported
     noisy = np.random.default_rng(0).normal(0, 1, 20)
     assert not fit_trend(x, noisy).supported
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linregress_equals_scipys(seed: int) -> None:
+    from scipy import stats
+
+    from autoviz_core.tools.periods import linregress
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 400))
+    x = np.sort(rng.uniform(-50, 50, n))
+    y = (seed - 2) * 0.3 * x + rng.normal(0, 1 + seed * 5, n)
+    ours, theirs = linregress(x, y), stats.linregress(x, y)
+    expected = (theirs.slope, theirs.intercept, theirs.rvalue, theirs.pvalue)
+    assert ours == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_a_perfect_line_has_r_one_and_a_tiny_p_value() -> None:
+    from autoviz_core.tools.periods import linregress
+
+    slope, intercept, r, p = linregress(np.arange(10.0), 3 * np.arange(10.0) + 1)
+    assert (slope, intercept, r) == pytest.approx((3.0, 1.0, 1.0)) and p < 1e-12
+
+
+def test_importing_the_engine_does_not_load_scipy_stats() -> None:
+    """scipy.stats is loaded only by a step that runs a rank test (50 MB, ~1 s to import)."""
+    import subprocess
+    import sys
+
+    code = "import sys, autoviz_core.pipeline, autoviz_core.cli; print('scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
