@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+import autoviz_core.pipeline  # noqa: F401  (the engine, imported before the objects are settled)
+from autoviz_core.runtime.startup import settle_after_imports
+
+settle_after_imports()
 st.set_page_config(page_title="AutoViz", page_icon=":material/insights:", layout="wide")
 
 PAGES = [

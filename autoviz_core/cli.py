@@ -109,7 +109,9 @@ def _run(args: argparse.Namespace) -> int:
     from autoviz_core.llm.factory import create_backend
     from autoviz_core.pipeline import bundle_args, result_document, run_analysis
     from autoviz_core.report.bundle import write_bundle
+    from autoviz_core.runtime.startup import settle_after_imports
 
+    settle_after_imports()
     settings = load_settings(args.config)
     name = args.backend or settings.default_model
     settings.model(name)  # unknown names fail here, before any loading

@@ -65,7 +65,9 @@ def child_autoviz(csv: Path) -> dict[str, Any]:
     from autoviz_core.pipeline import execute
     from autoviz_core.planning.planner import plan_question
     from autoviz_core.report.html import render_html
+    from autoviz_core.runtime.startup import settle_after_imports
 
+    settle_after_imports()  # as the CLI and the app do after their imports
     import_s = time.perf_counter() - t0
     import_rss = peak_rss_mb()
     settings = load_settings()

@@ -8,6 +8,7 @@ which turns "gas" into "ga"); number words become digits with text2num.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import re
 from dataclasses import dataclass
@@ -49,7 +50,13 @@ def noun_lemmas() -> dict[str, str]:
     entry by entry (0.2 s on the first question of every process, 4x this)."""
     with gzip.open(lemminflect_config.lemma_lu_fn, "rb") as f:
         text = f.read().decode()
-    table = {word: forms.strip().lower() for word, forms in _NOUN_ROW.findall(text)}
+    collecting = gc.isenabled()
+    gc.disable()  # 40k new tuples set off collections that walk every object the imports made
+    try:
+        table = {word: forms.strip().lower() for word, forms in _NOUN_ROW.findall(text)}
+    finally:
+        if collecting:
+            gc.enable()
     for word, by_class in OverridesCodec.load(lemminflect_config.lemma_overrides_fn).items():
         if "NOUN" in by_class:
             table[word] = by_class["NOUN"][0].lower()

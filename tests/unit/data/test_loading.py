@@ -237,3 +237,20 @@ def test_a_file_that_needs_the_in_memory_path_still_loads(tmp_path: Path) -> Non
     path.write_bytes(b"a\n" + b"1\n" * 101)
     with pytest.raises(DataLoadError, match="rows"):
         load_table(path, Limits(max_rows=100))
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "codes"),
+    [
+        (b"a,zip\n1,02134\n2,33\n", ",", {"zip"}),
+        (b'a,zip\n1,"02134"\n', ",", {"zip"}),
+        (b"zip\tb\n02134\t1\n", "\t", {"zip"}),
+        (b"a;b\r\n1;007\r\n", ";", {"b"}),
+        (b"a,b\n0.5,10\n0,3\n", ",", set()),  # a decimal or a lone zero is a number
+        (b"day,n\n2024-01-05,1\n", ",", set()),  # zeros inside a field do not count
+    ],
+)
+def test_code_columns_with_leading_zeros_are_found_after_the_quick_check(text, delimiter, codes):
+    from autoviz_core.data.loading import _leading_zero_columns
+
+    assert set(_leading_zero_columns(text, delimiter)) == codes

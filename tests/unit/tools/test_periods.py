@@ -99,6 +99,8 @@ def test_importing_the_engine_does_not_load_scipy_stats() -> None:
     import subprocess
     import sys
 
-    code = "import sys, autoviz_core.pipeline, autoviz_core.cli; print('scipy.stats' in sys.modules)"
+    code = (
+        "import sys, autoviz_core.pipeline, autoviz_core.cli; print('scipy.stats' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
