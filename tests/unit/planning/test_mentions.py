@@ -105,3 +105,18 @@ def test_ambiguous_spans_keep_every_column() -> None:
     toks = tokenize("ages by name")
     found = {m.column for m in find_mentions(toks, profile_table(df), load_lexicon())}
     assert {"first_name", "last_name", "age"} <= found
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["b", "a", None, "b", "c"], dtype="str"),
+        pd.Series([True, False, True]),
+        pd.Series([1, "1", 2.5, None], dtype=object),  # 1 and "1" are one text
+        pd.Series(["x", "y", "x"], dtype="category"),
+    ],
+)
+def test_distinct_text_is_the_text_of_every_distinct_value_in_first_seen_order(values) -> None:
+    from autoviz_core.planning.mentions import _distinct_text
+
+    assert _distinct_text(values) == list(values.dropna().astype(str).unique())

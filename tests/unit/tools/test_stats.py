@@ -61,3 +61,16 @@ def test_summary_stats_ties_for_the_most_common_value_go_to_the_first_as_text(ru
     assert table.loc["kind", "unique"] == 3 and table.loc["kind", "missing"] == 1
     assert table.loc["n", "median"] == pytest.approx(4.0)
     assert table.loc["n", "std"] == pytest.approx(pd.Series([1, 2, 3, 4, 5, 6, 7]).std())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sorted_quantile_is_numpys_to_the_last_bit(seed):
+    import numpy as np
+
+    from autoviz_core.tools.stats import sorted_quantile
+
+    rng = np.random.default_rng(seed)
+    for n in (1, 2, 3, 4, 7, 10, 101, 1000):
+        values = np.sort(rng.normal(size=n) * 10.0 ** rng.integers(-5, 8))
+        for q in (0.25, 0.5, 0.75):
+            assert sorted_quantile(values, q) == float(np.quantile(values, q))
