@@ -75,6 +75,8 @@ def _is_text(col: pd.Series) -> bool:
 def _check_cell_sizes(col: pd.Series, name: str, limits: Limits) -> None:
     from autoviz_core.errors import DataLoadError
 
+    if _longest_in_bytes(col) <= limits.max_cell_chars:
+        return  # a cell has at most as many characters as bytes: no cell can be over
     text = col if pd.api.types.is_string_dtype(col) else col.dropna().astype(str)
     longest = text.str.len().max()
     if pd.notna(longest) and int(longest) > limits.max_cell_chars:
@@ -83,6 +85,21 @@ def _check_cell_sizes(col: pd.Series, name: str, limits: Limits) -> None:
             f"over the {limits.max_cell_chars:,} limit.",
             "Raise limits.max_cell_chars in config.yaml or trim the file.",
         )
+
+
+def _longest_in_bytes(col: pd.Series) -> float:
+    """The longest cell's UTF-8 size for Arrow text, read from its offsets without decoding
+    (inf when the column is not Arrow text: then the characters are counted)."""
+    arrow = getattr(col.array, "_pa_array", None)
+    if arrow is None:
+        return float("inf")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        return float("inf")
+    longest = pc.max(pc.binary_length(arrow)).as_py()
+    return float(longest or 0)
 
 
 def spread_sample(col: pd.Series, size: int = SAMPLE_ROWS) -> pd.Series:

@@ -1,4 +1,5 @@
-"""vLLM (OpenAI-compatible) server backend: the contract's JSON schema goes in response_format."""
+"""vLLM (OpenAI-compatible) server backend: the contract's JSON schema goes in response_format
+(llama.cpp's server is sent the contract's GBNF grammar instead, as the embedded backend uses)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from autoviz_core.llm.base import (
     Strategy,
     rate,
     repeat_penalty,
+    schema_text,
 )
 
 PROBE_TIMEOUT_S = 5.0
@@ -90,11 +92,17 @@ class VLLMBackend(BackendBase):
         *,
         served_model: str,
         context_length: int | None = None,
+        takes_gbnf: bool = False,
     ) -> None:
         super().__init__(settings, limits)
         self.client = client
         self.served_model = served_model
         self.context_length = context_length
+        # llama.cpp's server takes the GBNF grammar itself: its own JSON-schema converter lets
+        # the model indent the JSON (three times the tokens, and longer answers).
+        self._grammars: dict[str, str] | None = {} if takes_gbnf else None
+        if takes_gbnf and self.settings.use_grammar:
+            self.strategy = "gbnf"
 
     @classmethod
     def from_settings(cls, settings: ModelSettings, limits: Limits | None = None) -> VLLMBackend:
@@ -118,6 +126,7 @@ class VLLMBackend(BackendBase):
             limits,
             served_model=str(entry["id"]),
             context_length=_context_length(client, entry),
+            takes_gbnf=entry.get("owned_by") == "llamacpp" and _can_write_gbnf(),
         )
 
     @property
@@ -173,7 +182,9 @@ class VLLMBackend(BackendBase):
             "repetition_penalty": repeat_penalty(self.settings),  # vLLM
             "repeat_penalty": repeat_penalty(self.settings),  # llama-server
         }
-        if self.settings.use_grammar:
+        if self.settings.use_grammar and self._grammars is not None:
+            payload["grammar"] = self._gbnf(contract)
+        elif self.settings.use_grammar:
             payload["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {
@@ -183,6 +194,16 @@ class VLLMBackend(BackendBase):
                 },
             }
         return payload
+
+    def _gbnf(self, contract: type[BaseModel]) -> str:
+        """The contract's GBNF grammar, the one the embedded llama.cpp backend decodes with."""
+        from autoviz_core.schemas.render import gbnf
+
+        assert self._grammars is not None
+        key = schema_text(contract)
+        if key not in self._grammars:
+            self._grammars[key] = gbnf(contract)
+        return self._grammars[key]
 
     def _complete(
         self,
@@ -289,6 +310,14 @@ def _probe(client: ServerClient, timeout: float) -> list[dict[str, Any]]:
     if not models:
         raise ModelUnavailableError(f"The server at {url} serves no model.", START_HINT)
     return [m for m in models if isinstance(m, dict) and "id" in m]
+
+
+def _can_write_gbnf() -> bool:
+    """Whether llama-cpp-python's JSON-schema-to-GBNF converter is installed (it is with the
+    embedded model; a machine with only a server falls back to the JSON schema)."""
+    import importlib.util
+
+    return importlib.util.find_spec("llama_cpp") is not None
 
 
 def _choose_model(url: str, models: list[dict[str, Any]], wanted: str | None) -> dict[str, Any]:

@@ -265,3 +265,33 @@ def test_a_ready_client_needs_no_probe(fake_server: FakeServer) -> None:
 def test_no_url_configured() -> None:
     with pytest.raises(ModelUnavailableError, match="no server URL"):
         VLLMBackend.from_settings(vllm_settings(""))
+
+
+def test_a_llama_cpp_server_gets_the_contracts_gbnf_not_its_json_schema(
+    fake_server: FakeServer,
+) -> None:
+    """llama.cpp's own schema converter lets the model indent its JSON; the embedded backend's
+    grammar does not. Other servers (vLLM) keep the strict JSON schema."""
+    import importlib.util
+
+    fake_server.models = [{"id": "smollm2", "owned_by": "llamacpp"}]
+    fake_server.reply_content(GOOD)
+    backend = _backend(fake_server)
+    assert backend.generate(MESSAGES, intent_contract()).attempts == 1  # type: ignore[arg-type]
+    payload = fake_server.requests[0]
+    if importlib.util.find_spec("llama_cpp") is None:  # no converter: the JSON schema it is
+        assert "grammar" not in payload and payload["response_format"]["type"] == "json_schema"
+        return
+    from autoviz_core.schemas.render import gbnf
+
+    assert "response_format" not in payload
+    assert payload["grammar"] == gbnf(intent_contract())
+    assert backend.info()["strategy"] == "gbnf"
+
+
+def test_without_a_grammar_setting_no_server_gets_one(fake_server: FakeServer) -> None:
+    fake_server.models = [{"id": "smollm2", "owned_by": "llamacpp"}]
+    fake_server.reply_content(GOOD)
+    _backend(fake_server, use_grammar=False).generate(MESSAGES, intent_contract())  # type: ignore[arg-type]
+    assert "grammar" not in fake_server.requests[0]
+    assert "response_format" not in fake_server.requests[0]
