@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from autoviz_core.config import Settings, load_settings
+from autoviz_core.config import Limits, Settings, load_settings
 from autoviz_core.contracts import adaptation_contract, intent_contract, request_contract
 from autoviz_core.errors import ModelUnavailableError
 from autoviz_core.llm import Backend, Message, create_backend
@@ -151,3 +151,23 @@ def vllm_backend(llama_server: str) -> Iterator[Backend]:
     backend = create_backend("vllm-local", settings)
     yield backend
     backend.close()
+
+
+@pytest.fixture(scope="session")
+def vllm_json_schema_backend(vllm_backend: Backend) -> Backend:
+    """The same server spoken to as vLLM is spoken to: the contract's JSON schema in
+    response_format (a llama.cpp server is otherwise sent the GBNF grammar)."""
+    from autoviz_core.llm.vllm import VLLMBackend
+
+    assert isinstance(vllm_backend, VLLMBackend)
+    limits = Limits(
+        llm_max_tokens=vllm_backend.default_max_tokens, llm_timeout_s=vllm_backend.time_limit_s
+    )
+    return VLLMBackend(
+        vllm_backend.client,
+        vllm_backend.settings,
+        limits,
+        served_model=vllm_backend.served_model,
+        context_length=vllm_backend.context_length,
+        takes_gbnf=False,
+    )

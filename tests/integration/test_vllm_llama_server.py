@@ -1,5 +1,6 @@
-"""The vLLM backend against llama.cpp's llama-server (same OpenAI json_schema API): valid objects,
-enum-only columns, discovery of the served model and context, and concurrent requests."""
+"""The vLLM backend against llama.cpp's llama-server, both ways it constrains answers: the GBNF
+grammar it sends a llama.cpp server, and the JSON schema (response_format) it sends vLLM. Valid
+objects, enum-only columns, discovery of the served model and context, concurrent requests."""
 
 from __future__ import annotations
 
@@ -28,22 +29,31 @@ def test_discovers_served_model_and_slot_context(vllm_backend: Backend) -> None:
     info = vllm_backend.info()
     assert info["served_model"] == ALIAS
     assert info["n_ctx"] == 1024  # 4096 shared by 4 slots
-    assert vllm_backend.strategy == "json_schema"
+    assert vllm_backend.strategy == "gbnf"  # a llama.cpp server is sent the contract's GBNF
+
+
+@pytest.fixture(params=["gbnf", "json_schema"])
+def constrained(
+    request: pytest.FixtureRequest, vllm_backend: Backend, vllm_json_schema_backend: Backend
+) -> Backend:
+    backend = vllm_backend if request.param == "gbnf" else vllm_json_schema_backend
+    assert backend.strategy == request.param
+    return backend
 
 
 @pytest.mark.parametrize(("kind", "table"), CASES)
-def test_contract_objects_validate(vllm_backend: Backend, kind: str, table: str) -> None:
+def test_contract_objects_validate(constrained: Backend, kind: str, table: str) -> None:
     contract = contract_for(kind, table)
-    generation = vllm_backend.generate(task_for(kind, table), contract, max_tokens=MAX_TOKENS[kind])
+    generation = constrained.generate(task_for(kind, table), contract, max_tokens=MAX_TOKENS[kind])
     assert isinstance(generation.value, contract)
     assert generation.timings["completion_tokens"] > 0
 
 
-def test_json_schema_keeps_columns_in_the_enum(vllm_backend: Backend) -> None:
+def test_the_grammar_keeps_columns_in_the_enum(constrained: Backend) -> None:
     columns = TABLES["tips"]
     contract = request_contract(columns)
     question = "Show the profit_margin per waiter. Use the column 'profit_margin' and 'waiter'."
-    data = vllm_backend.generate(
+    data = constrained.generate(
         messages("tips", question), contract, max_tokens=MAX_TOKENS["request"]
     ).value
     values = data.model_dump()
