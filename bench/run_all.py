@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -77,6 +78,19 @@ def plan(quick: bool, model_eval: bool, fresh: bool = False) -> list[tuple[str, 
     return steps
 
 
+def _with_earlier(report: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The benchmarks of the last run_all.json with the ones just run replaced: `--only` keeps
+    the conditions of every figure it did not re-measure (the README table reads them)."""
+    path = RESULTS / "run_all.json"
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8")).get("benchmarks", [])
+    except (OSError, ValueError, AttributeError):
+        earlier = []
+    fresh = {r["name"]: r for r in report}
+    kept = [fresh.pop(r["name"], r) for r in earlier if isinstance(r, dict) and "name" in r]
+    return kept + list(fresh.values())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes and few cases")
@@ -120,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average_end": os.getloadavg(),
-        "benchmarks": report,
+        "benchmarks": _with_earlier(report) if args.only else report,
     }
     (RESULTS / "run_all.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(write_readme())

@@ -48,3 +48,19 @@ def test_figures_are_written_between_the_markers(
     again = readme.read_text(encoding="utf-8")
     assert again.count(report.BEGIN) == 1 and "errors **3**" in again
     assert "errors **0**" not in again and "hand-written text" in again
+
+
+def test_run_all_only_keeps_the_figures_it_did_not_rerun(tmp_path, monkeypatch) -> None:
+    import json
+
+    from bench import run_all
+
+    monkeypatch.setattr(run_all, "RESULTS", tmp_path)
+    earlier = [{"name": "eval", "exit": 0, "seconds": 40}, {"name": "planning", "exit": 1}]
+    (tmp_path / "run_all.json").write_text(json.dumps({"benchmarks": earlier}))
+    merged = run_all._with_earlier([{"name": "planning", "exit": 0}, {"name": "vs_ydata"}])
+    assert merged == [
+        {"name": "eval", "exit": 0, "seconds": 40},
+        {"name": "planning", "exit": 0},
+        {"name": "vs_ydata"},
+    ]
