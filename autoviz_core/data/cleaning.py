@@ -88,16 +88,13 @@ def _check_cell_sizes(col: pd.Series, name: str, limits: Limits) -> None:
 
 
 def _longest_in_bytes(col: pd.Series) -> float:
-    """The longest cell's UTF-8 size for Arrow text, read from its offsets without decoding
-    (inf when the column is not Arrow text: then the characters are counted)."""
-    arrow = getattr(col.array, "_pa_array", None)
-    if arrow is None:
+    """The longest cell's UTF-8 size for Arrow-backed text, read from its offsets without
+    decoding (inf for other columns: then the characters are counted)."""
+    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
         return float("inf")
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        return float("inf")
+    arrow = col.array.__arrow_array__()  # the Arrow protocol: the column's own chunks, no copy
     longest = pc.max(pc.binary_length(arrow)).as_py()
     return float(longest or 0)
 

@@ -199,11 +199,11 @@ class VLLMBackend(BackendBase):
         """The contract's GBNF grammar, the one the embedded llama.cpp backend decodes with."""
         from autoviz_core.schemas.render import gbnf
 
-        assert self._grammars is not None
+        grammars = self._grammars if self._grammars is not None else {}
         key = schema_text(contract)
-        if key not in self._grammars:
-            self._grammars[key] = gbnf(contract)
-        return self._grammars[key]
+        if key not in grammars:
+            grammars[key] = gbnf(contract)
+        return grammars[key]
 
     def _complete(
         self,

@@ -82,3 +82,16 @@ def test_the_input_frame_is_not_changed() -> None:
     df = pd.DataFrame({"n": pd.Series(["1", "2"], dtype="object")})
     coerce_column_types(df, Limits(), [])
     assert df["n"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "refused"), [("é" * 30, False), ("é" * 41, True), ("y" * 40, False)]
+)
+def test_the_cell_limit_counts_characters_not_bytes_in_arrow_text(cell: str, refused: bool) -> None:
+    """The byte size read from Arrow's offsets only rules cells out; characters decide."""
+    df = pd.DataFrame({"note": pd.Series(["short", cell, None], dtype="str")})
+    if refused:
+        with pytest.raises(DataLoadError, match=r"cell of 41 characters, over the 40 limit"):
+            coerce_column_types(df, Limits(max_cell_chars=40), [])
+    else:
+        assert coerce_column_types(df, Limits(max_cell_chars=40), [])["note"].iloc[1] == cell
