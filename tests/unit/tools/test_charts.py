@@ -290,3 +290,20 @@ def test_every_figure_has_the_white_template(run_tool, tips, tool, params):
     fig = run_tool(tool, tips, **params).figure
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert json.loads(fig.to_json())["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
+
+
+def test_figures_stay_white_after_streamlit_changes_plotlys_default(run_tool, tips):
+    """streamlit's import sets plotly's default template to placeholders only its frontend
+    fills in; a tool's figure (and so a downloaded report) must still be plotly_white."""
+    import plotly.io as pio
+
+    import streamlit  # noqa: F401  (registers its "streamlit" template)
+
+    before = pio.templates.default
+    try:
+        pio.templates.default = "streamlit"  # what the import does when it comes first
+        fig = run_tool("histogram", tips, column="tip").figure
+        assert fig.layout.template.layout.plot_bgcolor == "white"
+        assert pio.templates.default == "plotly_white"
+    finally:
+        pio.templates.default = before
