@@ -135,7 +135,9 @@ def tool(
             keep_figure_template()
             return fn(df, p, ctx)
 
-        _REGISTRY[name] = ToolSpec(name, family, description, params, with_figure_template, produces)
+        _REGISTRY[name] = ToolSpec(
+            name, family, description, params, with_figure_template, produces
+        )
         return fn
 
     return register

@@ -296,7 +296,6 @@ def test_figures_stay_white_after_streamlit_changes_plotlys_default(run_tool, ti
     """streamlit's import sets plotly's default template to placeholders only its frontend
     fills in; a tool's figure (and so a downloaded report) must still be plotly_white."""
     import plotly.io as pio
-
     import streamlit  # noqa: F401  (registers its "streamlit" template)
 
     before = pio.templates.default
