@@ -30,6 +30,7 @@ from autoviz_core.vocabulary import (
 NONE = "none"  # the enum member meaning "no column" / "not asked"
 RATIONALE_MAX_CHARS = 240
 RATIONALE_SCHEMA_CHARS = 120  # grammar bound: a small model otherwise rambles until max_tokens
+REASON_SCHEMA_CHARS = 80  # one plan change's reason; up to MAX_CHANGES of them per answer
 MAX_FILTERS = 3
 MAX_CHANGES = 3  # a reviewer reads every change; a small model adds noise past a few
 MAX_CHANGE_PARAMS = 4
@@ -58,6 +59,13 @@ def _clamp_limit(value: int) -> int:
     return max(0, min(MAX_LIMIT, value))
 
 
+# Why one plan change is made: inside the change, so an answer without changes has no reason
+# to write (the reviewer is never shown one), and each change a reviewer reads carries its own.
+Reason = Annotated[
+    str,
+    AfterValidator(_short),
+    Field(json_schema_extra={"maxLength": REASON_SCHEMA_CHARS}),
+]
 Limit = Annotated[int, AfterValidator(_clamp_limit)]
 ValueText = Annotated[str, Field(max_length=VALUE_MAX_CHARS)]
 
@@ -181,7 +189,9 @@ def adaptation_contract(
     """Plan changes: add a registry tool, remove or modify a template step, with string params.
 
     Parameter values are strings on purpose: one flat shape for every tool keeps the grammar
-    small; the ParamResolver converts and validates them against the tool's own model.
+    small; the ParamResolver converts and validates them against the tool's own model. Each
+    change ends with its reason and there is no plan-level rationale: most answers propose
+    nothing, and `{"changes": []}` then ends the answer after a handful of tokens.
     """
     param = create_model(
         "ParamValue",
@@ -196,12 +206,12 @@ def adaptation_contract(
         step_id=(_enum([*step_ids, "new"]), ...),
         tool=(_enum([*tool_names, NONE]), NONE),
         params=(list[param], Field(default_factory=list, max_length=MAX_CHANGE_PARAMS)),  # type: ignore[valid-type]
+        reason=(Reason, ""),
     )
     return create_model(
         "PlanAdaptation",
         __base__=Contract,
         changes=(list[change], Field(default_factory=list, max_length=MAX_CHANGES)),  # type: ignore[valid-type]
-        rationale=(Rationale, ""),
     )
 
 

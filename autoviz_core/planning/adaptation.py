@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autoviz_core.contracts import NONE, adaptation_contract
+from autoviz_core.contracts import NONE, RATIONALE_MAX_CHARS, adaptation_contract
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.tools.registry import all_tools, get_tool
 
@@ -42,7 +42,7 @@ class AdaptationOutcome:
     plan: Plan
     applied: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    rationale: str = ""
+    rationale: str = ""  # the reasons of the applied changes, joined
     proposed: int = 0
     before: Plan | None = None
 
@@ -105,7 +105,8 @@ def apply_changes(
     """
     data = proposal.model_dump() if isinstance(proposal, BaseModel) else dict(proposal)
     steps = [s.model_copy(deep=True) for s in plan.steps]
-    out = AdaptationOutcome(plan=plan, rationale=str(data.get("rationale", ""))[:240], before=plan)
+    out = AdaptationOutcome(plan=plan, before=plan)
+    reasons: list[str] = []
     changes = data.get("changes") or []
     if not isinstance(changes, list):
         out.skipped.append("changes is not a list")
@@ -125,6 +126,7 @@ def apply_changes(
                 continue
             steps.remove(target)
             out.applied.append(f"removed step {step_id!r}")
+            reasons.append(_reason(change))
         elif action == "modify":
             if target is None or target.primary or not params:
                 out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
@@ -136,8 +138,13 @@ def apply_changes(
             if valid is None:
                 out.skipped.append(f"modify {step_id!r}: {why}")
                 continue
+            twin = _same_step(valid, [s for s in steps if s is not target])
+            if twin:
+                out.skipped.append(f"modify {step_id!r}: it would repeat step {twin!r}")
+                continue
             steps[steps.index(target)] = valid
             out.applied.append(f"modified {step_id!r}: {params}")
+            reasons.append(_reason(change))
         elif action == "add":
             tool = change.get("tool")
             if tool in (None, NONE) or tool not in addable_tools():
@@ -149,13 +156,36 @@ def apply_changes(
             if valid is None:
                 out.skipped.append(f"add {tool}: {why}")
                 continue
+            twin = _same_step(valid, steps)
+            if twin:
+                out.skipped.append(f"add {tool}: the plan already has it as step {twin!r}")
+                continue
             added += 1
             steps.append(valid)
             out.applied.append(f"added step {new_id!r} ({tool})")
+            reasons.append(_reason(change))
         else:
             out.skipped.append(f"change {i + 1}: unknown action {action!r}")
     out.plan = Plan(steps=steps)
+    out.rationale = "; ".join(dict.fromkeys(r for r in reasons if r))[:RATIONALE_MAX_CHARS]
     return out
+
+
+def _reason(change: dict[str, Any]) -> str:
+    """A change's own reason, one line (the contract bounds it; a plain dict may not)."""
+    return " ".join(str(change.get("reason") or "").split())
+
+
+def _same_step(step: PlanStep, steps: list[PlanStep]) -> str:
+    """The id of a step in `steps` that runs the same tool with the same parameters, or "".
+
+    A small model often "adds" a tool the plan already has; once resolved and validated it is
+    the same step again, and a report would show the same chart twice.
+    """
+    for other in steps:
+        if other.tool == step.tool and other.params == step.params and other.input == step.input:
+            return other.id
+    return ""
 
 
 def _params(raw: Any) -> dict[str, Any]:

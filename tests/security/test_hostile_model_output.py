@@ -319,9 +319,9 @@ def test_injection_cannot_run_anything_but_registry_tools(
                     "step_id": "new",
                     "tool": sorted(change["tool"]["enum"])[0],
                     "params": [{"name": param_value, "value": CODE}],
+                    "reason": INJECTION,
                 }
             ],
-            "rationale": INJECTION,
         }
     )
     backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), adapt])

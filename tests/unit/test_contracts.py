@@ -59,9 +59,11 @@ def test_intent_and_adaptation_contracts_validate() -> None:
     contract = adaptation_contract(["s1"], ["bar_chart"], ["x"])
     change = {"action": "add", "step_id": "new", "tool": "bar_chart",
               "params": [{"name": "x", "value": "region"}]}  # fmt: skip
-    assert _valid(contract, {"changes": [change], "rationale": "r"})
+    assert _valid(contract, {"changes": [{**change, "reason": "r"}]})
     with pytest.raises(ValidationError):
-        _valid(contract, {"changes": [{**change, "tool": "exec_python"}], "rationale": ""})
+        _valid(contract, {"changes": [{**change, "tool": "exec_python"}]})
+    with pytest.raises(ValidationError):  # no plan-level rationale: reasons are per change
+        _valid(contract, {"changes": [], "rationale": "nothing to change"})
 
 
 def test_free_text_values_over_the_bound_do_not_validate() -> None:
@@ -75,4 +77,4 @@ def test_free_text_values_over_the_bound_do_not_validate() -> None:
     change = {"action": "modify", "step_id": "s1", "tool": "none",
               "params": [{"name": "x", "value": "x" * (VALUE_MAX_CHARS + 1)}]}  # fmt: skip
     with pytest.raises(ValidationError, match="at most 80 characters"):
-        _valid(adapt, {"changes": [change], "rationale": ""})
+        _valid(adapt, {"changes": [change]})

@@ -33,10 +33,16 @@ def test_add_remove_modify_and_primary_protected() -> None:
                     "step_id": "new",
                     "tool": "iqr_outliers",
                     "params": [{"name": "column", "value": "revenue"}],
+                    "reason": "focus on outliers",
                 },
-                {"action": "add", "step_id": "new", "tool": "chart", "params": []},
+                {
+                    "action": "add",
+                    "step_id": "new",
+                    "tool": "chart",
+                    "params": [],
+                    "reason": "a second chart",
+                },
             ],
-            "rationale": "focus on outliers",
         },
     )
     ids = [s.id for s in out.plan.steps]
@@ -49,6 +55,7 @@ def test_add_remove_modify_and_primary_protected() -> None:
     assert diff.modified[0]["changes"] == {"bins": (None, "10")}
     md = diff.to_markdown()
     assert "focus on outliers" in md and "added_iqr_outliers_1" in md
+    assert out.rationale == "focus on outliers"  # a skipped change's reason is not shown
 
 
 def test_contract_lists_only_template_steps_and_addable_tools() -> None:
@@ -70,9 +77,9 @@ def test_a_change_that_does_not_validate_is_skipped_and_the_step_kept() -> None:
                 {"action": "modify", "step_id": "hist", "tool": "none",
                  "params": [{"name": "column", "value": "nope"}]},
                 {"action": "add", "step_id": "new", "tool": "iqr_outliers",
-                 "params": [{"name": "column", "value": "nope"}]},
+                 "params": [{"name": "column", "value": "nope"}],
+                 "reason": "The answer is not available in the list."},
             ],
-            "rationale": "The answer is not available in the list.",
         },
         check,
     )  # fmt: skip
@@ -85,13 +92,51 @@ def test_a_change_that_does_not_validate_is_skipped_and_the_step_kept() -> None:
 def test_rationale_shown_only_when_it_refers_to_the_plan() -> None:
     change = {"action": "remove", "step_id": "stats", "tool": "none", "params": []}
     vague = apply_changes(
-        BASE, {"changes": [change], "rationale": "The answer is not in the list."}
+        BASE, {"changes": [{**change, "reason": "The answer is not in the list."}]}
     )
     assert vague.review_rationale() == "The model gave no reason that refers to the plan."
     clear = apply_changes(
-        BASE, {"changes": [change], "rationale": "summary_stats repeats the chart"}
+        BASE, {"changes": [{**change, "reason": "summary_stats repeats the chart"}]}
     )
     assert clear.review_rationale() == "summary_stats repeats the chart"
+
+
+def test_each_applied_change_brings_its_own_reason() -> None:
+    """Reasons of applied changes are joined in order, repeats once; no change, no reason."""
+    remove = {"action": "remove", "step_id": "stats", "tool": "none", "params": [],
+              "reason": "summary_stats repeats the chart"}  # fmt: skip
+    modify = {"action": "modify", "step_id": "hist", "tool": "none",
+              "params": [{"name": "bins", "value": "20"}], "reason": "finer  bins\nfor hist"}  # fmt: skip
+    both = apply_changes(BASE, {"changes": [remove, modify, {**remove, "step_id": "stats"}]})
+    assert both.rationale == "summary_stats repeats the chart; finer bins for hist"
+    assert apply_changes(BASE, {"changes": []}).rationale == ""
+
+
+def test_a_change_that_repeats_a_step_of_the_plan_is_skipped() -> None:
+    """A small model "adds" a tool the plan has; resolved, it would be the same step twice."""
+    again = {"action": "add", "step_id": "new", "tool": "histogram",
+             "params": [{"name": "column", "value": "revenue"}], "reason": "hist"}  # fmt: skip
+    other = {**again, "params": [{"name": "column", "value": "units"}]}
+    out = apply_changes(BASE, {"changes": [again, other]})
+    assert [s.id for s in out.plan.steps] == ["answer", "stats", "hist", "added_histogram_1"]
+    assert out.plan.steps[-1].params == {"column": "units"}
+    assert out.skipped == ["add histogram: the plan already has it as step 'hist'"]
+    same = {"action": "modify", "step_id": "stats", "tool": "none", "params": []}
+    twin = Plan(steps=[*BASE.steps, PlanStep(id="h2", tool="histogram", params={"column": "x"})])
+    moved = {"action": "modify", "step_id": "h2", "tool": "none",
+             "params": [{"name": "column", "value": "revenue"}]}  # fmt: skip
+    out = apply_changes(twin, {"changes": [same, moved]})
+    assert out.plan.step("h2").params == {"column": "x"}
+    assert out.skipped[-1] == "modify 'h2': it would repeat step 'hist'"
+
+
+def test_an_answer_without_changes_is_a_few_tokens() -> None:
+    """The contract has no plan-level rationale: `{"changes": []}` is a whole valid answer."""
+    contract = contract_for(BASE)
+    assert contract.model_validate_json('{"changes": []}').model_dump() == {"changes": []}
+    assert "rationale" not in contract.model_fields
+    change = contract.model_json_schema()["$defs"]["PlanChange"]["properties"]
+    assert list(change)[-1] == "reason"  # decisions first, the reason last
 
 
 def test_diff_names_the_source_of_each_change() -> None:

@@ -165,12 +165,11 @@ CHANGE = st.fixed_dictionaries(
             st.fixed_dictionaries({"name": st.sampled_from(PARAM_NAMES), "value": VALUES}),
             max_size=8,
         ),
+        "reason": st.one_of(st.text(max_size=50), st.none(), st.integers()),
     }
 )
 PROPOSAL = st.one_of(
-    st.fixed_dictionaries(
-        {"changes": st.lists(CHANGE, max_size=40), "rationale": st.text(max_size=50)}
-    ),
+    st.fixed_dictionaries({"changes": st.lists(CHANGE, max_size=40)}),
     st.dictionaries(st.text(max_size=10), st.integers(), max_size=3),  # wrong shape
     st.fixed_dictionaries({"changes": st.one_of(st.none(), st.integers(), st.text())}),
 )

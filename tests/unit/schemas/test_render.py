@@ -25,7 +25,7 @@ FORBIDDEN = {
 }  # fmt: skip
 # String length bounds are allowed (llama.cpp and xgrammar both compile maxLength), but only
 # where contracts.py puts them deliberately.
-LENGTH_BOUNDED = {"rationale", "value"}  # the rationale and the free-text values
+LENGTH_BOUNDED = {"rationale", "reason", "value"}  # the rationale, reasons and free-text values
 
 
 @pytest.fixture(scope="module")
@@ -101,13 +101,20 @@ def test_schemas_stay_in_the_portable_subset(
 def test_decision_fields_come_first_and_rationale_last(
     contracts: dict[str, type[BaseModel]], name: str
 ) -> None:
-    properties = list(contract_json_schema(contracts[name])["properties"])
-    assert properties[-1] == "rationale"
-    grammar_root = next(
-        line for line in render.gbnf(contracts[name]).splitlines() if line.startswith("root ::=")
+    """The free text comes last, after every decision: the plan-level rationale, or in the
+    adaptation contract each change's reason (its answer has no plan-level rationale)."""
+    schema = contract_json_schema(contracts[name])
+    if name == "adaptation":
+        schema = schema["properties"]["changes"]["items"]
+    last = "reason" if name == "adaptation" else "rationale"
+    properties = list(schema["properties"])
+    assert properties[-1] == last
+    rule = "changes-item" if name == "adaptation" else "root"
+    grammar_rule = next(
+        line for line in render.gbnf(contracts[name]).splitlines() if line.startswith(f"{rule} ::=")
     )
     first = f"{properties[0].replace('_', '-')}-kv"
-    assert grammar_root.index(first) < grammar_root.index("rationale-kv")
+    assert grammar_rule.index(first) < grammar_rule.index(f"{last}-kv")
 
 
 @pytest.mark.parametrize("name", NAMES)
