@@ -60,6 +60,10 @@ class LlamaCppBackend(BackendBase):
     ) -> LlamaCppBackend:
         """Locate and load the GGUF the settings name; ModelUnavailableError when it cannot."""
         path = resolve_model_path(settings.path)
+        if settings.requantize == "q8_0":
+            from autoviz_core.llm.requantize import q8_copy
+
+            path = q8_copy(path)
         return cls(_load_llama(path, settings), settings, limits, model_path=path)
 
     # ------------------------------------------------------------------ protocol
@@ -88,6 +92,7 @@ class LlamaCppBackend(BackendBase):
             "n_ctx": int(self._llama.n_ctx()),
             "n_ctx_train": int(self._llama._model.n_ctx_train()),
             "n_threads": self.settings.n_threads,
+            "flash_attn": self.settings.flash_attn,
         }
 
     def close(self) -> None:
@@ -233,6 +238,7 @@ def _load_llama(path: Path, settings: ModelSettings) -> Any:
             n_ctx=settings.n_ctx,
             n_threads=settings.n_threads,
             n_batch=settings.n_batch,
+            flash_attn=settings.flash_attn,
             seed=settings.seed,
             verbose=False,
         )
