@@ -6,7 +6,9 @@
 Plans every question of the dev analysis sets with cues for intent and request and the model
 adapting the plan (the default planner), and counts per backend: changes proposed, accepted
 (validated and applied), rejected (with the reasons, grouped), plans the model left unchanged,
-and how often its rationale referred to the plan. Writes bench/results/adaptation.json.
+how often its rationale referred to the plan, the steps it added or changed that use a column
+the question did not ask about (the case's gold columns), and the adaptation call's prompt and
+answer tokens (what its latency is made of). Writes bench/results/adaptation.json.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -46,15 +49,45 @@ def plan_case(
     rejected = [n.message for n in planned.notes if n.step_id == "adapt" and n.level == "rejected"]
     counts = planned.diff.model_changes or {"proposed": 0, "accepted": 0, "rejected": 0}
     rationale = planned.diff.rationale
+    call = next((c for c in planned.model_calls if c.stage == "adapt"), None)
     return {
         "id": case["id"],
         **counts,
+        "off_question": off_question_steps(planned.plan, case, set(table.df.columns)),
+        "prompt_tokens": (call.timings.get("prompt_tokens", 0.0) if call else 0.0),
+        "completion_tokens": (call.timings.get("completion_tokens", 0.0) if call else 0.0),
         "rejections": rejected,
         "rationale_shown": bool(counts["accepted"]) and not rationale.startswith("The model"),
         "no_change": rationale == NO_CHANGE,
         # every attempt failed validation (or timed out): the template plan stood
         "no_valid_answer": any(c.stage == "adapt" and c.error for c in planned.model_calls),
     }
+
+
+def off_question_steps(plan: Any, case: dict[str, Any], table_columns: set[str]) -> int:
+    """Steps the model added or changed that use a column the question did not ask about.
+
+    The dev cases name the columns each question is about (`gold.columns`); an overview names
+    none and is about every column, so it never counts. This is the analyst's "steps about
+    columns nobody asked about", counted for the model's changes only.
+    """
+    asked = set(case.get("gold", {}).get("columns") or [])
+    if not asked:
+        return 0
+    count = 0
+    for step in plan.steps:
+        if step.note not in ("added by the model", "modified by the model"):
+            continue
+        used = {v for v in _param_values(step.params) if v in table_columns}
+        count += bool(used - asked)
+    return count
+
+
+def _param_values(params: dict[str, Any]) -> list[str]:
+    values: list[str] = []
+    for value in params.values():
+        values += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return values
 
 
 def merged_with_earlier(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,11 +127,24 @@ def run_backend(
         "plans_no_change": sum(1 for r in rows if r["no_change"]),
         "plans_no_valid_answer": sum(1 for r in rows if r["no_valid_answer"]),
         "rationale_shown": sum(1 for r in rows if r["rationale_shown"]),
+        "off_question_steps": sum(r["off_question"] for r in rows),
+        "prompt_tokens": _median([r["prompt_tokens"] for r in rows]),
+        "completion_tokens": _median([r["completion_tokens"] for r in rows]),
+        "completion_tokens_p95": _p95([r["completion_tokens"] for r in rows]),
         "rejection_reasons": reasons.most_common(8),
         "errors": errors[:10],
         "wall_s": round(time.perf_counter() - started, 1),
         "rows": rows,
     }
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values)) if values else 0.0
+
+
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return float(values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]) if values else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,14 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_backend(name, cases, settings) for name in args.backends]
     print(
         "| backend | cases | proposed | accepted | rejected | plans changed | no change "
-        "| no valid answer | rationale shown | plans that raised |"
+        "| no valid answer | rationale shown | plans that raised | off-question steps "
+        "| prompt tokens (median) | answer tokens (median / p95) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['backend']} | {r['planned']} | {r['proposed']} | {r['accepted']} | {r['rejected']} "
             f"| {r['plans_changed']} | {r['plans_no_change']} | {r['plans_no_valid_answer']} "
-            f"| {r['rationale_shown']} | {r['failed_calls']} |"
+            f"| {r['rationale_shown']} | {r['failed_calls']} | {r['off_question_steps']} "
+            f"| {r['prompt_tokens']:.0f} | {r['completion_tokens']:.0f} / {r['completion_tokens_p95']:.0f} |"
         )
         for reason, n in r["rejection_reasons"]:
             print(f"    {n:>3} rejected: {reason}")
