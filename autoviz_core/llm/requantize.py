@@ -71,9 +71,10 @@ def quantize(src: str, dst: str) -> int:
     import llama_cpp
 
     params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
-    params.allow_requantize = True
-    params.nthread = 1
+    # Fields of the C struct llama.cpp reads (set by name: no Python code reads them back).
+    settings = {"ftype": llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0, "allow_requantize": True, "nthread": 1}
+    for field_name, value in settings.items():
+        setattr(params, field_name, value)
     return int(llama_cpp.llama_model_quantize(src.encode(), dst.encode(), ctypes.byref(params)))
 
 
