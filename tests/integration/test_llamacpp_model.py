@@ -71,7 +71,9 @@ def test_system_prompt_prefix_is_reused(llamacpp_backend: Backend) -> None:
 
 def test_info(llamacpp_backend: Backend) -> None:
     info = llamacpp_backend.info()
-    assert info["n_ctx"] == 2048 and info["path"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    # the default entry loads the cached Q8_0 copy of the shipped Q4_1 file, with flash attention
+    assert info["n_ctx"] == 2048 and info["path"].endswith("SmolLM2-135M-Instruct.Q8_0.gguf")
+    assert info["flash_attn"] is True
     assert llamacpp_backend.strategy == "gbnf"
 
 
