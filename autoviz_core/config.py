@@ -63,7 +63,8 @@ class ModelSettings(BaseModel):
     max_tokens: int | None = None
     use_grammar: bool = True
     # llama.cpp only: "q8_0" loads a cached Q8_0 copy of the GGUF (llm/requantize.py: the same
-    # weights to within 0.45% of a block's largest, ~1.4x faster prompts on AVX2); "none" loads it as it is.
+    # weights to within 0.45% of a block's largest, ~1.4x faster prompts on AVX2); "none" loads
+    # the file as it is, and so does "q8_0" when no copy can be written (with a warning).
     requantize: Literal["none", "q8_0"] = "none"
     verify_ssl: bool = False
     # Planner modes for this model; None = the global `planner:` section. A capable model (a

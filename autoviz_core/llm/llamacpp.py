@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,8 @@ from autoviz_core.llm.base import (
     schema_text,
 )
 from autoviz_core.llm.embedded import resolve_model_path
+
+log = logging.getLogger(__name__)
 
 
 class LlamaCppBackend(BackendBase):
@@ -61,9 +64,7 @@ class LlamaCppBackend(BackendBase):
         """Locate and load the GGUF the settings name; ModelUnavailableError when it cannot."""
         path = resolve_model_path(settings.path)
         if settings.requantize == "q8_0":
-            from autoviz_core.llm.requantize import q8_copy
-
-            path = q8_copy(path)
+            path = _q8_copy_or_shipped(path)
         return cls(_load_llama(path, settings), settings, limits, model_path=path)
 
     # ------------------------------------------------------------------ protocol
@@ -221,6 +222,18 @@ def _timings(total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
         "tokens_per_s": rate(max(tokens - 1, 0), decode_ms),
         "truncated": 1.0 if finish == "length" else 0.0,
     }
+
+
+def _q8_copy_or_shipped(path: Path) -> Path:
+    """The cached Q8_0 copy (faster prompts); the file as it is when no copy can be made, so a
+    read-only cache costs speed, never the model."""
+    from autoviz_core.llm.requantize import q8_copy
+
+    try:
+        return q8_copy(path)
+    except ModelUnavailableError as exc:
+        log.warning("%s Loading %s as it is.", exc, path.name)
+        return path
 
 
 def _load_llama(path: Path, settings: ModelSettings) -> Any:

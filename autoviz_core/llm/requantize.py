@@ -46,6 +46,17 @@ def q8_copy(src: Path) -> Path:
     target = q8_copy_path(src)
     if target.is_file() and target.stat().st_size > 0:
         return check_gguf(target)
+    try:
+        return _make_copy(src, target)
+    except OSError as exc:  # a cache folder that cannot be written, a full disk
+        raise ModelUnavailableError(
+            f"Could not write a Q8_0 copy of {src.name} to {target.parent}: {exc.strerror or exc}",
+            "Make that folder writable, set AUTOVIZ_CACHE to one that is, or set "
+            "`requantize: none` for this model in config.yaml.",
+        ) from None
+
+
+def _make_copy(src: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prepare-") as work:
         partial = Path(work) / target.name

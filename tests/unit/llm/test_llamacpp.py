@@ -197,3 +197,25 @@ def test_a_queued_call_gets_its_whole_time_limit() -> None:
     assert time.perf_counter() - start > 0.8  # queued ~0.4 s, then its own 0.5 s call
     assert generation.attempts == 1 and generation.timings["total_ms"] > 800
     first.join()
+
+
+def test_a_cache_that_cannot_be_written_loads_the_shipped_file(
+    embedded_package: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No Q8_0 copy can be written (the cache path is a file): the model still loads, as
+    shipped, and the log says why; a person never loses the model to a read-only cache."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("AUTOVIZ_CACHE", str(blocker))
+    loaded: list[Path] = []
+    monkeypatch.setattr(module, "_load_llama", lambda path, s: loaded.append(path) or FakeLlama([]))
+    settings = ModelSettings(
+        name="m", backend="llama.cpp", path="embedded:smollm2", requantize="q8_0"
+    )
+    with caplog.at_level("WARNING", logger=module.__name__):
+        backend = LlamaCppBackend.from_settings(settings)
+    assert loaded == [embedded_package] and backend.model_path == embedded_package
+    assert "Could not write a Q8_0 copy" in caplog.text and "as it is" in caplog.text
