@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from autoviz_core.errors import ModelUnavailableError
@@ -93,21 +94,42 @@ def check_gguf(path: Path) -> Path:
 def gpt4all_model_copy(source: Path | None = None) -> Path:
     """A copy of `source` (default: embedded SmolLM2) whose pre-tokenizer gpt4all 2.8.2 accepts.
 
-    Prepared once and cached outside the repo. The copy is written to a private temporary
-    directory and renamed into place, so racing processes each produce a whole file and the
-    last rename wins; readers never see a partial file.
+    Prepared once and cached outside the repo, written and renamed into place by cached_copy.
     """
     src = check_gguf(source or embedded_model_path())
     target = cache_dir() / f"{src.stem}.{GPT4ALL_PRE_TOKENIZER}.gguf"
+    return cached_copy(target, lambda partial: _rewrite_pre_tokenizer(src, partial))
+
+
+def cached_copy(target: Path, write: Callable[[Path], None]) -> Path:
+    """`target` when a whole copy is cached; otherwise `write(partial)` makes it in a private
+    temporary directory beside it, the result is checked and renamed into place. Racing
+    processes each produce a whole file and the last rename wins; readers never see a partial
+    file. Shared by every prepared model copy (gpt4all's, the Q8_0 one)."""
     if target.is_file() and target.stat().st_size > 0:
         return check_gguf(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prepare-") as work:
         partial = Path(work) / target.name
-        _rewrite_pre_tokenizer(src, partial)
+        write(partial)
         check_gguf(partial)
         os.replace(partial, target)
     return target
+
+
+def run_preparer(args: list[str], out: Path) -> str:
+    """Run `python -m ARGS` with this interpreter (the venv's), non-interactively; "" when it
+    wrote `out`, else the last line it printed (what a person needs to see of a failure)."""
+    result = subprocess.run(
+        [sys.executable, "-m", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    if result.returncode == 0 and out.is_file():
+        return ""
+    return ((result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"])[0]
 
 
 def _rewrite_pre_tokenizer(src: Path, out: Path) -> None:
@@ -117,22 +139,10 @@ def _rewrite_pre_tokenizer(src: Path, out: Path) -> None:
             "The gguf package is needed to prepare the model for gpt4all.",
             "Run: pip install gguf==0.19.0",
         )
-    command = [
-        sys.executable,
-        "-m",
-        "gguf.scripts.gguf_new_metadata",
-        "--pre-tokenizer",
-        GPT4ALL_PRE_TOKENIZER,
-        "--force",
-        str(src),
-        str(out),
-    ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
-    )
-    if result.returncode != 0 or not out.is_file():
-        tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+    args = ["gguf.scripts.gguf_new_metadata", "--pre-tokenizer", GPT4ALL_PRE_TOKENIZER]
+    failure = run_preparer([*args, "--force", str(src), str(out)], out)
+    if failure:
         raise ModelUnavailableError(
-            f"Could not prepare the gpt4all copy of {src.name}: {tail[0]}",
+            f"Could not prepare the gpt4all copy of {src.name}: {failure}",
             f"Check free disk space in {out.parent.parent}.",
         )

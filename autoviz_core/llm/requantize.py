@@ -16,14 +16,11 @@ child), written under a private temporary name and renamed into place, like the 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from autoviz_core.errors import ModelUnavailableError
-from autoviz_core.llm.embedded import cache_dir, check_gguf
+from autoviz_core.llm.embedded import cache_dir, cached_copy, check_gguf, run_preparer
 
 TARGET = "Q8_0"
 # GGUF files name their quantization in the stem ("...-Instruct.Q4_1"); the copy swaps it.
@@ -44,10 +41,8 @@ def q8_copy(src: Path) -> Path:
     """The cached Q8_0 copy of `src`, made on first use (~1.5 s for the 135M model)."""
     src = check_gguf(src)
     target = q8_copy_path(src)
-    if target.is_file() and target.stat().st_size > 0:
-        return check_gguf(target)
     try:
-        return _make_copy(src, target)
+        return cached_copy(target, lambda partial: _quantize_in_child(src, partial))
     except OSError as exc:  # a cache folder that cannot be written, a full disk
         raise ModelUnavailableError(
             f"Could not write a Q8_0 copy of {src.name} to {target.parent}: {exc.strerror or exc}",
@@ -56,23 +51,13 @@ def q8_copy(src: Path) -> Path:
         ) from None
 
 
-def _make_copy(src: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prepare-") as work:
-        partial = Path(work) / target.name
-        command = [sys.executable, "-m", "autoviz_core.llm.requantize", str(src), str(partial)]
-        result = subprocess.run(
-            command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
+def _quantize_in_child(src: Path, out: Path) -> None:
+    failure = run_preparer(["autoviz_core.llm.requantize", str(src), str(out)], out)
+    if failure:
+        raise ModelUnavailableError(
+            f"Could not prepare a Q8_0 copy of {src.name}: {failure[:200]}",
+            "Set `requantize: none` for this model in config.yaml to load the file as it is.",
         )
-        if result.returncode != 0 or not partial.is_file():
-            tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise ModelUnavailableError(
-                f"Could not prepare a Q8_0 copy of {src.name}: {tail[0][:200]}",
-                "Set `requantize: none` for this model in config.yaml to load the file as it is.",
-            )
-        check_gguf(partial)
-        os.replace(partial, target)
-    return target
 
 
 def quantize(src: str, dst: str) -> int:
