@@ -12,7 +12,7 @@ from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from ui import sidebar, state
-from ui.wording import filters_text, rounded, step_sentence, tidy_figure
+from ui.wording import filters_text, rounded, step_sentence, supporting_rows_note, tidy_figure
 
 
 def run_plan() -> dict[str, Any]:
@@ -67,12 +67,17 @@ def show_primary(result: ExecutionResult) -> StepRecord | None:
     return primary
 
 
+def step_title(record: StepRecord) -> str:
+    res = record.result
+    if res is not None and res.chart and res.chart.title:
+        return res.chart.title
+    return step_sentence(record.tool, record.params)
+
+
 def show_step(record: StepRecord) -> None:
     res = record.result
     with st.container(border=True):
-        st.markdown(
-            f"**{(res.chart.title if res.chart and res.chart.title else step_sentence(record.tool, record.params))}**"
-        )
+        st.markdown(f"**{step_title(record)}**")
         st.caption(f"{step_sentence(record.tool, record.params)} · {record.duration_ms:,.0f} ms")
         for text in res.findings[:3]:
             st.markdown(f"- {text}")
@@ -156,11 +161,12 @@ primary = show_primary(result)
 supporting = [r for r in ordered_records(result) if r is not primary]
 if supporting:
     st.subheader("Supporting detail")
-    if primary is not None and primary.params.get("filters"):
-        st.caption(
-            ":material/info: These steps use every row of the table: the filters apply to the "
-            "answer chart above."
+    if primary is not None and (
+        note := supporting_rows_note(
+            primary.params.get("filters"), [(step_title(r), r.params) for r in supporting]
         )
+    ):
+        st.caption(f":material/info: {note}")
     grid = st.columns(2)
     for i, record in enumerate(supporting):
         with grid[i % 2]:

@@ -125,6 +125,26 @@ def filters_text(filters: Any) -> str:
     return " and ".join(describe_filter(f) for f in items)
 
 
+def supporting_rows_note(answer_filters: Any, steps: list[tuple[str, dict[str, Any]]]) -> str:
+    """The note over the supporting steps about which rows they read. The planner carries the
+    answer's filters into every step that takes filters, so the note must not say they use
+    every row; it names the (title, params) steps that do. "" when the answer has no filter."""
+    if not filters_text(answer_filters):
+        return ""
+    every_row = [title for title, params in steps if params.get("filters") != answer_filters]
+    if not every_row:
+        return "These steps use the same rows as the answer chart above."
+    if len(every_row) == len(steps):
+        return (
+            "These steps use every row of the table: the filters apply to the answer chart above."
+        )
+    names = ", ".join(f"“{t}”" for t in every_row)
+    return (
+        f"These steps use the same rows as the answer chart above, except {names}: "
+        "every row of the table."
+    )
+
+
 def _order(p: dict[str, Any]) -> str:
     if p.get("sort_by") in (None, "none"):
         return ""

@@ -21,6 +21,7 @@ from ui.wording import (
     model_failure_line,
     rounded,
     step_sentence,
+    supporting_rows_note,
 )
 
 App = Callable[[], AppTest]
@@ -206,3 +207,22 @@ def test_a_derived_measure_is_shown_offered_and_charted(app: App) -> None:
     expected = (tips["tip"] / tips["total_bill"] * 100).groupby(tips["day"]).mean()
     got = dict(zip(chart.x_values, chart.y_values, strict=True))
     assert got == pytest.approx(expected.to_dict())
+
+
+def test_the_note_over_supporting_steps_says_which_rows_they_read() -> None:
+    """The planner carries the answer's filters into supporting steps; the note must say so,
+    and name only the steps that really read every row."""
+    coffee = [{"column": "product", "op": "eq", "value": "coffee"}]
+    same = ("units by shop", {"filters": coffee})
+    every = ("Summary of every column", {})
+    assert supporting_rows_note([], [same, every]) == ""
+    assert supporting_rows_note(coffee, [same]) == (
+        "These steps use the same rows as the answer chart above."
+    )
+    assert supporting_rows_note(coffee, [same, every]) == (
+        "These steps use the same rows as the answer chart above, except "
+        "“Summary of every column”: every row of the table."
+    )
+    assert supporting_rows_note(coffee, [every, ("other", {"filters": []})]) == (
+        "These steps use every row of the table: the filters apply to the answer chart above."
+    )

@@ -117,13 +117,20 @@ def test_the_results_of_a_follow_up_are_the_filtered_ones(app: App) -> None:
     assert not at.exception
     at.switch_page("pages/results.py").run()
     assert "Only rows where time is Dinner and sex is Female." in texts(at.caption)
-    assert "the filters apply to the answer chart above" in texts(at.caption)
     run = at.session_state["run"]
     primary = run["result"].primary()
     assert primary is not None and primary.params["filters"] == [
         {"column": "time", "op": "eq", "value": "Dinner"},
         {"column": "sex", "op": "eq", "value": "Female"},
     ]
+    # the supporting steps read the same rows, and the note over them says so (it said
+    # "every row" while they were filtered)
+    supporting = [r for r in run["result"].records if r is not primary and r.status == "ok"]
+    assert supporting and all(
+        r.params.get("filters") == primary.params["filters"] for r in supporting
+    )
+    assert "These steps use the same rows as the answer chart above." in texts(at.caption)
+    assert "every row" not in texts(at.caption)
 
 
 def test_a_re_plan_is_a_new_version_that_keeps_the_edited_answer_chart(app: App) -> None:
