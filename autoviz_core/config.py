@@ -59,6 +59,9 @@ class ModelSettings(BaseModel):
     # llama.cpp: fused attention; ~1.2x faster prompts and ~1.1x faster tokens on this CPU
     # (bench/README.md, issue 15), the attention computed in another order.
     flash_attn: bool = True
+    # llama.cpp: characters the grammar forces (key names, the rest of an enum value) are
+    # evaluated in one batch instead of one forward pass per token (llm/grammar_first.py).
+    jump_forward: bool = True
     max_retries: int = 2
     max_tokens: int | None = None
     use_grammar: bool = True

@@ -94,6 +94,7 @@ class LlamaCppBackend(BackendBase):
             "n_ctx_train": int(self._llama._model.n_ctx_train()),
             "n_threads": self.settings.n_threads,
             "flash_attn": self.settings.flash_attn,
+            "jump_forward": self.settings.jump_forward,
         }
 
     def close(self) -> None:
@@ -145,9 +146,11 @@ class LlamaCppBackend(BackendBase):
     def _stream(
         self, messages: list[Message], grammar: Any, max_tokens: int, control: CallControl
     ) -> tuple[str, dict]:
-        # The system prompt stays first and identical across calls, so llama-cpp-python's
-        # prefix match reuses its KV cache and only the new suffix is evaluated.
+        # The system prompt stays first and identical across calls: its cached tokens are
+        # reused, and everything after it is evaluated again, so no answer depends on the
+        # calls before it (GrammarFirstLlama.keep_only_system_prompt says why).
         _reset_perf(self._llama)
+        _keep_only_system_prompt(self._llama, messages)
         clock = Stopwatch()
         pieces: list[str] = []
         ttft = 0.0
@@ -177,7 +180,8 @@ class LlamaCppBackend(BackendBase):
             raise BackendError(f"{self.name}: llama.cpp failed while generating: {exc}") from exc
         prompt_ms, prompt_tokens = _read_perf(self._llama)
         timings = _timings(clock.ms(), ttft, len(pieces), finish)
-        return "".join(pieces), {**timings, "prompt_ms": prompt_ms, "prompt_tokens": prompt_tokens}
+        perf = {"prompt_ms": prompt_ms, "prompt_tokens": prompt_tokens}
+        return "".join(pieces), {**timings, **perf, "forced_tokens": _forced_tokens(self._llama)}
 
 
 def compile_json_schema_grammar(schema: str) -> Any:
@@ -194,6 +198,12 @@ def _is_llama(llama: Any) -> bool:
     return module is not None and isinstance(llama, module.Llama)
 
 
+def _keep_only_system_prompt(llama: Any, messages: list[Message]) -> None:
+    rewind = getattr(llama, "keep_only_system_prompt", None) if _is_llama(llama) else None
+    if rewind is not None:
+        rewind(list(messages))
+
+
 def _reset_perf(llama: Any) -> None:
     if _is_llama(llama):
         import llama_cpp
@@ -203,13 +213,24 @@ def _reset_perf(llama: Any) -> None:
 
 def _read_perf(llama: Any) -> tuple[float, float]:
     """(prompt evaluation ms, prompt tokens evaluated) of the last call; the prefix reused from
-    the KV cache is not evaluated again, so a repeated system prompt shows up as fewer tokens."""
+    the KV cache is not evaluated again, so a repeated system prompt shows up as fewer tokens.
+    llama.cpp counts every batch of more than one token as prompt, so the answer's jump-forward
+    batches are taken out again."""
     if not _is_llama(llama):
         return 0.0, 0.0
     import llama_cpp
 
     perf = llama_cpp.llama_perf_context(llama.ctx)
-    return round(float(perf.t_p_eval_ms), 1), float(perf.n_p_eval)
+    jumped, jumped_ms = getattr(llama, "jumped_batches", (0, 0.0))
+    return round(max(perf.t_p_eval_ms - jumped_ms, 0.0), 1), max(float(perf.n_p_eval - jumped), 0.0)
+
+
+def _forced_tokens(llama: Any) -> float:
+    """Answer tokens of the last call that the grammar forced (evaluated in batches, not each
+    sampled); 0 with the library's own sampler."""
+    if not _is_llama(llama):
+        return 0.0
+    return float(getattr(llama._sampler, "jumped", 0))
 
 
 def _timings(total_ms: float, ttft_ms: float, tokens: int, finish: str) -> dict:
@@ -246,7 +267,7 @@ def _load_llama(path: Path, settings: ModelSettings) -> Any:
             'Run: CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install llama-cpp-python==0.3.36',
         ) from None
     try:
-        return GrammarFirstLlama(
+        llama = GrammarFirstLlama(
             model_path=str(path),
             n_ctx=settings.n_ctx,
             n_threads=settings.n_threads,
@@ -260,3 +281,5 @@ def _load_llama(path: Path, settings: ModelSettings) -> Any:
             f"llama.cpp could not load {path.name}: {exc}.",
             "Check that the file is a complete GGUF model this llama.cpp version supports.",
         ) from None
+    llama.jump_forward = settings.jump_forward
+    return llama

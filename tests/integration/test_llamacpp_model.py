@@ -69,11 +69,38 @@ def test_system_prompt_prefix_is_reused(llamacpp_backend: Backend) -> None:
     )
 
 
+# Cases whose answer changed with the calls before it while the whole cached prompt was reused.
+REPEATED = [
+    ("adaptation", "iris"),
+    ("adaptation", "tips"),
+    ("intent", "iris"),
+    ("request", "gapminder"),
+]
+
+
+@pytest.mark.parametrize(("kind", "table"), REPEATED)
+def test_an_answer_does_not_depend_on_the_calls_before_it(
+    llamacpp_backend: Backend, kind: str, table: str
+) -> None:
+    def ask(kind: str, table: str) -> dict:
+        contract = contract_for(kind, table)
+        value = llamacpp_backend.generate(
+            task_for(kind, table), contract, max_tokens=MAX_TOKENS[kind]
+        ).value
+        return value.model_dump()
+
+    first = ask(kind, table)
+    assert ask(kind, table) == first  # the same prompt again, all of it cached
+    ask("request" if kind == "intent" else "intent", "december")  # another prompt in between
+    assert ask(kind, table) == first
+
+
 def test_info(llamacpp_backend: Backend) -> None:
     info = llamacpp_backend.info()
     # the default entry loads the cached Q8_0 copy of the shipped Q4_1 file, with flash attention
     assert info["n_ctx"] == 2048 and info["path"].endswith("SmolLM2-135M-Instruct.Q8_0.gguf")
     assert info["flash_attn"] is True
+    assert info["jump_forward"] is True
     assert llamacpp_backend.strategy == "gbnf"
 
 
