@@ -206,7 +206,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
             order += 1
         ev.mention = max(ev.mention, m.score)
         ev.fuzzy = ev.fuzzy or m.kind in ("prefix", "abbreviation", "typo", "initialism")
-        ev.synonym = ev.synonym or m.kind == "synonym"
+        ev.synonym = ev.synonym or m.kind in ("synonym", "concept")
         ev.via_period = ev.via_period or m.kind == "period"
         in_sort = sort_start <= m.start < sort_end
         if not in_sort:

@@ -76,6 +76,14 @@ class AxisWords(BaseModel):
     y: list[str]
 
 
+class Concept(BaseModel):
+    """Question words that name, as a whole, a column with one of the column words in its name."""
+
+    model_config = ConfigDict(extra="forbid")
+    column_words: list[str]
+    question_words: list[str]
+
+
 class LexiconFile(BaseModel):
     """The shape of lexicon.yaml; every label set is closed so a typo fails at load."""
 
@@ -99,6 +107,8 @@ class LexiconFile(BaseModel):
     name_columns: list[str]
     synonyms: list[list[str]]
     unit_words: list[str]
+    named_units: list[str]
+    concepts: dict[str, Concept]
 
     @field_validator("aggregations")
     @classmethod
@@ -287,6 +297,13 @@ class Lexicon:
         self.synonyms = self._synonym_index(raw.synonyms)
         self.name_words = frozenset(w for s in raw.name_columns for w in phrase(s))
         self.unit_words = frozenset(w.lower() for w in raw.unit_words)
+        self.named_units = frozenset(w.lower() for w in raw.named_units)
+        # column word -> the question words that name a column having it, by meaning
+        self.concept_words: dict[str, frozenset[str]] = {}
+        for concept in raw.concepts.values():
+            asked = frozenset(ph[0] for w in concept.question_words if len(ph := phrase(w)) == 1)
+            for word in concept.column_words:
+                self.concept_words[word] = self.concept_words.get(word, frozenset()) | asked
         # one-word names of periods ("hour", "year"): a column named so is a time grouping
         self.period_words = frozenset(raw.grains) | frozenset(
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1

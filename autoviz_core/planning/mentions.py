@@ -26,7 +26,7 @@ from autoviz_core.planning.lexicon import Lexicon, Phrase
 from autoviz_core.planning.text import Token, column_tokens, split_name, tokenize
 
 # Quality of a word match, by how it matched.
-EXACT, COMPOUND, SYNONYM, INITIALISM, PREFIX, ABBREVIATION, TYPO = (
+EXACT, COMPOUND, SYNONYM, INITIALISM, PREFIX, ABBREVIATION, TYPO, CONCEPT = (
     "exact",
     "compound",
     "synonym",
@@ -34,6 +34,7 @@ EXACT, COMPOUND, SYNONYM, INITIALISM, PREFIX, ABBREVIATION, TYPO = (
     "prefix",
     "abbreviation",
     "typo",
+    "concept",
 )
 QUALITY = {
     EXACT: 1.0,
@@ -43,6 +44,9 @@ QUALITY = {
     PREFIX: 0.8,
     ABBREVIATION: 0.7,
     TYPO: 0.75,
+    # a column named by what it means or by its unit alone ("money", "in kg"): enough to be
+    # read as a mention (assign_mentions keeps 0.5 and up), weaker than any naming by its words
+    CONCEPT: 0.6,
 }
 MIN_STRENGTH = 0.3
 UNIT_WEIGHT = 0.15  # share of a unit suffix's usual weight
@@ -181,7 +185,24 @@ def _column_forms(profile: SchemaProfile, lex: Lexicon) -> list[ColumnForm]:
             new = frozenset(alt_content) - set(content)
             alt_weights = {w: weights.get(w, mean_idf) for w in alt_content}
             forms.append(ColumnForm(col.name, alt_content, alt_weights, SYNONYM, new))
+        forms += [
+            ColumnForm(col.name, (word,), {word: 1.0}, CONCEPT)
+            for word in sorted(_concept_words(content, lex))
+        ]
     return forms
+
+
+def _concept_words(content: tuple[str, ...], lex: Lexicon) -> set[str]:
+    """Single words that name this column as a whole: a concept's question words ("money" for
+    amount_eur), and a unit it carries with that unit's synonyms ("kg", "kilogram" for
+    weight_kg) when the name has other words too."""
+    out: set[str] = set()
+    for word in content:
+        out |= lex.concept_words.get(word, frozenset())
+        if len(content) > 1 and word in lex.named_units:
+            out.add(word)
+            out |= {alt[0] for alt in lex.synonyms.get((word,), ()) if len(alt) == 1}
+    return out
 
 
 def _synonym_forms(words: tuple[str, ...], lex: Lexicon) -> list[tuple[str, ...]]:
@@ -312,7 +333,7 @@ def _form_mentions(
         coverage = sum(form.weights[c] for c in matched) / total
         kinds = [k for _q, k in matched.values()]
         kind = form.kind if form.kind != EXACT else min(kinds, key=lambda k: QUALITY[k])
-        score = covered / total * (QUALITY[SYNONYM] if form.kind == SYNONYM else 1.0)
+        score = covered / total * (QUALITY[form.kind] if form.kind in (SYNONYM, CONCEPT) else 1.0)
         if score >= MIN_STRENGTH:
             out.append(Mention(form.column, start, i, round(score, 4), kind, round(coverage, 4)))
     return out

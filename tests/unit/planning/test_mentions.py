@@ -120,3 +120,61 @@ def test_distinct_text_is_the_text_of_every_distinct_value_in_first_seen_order(v
     from autoviz_core.planning.mentions import _distinct_text
 
     assert _distinct_text(values) == list(values.dropna().astype(str).unique())
+
+
+# ------------------------------------------------------------ concepts and named units
+TILL = pd.DataFrame(
+    {
+        "shop": ["Nice", "Lyon", "Nice", "Lyon", "Paris", "Paris"],
+        "product": ["coffee", "tea", "cake", "coffee", "tea", "cake"],
+        "units": [9, 2, 3, 4, 5, 1],
+        "amount_eur": [22.5, 4.0, 12.0, 10.0, 10.0, 4.0],
+        "weight_kg": [0.2, 0.1, 0.5, 0.2, 0.1, 0.5],
+        "height_in": [3.0, 4.0, 5.0, 3.0, 4.0, 5.0],
+    }
+)
+
+
+def mentioned(question: str, df: pd.DataFrame = TILL) -> dict[str, str]:
+    return {m.column: m.kind for m in extract_cues(question, profile_table(df), df).mentions}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which shop makes the most money from coffee?",
+        "How much did each shop earn?",
+        "What did customers spend per product?",
+        "total revenue per shop",
+    ],
+)
+def test_money_words_name_the_column_that_holds_money(question: str) -> None:
+    found = mentioned(question)
+    assert found.get("amount_eur") == "concept", found
+    assert "units" not in found
+
+
+@pytest.mark.parametrize(
+    ("question", "column"),
+    [
+        ("Which shop sold the most coffee in euros?", "amount_eur"),
+        ("heaviest product in kg", "weight_kg"),
+    ],
+)
+def test_a_unit_written_alone_names_the_column_that_carries_it(question: str, column: str) -> None:
+    assert mentioned(question).get(column) == "concept"
+
+
+def test_naming_a_column_by_its_own_words_beats_a_concept() -> None:
+    found = mentioned("Which shop sold the most units?")
+    assert found == {"shop": "exact", "units": "exact"}
+    strengths = {m.column: m.score for m in find_mentions(
+        tokenize("units and money"), profile_table(TILL), load_lexicon())}  # fmt: skip
+    assert strengths["units"] > strengths["amount_eur"] >= 0.5
+
+
+def test_counting_suffixes_and_short_words_name_nothing_alone() -> None:
+    # "in" is a unit word (inches) but also every other question's preposition
+    assert "height_in" not in mentioned("sales in Nice by product")
+    cols = pd.DataFrame({"item": ["a", "b"], "price_k": [1.0, 2.0], "count_units": [1, 2]})
+    assert mentioned("how many k", cols).get("price_k") != "concept"

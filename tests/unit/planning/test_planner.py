@@ -122,3 +122,19 @@ def test_a_person_s_intent_chooses_the_template(sales: pd.DataFrame, intent: str
     assert (planned.intent, planned.intent_source) == (intent, "person")
     template = get_template(planned.template_id)
     assert template is not None and template.intent == intent
+
+
+def test_a_question_about_money_is_answered_with_the_money_column() -> None:
+    """Not the count of units next to it: the answer to "who makes the most money" is a sum of
+    the amounts, filtered as the question says."""
+    df = pd.DataFrame(
+        {
+            "shop": ["Nice", "Lyon", "Nice", "Lyon", "Paris", "Paris"],
+            "product": ["coffee", "coffee", "tea", "cake", "coffee", "tea"],
+            "units": [9, 2, 30, 4, 5, 1],
+            "amount_eur": [22.5, 5.0, 60.0, 16.0, 12.5, 2.0],
+        }
+    )
+    answer = plan(df, "Which shop makes the most money from coffee?").plan.steps[0].params
+    assert (answer["x"], answer["y"], answer["agg"]) == ("shop", "amount_eur", "sum")
+    assert answer["filters"] == [{"column": "product", "op": "eq", "value": "coffee"}]
