@@ -131,6 +131,10 @@ def apply_changes(
             if target is None or target.primary or not params:
                 out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
                 continue
+            foreign = _foreign_params(target.tool, params)
+            if foreign:
+                out.skipped.append(f"modify {step_id!r}: {foreign}")
+                continue
             changed = target.model_copy(
                 update={"params": {**target.params, **params}, "note": "modified by the model"}
             )
@@ -149,6 +153,10 @@ def apply_changes(
             tool = change.get("tool")
             if tool in (None, NONE) or tool not in addable_tools():
                 out.skipped.append(f"add: {tool!r} is not a tool that can be added")
+                continue
+            foreign = _foreign_params(tool, params)
+            if foreign:
+                out.skipped.append(f"add {tool}: {foreign}")
                 continue
             new_id = _new_id(tool, {s.id for s in steps})
             new = PlanStep(id=new_id, tool=tool, params=params, note="added by the model")
@@ -174,6 +182,21 @@ def apply_changes(
 def _reason(change: dict[str, Any]) -> str:
     """A change's own reason, one line (the contract bounds it; a plain dict may not)."""
     return " ".join(str(change.get("reason") or "").split())
+
+
+def _foreign_params(tool: str, params: dict[str, Any]) -> str:
+    """Why a change's parameters do not fit its tool, or "".
+
+    The grammar lets the model name any tool's parameter; one the tool does not have means the
+    model did not know what it was asking for. Validation would drop it and fill the step with
+    defaults, and the report would show a step nobody specified, so the change is refused.
+    """
+    spec = get_tool(tool)
+    known = set(spec.params_model.model_fields) if spec else set()
+    foreign = sorted(name for name in params if name not in known)
+    if not foreign:
+        return ""
+    return f"{', '.join(repr(n) for n in foreign)} is not a parameter of {tool}"
 
 
 def _same_step(step: PlanStep, steps: list[PlanStep]) -> str:

@@ -166,3 +166,18 @@ def test_diff_names_the_source_of_each_change() -> None:
     }
     assert diff.modified[0]["sources"] == {"agg": "user", "metric": "question"}
     assert "metric: pop -> lifeExp [question]" in diff.to_markdown()
+
+
+def test_a_change_naming_a_parameter_its_tool_does_not_have_is_refused() -> None:
+    """The model wrote box_by_group(direction=true): validation would drop the parameter and
+    fill the step with defaults, a step nobody asked for."""
+    add = {"action": "add", "step_id": "new", "tool": "box_by_group",
+           "params": [{"name": "direction", "value": "true"}], "reason": "r"}  # fmt: skip
+    modify = {"action": "modify", "step_id": "hist", "tool": "none",
+              "params": [{"name": "bins", "value": "10"}, {"name": "group_by", "value": "x"}]}  # fmt: skip
+    out = apply_changes(BASE, {"changes": [add, modify]})
+    assert out.plan.steps == BASE.steps and not out.applied
+    assert out.skipped == [
+        "add box_by_group: 'direction' is not a parameter of box_by_group",
+        "modify 'hist': 'group_by' is not a parameter of histogram",
+    ]
