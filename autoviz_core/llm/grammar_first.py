@@ -11,7 +11,9 @@ Jump-forward: where the grammar allows exactly one next character (a key's name 
 quote, the rest of an enum value once its first letters are written), the model has nothing to
 decide, so those characters are appended as tokens and evaluated in one batch instead of one
 forward pass each. The last token of a forced stretch is left to the model, which may join it
-with what it writes next, so the context keeps the tokenization the model would have chosen.
+with what it writes next. The forced text is tokenized on its own and evaluated in a batch, so
+the answers are not token for token those of one-at-a-time decoding; bench/README.md ("third
+pass") measures how the model's decisions differ.
 
 The penalties and the grammar are llama.cpp's own samplers, used through llama-cpp-python's
 wrappers exactly as its chain uses them; only the order of questions differs.
@@ -31,9 +33,8 @@ from llama_cpp import _internals as internals
 
 SHORTLIST = 256  # candidates asked about together before falling back to the whole vocabulary
 TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
-FORCED_MAX_CHARS = (
-    64  # longest forced stretch looked for at once (key names and enum values are shorter)
-)
+# longest forced stretch looked for at once (key names and enum values are shorter)
+FORCED_MAX_CHARS = 64
 PROBE_BYTES = (9, 10, *range(32, 127))  # the characters a JSON grammar can force
 
 

@@ -302,7 +302,7 @@ class Lexicon:
         self.concept_words: dict[str, frozenset[str]] = {}
         for concept in raw.concepts.values():
             asked = frozenset(ph[0] for w in concept.question_words if len(ph := phrase(w)) == 1)
-            for word in concept.column_words:
+            for word in (ph[0] for w in concept.column_words if len(ph := phrase(w)) == 1):
                 self.concept_words[word] = self.concept_words.get(word, frozenset()) | asked
         # one-word names of periods ("hour", "year"): a column named so is a time grouping
         self.period_words = frozenset(raw.grains) | frozenset(
