@@ -178,3 +178,10 @@ def test_counting_suffixes_and_short_words_name_nothing_alone() -> None:
     assert "height_in" not in mentioned("sales in Nice by product")
     cols = pd.DataFrame({"item": ["a", "b"], "price_k": [1.0, 2.0], "count_units": [1, 2]})
     assert mentioned("how many k", cols).get("price_k") != "concept"
+
+
+@pytest.mark.parametrize("question", ["how much money per region", "which region earned the most"])
+def test_concept_words_are_matched_as_lemmas(question: str) -> None:
+    # the column's "Sales" is read as "sale", a past tense is kept as written
+    df = pd.DataFrame({"region": ["a", "b"], "Sales_USD": [1.0, 2.0], "orders": [1, 2]})
+    assert mentioned(question, df).get("Sales_USD") == "concept"
