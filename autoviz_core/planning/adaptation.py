@@ -192,8 +192,7 @@ def _foreign_params(tool: str, params: dict[str, Any]) -> str:
     defaults, and the report would show a step nobody specified, so the change is refused.
     """
     spec = get_tool(tool)
-    known = set(spec.params_model.model_fields) if spec else set()
-    foreign = sorted(name for name in params if name not in known)
+    foreign = spec.unknown_params(params) if spec else sorted(params)
     if not foreign:
         return ""
     return f"{', '.join(repr(n) for n in foreign)} is not a parameter of {tool}"

@@ -85,7 +85,7 @@ def _check_template(t: Template, source: str) -> None:
         spec = get_tool(step.tool)
         if spec is None:
             raise ConfigError(f"{source}: template {t.id}: unknown tool {step.tool!r}.")
-        unknown = set(step.params) - set(spec.params_model.model_fields)
+        unknown = set(spec.unknown_params(step.params))
         if unknown:
             raise ConfigError(f"{source}: template {t.id}: {step.tool} has no params {unknown}.")
         for role in (*step.needs, *t.requires.roles):

@@ -7,7 +7,7 @@ so nothing a model writes is executed: a model can choose a tool and its paramet
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,6 +89,10 @@ class ToolSpec:
     def param_schema(self) -> dict[str, Any]:
         """JSON schema of the parameters, as the planner and the review UI see them."""
         return self.params_model.model_json_schema()
+
+    def unknown_params(self, names: Iterable[str]) -> list[str]:
+        """The names this tool has no parameter for, sorted (templates and model changes)."""
+        return sorted(n for n in names if n not in self.params_model.model_fields)
 
     def column_params(self) -> dict[str, tuple[ColumnRole, bool]]:
         """Parameter name -> (column role, takes a list) for every column-naming parameter."""
