@@ -3,6 +3,7 @@
 from autoviz_core.tools import (  # noqa: F401  (imported to register their tools)
     anomalies,
     charts,
+    charts_sql,
     comparison,
     distributions,
     relationships,
