@@ -186,9 +186,15 @@ def run_analysis(
     table = load_dataset(data, settings, table=table_name, on_progress=on_progress)
     profile = profile_of(table)
     t_profile = (time.perf_counter() - t0) * 1000
-    outcome = plan_analysis(question, table, profile, backend, settings.planner, previous=previous)
-    planned = outcome.planned if isinstance(outcome, FollowUpPlan) else outcome
-    run = run_approved(table, profile, planned, settings, seed=seed)
+    try:
+        outcome = plan_analysis(
+            question, table, profile, backend, settings.planner, previous=previous
+        )
+        planned = outcome.planned if isinstance(outcome, FollowUpPlan) else outcome
+        run = run_approved(table, profile, planned, settings, seed=seed)
+    finally:
+        if isinstance(table, EngineLoadedTable) and table.source is not None:
+            table.source.close()  # the results hold aggregates and samples, not the connection
     if isinstance(outcome, FollowUpPlan) and previous is not None:
         run.follow_up = {"previous_question": previous.question, **outcome.summary()}
     run.timings_ms = {

@@ -96,9 +96,16 @@ class EngineTable:
             raise
 
     def close(self) -> None:
+        """Close the connection (a database session ends; DuckDB frees its memory)."""
         disconnect = getattr(self.backend, "disconnect", None)
         if disconnect is not None:
             disconnect()
+
+    def __enter__(self) -> EngineTable:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 # ---------------------------------------------------------------- what a spec names

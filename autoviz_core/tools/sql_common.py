@@ -241,8 +241,13 @@ def aggregate_metric(values: Any, agg: str, rows: Any) -> Any:
         return rows.count()
     if agg == "count":
         return values.count()
-    if agg == "sum":
-        return values.sum().fill_null(0)
     if agg not in NUMBER_AGGREGATIONS:
         raise ToolInputError(f"unknown aggregation {agg!r}")
+    whole = values.type().is_integer()
+    if agg == "sum":
+        # PostgreSQL sums integers as NUMERIC: keep them whole numbers of 64 bits, as pandas
+        total = values.sum().cast("int64") if whole else values.sum()
+        return total.fill_null(0)
+    if agg in ("mean", "median"):
+        return getattr(values.cast("float64"), agg)()  # AVG of integers is NUMERIC there too
     return getattr(values, agg)()

@@ -4,7 +4,6 @@ give the same plotted values and the same sentences (real DuckDB over a Parquet 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -13,6 +12,7 @@ import pytest
 from autoviz_core.engine.source import EngineTable
 from autoviz_core.tools import ToolContext, ToolResult, get_tool
 from autoviz_core.tools.common import ToolInputError
+from tests.engine_tables import assert_same_chart
 
 CASES: list[dict[str, Any]] = [
     {"kind": "bar", "x": "region", "y": "revenue", "agg": "mean"},
@@ -74,39 +74,6 @@ def _both(
     p = spec.params_model.model_validate(params)
     ctx = ToolContext(max_chart_points=5000, seed=42)
     return spec.fn(df, p, ctx), spec.sql_fn(source, p, ctx)
-
-
-def _same(a: list[Any], b: list[Any]) -> bool:
-    if len(a) != len(b):
-        return False
-    for u, v in zip(a, b, strict=True):
-        if isinstance(u, float) and isinstance(v, (int, float)):
-            if not math.isclose(u, v, rel_tol=1e-9, abs_tol=1e-9):
-                return False
-        elif isinstance(v, float) and isinstance(u, int):
-            if not math.isclose(u, v, rel_tol=1e-9):
-                return False
-        elif u != v:
-            return False
-    return True
-
-
-def assert_same_chart(pandas_result: ToolResult, sql_result: ToolResult) -> None:
-    a, b = pandas_result.chart, sql_result.chart
-    assert a is not None and b is not None
-    assert (a.kind, a.x, a.y, a.color, a.agg, a.title) == (
-        b.kind,
-        b.x,
-        b.y,
-        b.color,
-        b.agg,
-        b.title,
-    )
-    assert _same(a.x_values, b.x_values), (a.x_values[:8], b.x_values[:8])
-    assert _same(a.y_values, b.y_values), (a.y_values[:8], b.y_values[:8])
-    assert _same(a.color_values or [], b.color_values or [])
-    assert pandas_result.findings == sql_result.findings
-    assert pandas_result.summary == sql_result.summary
 
 
 @pytest.mark.parametrize("params", CASES, ids=lambda p: "-".join(str(v) for v in p.values()))
