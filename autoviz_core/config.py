@@ -111,9 +111,8 @@ class EngineSettings(BaseModel):
 
     # auto: the memory budget decides; memory: always pandas; engine: always SQL where the data is
     route: Literal["auto", "memory", "engine"] = "auto"
-    sample_rows: int = Field(
-        default=100_000, ge=1000
-    )  # the bounded sample planning and pandas tools see
+    # the bounded sample planning and pandas tools see
+    sample_rows: int = Field(default=50_000, ge=1000)
     threads: int = Field(default=0, ge=0)  # DuckDB threads; 0 = every core
     progress_after_s: float = Field(
         default=2.0, ge=0

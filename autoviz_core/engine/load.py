@@ -4,7 +4,7 @@ profile's exact value lists)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +12,7 @@ import pandas as pd
 from autoviz_core.config import Settings
 from autoviz_core.data.loading import LoadedTable
 from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.engine import profile_cache
 from autoviz_core.engine.profile import profile_engine_table
 from autoviz_core.engine.query import OnProgress
 from autoviz_core.engine.sample import SampleInfo, head_frame, sample_frame
@@ -55,7 +56,7 @@ def open_source(
         fmt = "parquet" if source.origin == "files" else "csv"
     source.on_progress = on_progress
     try:
-        sample, info = sample_frame(source, seed)
+        sample, info = _sample(source, seed)
         profile = profile_engine_table(source, sample, head_frame(source))
     except BaseException:
         source.close()
@@ -74,6 +75,17 @@ def open_source(
         profile=profile,
         sample=info,
     )
+
+
+def _sample(source: EngineTable, seed: int) -> tuple[pd.DataFrame, SampleInfo]:
+    """The seeded sample: the one kept for this file version, or drawn now (and kept)."""
+    key = profile_cache.key(source, f"sample, seed {seed}")
+    kept = profile_cache.load_sample(source, key)
+    if kept is not None:
+        return kept[0], SampleInfo(**kept[1])
+    sample, info = sample_frame(source, seed)
+    profile_cache.save_sample(source, key, sample, asdict(info))
+    return sample, info
 
 
 def _sample_index(sample: pd.DataFrame) -> pd.DataFrame:

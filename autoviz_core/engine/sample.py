@@ -15,7 +15,11 @@ import pandas as pd
 
 from autoviz_core.engine.source import EngineTable
 
-OVERDRAW = 1.25  # a Bernoulli draw varies around its expected size: draw a little more, cut
+OVERDRAW = 1.25  # a random draw varies around its expected size: draw a little more, cut
+# Above this many times the sample size, DuckDB draws whole blocks of 2,048 consecutive rows
+# (TABLESAMPLE SYSTEM): it reads only the blocks drawn, where a row sample reads every row
+# (measured at 20 M rows: 0.6 s against 2.2 s for 100,000 rows).
+BLOCK_SAMPLE_ABOVE = 50
 TEXT_BYTES = 48  # a text cell in memory (pandas' Arrow strings), as the budget counts it
 HEAD_ROWS = 1000
 
@@ -27,6 +31,7 @@ class SampleInfo:
     rows: int
     of_rows: int
     seed: int
+    method: str = "row"  # row: Bernoulli over rows; block: blocks of 2,048 consecutive rows
 
     @property
     def complete(self) -> bool:
@@ -35,9 +40,14 @@ class SampleInfo:
     def text(self) -> str:
         if self.complete:
             return f"all {self.of_rows:,} rows"
+        how = (
+            "Bernoulli row sample"
+            if self.method == "row"
+            else "block sample: runs of 2,048 consecutive rows"
+        )
         return (
             f"a seeded random sample of {self.rows:,} of {self.of_rows:,} rows "
-            f"(Bernoulli row sample, seed {self.seed})"
+            f"({how}, seed {self.seed})"
         )
 
 
@@ -66,9 +76,10 @@ def sample_frame(
         frame = to_frame(et.fetch(expr, "read rows"))
         return frame, SampleInfo(len(frame), total, seed)
     fraction = min(1.0, limit * OVERDRAW / total)
-    drawn = expr.sample(fraction, method="row", seed=seed).limit(limit)
+    method = "block" if et.dialect == "duckdb" and total > BLOCK_SAMPLE_ABOVE * limit else "row"
+    drawn = expr.sample(fraction, method=method, seed=seed).limit(limit)
     frame = to_frame(et.fetch(drawn, "sample rows"))
-    return frame, SampleInfo(len(frame), total, seed)
+    return frame, SampleInfo(len(frame), total, seed, method)
 
 
 def head_frame(et: EngineTable, rows: int = HEAD_ROWS) -> pd.DataFrame:

@@ -47,12 +47,15 @@ class EngineTable:
     n_rows: int
     budget_bytes: int
     progress_after_s: float = 2.0
-    sample_rows: int = 100_000
+    sample_rows: int = 50_000
     origin: str = "files"  # files | csv copy | database
     notes: list[str] = field(default_factory=list)
     on_progress: OnProgress | None = None
     canceller: Canceller | None = None
     secrets: tuple[str, ...] = ()  # text that must never appear in a message (a password)
+    files: list[str] = field(default_factory=list)  # the Parquet files read (footer statistics)
+    original_names: dict[str, str] = field(default_factory=dict)  # profile name -> file's name
+    cache_dir: Path | None = None  # where profiles of unchanged files are kept
 
     def __post_init__(self) -> None:
         if self.canceller is None:
@@ -153,18 +156,20 @@ def open_files(spec: str, settings: Settings) -> EngineTable:
     notes: list[str] = []
     try:
         if kind == "parquet":
-            table = backend.read_parquet(files, table_name=TABLE_VIEW)
+            parquet = files
             origin = "files"
         else:
-            copy = columnar_copy(backend, files, settings, notes)
-            table = backend.read_parquet(copy, table_name=TABLE_VIEW)
+            parquet = [columnar_copy(backend, files, settings, notes)]
             origin = "csv copy"
+        table = backend.read_parquet(parquet, table_name=TABLE_VIEW)
     except DataLoadError:
         raise
     except Exception as exc:
         raise DataLoadError(f"The file could not be read by DuckDB: {_line(exc)}") from None
     name = Path(spec).name
-    return _engine_table(backend, table, name, "duckdb", settings, origin, notes)
+    out = _engine_table(backend, table, name, "duckdb", settings, origin, notes)
+    out.files, out.cache_dir = parquet, cache_folder(settings)
+    return out
 
 
 def _matching_files(spec: str) -> list[str]:
@@ -362,6 +367,7 @@ def _engine_table(
     if cleaned != names:
         table = table.rename(dict(zip(cleaned, names, strict=True)))
     table = normalise_types(table, notes)
+    original = dict(zip(cleaned, names, strict=True))
     out = EngineTable(
         backend,
         table,
@@ -374,6 +380,7 @@ def _engine_table(
         origin,
         notes,
         secrets=secrets,
+        original_names=original,
     )
     out.n_rows = int(out.scalar(table.count(), "count rows") or 0)
     if out.n_rows == 0:

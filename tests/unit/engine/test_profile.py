@@ -55,13 +55,20 @@ def test_every_category_value_is_listed_even_a_rare_one(sales_source: EngineTabl
     assert "revenue" not in values  # numbers are not looked up as words
 
 
-def test_large_tables_mark_estimated_distinct_counts(
-    sales_source: EngineTable, monkeypatch: pytest.MonkeyPatch
+def test_large_tables_mark_estimated_figures(
+    sales: pd.DataFrame, sales_source: EngineTable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine_profile, "EXACT_ROWS", 10)
     prof = _profile(sales_source)
     by_name = {c.name: c for c in prof.columns}
-    assert by_name["revenue"].approximate == ["cardinality"]
+    assert by_name["revenue"].approximate == ["cardinality", "mean"]
+    theirs = profile_table(sales)
+    for name in ("revenue", "units", "order_date"):  # from the Parquet footers: exact
+        assert (by_name[name].min, by_name[name].max) == (
+            theirs.column(name).min,  # type: ignore[union-attr]
+            theirs.column(name).max,  # type: ignore[union-attr]
+        )
+    assert by_name["revenue"].missing_share == theirs.column("revenue").missing_share  # type: ignore[union-attr]
     assert by_name["region"].approximate == []  # few values: grouped exactly
     assert by_name["region"].cardinality == 5
 
@@ -77,3 +84,22 @@ def test_a_csv_is_read_through_one_columnar_copy(
     assert "Made a columnar" in first.notes[0] and "earlier question" in second.notes[0]
     ours = _profile(second)
     assert [c.role for c in ours.columns] == [c.role for c in profile_table(sales).columns]
+
+
+def test_a_profile_of_an_unchanged_file_is_read_back(
+    sales_parquet: Path, engine_settings: Settings
+) -> None:
+    first = open_files(str(sales_parquet), engine_settings)
+    profile = _profile(first)
+    again = open_files(str(sales_parquet), engine_settings)
+    assert _profile(again) == profile
+    assert _profile(again).category_values == profile.category_values
+    assert any("kept from an earlier question" in n for n in again.notes)
+
+
+def test_distinct_estimates_from_a_sample() -> None:
+    unique = pd.Series(range(1000))
+    assert engine_profile.estimate_distinct(unique, 1_000_000) == 1_000_000
+    few = pd.Series(["a", "b", "c"] * 300)
+    assert engine_profile.estimate_distinct(few, 1_000_000) == 3
+    assert engine_profile.estimate_distinct(pd.Series([], dtype=float), 10) == 0
