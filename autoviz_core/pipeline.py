@@ -4,6 +4,7 @@ the evaluation harness and the app (which runs the same stages with a review ste
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,23 @@ def load_dataset(
             spec, settings, table=table, seed=settings.planner.seed, on_progress=on_progress
         )
     return load_table(spec, settings.limits)
+
+
+def connect_database(
+    url: str, table: str, settings: Settings, secrets: Mapping[str, Any] | None = None
+) -> LoadedTable:
+    """A database table for the app's "Connect to a database" panel: read-only, profiled
+    where it lives; the password from PGPASSWORD or the app's secrets ([database] password),
+    never from the URL or the form."""
+    section = (secrets or {}).get("database") or {}
+    password = section.get("password") if isinstance(section, Mapping) else None
+    if not is_database_url(url):
+        raise DataLoadError(
+            "That is not a database URL.", "Write it as postgresql://user@host:5432/database."
+        )
+    return open_source(
+        url, settings, table=table.strip(), seed=settings.planner.seed, password=password
+    )
 
 
 def profile_of(table: LoadedTable) -> SchemaProfile:

@@ -86,7 +86,7 @@ def _exact_stats(et: EngineTable) -> dict[str, Any]:
             aggs[f"lo{i}"], aggs[f"hi{i}"] = c.min(), c.max()
             aggs[f"mean{i}"] = c.cast("float64").mean()
             if dtype.is_floating() or dtype.is_decimal():
-                aggs[f"frac{i}"] = (c.cast("float64").floor() != c.cast("float64")).any()
+                aggs[f"frac{i}"] = ((c.cast("float64") % 1) != 0).any()
         elif dtype.is_temporal():
             aggs[f"lo{i}"], aggs[f"hi{i}"] = c.min(), c.max()
     return dict(et.fetch(t.aggregate(**aggs), "profile").to_pylist()[0])

@@ -389,8 +389,9 @@ def _engine_table(
 
 
 def normalise_types(table: Any, notes: list[str]) -> Any:
-    """The column types the pandas path gives: dates as timestamps, decimals as floats,
-    anything else that is neither number, text, yes/no nor a timestamp as text."""
+    """The column types the pandas path gives: dates as timestamps, decimals as floats, NaN
+    as missing, anything else that is neither number, text, yes/no nor a timestamp as text."""
+    import ibis
     import ibis.expr.datatypes as dt
 
     changes: dict[str, Any] = {}
@@ -400,6 +401,8 @@ def normalise_types(table: Any, notes: list[str]) -> Any:
             changes[name] = col.cast(dt.Timestamp())
         elif dtype.is_decimal():
             changes[name] = col.cast(dt.float64)
+        elif dtype.is_floating():
+            changes[name] = col.isnan().ifelse(ibis.null(), col)  # NaN is missing, as in pandas
         elif dtype.is_timestamp() and dtype.timezone is not None:
             changes[name] = col.cast(dt.Timestamp())
         elif not (
