@@ -208,9 +208,14 @@ def _profile_one(
     texty = dtype.is_string()
     limit = EXACT_TEXT_VALUES if texty or dtype.is_boolean() else EXACT_NUMBER_VALUES
     counts = None
-    if estimate <= limit * ESTIMATE_SLACK:
+    if estimate <= limit * ESTIMATE_SLACK and (texty or exact_counts):
         counts = _value_counts(et, name, limit)
-    exact = counts is not None or exact_counts
+    elif estimate <= limit * ESTIMATE_SLACK:
+        # numbers and yes/no of a big table: their few values from the sample (grouping the
+        # whole table took ~1 s a column at 100 M rows; a text value must not be missed, these
+        # only decide roles and small groups)
+        counts = _sample_counts(sample)
+    exact = (counts is not None and (texty or exact_counts)) or exact_counts
     cardinality = len(counts) if counts is not None else min(estimate, present)
     prof = ColumnProfile(
         name=name,
@@ -246,6 +251,13 @@ def _value_counts(et: EngineTable, name: str, limit: int) -> dict[Any, int] | No
     if len(rows) > limit:
         return None
     return {r["value"]: int(r["n"]) for r in rows}
+
+
+def _sample_counts(sample: pd.Series) -> dict[Any, int]:
+    """Counts per value in the sample (most frequent first, ties by value)."""
+    counts = sample.dropna().value_counts()
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return {k.item() if hasattr(k, "item") else k: int(v) for k, v in ordered}
 
 
 def _first_distinct(head: pd.Series, k: int = SAMPLE_VALUES) -> list[Any]:

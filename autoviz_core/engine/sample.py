@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from autoviz_core.engine.source import EngineTable
+from autoviz_core.engine.source import EngineTable, normalise_types
 
 OVERDRAW = 1.25  # a random draw varies around its expected size: draw a little more, cut
 # Above this many times the sample size, DuckDB draws whole blocks of 2,048 consecutive rows
@@ -77,9 +77,40 @@ def sample_frame(
         return frame, SampleInfo(len(frame), total, seed)
     fraction = min(1.0, limit * OVERDRAW / total)
     method = "block" if et.dialect == "duckdb" and total > BLOCK_SAMPLE_ABOVE * limit else "row"
-    drawn = expr.sample(fraction, method=method, seed=seed).limit(limit)
-    frame = to_frame(et.fetch(drawn, "sample rows"))
+    if method == "block" and expr is et.table and et.files:
+        frame = to_frame(_file_blocks(et, fraction, seed, limit))
+    elif method == "block":
+        # DuckDB's USING SAMPLE over the compiled query (ibis's TABLESAMPLE form was twice as
+        # slow); the query text is ibis's, only numbers are added
+        query = et.backend.compile(expr)
+        sql = (
+            f"SELECT * FROM ({query}) USING SAMPLE {fraction * 100:.6f}% "
+            f"(system, {int(seed)}) LIMIT {int(limit)}"
+        )
+        frame = to_frame(et.fetch_duckdb_sql(sql, "sample rows"))
+    else:
+        drawn = expr.sample(fraction, method=method, seed=seed).limit(limit)
+        frame = to_frame(et.fetch(drawn, "sample rows"))
     return frame, SampleInfo(len(frame), total, seed, method)
+
+
+def _file_blocks(et: EngineTable, fraction: float, seed: int, limit: int) -> Any:
+    """Blocks drawn straight from the Parquet files (the scan reads only the blocks drawn),
+    then renamed and typed as the table is: 50,000 of 100 M rows in 3.6 s where sampling the
+    typed view read every row (9.0 s). The file list is a bound parameter."""
+    import ibis
+
+    sql = (
+        "SELECT * FROM read_parquet($1, union_by_name = true) "
+        f"USING SAMPLE {fraction * 100:.6f}% (system, {int(seed)}) LIMIT {int(limit)}"
+    )
+    raw = et._run(lambda: et.backend.con.execute(sql, [et.files]).to_arrow_table(), "sample rows")
+    table = ibis.memtable(raw)
+    renames = {new: old for new, old in et.original_names.items() if new != old}
+    if renames:
+        table = table.rename(renames)
+    typed = normalise_types(table, [])
+    return et.backend.to_pyarrow(typed.select(*et.table.columns))
 
 
 def head_frame(et: EngineTable, rows: int = HEAD_ROWS) -> pd.DataFrame:

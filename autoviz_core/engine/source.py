@@ -75,6 +75,11 @@ class EngineTable:
         assert self.canceller is not None
         return self._run(lambda: self.backend.to_pyarrow(expr), stage)
 
+    def fetch_duckdb_sql(self, sql: str, stage: str) -> pa.Table:
+        """Rows of a DuckDB query whose text ibis compiled (a sampling clause added by the
+        caller: ibis has no USING SAMPLE); never text made from names or values."""
+        return self._run(lambda: self.backend.con.sql(sql).to_arrow_table(), stage)
+
     def scalar(self, expr: Any, stage: str) -> Any:
         """One value (a count, a check) computed by the engine."""
         result = self.fetch(expr.name("value").as_table(), stage)
