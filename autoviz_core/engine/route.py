@@ -34,7 +34,23 @@ def use_engine(spec: str, settings: Settings) -> bool:
     route = settings.engine.route
     if route != "auto":
         return route == "engine"
+    if parquet_rows(path) > settings.limits.max_rows:
+        return True  # the loader would refuse it by its row count: the engine takes it whole
     return estimated_table_bytes(path) * PEAK_FACTOR > settings.limits.memory_budget_bytes
+
+
+def parquet_rows(path: Path) -> int:
+    """A Parquet file's row count from its footer (0 for other files)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PAR1":
+            return 0
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (pa.ArrowException, OSError):
+        return 0
 
 
 def _engine_format(path: Path) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,12 @@ REQUESTS: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def both(
     postgres: Postgres, engine_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[EngineTable, EngineTable]:
+) -> Iterator[tuple[EngineTable, EngineTable]]:
     parquet = tmp_path_factory.mktemp("pg") / "sales.parquet"
     sales_table().to_parquet(parquet)
     pg = open_database(postgres.url(), "sales", engine_settings, password=postgres.reader_password)
-    return pg, open_files(str(parquet), engine_settings)
+    with pg, open_files(str(parquet), engine_settings) as duck:
+        yield pg, duck
 
 
 def _chart(source: EngineTable, params: dict[str, Any]) -> ToolResult:

@@ -41,3 +41,16 @@ def test_other_formats_keep_the_loaders_path(tmp_path: Path, engine_settings: Se
     pd.DataFrame({"a": [1]}).to_excel(path)
     assert not use_engine(str(path), _with(engine_settings, budget_mb=0.001))
     assert not use_engine(str(tmp_path / "missing.csv"), _with(engine_settings, budget_mb=0.001))
+
+
+def test_a_narrow_table_over_the_row_limit_is_not_refused_but_queried(
+    tmp_path: Path, engine_settings: Settings
+) -> None:
+    path = tmp_path / "narrow.parquet"
+    pd.DataFrame({"a": range(2000)}).to_parquet(path)
+    settings = _with(engine_settings, budget_mb=2048)
+    assert not use_engine(str(path), settings)
+    fewer = settings.model_copy(
+        update={"limits": settings.limits.model_copy(update={"max_rows": 1000})}
+    )
+    assert use_engine(str(path), fewer)  # fits memory, but over the loader's row limit
