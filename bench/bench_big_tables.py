@@ -10,7 +10,8 @@ The files are generated once (DuckDB, seeded) into the cache folder ($AUTOVIZ_CA
 ~/.cache/autoviz/bench) and reused. Each measurement runs in its own process, so peak RSS is
 that run's own. Reported per stage: open (connect, count), sample, profile, plan, the primary
 chart (the headline: everything before it included), the whole analysis, peak RSS, and the
-ratio of the headline to the hand-written query. For the CSV: the time of one DuckDB scan,
+ratio of the headline to the hand-written query, for the first question on the file (profiled
+then) and a later one (profile and sample kept in the cache). For the CSV: the time of one DuckDB scan,
 the first answer (the columnar copy made on the way) and a later question on the same file.
 Targets (issue 26): headline <= 3 s, whole <= 15 s, peak RSS <= 2 GB, ratio <= 20x, CSV first
 answer <= two scans, later questions as fast as Parquet. Measured, never asserted.
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -202,10 +204,20 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
     }
     hand = measure("hand", parquet)
-    ours = measure("ours", parquet, QUESTION, str(columnar))
-    report["parquet"] = {"hand_written_query": hand, "autoviz": ours}
-    if "headline_s" in ours and "seconds" in hand:
-        ours["ratio_to_hand_written"] = round(ours["headline_s"] / max(hand["seconds"], 1e-6), 1)
+    for kept in ("profiles", "samples"):  # the first question on the file profiles it
+        shutil.rmtree(columnar / kept, ignore_errors=True)
+    first = measure("ours", parquet, QUESTION, str(columnar))
+    later = measure("ours", parquet, QUESTION, str(columnar))  # profile and sample kept
+    report["parquet"] = {
+        "hand_written_query": hand,
+        "first_question": first,
+        "later_question": later,
+    }
+    for ours in (first, later):
+        if "headline_s" in ours and "seconds" in hand:
+            ours["ratio_to_hand_written"] = round(
+                ours["headline_s"] / max(hand["seconds"], 1e-6), 1
+            )
     if args.csv:
         csv = make_csv(parquet)
         for old in columnar.glob("*.parquet"):
