@@ -527,7 +527,9 @@ def _value_index(profile: SchemaProfile, df: pd.DataFrame | None, lex: Lexicon) 
             ("int", "float", "Int", "Float")
         ):
             continue
-        for raw in _distinct_text(df[col.name])[:MAX_VALUE_CARDINALITY]:
+        listed = profile.category_values.get(col.name)
+        values = listed if listed is not None else _distinct_text(df[col.name])
+        for raw in values[:MAX_VALUE_CARDINALITY]:
             words = tuple(t.lemma for t in tokenize(raw.lower()))
             if not words or len(words) > 6:
                 continue
