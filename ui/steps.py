@@ -195,7 +195,7 @@ def _value_widget(spec: ToolSpec, name: str, params: dict[str, Any], key: str) -
 
 
 # ---------------------------------------------------------------- filters as rows
-FILTER_PARAMS = ("filters", "conditions")
+FILTER_PARAMS = ("filters", "conditions", "counted")
 MAX_LISTED_VALUES = 60  # categories offered in a dropdown; more are typed
 
 

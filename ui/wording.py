@@ -38,6 +38,7 @@ PARAM_LABELS = {
     "time_grain": "Time period",
     "filters": "Only rows where",
     "conditions": "Only rows where",
+    "counted": "Count the rows where",
     "sort_by": "Order by",
     "sort_dir": "Direction",
     "limit": "Show only the first (0 = all)",
@@ -248,7 +249,57 @@ SENTENCES = {
         f" {p.get('column')}"
     ),
     "parse_dates": lambda p: f"Read {p.get('column')} as dates",
+    "answer_statistic": lambda p: _answer_scope(_statistic_words(p), p),
+    "answer_relation": lambda p: _answer_scope(
+        f"The correlation of {p.get('x')} and {p.get('y')} ({_method(p, 'Pearson')})", p
+    ),
+    "answer_distribution": lambda p: _answer_scope(
+        f"Whether {p.get('column')} is normally distributed ({_method(p, 'Shapiro–Wilk')})", p
+    ),
+    "answer_group_difference": lambda p: _answer_scope(
+        f"Whether {p.get('measure')} differs significantly between {p.get('group_by')} groups"
+        + (f" ({', '.join(map(str, p['groups']))})" if p.get("groups") else "")
+        + f" ({_method(p, 'the usual test')})",
+        p,
+    ),
+    "answer_extreme": lambda p: _answer_scope(_extreme_words(p), p),
+    "answer_change": lambda p: _answer_scope(
+        f"How much {p.get('measure')} changed from {p.get('start')} to {p.get('end')}", p
+    ),
 }
+
+
+def _method(p: dict[str, Any], default: str) -> str:
+    method = p.get("method") or "default"
+    return default if method == "default" else str(method)
+
+
+def _statistic_words(p: dict[str, Any]) -> str:
+    stat, column = p.get("stat", "mean"), p.get("column")
+    where = filters_text(p.get("counted"))
+    if stat == "count":
+        return "How many rows" + (f" there are where {where}" if where else " there are")
+    if stat == "share":
+        of = f" of the total {column}" if column else " of the rows"
+        return f"What share{of}" + (f" is where {where}" if where else "")
+    if stat == "quantile":
+        return f"The {p.get('quantile', 50)}th percentile of {column}"
+    names = {"count_distinct": "number of different values", "missing": "number of missing values"}
+    return f"The {names.get(stat, stat)} of {column}"
+
+
+def _extreme_words(p: dict[str, Any]) -> str:
+    word = "highest" if p.get("direction", "max") == "max" else "lowest"
+    if not p.get("by"):
+        return f"The row with the {word} {p.get('measure')}"
+    grain = p.get("time_grain")
+    by = f"{grain} of {p['by']}" if grain not in (None, "none") else str(p["by"])
+    return f"Which {by} has the {word} {_lower_first(_measure(p.get('agg'), p.get('measure')))}"
+
+
+def _answer_scope(text: str, p: dict[str, Any]) -> str:
+    where = filters_text(p.get("filters"))
+    return text + (f", only where {where}" if where else "")
 
 
 def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
@@ -287,7 +338,7 @@ def _change_words(key: str, old: Any, new: Any) -> str:
     def show(v: Any) -> str:
         if v in (None, "", [], "none"):
             return "nothing"
-        if key in ("filters", "conditions"):
+        if key in ("filters", "conditions", "counted"):
             return filters_text(v) or "no filter"
         return option_label(key, v) if not isinstance(v, list) else _cols(v)
 

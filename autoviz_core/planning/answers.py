@@ -844,7 +844,7 @@ def answer_call(answer: AnswerRequest) -> tuple[str, dict[str, Any]] | None:
     if kind == "statistic":
         params: dict[str, Any] = {
             "stat": answer.stat, "column": answer.column, "filters": filters,
-            "conditions": [f.model_dump() for f in answer.conditions],
+            "counted": [f.model_dump() for f in answer.conditions],
         }  # fmt: skip
         if answer.stat == "quantile":
             params["quantile"] = answer.quantile or 50

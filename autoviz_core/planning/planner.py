@@ -379,6 +379,22 @@ def answer_step(answer: AnswerRequest) -> PlanStep | None:
     )
 
 
+def repeats_chart(step: PlanStep, chart: PlanStep) -> bool:
+    """A supporting step that would draw the primary chart again (a histogram of the column
+    the answer's histogram shows, a box of the same measure and groups, the same scatter)."""
+    p, c = step.params, chart.params
+    if (p.get("filters") or []) != (c.get("filters") or []):
+        return False
+    kind = c.get("kind")
+    if step.tool == "histogram":
+        return kind == "histogram" and p.get("column") == c.get("x")
+    if step.tool == "box_by_group":
+        return kind == "box" and (p.get("column"), p.get("group_by")) == (c.get("y"), c.get("x"))
+    if step.tool == "scatter":
+        return kind == "scatter" and {p.get("x"), p.get("y")} == {c.get("x"), c.get("y")}
+    return False
+
+
 def template_steps(
     template: Template, ctx: ResolveContext, profile: SchemaProfile
 ) -> tuple[list[PlanStep], list[PlanNote]]:
@@ -436,10 +452,16 @@ def build_plan(
     with timer.within("validation"):
         template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
     steps, notes = template_steps(template, ctx, profile)
+    first = primary_step(req)
+    repeats = [s for s in steps if repeats_chart(s, first)]
+    notes += [
+        PlanNote(s.id, "info", "left out: the answer's chart already shows it") for s in repeats
+    ]
+    steps = [s for s in steps if s not in repeats]
     asked = answer_step(answer) if answer is not None else None
     with timer.within("validation"):
         plan, vnotes = validate_plan(
-            Plan(steps=[*([asked] if asked else []), primary_step(req), *steps]), profile
+            Plan(steps=[*([asked] if asked else []), first, *steps]), profile
         )
     notes += vnotes
     stages: list[tuple[str, Plan]] = [("question", plan)]

@@ -119,6 +119,7 @@ def test_the_model_choice_survives_navigation_and_is_recorded(
     assert prov["backends"] == {
         "intent": "none",
         "request": "none",
+        "answer": "none",
         "adapt": "smollm2-gpt4all",
     }
 

@@ -175,3 +175,36 @@ def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
         "answer": "none",
         "adapt": "none",
     }
+
+
+def test_a_single_value_question_states_the_answer_first_in_the_json(tmp_path: Path) -> None:
+    """The answer object (kind, value, method, n, columns, filters) and the headline written
+    from it; the result stays strict JSON; the evidence chart is the primary chart."""
+    df = pd.DataFrame(
+        {
+            "depot": ["north", "south", "north", "east", "south", "north"] * 5,
+            "parcels": [12, 30, 7, 18, 25, 9] * 5,
+            "late": [1, 0, 2, 0, 3, 1] * 5,
+        }
+    )
+    data = tmp_path / "depots.csv"
+    df.to_csv(data, index=False)
+    out = tmp_path / "r.json"
+    assert run_cli(str(data), "what is the median number of parcels?", "--json", str(out)) == 0
+    text = out.read_text()
+    doc = json.loads(text)
+    jsonschema.validate(doc, SCHEMA)
+    json.dumps(doc, allow_nan=False)
+    answer = doc["answer"]
+    assert answer["kind"] == "statistic" and answer["columns"] == ["parcels"]
+    assert answer["value"] == df["parcels"].median() and answer["n"] == len(df)
+    headline = next(f for f in doc["findings"] if f["headline"])
+    assert headline["text"] == answer["text"] and "15" in headline["text"]
+    primary = next(c for c in doc["charts"] if c["primary"])
+    assert primary["kind"] == "histogram" and primary["x"] == "parcels"
+
+
+def test_a_chart_question_has_no_answer_object(tmp_path: Path, december_csv: Path) -> None:
+    out = tmp_path / "r.json"
+    assert run_cli(str(december_csv), "total revenue by region", "--json", str(out)) == 0
+    assert json.loads(out.read_text())["answer"] is None
