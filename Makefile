@@ -46,7 +46,7 @@ audit:
 	.venv/bin/python -m tests.audit.checker
 
 schemas:
-	.venv/bin/python -m autoviz_core schemas
+	.venv/bin/python scripts/render_schemas.py
 
 bench:
 	.venv/bin/python -m bench.run_all

@@ -1,6 +1,6 @@
-"""Headless command line: `python -m autoviz_core run DATA QUESTION`, `doctor`, `schemas`.
+"""Headless command line: `python -m autoviz_core run DATA QUESTION`, `doctor`.
 
-Exit codes: 0 success, 1 bad input, a failed run or drifted schemas, 2 usage error,
+Exit codes: 0 success, 1 bad input or a failed run, 2 usage error,
 3 backend unavailable.
 A run with failed steps still writes its result JSON, but exits 1 and never prints success.
 """
@@ -48,11 +48,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc = sub.add_parser("doctor", help="which backends are usable, and why not")
     doc.add_argument("--config")
-    schemas = sub.add_parser(
-        "schemas", help="write the JSON schemas and GBNF grammars the model is constrained to"
-    )
-    schemas.add_argument("--check", action="store_true", help="only report drift (exit 1)")
-    schemas.add_argument("--dir", help="folder of the files (default: autoviz_core/schemas)")
     return p
 
 
@@ -61,8 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             return _doctor(args)
-        if args.command == "schemas":
-            return _schemas(args)
         return _run(args)
     except ModelUnavailableError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -87,22 +80,6 @@ def _doctor(args: argparse.Namespace) -> int:
         print(f"{mark} {st.name:<20} {st.backend:<10} {st.status:<19} {st.detail}{default}")
         ok = ok or (st.usable and st.name == settings.default_model)
     return 0 if ok else 1
-
-
-def _schemas(args: argparse.Namespace) -> int:
-    from autoviz_core.schemas import render
-
-    directory = Path(args.dir) if args.dir else render.SCHEMA_DIR
-    if args.check:
-        stale = render.drifted(directory)
-        for name in stale:
-            print(f"drifted: {directory / name}", file=sys.stderr)
-        if stale:
-            print("error: run `make schemas` and commit the files", file=sys.stderr)
-        return 1 if stale else 0
-    for path in render.write(directory):
-        print(f"wrote {path}")
-    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ so nothing a model writes is executed: a model can choose a tool and its paramet
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,6 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
 FIGURE_TEMPLATE = "plotly_white"
+# The modules whose @tool functions make up the registry, loaded on the first lookup. Listed
+# here rather than imported through the package, so a tool module importing the registry is
+# never an import cycle (tests/unit/tools/test_registry.py checks the list is complete).
+TOOL_MODULES = (
+    "anomalies",
+    "charts",
+    "comparison",
+    "distributions",
+    "relationships",
+    "stats",
+    "timeseries",
+    "transforms",
+)
 
 # What kind of column a parameter accepts; the validator and the UI's column pickers use it.
 ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
@@ -147,9 +161,16 @@ def tool(
     return register
 
 
+_loaded = False
+
+
 def _ensure_tools_loaded() -> None:
     """Import the tool modules so their decorators run (once)."""
-    from autoviz_core import tools  # noqa: F401  (the package imports every tool module)
+    global _loaded
+    if not _loaded:
+        for module in TOOL_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
+        _loaded = True
 
 
 def get_tool(name: str) -> ToolSpec | None:
