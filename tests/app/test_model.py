@@ -22,11 +22,11 @@ from autoviz_core import pipeline
 from autoviz_core.config import REPO_ROOT, load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import BackendError
-from autoviz_core.llm.base import Generation, Progress, invalid_output_error, validate_output
+from autoviz_core.llm.base import Generation, invalid_output_error, validate_output
+from autoviz_core.llm.watched import WatchedBackend
 from autoviz_core.planning import planner
 from autoviz_core.planning.planner import Alternative
 from ui import backend as ui_backend
-from ui.progress import WatchedBackend
 
 App = Callable[[], AppTest]
 GARBAGE = "Sure! Here is your plan: {"
@@ -301,44 +301,3 @@ def test_choosing_another_model_does_not_wait_for_a_busy_one(
     assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
     assert not busy.closed  # still finishing in the background
     busy.idle.set()
-
-
-class StreamingBackend(StubBackend):
-    """A backend whose generate() takes the optional progress / cancel / time-limit hooks."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.hooks: dict[str, Any] = {}
-
-    def generate(  # type: ignore[override]
-        self,
-        messages: list[Any],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
-        timeout_s: float | None = None,
-        on_progress: Callable[[Progress], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Generation:
-        self.hooks = {"on_progress": on_progress, "cancel": cancel, "timeout_s": timeout_s}
-        assert on_progress is not None
-        on_progress(Progress(elapsed_s=0.5, tokens=17, attempt=1))
-        return super().generate(messages, contract, max_tokens=max_tokens)
-
-
-def test_a_backend_that_takes_progress_cancel_and_a_time_limit_gets_them() -> None:
-    inner = StreamingBackend("streaming")
-    cancel = threading.Event()
-    watched = WatchedBackend(inner, cancel, limit_s=30)
-    from autoviz_core.contracts import intent_contract
-
-    watched.generate([], intent_contract())
-    assert inner.hooks["cancel"] is cancel
-    assert inner.hooks["timeout_s"] == 30
-    assert (
-        watched.calls[0].tokens == 17 and watched.calls[0].task == "choosing the kind of analysis"
-    )
-    # A backend without them is called exactly as the Backend protocol says.
-    plain = StubBackend("plain")
-    WatchedBackend(plain, cancel, limit_s=30).generate([], intent_contract())
-    assert plain.calls == ["IntentChoice"]
