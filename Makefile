@@ -14,7 +14,7 @@ setup-test:
 	scripts/setup.sh test
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/vulture
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/vulture && .venv/bin/lint-imports --no-logo
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

@@ -25,3 +25,8 @@ _.outputs  # ExecutionResult.outputs(), autoviz_core/runtime/executor.py
 
 # Shared, revisit after merge: no code raises it yet; the plan-edit work (#14) may.
 PlanValidationError  # autoviz_core/errors.py
+
+# Called by import-linter, named in .importlinter (scripts/import_contracts.py).
+NoModuleCyclesContract
+_.type_name
+_.render_broken_contract
