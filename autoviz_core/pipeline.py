@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -38,8 +37,6 @@ def load_dataset(spec: str, settings: Settings) -> LoadedTable:
                 f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}."
             )
         return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
-    if spec.startswith("shared:"):
-        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:") :])
     return load_table(spec, settings.limits)
 
 
@@ -211,7 +208,7 @@ def chart_entries(result: ExecutionResult) -> list[dict[str, Any]]:
 
 
 def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
-    """The result JSON of ../shared/eval/README.md."""
+    """The result JSON of a run (its schema: autoviz_core/result_schema.json)."""
     errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
     errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
     doc: dict[str, Any] = {
