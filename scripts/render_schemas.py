@@ -37,7 +37,7 @@ from autoviz_core.planning.planner import plan_question, primary_step  # noqa: E
 SCHEMA_DIR = REPO / "autoviz_core" / "schemas"
 # A sample table shipped inside plotly and a question about it: what the example plan is for.
 EXAMPLE_DATA = "plotly:tips"
-EXAMPLE_QUESTION = "What is the average tip by day?"
+EXAMPLE_QUESTION = "What is the mean tip for each day?"
 # Cue-only planning with no adaptation: deterministic, and needs no model.
 NO_MODEL = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
 
