@@ -13,22 +13,10 @@ import pandas as pd
 
 from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
-from autoviz_core.planning.followup import (
-    CHART_WORDS,
-    KeptEdit,
-    describe_filter,
-    value_text,
-)
+from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.wording import AGG_LEADS, AGG_OPTIONS, CHART_NAMES, said
 
-AGG_LEAD = {
-    "mean": "Average",
-    "sum": "Total",
-    "median": "Median",
-    "min": "Lowest",
-    "max": "Highest",
-    "count": "Number of rows",
-}
 PARAM_LABELS = {
     "kind": "Chart type",
     "x": "Group by (x axis)",
@@ -74,16 +62,8 @@ PARAM_LABELS = {
 }
 # Option words per parameter (the stored value stays the tool's own).
 OPTION_WORDS: dict[str, dict[str, str]] = {
-    "kind": CHART_WORDS,
-    "agg": {
-        "mean": "average",
-        "sum": "total",
-        "median": "median",
-        "min": "minimum",
-        "max": "maximum",
-        "count": "number of rows",
-        "none": "each row as it is",
-    },
+    "kind": dict(CHART_NAMES),
+    "agg": dict(AGG_OPTIONS),
     "sort_by": {
         "none": "as they come",
         "x": "label",
@@ -117,7 +97,7 @@ def _measure(agg: str | None, column: str | None) -> str:
         return "Number of rows"
     if agg == "none":
         return column or "Rows"
-    return f"{AGG_LEAD.get(agg, agg.capitalize())} {column}"
+    return f"{said(AGG_LEADS, agg, agg.capitalize())} {column}"
 
 
 def filters_text(filters: Any) -> str:
@@ -175,7 +155,7 @@ def _chart_sentence(p: dict[str, Any]) -> str:
         parts.append(order)  # a line always runs along x
     if p.get("limit"):
         parts.append(f"the first {p['limit']} only")
-    return ", ".join(parts) + f" ({CHART_WORDS.get(kind, kind)})"
+    return ", ".join(parts) + f" ({said(CHART_NAMES, kind)})"
 
 
 def _cols(value: Any) -> str:
