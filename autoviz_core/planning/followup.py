@@ -33,6 +33,7 @@ from autoviz_core.planning.planner import (
 )
 from autoviz_core.planning.text import column_tokens, tokens
 from autoviz_core.planning.validation import validate_plan
+from autoviz_core.vocabulary import GROUPED_CHART_KINDS
 from autoviz_core.wording import AGG_NOUNS, CHART_NAMES, FILTER_OP_WORDS, said
 
 # ---------------------------------------------------------------- words
@@ -280,7 +281,7 @@ def _measure(
             req.x = numbers[0]
         else:
             req.y = numbers[0]
-            if req.agg in ("count", "none") and req.chart in ("bar", "line", "pie"):
+            if req.agg in ("count", "none") and req.chart in GROUPED_CHART_KINDS:
                 column = profile.column(numbers[0])
                 req.agg = "sum" if column is not None and column.additive else "mean"
     agg = _agg_word(text, cues.columns)
