@@ -7,20 +7,18 @@ another averages. The words live in semantics.yaml beside this file.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from autoviz_core.data.names import name_words
 from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.vocabulary import GROUP_AGGREGATIONS
 
 VOCABULARY_FILE = Path(__file__).with_name("semantics.yaml")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 class MeasureColumn(Protocol):
@@ -66,9 +64,9 @@ def vocabulary(path: str = str(VOCABULARY_FILE)) -> Vocabulary:
 
 
 def name_tokens(name: str) -> list[str]:
-    """Lower-case words of a column name: "car_hours" -> [car, hours], "gdpPercap" -> [gdp, percap]."""
-    spaced = _CAMEL.sub(" ", name)
-    tokens = _TOKEN.findall(spaced.lower())
+    """The name's words (data/names.py) and, for several, the words run together: "car_hours" ->
+    [car, hours, carhours], so a name written either way finds its word in semantics.yaml."""
+    tokens = list(name_words(name))
     return [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens
 
 
