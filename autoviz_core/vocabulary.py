@@ -72,6 +72,11 @@ SORT_BY: tuple[SortBy, ...] = get_args(SortBy)
 SortDir = Literal["asc", "desc"]
 SORT_DIR: tuple[SortDir, ...] = get_args(SortDir)
 
+# ---------------------------------------------------------------- plan steps
+# Where a step of a plan came from: the curated template, the question itself (the answer
+# chart), the model's adaptation (a step added or changed), or the person on the review page.
+StepOrigin = Literal["template", "question", "model_added", "model_changed", "user_added"]
+
 # ---------------------------------------------------------------- columns
 # What the profiler says a column is; everything downstream reads roles, not dtypes.
 Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "boolean"]

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from autoviz_core.vocabulary import Aggregation, ChartKind, FilterOp, GroupAggregation
+from autoviz_core.vocabulary import (
+    Aggregation,
+    ChartKind,
+    FilterOp,
+    GroupAggregation,
+    StepOrigin,
+)
 
 CHART_NAMES: dict[ChartKind, str] = {
     "bar": "bar chart",
@@ -67,6 +73,31 @@ FILTER_OP_SYMBOLS: dict[FilterOp, str] = {
     "ge": "≥",
     "lt": "<",
     "le": "≤",
+}
+
+# Why a step is in the plan, by where it came from: as the plan's own note (the diff and the
+# provenance bundle), as the reason of a change line ("Added: ..., because the model suggested
+# it") and as the caption under the step on the review page. A template step needs no reason.
+STEP_ORIGIN_NOTES: dict[StepOrigin, str] = {
+    "template": "",
+    "question": "answers the question directly",
+    "model_added": "added by the model",
+    "model_changed": "modified by the model",
+    "user_added": "added by you",
+}
+STEP_ORIGIN_REASONS: dict[StepOrigin, str] = {
+    "template": "",
+    "question": "it answers the question directly",
+    "model_added": "the model suggested it",
+    "model_changed": "the model changed it",
+    "user_added": "you added it",
+}
+STEP_ORIGIN_CAPTIONS: dict[StepOrigin, str] = {
+    "template": "",
+    "question": "Answers your question directly",
+    "model_added": "Suggested by the model",
+    "model_changed": "Changed by the model",
+    "user_added": "Added by you",
 }
 
 

@@ -52,7 +52,7 @@ def new_step(draft: list[dict[str, Any]], tool: str, version: int) -> dict[str, 
         "params": {},
         "input": DATA_INPUT,
         "primary": False,
-        "note": "added by you",
+        "origin": "user_added",
         "uid": f"v{version}-{u}",
     }
 

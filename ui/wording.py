@@ -15,7 +15,14 @@ from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
 from autoviz_core.tools.registry import get_tool
-from autoviz_core.wording import AGG_LEADS, AGG_OPTIONS, CHART_NAMES, said
+from autoviz_core.wording import (
+    AGG_LEADS,
+    AGG_OPTIONS,
+    CHART_NAMES,
+    STEP_ORIGIN_CAPTIONS,
+    STEP_ORIGIN_REASONS,
+    said,
+)
 
 PARAM_LABELS = {
     "kind": "Chart type",
@@ -244,23 +251,20 @@ def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
 
 
 # ---------------------------------------------------------------- diffs in words
-WHY = {
-    "answers the question directly": "it answers the question directly",
-    "added by the model": "the model suggested it",
-    "added by you": "you added it",
-    "modified by the model": "the model changed it",
-}
-
-
 def _lower_first(text: str) -> str:
     """'Average tip per day' -> 'average tip per day' (column names keep their case)."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text
 
 
+def step_origin_caption(origin: str, note: str = "") -> str:
+    """The caption under a step: where it came from, then the resolver's reasons if any."""
+    return "; ".join(part for part in (said(STEP_ORIGIN_CAPTIONS, origin, ""), note) if part)
+
+
 def _why(row: dict[str, Any]) -> str:
-    why = str(row.get("why", "")).strip("() ")
-    return WHY.get(why, why)
+    """The reason of an added step, by where it came from."""
+    return said(STEP_ORIGIN_REASONS, row.get("origin", "template"))
 
 
 def _change_words(key: str, old: Any, new: Any) -> str:

@@ -136,7 +136,11 @@ def apply_changes(
                 out.skipped.append(f"modify {step_id!r}: {foreign}")
                 continue
             changed = target.model_copy(
-                update={"params": {**target.params, **params}, "note": "modified by the model"}
+                update={
+                    "params": {**target.params, **params},
+                    "origin": "model_changed",
+                    "note": "",
+                }
             )
             valid, why = _accept(changed, check)
             if valid is None:
@@ -159,7 +163,7 @@ def apply_changes(
                 out.skipped.append(f"add {tool}: {foreign}")
                 continue
             new_id = _new_id(tool, {s.id for s in steps})
-            new = PlanStep(id=new_id, tool=tool, params=params, note="added by the model")
+            new = PlanStep(id=new_id, tool=tool, params=params, origin="model_added")
             valid, why = _accept(new, check)
             if valid is None:
                 out.skipped.append(f"add {tool}: {why}")

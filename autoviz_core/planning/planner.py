@@ -309,7 +309,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
         tool="chart",
         params=params,
         primary=True,
-        note="answers the question directly",
+        origin="question",
     )
 
 

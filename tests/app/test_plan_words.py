@@ -133,7 +133,7 @@ def test_diff_in_words_skips_defaults_written_out_by_validation() -> None:
                 "id": "x",
                 "tool": "histogram",
                 "params": {"column": "tip"},
-                "why": "(added by the model)",
+                "origin": "model_added",
             }
         ],
         modified=[

@@ -3,11 +3,20 @@ places that show a chart kind, an aggregation or a filter operator all read thes
 
 from __future__ import annotations
 
+from typing import get_args
+
 from autoviz_core import wording
+from autoviz_core.plan import PlanStep
 from autoviz_core.planning.followup import describe_filter
 from autoviz_core.tools.common import FilterCondition, scope_text
-from autoviz_core.vocabulary import AGGREGATIONS, CHART_KINDS, FILTER_OPS, GROUP_AGGREGATIONS
-from ui.wording import OPTION_WORDS, option_label, step_sentence
+from autoviz_core.vocabulary import (
+    AGGREGATIONS,
+    CHART_KINDS,
+    FILTER_OPS,
+    GROUP_AGGREGATIONS,
+    StepOrigin,
+)
+from ui.wording import OPTION_WORDS, option_label, step_origin_caption, step_sentence
 
 
 def test_every_table_covers_its_vocabulary_in_its_order() -> None:
@@ -17,6 +26,26 @@ def test_every_table_covers_its_vocabulary_in_its_order() -> None:
     assert set(wording.AGG_LEADS) == set(GROUP_AGGREGATIONS)
     assert tuple(wording.FILTER_OP_WORDS) == FILTER_OPS  # the operator picker's order
     assert set(wording.FILTER_OP_SYMBOLS) < set(FILTER_OPS)
+    origins = get_args(StepOrigin)
+    for table in (
+        wording.STEP_ORIGIN_NOTES,
+        wording.STEP_ORIGIN_REASONS,
+        wording.STEP_ORIGIN_CAPTIONS,
+    ):
+        assert tuple(table) == origins
+
+
+def test_a_steps_origin_is_an_enum_and_its_words_come_from_one_table() -> None:
+    """The plan's note reads as it always has ("added by the model; ..."), while the review
+    page and the change lines word the same origin their own way."""
+    added = PlanStep(id="h", tool="histogram", origin="model_added", note="column: the measure")
+    assert added.why() == "added by the model; column: the measure"
+    assert PlanStep(id="t", tool="histogram").why() == ""
+    assert step_origin_caption("model_added", added.note) == (
+        "Suggested by the model; column: the measure"
+    )
+    assert step_origin_caption("template", "x: the main grouping") == "x: the main grouping"
+    assert step_origin_caption("user_added") == "Added by you"
 
 
 def test_a_value_without_a_word_keeps_its_own_name() -> None:
