@@ -22,6 +22,7 @@ class PlanStep(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     input: str = DATA_INPUT
     primary: bool = False
+    answer: bool = False  # computes the value the question asks for (stated first)
     origin: StepOrigin = "template"
     note: str = ""  # the resolver's reasons for what it filled in
 

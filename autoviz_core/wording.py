@@ -81,6 +81,7 @@ FILTER_OP_SYMBOLS: dict[FilterOp, str] = {
 STEP_ORIGIN_NOTES: dict[StepOrigin, str] = {
     "template": "",
     "question": "answers the question directly",
+    "answer": "computes the asked value",
     "model_added": "added by the model",
     "model_changed": "modified by the model",
     "user_added": "added by you",
@@ -88,6 +89,7 @@ STEP_ORIGIN_NOTES: dict[StepOrigin, str] = {
 STEP_ORIGIN_REASONS: dict[StepOrigin, str] = {
     "template": "",
     "question": "it answers the question directly",
+    "answer": "it computes the asked value",
     "model_added": "the model suggested it",
     "model_changed": "the model changed it",
     "user_added": "you added it",
@@ -95,6 +97,7 @@ STEP_ORIGIN_REASONS: dict[StepOrigin, str] = {
 STEP_ORIGIN_CAPTIONS: dict[StepOrigin, str] = {
     "template": "",
     "question": "Answers your question directly",
+    "answer": "Computes the asked value",
     "model_added": "Suggested by the model",
     "model_changed": "Changed by the model",
     "user_added": "Added by you",

@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from autoviz_core.config import PlannerSettings, load_settings  # noqa: E402
 from autoviz_core.contracts import (  # noqa: E402
+    answer_contract,
     contract_schema_text,
     intent_contract,
     request_contract,
@@ -55,11 +56,12 @@ def example_plan() -> tuple[list[str], Plan]:
 
 
 def example_contracts() -> dict[str, type[BaseModel]]:
-    """The three contracts as the planner builds them for the example question."""
+    """The four contracts as the planner builds them for the example question."""
     columns, plan = example_plan()
     return {
         "intent": intent_contract(),
         "request": request_contract(columns),
+        "answer": answer_contract(columns),
         "adaptation": contract_for(plan),
     }
 

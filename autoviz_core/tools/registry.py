@@ -24,6 +24,7 @@ FIGURE_TEMPLATE = "plotly_white"
 # never an import cycle (tests/unit/tools/test_registry.py checks the list is complete).
 TOOL_MODULES = (
     "anomalies",
+    "answers",
     "charts",
     "comparison",
     "distributions",

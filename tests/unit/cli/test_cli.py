@@ -169,4 +169,9 @@ def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
     assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(out)) == 0
     doc = json.loads(out.read_text())
     assert doc["backend"] == "none"
-    assert doc["backends"] == {"intent": "none", "request": "none", "adapt": "none"}
+    assert doc["backends"] == {
+        "intent": "none",
+        "request": "none",
+        "answer": "none",
+        "adapt": "none",
+    }

@@ -26,7 +26,7 @@ sys.modules["render_schemas"] = render
 _spec.loader.exec_module(render)
 main = render.main
 
-NAMES = ("intent", "request", "adaptation")
+NAMES = ("intent", "request", "answer", "adaptation")
 # Keywords some engine ignores or rejects (DESIGN.md, "One schema, three backends").
 FORBIDDEN = {
     "$ref", "$defs", "definitions", "minimum", "maximum", "exclusiveMinimum",
