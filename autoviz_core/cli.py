@@ -19,6 +19,7 @@ from autoviz_core.config import APP_ROOT, load_settings
 from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
 
 if TYPE_CHECKING:
+    from autoviz_core.engine.query import QueryProgress
     from autoviz_core.planning.followup import PreviousVersion
 
 
@@ -26,8 +27,17 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="autoviz", description="AutoViz: ask your data")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a question about a table")
-    run.add_argument("data", help="CSV/TSV/XLSX/Parquet/JSONL file, or plotly:NAME for a sample")
+    run.add_argument(
+        "data",
+        help="CSV/TSV/XLSX/Parquet/JSONL file, a glob of CSV or Parquet files, plotly:NAME for "
+        "a sample, or a database URL (postgresql://user@host:port/db, with --table)",
+    )
     run.add_argument("question")
+    run.add_argument(
+        "--table",
+        help="the table of a database URL to analyse (schema.table allowed); the password "
+        "comes from PGPASSWORD, never the URL",
+    )
     run.add_argument("--backend", help="model entry from config.yaml (default: default_model)")
     run.add_argument("--json", dest="json_out", help="write the result JSON here")
     run.add_argument("--out", dest="out_dir", help="write the report bundle into this folder")
@@ -139,7 +149,14 @@ def _run(args: argparse.Namespace) -> int:
     backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
         run = run_analysis(
-            args.data, args.question, backend, settings, seed=args.seed, previous=previous
+            args.data,
+            args.question,
+            backend,
+            settings,
+            seed=args.seed,
+            previous=previous,
+            table_name=args.table,
+            on_progress=_print_progress,
         )
     finally:
         if backend is not None:
@@ -167,6 +184,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {len(failed)} step(s) failed", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_progress(progress: QueryProgress) -> None:
+    """A long engine query's progress, on one rewritten stderr line."""
+    print(f"\r  {progress.text()}   ", end="", file=sys.stderr, flush=True)
 
 
 def _previous(path: str) -> PreviousVersion:

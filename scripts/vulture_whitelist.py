@@ -34,3 +34,7 @@ _.render_broken_contract
 # The weights check (tests/eval/test_weights.py) generates feature names with the fit's own code.
 training_questions  # scripts/fit_planner.py
 produced_features  # scripts/fit_planner.py
+
+# The engine (#26): registered or dumped, read by their registries and the bundle.
+chart_sql  # @sql_implementation("chart"), autoviz_core/tools/charts_sql.py
+approximate  # ColumnProfile.approximate: in the profile a bundle dumps (data/profiling.py)

@@ -83,7 +83,13 @@ def test_every_real_tool_is_listed_once_in_name_order() -> None:
 
 
 def test_every_module_with_a_tool_is_listed_for_the_registry() -> None:
-    """A tool module missing from TOOL_MODULES would never register: its tools would vanish."""
+    """A module missing from TOOL_MODULES would never register: its tools (or the SQL version of
+    one) would vanish."""
     folder = Path(registry.__file__).parent
-    with_tools = {p.stem for p in folder.glob("*.py") if "@tool(" in p.read_text(encoding="utf-8")}
+    marks = ("@tool(", "@sql_implementation(")
+    with_tools = {
+        p.stem
+        for p in folder.glob("*.py")
+        if any(mark in p.read_text(encoding="utf-8") for mark in marks)
+    }
     assert with_tools and with_tools == set(registry.TOOL_MODULES)
