@@ -13,22 +13,17 @@ import pandas as pd
 
 from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
-from autoviz_core.planning.followup import (
-    CHART_WORDS,
-    KeptEdit,
-    describe_filter,
-    value_text,
-)
+from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.wording import (
+    AGG_LEADS,
+    AGG_OPTIONS,
+    CHART_NAMES,
+    STEP_ORIGIN_CAPTIONS,
+    STEP_ORIGIN_REASONS,
+    said,
+)
 
-AGG_LEAD = {
-    "mean": "Average",
-    "sum": "Total",
-    "median": "Median",
-    "min": "Lowest",
-    "max": "Highest",
-    "count": "Number of rows",
-}
 PARAM_LABELS = {
     "kind": "Chart type",
     "x": "Group by (x axis)",
@@ -75,16 +70,8 @@ PARAM_LABELS = {
 }
 # Option words per parameter (the stored value stays the tool's own).
 OPTION_WORDS: dict[str, dict[str, str]] = {
-    "kind": CHART_WORDS,
-    "agg": {
-        "mean": "average",
-        "sum": "total",
-        "median": "median",
-        "min": "minimum",
-        "max": "maximum",
-        "count": "number of rows",
-        "none": "each row as it is",
-    },
+    "kind": dict(CHART_NAMES),
+    "agg": dict(AGG_OPTIONS),
     "sort_by": {
         "none": "as they come",
         "x": "label",
@@ -118,7 +105,7 @@ def _measure(agg: str | None, column: str | None) -> str:
         return "Number of rows"
     if agg == "none":
         return column or "Rows"
-    return f"{AGG_LEAD.get(agg, agg.capitalize())} {column}"
+    return f"{said(AGG_LEADS, agg, agg.capitalize())} {column}"
 
 
 def filters_text(filters: Any) -> str:
@@ -176,7 +163,7 @@ def _chart_sentence(p: dict[str, Any]) -> str:
         parts.append(order)  # a line always runs along x
     if p.get("limit"):
         parts.append(f"the first {p['limit']} only")
-    return ", ".join(parts) + f" ({CHART_WORDS.get(kind, kind)})"
+    return ", ".join(parts) + f" ({said(CHART_NAMES, kind)})"
 
 
 def _cols(value: Any) -> str:
@@ -315,23 +302,20 @@ def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
 
 
 # ---------------------------------------------------------------- diffs in words
-WHY = {
-    "answers the question directly": "it answers the question directly",
-    "added by the model": "the model suggested it",
-    "added by you": "you added it",
-    "modified by the model": "the model changed it",
-}
-
-
 def _lower_first(text: str) -> str:
     """'Average tip per day' -> 'average tip per day' (column names keep their case)."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text
 
 
+def step_origin_caption(origin: str, note: str = "") -> str:
+    """The caption under a step: where it came from, then the resolver's reasons if any."""
+    return "; ".join(part for part in (said(STEP_ORIGIN_CAPTIONS, origin, ""), note) if part)
+
+
 def _why(row: dict[str, Any]) -> str:
-    why = str(row.get("why", "")).strip("() ")
-    return WHY.get(why, why)
+    """The reason of an added step, by where it came from."""
+    return said(STEP_ORIGIN_REASONS, row.get("origin", "template"))
 
 
 def _change_words(key: str, old: Any, new: Any) -> str:

@@ -47,6 +47,7 @@ from autoviz_core.vocabulary import (
     Statistic,
     TimeGrain,
 )
+from autoviz_core.wording import AGG_LEADS, FILTER_OP_SYMBOLS, said
 
 ALPHA = 0.05
 SHAPIRO_MAX_N = 5000  # scipy's Shapiro–Wilk p-value is not accurate above this
@@ -64,15 +65,8 @@ STAT_WORDS = {
     "skewness": "skewness",
     "kurtosis": "excess kurtosis",
 }
-AGG_WORDS = {
-    "sum": "total",
-    "mean": "average",
-    "median": "median",
-    "min": "lowest",
-    "max": "highest",
-    "count": "number of rows",
-}
-OP_SIGNS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "in": "in"}
+# "lowest price", "number of rows": a step sentence's leading words (wording.py), mid-sentence.
+AGG_WORDS: dict[str, str] = {agg: lead.lower() for agg, lead in AGG_LEADS.items()}
 
 
 def scipy_stats() -> Any:
@@ -164,7 +158,7 @@ def condition_text(conditions: Sequence[FilterCondition]) -> str:
             shown = f"[{shown}]" if c.op == "between" else shown
         else:
             shown = label(value)
-        parts.append(f"{c.column} {OP_SIGNS.get(c.op, c.op.replace('_', ' '))} {shown}")
+        parts.append(f"{c.column} {said(FILTER_OP_SYMBOLS, c.op, c.op.replace('_', ' '))} {shown}")
     return " and ".join(parts)
 
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 if TYPE_CHECKING:
     from app_helpers import StubFactory
 
-QUESTION = "Which region had the highest revenue?"
+QUESTION = "Which region brought in the most revenue?"
 UploadApp = Callable[[], AppTest]
 
 

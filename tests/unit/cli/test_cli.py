@@ -25,7 +25,7 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
     out = tmp_path / "r.json"
     code = run_cli(
         str(december_csv),
-        "Which region had the highest revenue?",
+        "Which region brought in the most revenue?",
         "--json",
         str(out),
         "--out",
@@ -56,7 +56,7 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
 
 def test_sample_dataset_and_seed(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(out), "--seed", "7") == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(out), "--seed", "7") == 0
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, SCHEMA)
     assert doc["intent"] == "comparative_analysis"
@@ -66,7 +66,7 @@ def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
     """A terse question lists the planner's runners-up; a clear one lists none."""
     vague, clear = tmp_path / "vague.json", tmp_path / "clear.json"
     assert run_cli("plotly:tips", "tips", "--json", str(vague)) == 0
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(clear)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(clear)) == 0
     doc = json.loads(vague.read_text())
     jsonschema.validate(doc, SCHEMA)
     assert doc["confidence"] < 0.6
@@ -130,7 +130,7 @@ def test_unknown_backend_and_missing_file(tmp_path: Path, capsys) -> None:  # ty
 # ---------------------------------------------------------------- follow-ups and honest backends
 def test_follow_up_filters_the_previous_request(tmp_path: Path) -> None:
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    assert run_cli("plotly:tips", "Average tip by day for dinner", "--json", str(first)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day for dinner", "--json", str(first)) == 0
     code = run_cli(
         "plotly:tips", "only for females", "--follow-up", str(first), "--json", str(second)
     )
@@ -144,7 +144,7 @@ def test_follow_up_filters_the_previous_request(tmp_path: Path) -> None:
     unchanged = {k: v for k, v in before["request"].items() if k != "filters"}
     assert {k: after["request"][k] for k in unchanged} == unchanged
     assert after["follow_up"]["changes"][0] == "Added the filter: sex is Female"
-    assert after["follow_up"]["previous_question"] == "Average tip by day for dinner"
+    assert after["follow_up"]["previous_question"] == "Mean tip for each day for dinner"
     # The chart shows the filtered rows: the mean tip per day of female diners only.
     primary = next(c for c in after["charts"] if c["primary"])
     df = px.data.tips()
@@ -166,7 +166,7 @@ def test_follow_up_with_a_file_that_is_not_a_result(tmp_path: Path, capsys) -> N
 
 def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(out)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(out)) == 0
     doc = json.loads(out.read_text())
     assert doc["backend"] == "none"
     assert doc["backends"] == {
