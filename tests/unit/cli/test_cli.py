@@ -206,5 +206,5 @@ def test_a_single_value_question_states_the_answer_first_in_the_json(tmp_path: P
 
 def test_a_chart_question_has_no_answer_object(tmp_path: Path, december_csv: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli(str(december_csv), "total revenue by region", "--json", str(out)) == 0
+    assert run_cli(str(december_csv), "sum of revenue for every region", "--json", str(out)) == 0
     assert json.loads(out.read_text())["answer"] is None
