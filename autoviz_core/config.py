@@ -80,9 +80,16 @@ class ModelSettings(BaseModel):
 
 
 class Limits(BaseModel):
+    """Resource limits (config.yaml `limits:`), each enforced where the resource is used."""
+
     model_config = ConfigDict(extra="forbid")
 
     max_upload_mb: float = 200
+    # The most memory a loaded table may take: a file whose expanded size (estimated from its
+    # metadata before loading, data/estimate.py) is larger is refused, not parsed.
+    memory_budget_mb: float = 1024
+    # Wall-clock limit on loading one file (reading, parsing, type clean-up).
+    load_timeout_s: float = 120
     max_rows: int = 5_000_000
     max_columns: int = 2000
     max_cell_chars: int = 100_000
@@ -94,6 +101,10 @@ class Limits(BaseModel):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def memory_budget_bytes(self) -> int:
+        return int(self.memory_budget_mb * 1024 * 1024)
 
 
 class Settings(BaseModel):
