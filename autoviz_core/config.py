@@ -178,6 +178,9 @@ def _load_cached(path: str, mtime: float) -> Settings:
         raw = read_yaml(path)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not text
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"Config file {path} cannot be read ({reason}).") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}".splitlines()[0]) from None
     return parse_settings(raw or {}, source=path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from autoviz_core.config import Limits
@@ -57,15 +58,36 @@ def coerce_column_types(df: pd.DataFrame, limits: Limits, notes: list[str]) -> p
         if col.isna().all():
             notes.append(f"Column {name!r} is empty (all values missing).")
             continue
-        if not _is_text(col):
-            continue
-        _check_cell_sizes(col, name, limits)
-        parsed = _as_numeric(col, name, notes)
-        if parsed is None:
-            parsed = _as_datetime(col, name, notes)
-        if parsed is not None:
-            df[name] = parsed
+        if _is_text(col):
+            _check_cell_sizes(col, name, limits)
+            parsed = _as_numeric(col, name, notes)
+            if parsed is None:
+                parsed = _as_datetime(col, name, notes)
+            if parsed is None:
+                continue
+            df[name] = col = parsed
+        finite = _without_infinities(col, name, notes)
+        if finite is not None:
+            df[name] = finite
     return df
+
+
+def _without_infinities(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """A float column with its infinities (inf, -inf, and numbers too large for a float such
+    as 1e400) made missing, or None when it has none. A sum, mean or ranking over an infinity
+    is not an answer; missing values are left out of every statistic and counted."""
+    if not pd.api.types.is_float_dtype(col):
+        return None
+    values = col.to_numpy(dtype="float64", na_value=np.nan)
+    infinite = np.isinf(values)
+    count = int(infinite.sum())
+    if not count:
+        return None
+    notes.append(
+        f"Column {name!r} has {count:,} infinite value(s) (inf, -inf or a number too large "
+        "for a float, such as 1e400); they are treated as missing."
+    )
+    return col.mask(pd.Series(infinite, index=col.index))
 
 
 def _is_text(col: pd.Series) -> bool:

@@ -26,6 +26,7 @@ from autoviz_core.config import Limits
 from autoviz_core.data.compression import compression_of
 from autoviz_core.data.estimate import MAX_TEXT_EXPANSION, estimate_expanded_bytes
 from autoviz_core.errors import DataLoadError
+from autoviz_core.unicode_safe import replace_undecodable
 
 T = TypeVar("T")
 MB = 1024 * 1024
@@ -33,9 +34,8 @@ _READ_CHUNK = 1 << 20
 
 
 def display_text(text: str) -> str:
-    """`text` safe to print and write as UTF-8: bytes that were not UTF-8 (kept by Python as
-    surrogate escapes in file names and command-line arguments) become U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A path or name safe to show and write: bytes that were not UTF-8 become U+FFFD."""
+    return replace_undecodable(text)
 
 
 def check_upload_size(size: int, limits: Limits) -> None:
