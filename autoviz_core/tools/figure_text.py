@@ -80,10 +80,10 @@ def _escaped(value: Any, template: bool) -> Any:
             return _SAME
         return _escape_template(value) if template else escape_markup(value)
     if isinstance(value, dict):
-        items = {k: _escaped(v, template or k in TEMPLATE_KEYS) for k, v in value.items()}
-        if all(v is _SAME for v in items.values()):
+        fields = {k: _escaped(v, template or k in TEMPLATE_KEYS) for k, v in value.items()}
+        if all(v is _SAME for v in fields.values()):
             return _SAME
-        return {k: value[k] if v is _SAME else v for k, v in items.items()}
+        return {k: value[k] if v is _SAME else v for k, v in fields.items()}
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "OUS":
             return _SAME  # numbers and dates: nothing to escape
