@@ -33,9 +33,9 @@ def estimate_expanded_bytes(source: str | Path | bytes) -> int | None:
     memory once loaded into pandas, read from the file without parsing it; None when the
     format allows no such estimate (JSON, a damaged file).
 
-    - Parquet: every column chunk's values times the width of its type (text: its longest
-      value from the chunk statistics, else its uncompressed size per value), and never less
-      than the uncompressed sizes the file declares.
+    - Parquet: every column chunk's values times the width of its type (text: an offset and
+      its longest value from the chunk statistics, else its uncompressed size per value, and
+      never less than the uncompressed size the chunk declares).
     - Excel (.xlsx): the uncompressed size of the sheets' XML and the shared strings (the
       reader holds about that much while it parses; the table ends smaller).
     - CSV and other text: the head parsed, its memory per byte of file scaled to the file.
@@ -110,13 +110,13 @@ def _parquet_estimate(source: str | Path | bytes) -> int | None:
 
 
 def _chunk_estimate(chunk: Any, rows: int) -> int:
-    """One column chunk in memory: values x width, at least its declared uncompressed size."""
+    """One column chunk in memory: values x the width of its type. Text and binary take an
+    offset plus the value, and at least the uncompressed size the chunk declares."""
     values = max(int(chunk.num_values), rows)
     kind = str(chunk.physical_type)
     if kind in _PARQUET_WIDTH:
-        width = _PARQUET_WIDTH[kind]
-    else:  # text and binary: an offset plus the value itself
-        width = _STRING_OVERHEAD + _value_length(chunk, values)
+        return values * _PARQUET_WIDTH[kind]
+    width = _STRING_OVERHEAD + _value_length(chunk, values)
     return max(values * width, int(chunk.total_uncompressed_size))
 
 
