@@ -1,18 +1,22 @@
 """Hostile input, round 2, on the command line: a question or a file name with bytes that are
 not UTF-8, and output paths that cannot be written (SECURITY.md, promise 5).
 
-Each run is the real CLI in a child process: it answers (the stray bytes shown as U+FFFD), or
-exits with its code and exactly one line on stderr, never a traceback.
+Runs with stray bytes are the real CLI in a child process (Python itself decodes the
+arguments); output paths call the same `main` in-process. Each answers (the stray bytes shown
+as U+FFFD), or exits with its code and exactly one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from security_helpers import assert_clean_failure, run_cli
+
+from autoviz_core.cli import main
 
 CUES = ("--mode", "cues", "--no-adapt")
 CSV = "region,units\nnorth,3\nsouth,5\nnorth,4\n"
@@ -81,18 +85,24 @@ def _unwritable(tmp_path: Path, data: Path) -> dict[str, tuple[str, str, str]]:
      "--json in /proc"],
 )  # fmt: skip
 def test_an_output_path_that_cannot_be_written_is_one_line(
-    case: str, data: Path, tmp_path: Path
+    case: str, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """In-process (the same `main` the child runs): an uncaught error would fail the test."""
     option, path, phrase = _unwritable(tmp_path, data)[case]
-    proc = run_cli(str(data), "total units by region", *CUES, option, path)
-    assert_clean_failure(proc, option, phrase)
-    assert proc.returncode == 2
+    code = main(["run", str(data), "total units by region", *CUES, option, path])
+    assert_clean_failure(_outcome(code, capsys), option, phrase)
+    assert code == 2
 
 
 @pytest.mark.parametrize("option", ["--config", "--follow-up"])
 def test_an_input_option_naming_a_folder_is_one_line(
-    option: str, data: Path, tmp_path: Path
+    option: str, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    proc = run_cli(str(data), "total units by region", *CUES, option, str(tmp_path))
-    assert_clean_failure(proc, "cannot be read", "is a directory")
-    assert proc.returncode == 1
+    code = main(["run", str(data), "total units by region", *CUES, option, str(tmp_path)])
+    assert_clean_failure(_outcome(code, capsys), "cannot be read", "is a directory")
+    assert code == 1
+
+
+def _outcome(code: int, capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess([], code, captured.out, captured.err)
