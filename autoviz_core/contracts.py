@@ -18,11 +18,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from autoviz_core.vocabulary import (
     AGGREGATIONS,
+    ANSWER_KINDS,
+    ANSWER_METHODS,
     CHART_KINDS,
+    DIRECTIONS,
+    EXTREME_SCOPES,
+    GROUP_AGGREGATIONS,
     INTENTS,
     MODEL_FILTER_OPS,
     SORT_BY,
     SORT_DIR,
+    STATISTICS,
     TIME_GRAINS,
     RequestFilterOp,
 )
@@ -177,6 +183,95 @@ class AnalysisRequest(BaseModel):
         """Turn a validated contract object ("none" sentinels) into a request (None values)."""
         data = obj.model_dump()
         for key in ("x", "y", "color"):
+            if data.get(key) == NONE:
+                data[key] = None
+        return cls.model_validate(data)
+
+
+# ---------------------------------------------------------------- answer
+MAX_PERIODS = 2
+MAX_GROUPS = 2
+
+
+def answer_contract(
+    columns: Sequence[str],
+    *,
+    kinds: Sequence[str] = ANSWER_KINDS,
+    filter_columns: Sequence[str] | None = None,
+) -> type[Contract]:
+    """What value the question asks for, over this table's columns (model modes).
+
+    One flat object for every kind (the grammar subset every engine honours): `kind` first,
+    then the fields the kinds use; a field a kind does not use is "none" / empty.
+    """
+    cols = [*columns, NONE]
+    filt = create_model(
+        "AnswerFilter",
+        __base__=Contract,
+        column=(_enum(list(filter_columns or columns) or [NONE]), ...),
+        op=(_enum(MODEL_FILTER_OPS), ...),
+        value=(ValueText, ...),
+    )
+    return create_model(
+        "AnswerChoice",
+        __base__=Contract,
+        kind=(_enum(kinds), ...),
+        stat=(_enum([*STATISTICS, NONE]), NONE),
+        column=(_enum(cols), NONE),
+        column2=(_enum(cols), NONE),
+        group_by=(_enum(cols), NONE),
+        agg=(_enum([*GROUP_AGGREGATIONS, NONE]), NONE),
+        time_grain=(_enum(TIME_GRAINS), NONE),
+        quantile=(Limit, 0),
+        method=(_enum(ANSWER_METHODS), "default"),
+        direction=(_enum(DIRECTIONS), "max"),
+        scope=(_enum(EXTREME_SCOPES), "group"),
+        filters=(list[filt], Field(default_factory=list, max_length=MAX_FILTERS)),  # type: ignore[valid-type]
+        conditions=(list[filt], Field(default_factory=list, max_length=MAX_FILTERS)),  # type: ignore[valid-type]
+        groups=(list[ValueText], Field(default_factory=list, max_length=MAX_GROUPS)),
+        periods=(list[ValueText], Field(default_factory=list, max_length=MAX_PERIODS)),
+        rationale=(Rationale, ""),
+    )
+
+
+class AnswerRequest(BaseModel):
+    """The table-independent form of the answer contract, used inside the planner.
+
+    kind "chart" means the chart request answers the question; every other kind is computed
+    by its tool in tools/answers.py and stated first, with an evidence chart beside it.
+    """
+
+    kind: str = "chart"
+    stat: str = NONE  # statistic: which one (vocabulary.STATISTICS)
+    column: str | None = None  # the measured column (a relation's first, a test's measure)
+    column2: str | None = None  # a relation's second column
+    group_by: str | None = None  # a test's groups, an extreme's groups, a change's periods
+    agg: str = NONE  # extreme over groups, change: how a group's or period's rows combine
+    time_grain: str = NONE  # extreme or change over a date column: its period
+    quantile: int = 0  # statistic quantile: the percent
+    method: str = "default"  # a relation's, a normality test's or a group test's method
+    direction: str = "max"  # extreme: highest or lowest
+    scope: str = "group"  # extreme: a group, or the single row
+    filters: list[RequestFilter] = Field(default_factory=list)  # the rows it is computed on
+    conditions: list[RequestFilter] = Field(default_factory=list)  # count / share: rows counted
+    groups: list[Any] = Field(default_factory=list)  # a test's two named groups (else all)
+    periods: list[str] = Field(default_factory=list)  # a change's two periods
+    labels: list[str] = Field(default_factory=list)  # an extreme row: the columns naming it
+    reason: str = ""  # unsupported: what could not be expressed
+    rationale: str = ""
+
+    def signature(self) -> tuple[Any, ...]:
+        """What makes two readings different answers for the person."""
+        return (
+            self.kind, self.stat, self.column, self.column2, self.group_by, self.agg,
+            self.time_grain, self.quantile, self.method, self.direction, self.scope,
+        )  # fmt: skip
+
+    @classmethod
+    def from_contract(cls, obj: BaseModel) -> AnswerRequest:
+        """A validated contract object ("none" sentinels) as a request (None values)."""
+        data = obj.model_dump()
+        for key in ("column", "column2", "group_by"):
             if data.get(key) == NONE:
                 data[key] = None
         return cls.model_validate(data)

@@ -159,7 +159,7 @@ def run_analysis(
     return run
 
 
-MODEL_STAGES = ("intent", "request", "adapt")
+MODEL_STAGES = ("intent", "request", "answer", "adapt")
 
 
 def stage_backends(planned: PlannedAnalysis, backend_name: str = "") -> dict[str, str]:
@@ -210,8 +210,34 @@ def chart_entries(result: ExecutionResult) -> list[dict[str, Any]]:
     return charts
 
 
+def answer_document(run: AnalysisRun) -> dict[str, Any] | None:
+    """The asked value as the answer step computed it (kind, value(s), method, n, columns,
+    filters, verdict); for a question no kind expresses, that it was not computed; None when
+    a chart answers the question."""
+    record = run.result.answer()
+    if record is not None and record.result is not None:
+        return dict(record.result.metrics.get("answer") or {}) or None
+    answer = run.planned.answer
+    if answer.kind == "chart":
+        return None
+    failed = next((r for r in run.result.records if r.answer), None)
+    why = f": {failed.error}" if failed is not None and failed.error else ""
+    return {
+        "kind": answer.kind,
+        "text": "not computed" + why,
+        "value": None,
+        "values": {},
+        "method": "",
+        "n": 0,
+        "columns": [c for c in (answer.column, answer.column2, answer.group_by) if c],
+        "filters": [f.model_dump() for f in answer.filters],
+        "verdict": None,
+        "p_value": None,
+    }
+
+
 def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
-    """The result JSON of ../shared/eval/README.md."""
+    """The result JSON of ../shared/eval/README.md, with the asked value in `answer`."""
     errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
     errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
     doc: dict[str, Any] = {
@@ -221,6 +247,7 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "intent": run.planned.intent,
         "template_id": run.planned.template_id,
         "request": run.planned.request.model_dump(),
+        "answer": answer_document(run),
         "plan": plan_dict(run.planned.plan),
         "charts": chart_entries(run.result),
         "timings_ms": run.timings_ms,
@@ -244,6 +271,8 @@ def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "intent_source": p.intent_source,
         "request": p.request.model_dump(),
         "request_source": p.request_source,
+        "answer": p.answer.model_dump(),
+        "answer_source": p.answer_source,
         "template_id": p.template_id,
         "template_scores": p.template_scores,
         "cues": p.cues,

@@ -20,6 +20,7 @@ class PlanStep(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     input: str = DATA_INPUT
     primary: bool = False
+    answer: bool = False  # computes the value the question asks for (stated first)
     note: str = ""
 
 

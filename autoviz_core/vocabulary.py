@@ -44,8 +44,9 @@ PeriodGrain = Literal["day", "week", "month", "quarter", "year"]
 PERIOD_GRAINS: tuple[PeriodGrain, ...] = get_args(PeriodGrain)
 # What a transform can bucket a date column to: a period or the day of the week.
 BucketGrain = Literal["none", PeriodGrain, "weekday"]
-# What a request (and the chart) can bucket x to: the above and the hour of the day.
-TimeGrain = Literal[BucketGrain, "hour"]
+# What a request (and the chart) can bucket x to: the above, the month of the year (January
+# of every year together) and the hour of the day.
+TimeGrain = Literal[BucketGrain, "month_of_year", "hour"]
 TIME_GRAINS: tuple[TimeGrain, ...] = get_args(TimeGrain)
 
 # ---------------------------------------------------------------- filters
@@ -72,3 +73,58 @@ Role = Literal["temporal", "numeric", "categorical", "identifier", "text", "bool
 # How a measure the table lacks is made from two columns: a / b × 100, a / b, a − b.
 DerivedOp = Literal["share", "ratio", "difference"]
 DERIVED_OPS: tuple[DerivedOp, ...] = get_args(DerivedOp)
+
+# ---------------------------------------------------------------- answers
+# What a question asks for: a chart (the request above), or a value stated in words with its
+# evidence chart beside it. "unsupported" is a question no kind expresses (it is told so).
+AnswerKind = Literal[
+    "chart",
+    "statistic",
+    "relation",
+    "distribution",
+    "group_difference",
+    "extreme",
+    "change",
+    "unsupported",
+]
+ANSWER_KINDS: tuple[AnswerKind, ...] = get_args(AnswerKind)
+# A statistic of one column. "share" is the percentage of rows meeting a condition (or of a
+# measure's total); "missing" counts empty cells; "quantile" carries its percent separately.
+Statistic = Literal[
+    "count",
+    "count_distinct",
+    "missing",
+    "share",
+    "sum",
+    "mean",
+    "median",
+    "mode",
+    "min",
+    "max",
+    "std",
+    "var",
+    "quantile",
+    "iqr",
+    "range",
+    "skewness",
+    "kurtosis",
+]
+STATISTICS: tuple[Statistic, ...] = get_args(Statistic)
+# Statistics of a number (the rest also apply to text columns).
+NUMBER_STATISTICS: tuple[Statistic, ...] = tuple(
+    s for s in STATISTICS if s not in ("count", "count_distinct", "missing", "share", "mode")
+)
+# Named methods; "default" is the conventional choice for the data (see tools/answers.py).
+RelationMethod = Literal["pearson", "spearman", "kendall"]
+RELATION_METHODS: tuple[RelationMethod, ...] = get_args(RelationMethod)
+NormalityMethod = Literal["shapiro", "dagostino"]
+NORMALITY_METHODS: tuple[NormalityMethod, ...] = get_args(NormalityMethod)
+DifferenceMethod = Literal["welch", "student", "mannwhitney", "anova", "kruskal", "chi2"]
+DIFFERENCE_METHODS: tuple[DifferenceMethod, ...] = get_args(DifferenceMethod)
+AnswerMethod = Literal["default", RelationMethod, NormalityMethod, DifferenceMethod]
+ANSWER_METHODS: tuple[AnswerMethod, ...] = get_args(AnswerMethod)
+Direction = Literal["max", "min"]
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+# What an extreme or a change is taken over: the rows themselves, or groups of them.
+ExtremeScope = Literal["row", "group"]
+EXTREME_SCOPES: tuple[ExtremeScope, ...] = get_args(ExtremeScope)

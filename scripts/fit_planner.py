@@ -35,6 +35,15 @@ sys.path.insert(0, str(REPO))
 from autoviz_core.config import load_settings  # noqa: E402
 from autoviz_core.contracts import INTENTS  # noqa: E402
 from autoviz_core.data import load_table, profile_table, table_from_dataframe  # noqa: E402
+from autoviz_core.planning.answers import (  # noqa: E402
+    AnswerCandidate,
+    answer_evidence,
+    best_by_kind,
+    generate_answers,
+    kind_features,
+    score_answers,
+    slot_features,
+)
 from autoviz_core.planning.derive import read_question  # noqa: E402
 from autoviz_core.planning.features import (  # noqa: E402
     Candidate,
@@ -46,6 +55,7 @@ from autoviz_core.planning.intent import intent_features  # noqa: E402
 from autoviz_core.planning.request import (  # noqa: E402
     WEIGHTS_FILE,
     complete_request,
+    rank_request,
     repair_request,
     score_candidates,
 )
@@ -58,11 +68,15 @@ SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared"))
 NV_TRAIN = SHARED / "eval" / "nvbench_train" / "cases.jsonl"
 NV_DEV = SHARED / "eval" / "nvbench_dev" / "cases.jsonl"
 OWN = REPO / "bench" / "train" / "questions.jsonl"
+OWN_ANSWERS = REPO / "bench" / "train" / "answers.jsonl"
+L2_ANSWER = 1.0
 L2_REQUEST = 3.0  # best held-out-by-table top-1 of 1, 3, 10 (scripts/fit_planner.py --cv)
 L2_INTENT = 1.0
 OWN_WEIGHT = 2.0  # own questions cover charts nvBench lacks; each counts twice
 # nvBench has no intent labels; the ones derived from its chart kinds are weak evidence
 NV_INTENT_WEIGHT = 0.1
+# nvBench's chart questions, each as much as an own answer question
+NV_ANSWER_WEIGHT = 1.0
 DECIMALS = 3
 
 
@@ -217,6 +231,166 @@ def own_examples(path: Path) -> list[Example]:
             )
         )  # fmt: skip
     return out
+
+
+# ---------------------------------------------------------------- answer examples
+def answer_matches(c: AnswerCandidate, gold: dict[str, Any]) -> bool:
+    """The candidate has every field the gold names."""
+    return all(getattr(c, k) == v for k, v in gold.items())
+
+
+@dataclass
+class AnswerQuestion:
+    """One question read for the answer model: its evidence, readings and gold readings."""
+
+    id: str
+    source: str
+    aev: Any
+    candidates: list[AnswerCandidate]
+    golds: list[dict[str, Any]]
+    table: str
+    weight: float = 1.0
+
+    def correct(self, c: AnswerCandidate) -> bool:
+        return any(answer_matches(c, g) for g in self.golds)
+
+
+def answer_question(
+    ex_id: str,
+    source: str,
+    question: str,
+    df: Any,
+    prof: Any,
+    golds: list[dict[str, Any]],
+    table: str,
+    request_weights: dict[str, float],
+    weight: float = 1.0,
+) -> AnswerQuestion:
+    """A question's answer evidence (reading the chart request the fitted request model
+    chooses, as at run time) and every reading of it."""
+    read = read_question(question, df, prof)
+    ranked = rank_request(read.cues, read.profile, request_weights)
+    assert ranked.evidence is not None
+    aev = answer_evidence(read.cues, ranked.evidence, read.profile, ranked.request)
+    cands = list(dict.fromkeys(generate_answers(aev, read.profile)))
+    return AnswerQuestion(ex_id, source, aev, cands, golds, table, weight)
+
+
+def answer_questions(
+    request_weights: dict[str, float],
+) -> tuple[list[AnswerQuestion], list[AnswerQuestion], list[AnswerQuestion]]:
+    """(own answer questions, chart questions from nvbench_train and the own chart questions,
+    nvbench_dev chart questions): every chart question's gold reading is "chart"."""
+    chart = [{"kind": "chart"}]
+    own = []
+    for case in read_jsonl(OWN_ANSWERS):
+        df, prof = own_table(case["table"])
+        gold = case["answer"] if isinstance(case["answer"], list) else [case["answer"]]
+        own.append(
+            answer_question(case["id"], "own_answers", case["question"], df, prof, gold,
+                            "own:" + case["table"], request_weights)
+        )  # fmt: skip
+    charts = []
+    for case in read_jsonl(NV_TRAIN):
+        df, prof = nv_table(NV_TRAIN.parent / case["table"])
+        charts.append(
+            answer_question(case["id"], "nvbench_train", case["question"], df, prof, chart,
+                            "nv:" + case["table"], request_weights, NV_ANSWER_WEIGHT)
+        )  # fmt: skip
+    for case in read_jsonl(OWN):
+        df, prof = own_table(case["table"])
+        charts.append(
+            answer_question(case["id"], "own", case["question"], df, prof, chart,
+                            "own:" + case["table"], request_weights)
+        )  # fmt: skip
+    dev = []
+    for case in read_jsonl(NV_DEV):
+        df, prof = nv_table(NV_DEV.parent / case["table"])
+        dev.append(
+            answer_question(case["id"], "nvbench_dev", case["question"], df, prof, chart,
+                            "nv:" + case["table"], request_weights)
+        )  # fmt: skip
+    return own, charts, dev
+
+
+def slot_examples(questions: list[AnswerQuestion]) -> list[Example]:
+    """Within each gold kind, the readings of that kind labelled by the gold (the slot model)."""
+    out = []
+    for q in questions:
+        for kind in dict.fromkeys(g["kind"] for g in q.golds):
+            cands = [c for c in q.candidates if c.kind == kind]
+            if len(cands) < 2:
+                continue
+            out.append(
+                Example(
+                    f"{q.id}:{kind}", q.source, [slot_features(c, q.aev) for c in cands],
+                    [q.correct(c) for c in cands], q.weight, candidates=cands,  # type: ignore[arg-type]
+                    table=q.table,
+                )
+            )  # fmt: skip
+    return out
+
+
+def kind_balance(questions: list[AnswerQuestion]) -> dict[str, float]:
+    """A weight per gold kind so that each answer kind weighs the same in the kind model, and
+    charts as much as all answer kinds together: the training questions' mix (many statistics,
+    few changes) is how they were written, not how often people ask each kind."""
+    totals: dict[str, float] = {}
+    for q in questions:
+        kind = q.golds[0]["kind"]
+        totals[kind] = totals.get(kind, 0.0) + q.weight
+    answer_kinds = [k for k in totals if k != "chart"]
+    share = sum(totals.values()) / 2 / max(1, len(answer_kinds))
+    out = {k: share / v for k, v in totals.items() if k != "chart"}
+    out["chart"] = sum(totals.values()) / 2 / totals.get("chart", 1.0)
+    return out
+
+
+def kind_examples(questions: list[AnswerQuestion], slot_w: dict[str, float]) -> list[Example]:
+    """One candidate per kind the question allows, described by the question's words and that
+    kind's best reading under the fitted slot model (the kind model)."""
+    out = []
+    balance = kind_balance(questions)
+    for q in questions:
+        by_kind = best_by_kind(q.aev, q.aev.profile, slot_w)
+        kinds = sorted(by_kind)
+        gold_kinds = {g["kind"] for g in q.golds}
+        feats = [kind_features(k, q.aev, by_kind[k][0].candidate) for k in kinds]
+        out.append(
+            Example(
+                q.id, q.source, feats, [k in gold_kinds for k in kinds],
+                q.weight * balance[q.golds[0]["kind"]],
+                candidates=[AnswerCandidate(k) for k in kinds], table=q.table,  # type: ignore[arg-type]
+            )
+        )  # fmt: skip
+    return out
+
+
+def reading_top1(questions: list[AnswerQuestion], weights: dict[str, dict[str, float]]) -> float:
+    """Share of questions whose best reading (kind, then fields) is a gold one."""
+    hits = sum(
+        q.correct(score_answers(q.aev, q.aev.profile, weights)[0].candidate) for q in questions
+    )
+    return round(hits / max(1, len(questions)), 3)
+
+
+def fit_answers(request_weights: dict[str, float]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answer models and their train/dev top-1: the slot model (a conditional logit over a
+    kind's readings), then the kind model (a conditional logit over the kinds, each described
+    by its best reading under the slot model)."""
+    own, charts, dev = answer_questions(request_weights)
+    slot_w = fit_request(slot_examples(own), L2_ANSWER)
+    kind_w = fit_request(kind_examples(own + charts, slot_w), L2_ANSWER)
+    weights = {"kind": kind_w, "slots": slot_w}
+    figures = {
+        "answer_top1": {
+            "own_answers": reading_top1(own, weights),
+            "chart_train": reading_top1(charts, weights),
+            "nvbench_dev_charts": reading_top1(dev, weights),
+        },
+        "questions": len(own),
+    }
+    return weights, figures
 
 
 # ---------------------------------------------------------------- request model
@@ -427,6 +601,7 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
     request_w = fit_request(train, L2_REQUEST)
     attach_intent_features(train, request_w)
     intent_w = fit_intent(train, L2_INTENT)
+    answer_w, answer_figures = fit_answers(request_w)
     figures = {
         "request_top1": {
             "nvbench_train": top1(nv_train, request_w),
@@ -441,22 +616,26 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
             "nvbench_train": intent_accuracy(nv_train, intent_w),
             "own_train": intent_accuracy(own, intent_w),
         },
+        "answer_top1": answer_figures["answer_top1"],
         "questions": {
             "nvbench_train": len(nv_train),
             "own_train": len(own),
             "nvbench_dev": len(nv_dev),
+            "own_answers": answer_figures["questions"],
         },
     }
     return {
         "meta": {
             "fitted_by": "scripts/fit_planner.py",
-            "l2": {"request": L2_REQUEST, "intent": L2_INTENT},
+            "l2": {"request": L2_REQUEST, "intent": L2_INTENT, "answer": L2_ANSWER},
+            "nvbench_answer_weight": NV_ANSWER_WEIGHT,
             "own_weight": OWN_WEIGHT,
             "nvbench_intent_weight": NV_INTENT_WEIGHT,
             "figures": figures,
         },
         "request": request_w,
         "intent": intent_w,
+        "answer": answer_w,
     }
 
 
@@ -470,7 +649,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--cv", type=float, nargs="*", default=None, help="cross-validate these L2 values"
     )
+    ap.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="refit only the answer model, keeping the file's request and intent models "
+        "(the fits are independent, so the result equals a full fit's)",
+    )
     args = ap.parse_args(argv)
+    if args.answers_only:
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        answer_w, figures = fit_answers(result["request"])
+        result["answer"] = answer_w
+        result["meta"]["figures"]["answer_top1"] = figures["answer_top1"]
+        result["meta"]["figures"]["questions"]["own_answers"] = figures["questions"]
+        result["meta"]["l2"]["answer"] = L2_ANSWER
+        result["meta"]["nvbench_answer_weight"] = NV_ANSWER_WEIGHT
+        print(json.dumps(figures, indent=2))
+        args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     if args.cv is not None:
         nv_train, own, _dev = labelled(args.cache)
         cross_validate(nv_train + own, args.cv or [0.3, 1.0, 3.0])
@@ -484,7 +680,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")
     print(
-        f"wrote {args.out} ({len(result['request'])} request, {len(result['intent'])} intent weights)"
+        f"wrote {args.out} ({len(result['request'])} request, {len(result['intent'])} intent, "
+        f"{len(result['answer'])} answer weights)"
     )
     return 0
 

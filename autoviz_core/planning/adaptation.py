@@ -84,7 +84,7 @@ def adaptable_param_names(tools: list[str]) -> list[str]:
 
 def contract_for(plan: Plan) -> type[BaseModel]:
     """The adaptation contract for this plan: its step ids, addable tools, their parameter names."""
-    step_ids = [s.id for s in plan.steps if not s.primary]
+    step_ids = [s.id for s in plan.steps if not (s.primary or s.answer)]
     tools = addable_tools()
     used = sorted({s.tool for s in plan.steps} | set(tools))
     return adaptation_contract(step_ids or ["none"], tools, adaptable_param_names(used))
@@ -97,7 +97,8 @@ def _accept(step: PlanStep, check: StepCheck | None) -> tuple[PlanStep | None, s
 def apply_changes(
     plan: Plan, proposal: BaseModel | dict[str, Any], check: StepCheck | None = None
 ) -> AdaptationOutcome:
-    """Apply add/remove/modify changes in order; the primary step is never removed or changed.
+    """Apply add/remove/modify changes in order; the primary step and the answer step are never
+    removed or changed.
 
     With `check`, a modified or added step is kept only if it validates; otherwise the change
     is skipped with the reason and the step stays as it was, so a bad change never costs a
@@ -121,14 +122,14 @@ def apply_changes(
         params = _params(change.get("params"))
         target = next((s for s in steps if s.id == step_id), None)
         if action == "remove":
-            if target is None or target.primary:
+            if target is None or target.primary or target.answer:
                 out.skipped.append(f"remove {step_id!r}: no such removable step")
                 continue
             steps.remove(target)
             out.applied.append(f"removed step {step_id!r}")
             reasons.append(_reason(change))
         elif action == "modify":
-            if target is None or target.primary or not params:
+            if target is None or target.primary or target.answer or not params:
                 out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
                 continue
             foreign = _foreign_params(target.tool, params)

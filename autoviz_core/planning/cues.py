@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.contracts import RequestFilter
-from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
 from autoviz_core.planning.mentions import (
     Mention,
@@ -463,9 +463,9 @@ def _comparison_filters(
             j = i + 2 if i + 2 < len(toks) and toks[i + 1].lemma in ("and", "to") else -1
             if j < 0 or not _NUMBER.match(toks[j].text):
                 continue
-            col = _nearest_mention(cues, h.start, numeric)
+            lo, hi = sorted([_number(toks[i].text), _number(toks[j].text)])
+            col = column_for_values(_nearest_mention(cues, h.start, numeric), [lo, hi], profile)
             if col:
-                lo, hi = sorted([_number(toks[i].text), _number(toks[j].text)])
                 out += [_filter(col, "ge", lo), _filter(col, "le", hi)]
                 consumed.add(col)
             continue
@@ -479,10 +479,50 @@ def _comparison_filters(
             elif then in ("less", "fewer", "below", "under", "lower"):
                 op = "le"
         col = _comparison_column(cues, h, i, numeric, profile)
+        col = column_for_values(col, [_number(toks[i].text)], profile)
         if col and not any(f.column == col and f.op == op for f in out):
             out.append(_filter(col, op, _number(toks[i].text)))
             consumed.add(col)
     return out
+
+
+def _value_range(column: ColumnProfile) -> tuple[float, float] | None:
+    """A column's smallest and largest value as numbers (a date column's as years)."""
+    low, high = column.min, column.max
+    try:
+        if column.role == "temporal" and isinstance(low, str) and isinstance(high, str):
+            return float(low[:4]), float(high[:4])
+        return float(low), float(high)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _spans(column: ColumnProfile | None, values: Sequence[float]) -> bool:
+    span = _value_range(column) if column is not None else None
+    return span is not None and all(span[0] <= v <= span[1] for v in values)
+
+
+def column_for_values(
+    col: str | None, values: Sequence[float], profile: SchemaProfile
+) -> str | None:
+    """The column a compared number belongs to, when the one the words point at cannot hold it.
+
+    Two years bounding a range ("value between 1935 and 1954", when the table has a year
+    column spanning them) are a period, and so is one year no named column can hold; a number
+    outside the named column's range ("years
+    the flow exceeded 1000", when the years run 1871-1970) belongs to the one number column
+    whose range holds it. Otherwise the named column stands."""
+    years = all(_looks_like_year(str(v)) for v in values)
+    temporal = [c for c in profile.columns if c.role == "temporal" and _spans(c, values)]
+    chosen = profile.column(col) if col else None
+    # two years bounding a range are a period even when the measure could hold them
+    period = len(values) == 2 or chosen is None or not _spans(chosen, values)
+    if years and period and len(temporal) == 1 and (chosen is None or chosen.role != "temporal"):
+        return temporal[0].name
+    if chosen is None or _spans(chosen, values) or _value_range(chosen) is None:
+        return col
+    fitting = [c for c in profile.columns if c.role == "numeric" and _spans(c, values)]
+    return fitting[0].name if len(fitting) == 1 else col
 
 
 def _comparison_column(

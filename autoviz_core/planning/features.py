@@ -237,7 +237,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
         distinct.setdefault(v.column, set()).add(v.value)
     for name, vals in distinct.items():
         cols.own(name).values_grouped = len(vals) >= 2 and name not in filtered
-    ev_all = QuestionEvidence(cues, cols, _question_words(cues))
+    ev_all = QuestionEvidence(cues, cols, question_words(cues))
     ev_all.has_count_column = any(c.count_like for c in cols.values())
     ev_all.strong = [
         c.name for c in cols.values() if c.mention >= 0.5 and not c.in_filter and not c.in_sort
@@ -247,7 +247,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
     return ev_all
 
 
-def _question_words(cues: Cues) -> set[str]:
+def question_words(cues: Cues) -> set[str]:
     """Question-level indicator names: which classes of words occur (outside column mentions)."""
     start, end = cues.sort_span
     words: set[str] = set()

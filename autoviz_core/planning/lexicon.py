@@ -21,11 +21,13 @@ from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.planning.text import Token, tokens
 from autoviz_core.vocabulary import (
+    ANSWER_METHODS,
     CHART_KINDS,
     DERIVED_OPS,
     FILTER_OPS,
     GROUP_AGGREGATIONS,
     INTENTS,
+    STATISTICS,
     TIME_GRAINS,
     DerivedOp,
 )
@@ -43,6 +45,21 @@ GRAIN_LABELS = (*(g for g in TIME_GRAINS if g != "none"), "decade")
 # "in" is not a word of its own: a list of values ("lunch or dinner") makes it.
 FILTER_LABELS = (*(op for op in FILTER_OPS if op != "in"), "null", "only")
 INTENT_LABELS = INTENTS
+# Classes of answer words (planning/answers.py reads them as evidence for the answer kind).
+ANSWER_CLASSES = (
+    "relation",
+    "normality",
+    "significance",
+    "difference",
+    "change",
+    "period_pair",
+    "quantity",
+    "which",
+    "row",
+    "among",
+    "all",
+    "unsupported",
+)
 
 
 def _require_keys(value: dict[str, list[str]], keys: Sequence[str], what: str) -> None:
@@ -84,6 +101,34 @@ class Concept(BaseModel):
     question_words: list[str]
 
 
+class AnswerWords(BaseModel):
+    """Words that ask for a value: a statistic, a named method, other classes (answers.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stats: dict[str, list[str]]
+    methods: dict[str, list[str]]
+    classes: dict[str, list[str]]
+
+    @field_validator("stats")
+    @classmethod
+    def _stats(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, STATISTICS, "answers.stats")
+        return v
+
+    @field_validator("methods")
+    @classmethod
+    def _methods(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, [m for m in ANSWER_METHODS if m != "default"], "answers.methods")
+        return v
+
+    @field_validator("classes")
+    @classmethod
+    def _classes(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        _require_keys(v, ANSWER_CLASSES, "answers.classes")
+        return v
+
+
 class LexiconFile(BaseModel):
     """The shape of lexicon.yaml; every label set is closed so a typo fails at load."""
 
@@ -109,6 +154,7 @@ class LexiconFile(BaseModel):
     unit_words: list[str]
     named_units: list[str]
     concepts: dict[str, Concept]
+    answers: AnswerWords
 
     @field_validator("aggregations")
     @classmethod
@@ -291,6 +337,16 @@ class Lexicon:
         for label, words in raw.intents.items():
             entries += [("intent", label, phrase(w)) for w in words]
         self.table = PhraseTable(entries)
+        # answer words are a table of their own: the chart evidence above stays as it was
+        answer_entries: list[tuple[str, str, Phrase]] = []
+        for kind, groups in (
+            ("stat", raw.answers.stats),
+            ("method", raw.answers.methods),
+            ("class", raw.answers.classes),
+        ):
+            for label, words in groups.items():
+                answer_entries += [(kind, label, phrase(w)) for w in words]
+        self.answer_table = PhraseTable(answer_entries)
         self.keywords = frozenset(
             p for _, _, ph in entries if len(ph) == 1 for p in ph
         ) - frozenset(("by", "per", "each", "of", "in", "for", "is", "are", "from", "with"))
@@ -332,6 +388,12 @@ class Lexicon:
 
     def find(self, toks: Sequence[Token], skip: set[int] | None = None) -> list[PhraseHit]:
         return self.table.find([t.lemma for t in toks], skip)
+
+    def find_answer_words(
+        self, toks: Sequence[Token], skip: set[int] | None = None
+    ) -> list[PhraseHit]:
+        """Answer words (kinds "stat", "method", "class") outside the `skip` tokens."""
+        return self.answer_table.find([t.lemma for t in toks], skip)
 
     def is_stop(self, word: str) -> bool:
         return word in self.stop_words

@@ -18,6 +18,8 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import (
     NONE,
     AnalysisRequest,
+    AnswerRequest,
+    answer_contract,
     choice_contract,
     intent_contract,
     request_contract,
@@ -29,6 +31,14 @@ from autoviz_core.llm.base import Backend, Generation
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning import prompts
 from autoviz_core.planning.adaptation import apply_changes, contract_for
+from autoviz_core.planning.answers import (
+    ANSWER_ID,
+    AnswerReading,
+    answer_call,
+    answer_label,
+    evidence_request,
+    read_answer,
+)
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
@@ -38,6 +48,7 @@ from autoviz_core.planning.request import (
     MAX_ALTERNATIVES,
     RankedRequest,
     label_request,
+    load_weights,
     merge_requests,
     rank_request,
     repair_request,
@@ -105,6 +116,9 @@ class PlannedAnalysis:
     alternatives: list[Alternative] = field(default_factory=list)  # shown when not confident
     # profiles of the plan's derived measures, so an edited plan validates against them too
     derived_columns: list[ColumnProfile] = field(default_factory=list)
+    answer: AnswerRequest = field(default_factory=AnswerRequest)  # the value asked for
+    answer_source: str = "cues"
+    answer_confidence: float = 1.0
 
 
 class StageTimer:
@@ -148,7 +162,7 @@ class StageTimer:
 
 # Completion budgets per stage (tokens): the JSON of each contract fits with room to spare;
 # the configured limits.llm_max_tokens still caps them inside the backend.
-STAGE_MAX_TOKENS = {"intent": 64, "request": 320, "adapt": 320}
+STAGE_MAX_TOKENS = {"intent": 64, "request": 320, "answer": 320, "adapt": 320}
 
 
 def _call(backend: Backend, stage: str, msgs: Any, contract: Any, calls: list[ModelCall]) -> Any:
@@ -240,6 +254,47 @@ def decide_request(
     return req, "model", notes
 
 
+def decide_answer(
+    cues: Cues,
+    profile: SchemaProfile,
+    ranked: RankedRequest,
+    backend: Backend | None,
+    mode: str,
+    calls: list[ModelCall],
+    table_name: str = "data",
+) -> tuple[AnswerReading, AnswerRequest, str]:
+    """What value the question asks for: the best-ranked reading, or the model's (hybrid: the
+    model picks among the top readings when the ranking is unsure; model: it fills the answer
+    contract under this table's enums). A model that fails leaves the ranking's reading."""
+    assert ranked.evidence is not None
+    reading = read_answer(
+        cues, ranked.evidence, profile, load_weights().get("answer", {}), ranked.request
+    )
+    confident = reading.confidence >= CONFIDENT or not reading.alternatives
+    if mode == "cues" or backend is None or (mode == "hybrid" and confident):
+        return reading, reading.answer, "cues"
+    try:
+        if mode == "hybrid":
+            options = [reading.answer, *(a for a, _p in reading.alternatives)]
+            labels = list(dict.fromkeys(answer_label(a) for a in options))
+            by_label = {answer_label(a): a for a in reversed(options)}
+            msgs = prompts.messages(
+                "choose_answer",
+                **_context(profile, cues.question, table_name),
+                options="\n".join(f"- {label}" for label in labels),
+            )
+            value = _call(backend, "answer", msgs, choice_contract(labels), calls)
+            return reading, by_label[str(value.choice)].model_copy(deep=True), "hybrid"
+        msgs = prompts.messages("answer", **_context(profile, cues.question, table_name), hint="")
+        value = _call(backend, "answer", msgs, answer_contract(profile.names()), calls)
+    except (BackendError, TimeoutError) as exc:
+        if mode != "hybrid":
+            raise
+        _record_failure(calls, "answer", exc)
+        return reading, reading.answer, "cues"
+    return reading, AnswerRequest.from_contract(value), "model"
+
+
 def _record_failure(calls: list[ModelCall], stage: str, exc: BaseException) -> str:
     """Record a failed model call for provenance; the one-line reason."""
     reason = " ".join(str(getattr(exc, "message", exc) or type(exc).__name__).split())
@@ -313,6 +368,17 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
     )
 
 
+def answer_step(answer: AnswerRequest) -> PlanStep | None:
+    """The step that computes the asked value; None when a chart answers the question."""
+    call = answer_call(answer)
+    if call is None:
+        return None
+    tool, params = call
+    return PlanStep(
+        id=ANSWER_ID, tool=tool, params=params, answer=True, note="computes the asked value"
+    )
+
+
 def template_steps(
     template: Template, ctx: ResolveContext, profile: SchemaProfile
 ) -> tuple[list[PlanStep], list[PlanNote]]:
@@ -353,6 +419,7 @@ def build_plan(
     adapt_mode: str,
     calls: list[ModelCall],
     timer: StageTimer | None = None,
+    answer: AnswerRequest | None = None,
 ) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
     """(template plan, adapted + validated plan, diff, notes).
 
@@ -369,8 +436,11 @@ def build_plan(
     with timer.within("validation"):
         template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
     steps, notes = template_steps(template, ctx, profile)
+    asked = answer_step(answer) if answer is not None else None
     with timer.within("validation"):
-        plan, vnotes = validate_plan(Plan(steps=[primary_step(req), *steps]), profile)
+        plan, vnotes = validate_plan(
+            Plan(steps=[*([asked] if asked else []), primary_step(req), *steps]), profile
+        )
     notes += vnotes
     stages: list[tuple[str, Plan]] = [("question", plan)]
     rationale, model_changes = "The model was not asked to adapt the plan.", {}
@@ -502,6 +572,7 @@ def plan_question(
             cues, None, profile, backend, settings.intent_mode, calls, table_name
         )
         timer.lap("intent")
+    answer, answer_source, answer_confidence = AnswerRequest(), "person", 1.0
     if request_override is not None:
         req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
         req_source = "person"
@@ -509,6 +580,12 @@ def plan_question(
         req, req_source, req_notes = decide_request(
             cues, profile, intent, backend, settings.request_mode, calls, table_name, ranked
         )
+        reading, answer, answer_source = decide_answer(
+            cues, profile, ranked, backend, settings.request_mode, calls, table_name
+        )
+        answer_confidence = reading.confidence
+        if answer.kind not in ("chart", "unsupported"):
+            req, req_notes = repair_request(evidence_request(answer, req), profile)
     timer.lap("request")
     if not intent_override and not intent_first:
         intent, intent_source = decide_intent(
@@ -531,6 +608,7 @@ def plan_question(
         settings.adapt_mode,
         calls,
         timer,
+        answer,
     )
     timer.lap("adaptation", "validation")
     plan, template_plan = plan.with_derived(read.derived), template_plan.with_derived(read.derived)
@@ -554,6 +632,9 @@ def plan_question(
         confidence=ranked.confidence if request_override is None else 1.0,
         alternatives=alternatives_of(ranked, req) if request_override is None else [],
         derived_columns=derived_columns(profile, plan),
+        answer=answer,
+        answer_source=answer_source,
+        answer_confidence=answer_confidence,
     )
 
 

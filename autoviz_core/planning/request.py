@@ -67,6 +67,7 @@ class RankedRequest:
     confidence: float
     alternatives: list[tuple[AnalysisRequest, float]] = field(default_factory=list)
     ranked: list[Scored] = field(default_factory=list)
+    evidence: QuestionEvidence | None = None  # what the ranking read (the answer reading too)
 
 
 def score_candidates(
@@ -81,12 +82,14 @@ def score_candidates(
     return scored, ev
 
 
-def rank_request(cues: Cues, profile: SchemaProfile) -> RankedRequest:
+def rank_request(
+    cues: Cues, profile: SchemaProfile, weights: dict[str, float] | None = None
+) -> RankedRequest:
     """The best candidate as a full request (filters, grain, sort, limit added), with alternatives."""
-    scored, _ev = score_candidates(cues, profile)
+    scored, ev = score_candidates(cues, profile, weights)
     if not scored:
         req, _ = repair_request(AnalysisRequest(filters=list(cues.filters)), profile)
-        return RankedRequest(req, 0.0, [], [])
+        return RankedRequest(req, 0.0, [], [], ev)
     top = scored[: 1 + MAX_ALTERNATIVES * 3]
     probs = _softmax([s.score for s in top])
     best = complete_request(scored[0].candidate, cues, profile)
@@ -103,7 +106,7 @@ def rank_request(cues: Cues, profile: SchemaProfile) -> RankedRequest:
         alternatives.append((alt, round(p, 4)))
         if len(alternatives) == MAX_ALTERNATIVES:
             break
-    return RankedRequest(best, round(confidence, 4), alternatives, scored)
+    return RankedRequest(best, round(confidence, 4), alternatives, scored, ev)
 
 
 def _softmax(scores: list[float]) -> list[float]:

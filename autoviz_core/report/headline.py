@@ -132,8 +132,36 @@ def primary_headline(result: ExecutionResult) -> Finding | None:
     return _from(primary, primary.result.findings[0])
 
 
+def answer_headline(result: ExecutionResult) -> Finding | None:
+    """The asked value, computed by its own step: the answer is said before any chart."""
+    record = result.answer()
+    if record is None or record.result is None or not record.result.findings:
+        return None
+    return _from(record, record.result.findings[0])
+
+
+def unsupported_headline(result: ExecutionResult, planned: Any) -> Finding | None:
+    """What no answer kind expresses: said so, then the closest chart's own finding."""
+    answer = getattr(planned, "answer", None)
+    if answer is None or answer.kind != "unsupported":
+        return None
+    closest = primary_headline(result)
+    shown = f" {closest.text}" if closest is not None else ""
+    return Finding(
+        closest.step_id if closest else "answer",
+        closest.tool if closest else "",
+        "I can't compute that here: AutoViz states statistics, relations, tests, extremes and "
+        f"changes, and draws charts, but builds no models or forecasts. The closest I can show "
+        f"is below.{shown}",
+        headline=True,
+    )
+
+
 def headline(result: ExecutionResult, planned: Any) -> Finding:
     """The answer to the question, first among the findings (the report, app and CLI show it)."""
+    found = answer_headline(result) or unsupported_headline(result, planned)
+    if found is not None:
+        return found
     pick = {
         "anomaly_detection": anomaly_headline,
         "segmentation_drivers": drivers_headline,

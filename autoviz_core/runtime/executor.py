@@ -42,6 +42,7 @@ class StepRecord:
     error: str = ""
     result: ToolResult | None = None
     primary: bool = False
+    answer: bool = False  # the step computing the asked value (its sentence is the headline)
 
     def to_log(self, *, timings: bool = False) -> dict[str, Any]:
         """A JSON-ready view without the table/figure; timings only when asked (they vary)."""
@@ -52,6 +53,7 @@ class StepRecord:
             "input": self.input,
             "status": self.status,
             "primary": self.primary,
+            "answer": self.answer,
             "summary": self.summary,
             "error": self.error,
         }
@@ -94,6 +96,10 @@ class ExecutionResult:
             return marked[0]
         charts = [r for r in self.records if r.status == "ok" and r.result and r.result.chart]
         return charts[0] if charts else None
+
+    def answer(self) -> StepRecord | None:
+        """The step that computed the asked value, when it succeeded."""
+        return next((r for r in self.records if r.answer and r.status == "ok"), None)
 
     def errors(self) -> list[str]:
         """One line per failed or skipped step."""
@@ -179,7 +185,13 @@ def run_step(
 ) -> StepRecord:
     """Run one step: resolve its input, validate its params, call the tool, record the outcome."""
     record = StepRecord(
-        step.id, step.tool, dict(step.params), step.input, "ok", primary=step.primary
+        step.id,
+        step.tool,
+        dict(step.params),
+        step.input,
+        "ok",
+        primary=step.primary,
+        answer=step.answer,
     )
     table, status, reason = _resolve_input(step, df, done)
     spec = get_tool(step.tool)

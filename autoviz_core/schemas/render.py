@@ -10,7 +10,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from autoviz_core.config import PlannerSettings, load_settings
-from autoviz_core.contracts import contract_schema_text, intent_contract, request_contract
+from autoviz_core.contracts import (
+    answer_contract,
+    contract_schema_text,
+    intent_contract,
+    request_contract,
+)
 from autoviz_core.data.profiling import profile_table
 from autoviz_core.llm.base import schema_text
 from autoviz_core.pipeline import load_dataset
@@ -39,11 +44,12 @@ def example_plan() -> tuple[list[str], Plan]:
 
 
 def example_contracts() -> dict[str, type[BaseModel]]:
-    """The three contracts as the planner builds them for the example question."""
+    """The four contracts as the planner builds them for the example question."""
     columns, plan = example_plan()
     return {
         "intent": intent_contract(),
         "request": request_contract(columns),
+        "answer": answer_contract(columns),
         "adaptation": contract_for(plan),
     }
 

@@ -2,6 +2,7 @@
 
 from autoviz_core.tools import (  # noqa: F401  (imported to register their tools)
     anomalies,
+    answers,
     charts,
     comparison,
     distributions,

@@ -264,6 +264,173 @@ def species_counts() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def patients() -> pd.DataFrame:
+    """A clinic's patients: coded sex (1/2), age, body measures, a smoker flag, a treatment arm."""
+    rng = _rng(12)
+    n = 360
+    sex = rng.choice([1, 2], n)
+    age = rng.integers(18, 90, n)
+    bmi = np.round(rng.gamma(9, 3, n), 1)
+    smoker = rng.choice(["yes", "no"], n, p=[0.25, 0.75])
+    arm = rng.choice(["placebo", "low dose", "high dose"], n)
+    effect = np.array([{"placebo": 0, "low dose": 4, "high dose": 9}[a] for a in arm])
+    bp = np.round(95 + age * 0.45 + (smoker == "yes") * 6 + rng.normal(0, 11, n))
+    chol = np.round(rng.normal(205, 38, n))
+    chol[rng.choice(n, 14, replace=False)] = np.nan
+    return pd.DataFrame(
+        {
+            "patient_id": np.arange(5001, 5001 + n),
+            "sex": sex,
+            "age": age,
+            "bmi": bmi,
+            "blood_pressure": bp,
+            "cholesterol": chol,
+            "smoker": smoker,
+            "treatment": arm,
+            "recovery_days": np.round(rng.gamma(4, 4, n) + 20 - effect).clip(1),
+        }
+    )
+
+
+def housing() -> pd.DataFrame:
+    """House sales: neighbourhood, rooms, floor area, year built, a garage flag, sale price."""
+    rng = _rng(13)
+    n = 420
+    hood = rng.choice(["Riverside", "Old Town", "Hillcrest", "Harbour", "Elm Park"], n)
+    area = np.round(rng.gamma(6, 18, n) + 30)
+    rooms = np.clip(np.round(area / 28 + rng.normal(0, 0.8, n)), 1, 9).astype(int)
+    built = rng.integers(1920, 2024, n)
+    premium = np.array([{"Riverside": 1.3, "Old Town": 1.15, "Hillcrest": 1.0, "Harbour": 1.2,
+                         "Elm Park": 0.85}[h] for h in hood])  # fmt: skip
+    price = np.round(area * 2400 * premium * rng.lognormal(0, 0.15, n), -3)
+    return pd.DataFrame(
+        {
+            "neighbourhood": hood,
+            "rooms": rooms,
+            "floor_area_m2": area,
+            "year_built": built,
+            "garage": rng.choice(["yes", "no"], n, p=[0.55, 0.45]),
+            "sale_price": price,
+            "sold_on": pd.to_datetime("2022-01-01")
+            + pd.to_timedelta(rng.integers(0, 730, n), unit="D"),
+        }
+    )
+
+
+def lake() -> pd.DataFrame:
+    """One row per year: a lake's level, rainfall and ice-cover days, 1901-2020."""
+    rng = _rng(14)
+    years = np.arange(1901, 2021)
+    level = np.round(112 - (years - 1901) * 0.03 + rng.normal(0, 0.6, len(years)), 2)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "water_level_m": level,
+            "rainfall_mm": np.round(rng.normal(820, 110, len(years))),
+            "ice_days": np.clip(
+                np.round(95 - (years - 1901) * 0.35 + rng.normal(0, 9, len(years))), 0, None
+            ).astype(int),
+        }
+    )
+
+
+def sensor() -> pd.DataFrame:
+    """Hourly readings of one greenhouse sensor over a year: temperature and humidity."""
+    rng = _rng(15)
+    stamps = pd.date_range("2023-01-01", "2023-12-31 23:00", freq="h")
+    day = stamps.dayofyear.to_numpy()
+    hour = stamps.hour.to_numpy()
+    temp = 18 + 6 * np.sin((day - 100) / 365 * 2 * np.pi) + 3 * np.sin((hour - 9) / 24 * 2 * np.pi)
+    return pd.DataFrame(
+        {
+            "timestamp": stamps,
+            "temperature_c": np.round(temp + rng.normal(0, 1.2, len(stamps)), 1),
+            "humidity_pct": np.round(
+                np.clip(65 - 0.8 * (temp - 18) + rng.normal(0, 6, len(stamps)), 20, 100), 1
+            ),
+        }
+    )
+
+
+def companies() -> pd.DataFrame:
+    """A panel: eight companies, one row each per year 2001-2020, sales, staff and assets."""
+    rng = _rng(16)
+    rows = []
+    for k, name in enumerate(["Acme Corp", "Blue Ridge", "Cobalt Ltd", "Delta Works",
+                              "Evergreen", "Falcon Inc", "Granite Co", "Helix Labs"]):  # fmt: skip
+        base = 200 + 150 * k
+        for year in range(2001, 2021):
+            growth = (1 + 0.02 * (k % 4)) ** (year - 2001)
+            rows.append(
+                {
+                    "company": name,
+                    "year": year,
+                    "sales": round(float(base * growth * rng.lognormal(0, 0.08)), 1),
+                    "staff": int(base * 3 * growth + rng.integers(-40, 40)),
+                    "assets": round(float(base * 5 * growth * rng.lognormal(0, 0.05)), 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def students() -> pd.DataFrame:
+    """Test scores of students from four schools, with study hours and a pass flag."""
+    rng = _rng(17)
+    n = 500
+    school = rng.choice(["North High", "South High", "East High", "West High"], n)
+    hours = np.round(rng.gamma(3, 2.5, n), 1)
+    math = np.clip(np.round(45 + hours * 3 + rng.normal(0, 10, n)), 0, 100)
+    reading = np.clip(np.round(55 + hours * 2 + rng.normal(0, 12, n)), 0, 100)
+    return pd.DataFrame(
+        {
+            "student": [f"S{i:04d}" for i in range(n)],
+            "school": school,
+            "gender": rng.choice(["girl", "boy"], n),
+            "study_hours": hours,
+            "math_score": math,
+            "reading_score": reading,
+            "passed": np.where((math + reading) / 2 >= 60, "yes", "no"),
+        }
+    )
+
+
+def quarterly() -> pd.DataFrame:
+    """A country's quarterly economy 1980-2019: output, jobless rate, price growth."""
+    rng = _rng(18)
+    rows = []
+    out = 500.0
+    for year in range(1980, 2020):
+        for q in range(1, 5):
+            out *= 1 + rng.normal(0.006, 0.008)
+            rows.append(
+                {
+                    "year": year,
+                    "qtr": q,
+                    "output": round(out, 1),
+                    "jobless_rate": round(
+                        float(np.clip(6 + 2 * np.sin(year / 4) + rng.normal(0, 0.4), 2, 14)), 1
+                    ),
+                    "price_growth": round(float(rng.normal(2.5, 1.2)), 2),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def outbreaks() -> pd.DataFrame:
+    """Monthly case counts of three illnesses in a region, 2018-2021 (a wide table)."""
+    rng = _rng(19)
+    months = pd.date_range("2018-01-01", "2021-12-01", freq="MS")
+    season = 1 + 0.6 * np.cos((months.month.to_numpy() - 1) / 12 * 2 * np.pi)
+    return pd.DataFrame(
+        {
+            "month": months.strftime("%Y-%m-%d"),
+            "influenza": rng.poisson(300 * season),
+            "measles": rng.poisson(20, len(months)),
+            "norovirus": rng.poisson(120 * (2 - season)),
+        }
+    )
+
+
 def _plotly(name: str) -> Callable[[], pd.DataFrame]:
     def load() -> pd.DataFrame:
         import plotly.express as px
@@ -285,6 +452,14 @@ TABLES: dict[str, Callable[[], pd.DataFrame]] = {
     "incidents": incidents,
     "flights": flights,
     "species_counts": species_counts,
+    "patients": patients,
+    "housing": housing,
+    "lake": lake,
+    "sensor": sensor,
+    "companies": companies,
+    "students": students,
+    "quarterly": quarterly,
+    "outbreaks": outbreaks,
     "gapminder": _plotly("gapminder"),
     "election": _plotly("election"),
     "stocks": _plotly("stocks"),

@@ -171,7 +171,12 @@ def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
     assert run_cli("plotly:tips", "Average tip by day", "--json", str(out)) == 0
     doc = json.loads(out.read_text())
     assert doc["backend"] == "none"
-    assert doc["backends"] == {"intent": "none", "request": "none", "adapt": "none"}
+    assert doc["backends"] == {
+        "intent": "none",
+        "request": "none",
+        "answer": "none",
+        "adapt": "none",
+    }
 
 
 def test_an_output_folder_that_is_not_writable_is_refused_before_the_run(

@@ -87,6 +87,7 @@ def test_adaptation_failure_keeps_the_template_plan(tips: pd.DataFrame, error: E
     assert stage_backends(planned) == {
         "intent": "none",
         "request": "none",
+        "answer": "none",
         "adapt": "failing-model",
     }
 

@@ -16,7 +16,7 @@ from autoviz_core.contracts import INTENTS, contract_json_schema
 from autoviz_core.planning.adaptation import addable_tools
 from autoviz_core.schemas import render
 
-NAMES = ("intent", "request", "adaptation")
+NAMES = ("intent", "request", "answer", "adaptation")
 # Keywords some engine ignores or rejects (DESIGN.md, "One schema, three backends").
 FORBIDDEN = {
     "$ref", "$defs", "definitions", "minimum", "maximum", "exclusiveMinimum",

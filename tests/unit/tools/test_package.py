@@ -34,6 +34,18 @@ PARAMS: dict[str, dict] = {
     "rolling_anomalies": {"date_column": "when", "metric": "amount", "window": 3},
     "compare_groups": {"metric": "amount", "group_by": "city"},
     "chart": {"kind": "line", "x": "when", "y": "count", "agg": "sum", "time_grain": "week"},
+    "answer_statistic": {"stat": "skewness", "column": "amount"},
+    "answer_relation": {"x": "count", "y": "amount"},
+    "answer_distribution": {"column": "amount"},
+    "answer_group_difference": {"measure": "amount", "group_by": "city"},
+    "answer_extreme": {"measure": "amount", "by": "city", "agg": "mean"},
+    "answer_change": {
+        "measure": "amount",
+        "period": "when",
+        "time_grain": "year",
+        "start": "2023",
+        "end": "2024",
+    },
 }
 
 SHAPES = {
@@ -91,3 +103,7 @@ def test_tool_on_awkward_shapes(run_tool, awkward, name, shape):
             or len(res.table) == 0
             or name in ("summary_stats", "missing_report", "correlation_matrix")
         )
+    if name.startswith("answer_"):  # an answer is said in words whatever the table holds
+        answer = res.metrics["answer"]
+        assert answer["text"] == res.findings[0] and "nan" not in answer["text"].lower()
+        json.dumps(answer, allow_nan=False)
