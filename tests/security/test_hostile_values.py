@@ -197,10 +197,9 @@ def test_the_model_library_leaves_no_file_open_at_exit() -> None:
     import subprocess
     import sys
 
-    code = (  # as the CLI does: settle after its imports, import the model library later
-        "from autoviz_core.runtime.startup import settle_after_imports\n"
-        "settle_after_imports()\n"
-        "import llama_cpp\n"
+    code = (  # through the backend module, as every model load and grammar does
+        "from autoviz_core.llm.llamacpp import compile_json_schema_grammar\n"
+        'compile_json_schema_grammar(\'{"type": "object"}\')\n'
     )
     proc = subprocess.run(
         [sys.executable, "-X", "dev", "-c", code],
