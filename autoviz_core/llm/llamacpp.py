@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -186,23 +184,8 @@ class LlamaCppBackend(BackendBase):
         return "".join(pieces), {**timings, **perf, "forced_tokens": _forced_tokens(self._llama)}
 
 
-@functools.lru_cache(maxsize=1)
-def import_llama_cpp() -> None:
-    """Import llama-cpp-python, and close at exit the two /dev/null files it opens when
-    imported (to silence model loading) and never closes: Python reported them as a stray
-    ResourceWarning after every run that used the embedded model."""
-    from llama_cpp import _utils
-
-    def close() -> None:
-        _utils.outnull_file.close()
-        _utils.errnull_file.close()
-
-    atexit.register(close)
-
-
 def compile_json_schema_grammar(schema: str) -> Any:
     """llama.cpp's GBNF grammar for a JSON schema text (llama-cpp-python's converter)."""
-    import_llama_cpp()
     from llama_cpp import LlamaGrammar
 
     return LlamaGrammar.from_json_schema(schema, verbose=False)
@@ -277,7 +260,6 @@ def _q8_copy_or_shipped(path: Path) -> Path:
 def _load_llama(path: Path, settings: ModelSettings) -> Any:
     """Load the GGUF; any failure becomes a ModelUnavailableError a person can act on."""
     try:
-        import_llama_cpp()
         from autoviz_core.llm.grammar_first import GrammarFirstLlama
     except ImportError as exc:
         raise ModelUnavailableError(
