@@ -1,8 +1,10 @@
 """Turn an uploaded file into a DataFrame, or a one-line reason why not.
 
-Formats: CSV/TSV/TXT (delimiter and encoding sniffed, BOM handled), Excel (.xlsx), Parquet,
-JSON lines and JSON arrays. Limits (bytes, rows, columns, cell size) come from config.yaml and
-are checked before the expensive parse wherever the format allows it.
+Formats: CSV/TSV/TXT (delimiter and encoding sniffed, BOM handled; gzip/bz2/xz-compressed
+too), Excel (.xlsx, first sheet), Parquet, JSON lines and JSON arrays. Everything passes the
+guard first (data/guard.py: what the path is, the memory budget, the load time limit). Limits
+(bytes, rows, columns, cell size) come from config.yaml and are checked before the expensive
+parse wherever the format allows it.
 """
 
 from __future__ import annotations
