@@ -1,5 +1,5 @@
 # Every developer workflow has a name here. `make app` and `make test` are the README's two commands.
-.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration security apptest e2e audit schemas bench bench-quick doctor clean
+.PHONY: app test setup setup-test lint format typecheck unit unit-without-models integration database security apptest e2e audit schemas bench bench-quick doctor clean
 
 app: setup
 	.venv/bin/streamlit run app.py
@@ -31,6 +31,10 @@ unit-without-models:
 
 integration:
 	.venv/bin/python -m pytest tests/integration
+
+# a real PostgreSQL server started by the fixture: answers equal DuckDB's, read-only, hostile input
+database:
+	.venv/bin/python -m pytest tests/database
 
 security:
 	.venv/bin/python -m pytest tests/security

@@ -22,6 +22,7 @@ from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
 from autoviz_core.unicode_safe import replace_undecodable
 
 if TYPE_CHECKING:
+    from autoviz_core.engine.query import QueryProgress
     from autoviz_core.planning.followup import PreviousVersion
 
 
@@ -31,8 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a question about a table")
-    run.add_argument("data", help="CSV/TSV/XLSX/Parquet/JSONL file, or plotly:NAME for a sample")
+    run.add_argument(
+        "data",
+        help="CSV/TSV/XLSX/Parquet/JSONL file, a glob of CSV or Parquet files, plotly:NAME for "
+        "a sample, or a database URL (postgresql://user@host:port/db, with --table)",
+    )
     run.add_argument("question")
+    run.add_argument(
+        "--table",
+        help="the table of a database URL to analyse (schema.table allowed); the password "
+        "comes from PGPASSWORD, never the URL",
+    )
     run.add_argument("--backend", help="model entry from config.yaml (default: default_model)")
     run.add_argument("--json", dest="json_out", help="write the result JSON here")
     run.add_argument("--out", dest="out_dir", help="write the report bundle into this folder")
@@ -163,7 +173,14 @@ def _run(args: argparse.Namespace) -> int:
     backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
         run = run_analysis(
-            args.data, question, backend, settings, seed=args.seed, previous=previous
+            args.data,
+            question,
+            backend,
+            settings,
+            seed=args.seed,
+            previous=previous,
+            table_name=args.table,
+            on_progress=_print_progress,
         )
     finally:
         if backend is not None:
@@ -194,6 +211,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {len(failed)} step(s) failed", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_progress(progress: QueryProgress) -> None:
+    """A long engine query's progress, on one rewritten stderr line."""
+    print(f"\r  {progress.text()}   ", end="", file=sys.stderr, flush=True)
 
 
 def write_result_json(path: Path, doc: dict[str, Any]) -> None:

@@ -85,9 +85,6 @@ class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_upload_mb: float = 200
-    # The most memory a loaded table may take: a file whose expanded size (estimated from its
-    # metadata before loading, data/estimate.py) is larger is refused, not parsed.
-    memory_budget_mb: float = 1024
     # Wall-clock limit on loading one file (reading, parsing, type clean-up).
     load_timeout_s: float = 120
     max_rows: int = 5_000_000
@@ -97,6 +94,11 @@ class Limits(BaseModel):
     step_timeout_s: float = 120
     llm_timeout_s: float = 60
     llm_max_tokens: int = 320
+    # What this machine lets one analysis hold in memory: a table whose in-memory copy would
+    # not fit (estimated before reading, data/estimate.py) is queried where it lives
+    # (autoviz_core/engine) or, where it cannot be, refused (data/guard.py); results and
+    # samples the engine returns are bounded by it.
+    memory_budget_mb: float = Field(default=2048, gt=0)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -107,6 +109,24 @@ class Limits(BaseModel):
         return int(self.memory_budget_mb * 1024 * 1024)
 
 
+class EngineSettings(BaseModel):
+    """How a table too big for memory, or a database table, is analysed (autoviz_core/engine)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # auto: the memory budget decides; memory: always pandas; engine: always SQL where the data is
+    route: Literal["auto", "memory", "engine"] = "auto"
+    # the bounded sample planning and pandas tools see
+    sample_rows: int = Field(default=50_000, ge=1000)
+    threads: int = Field(default=0, ge=0)  # DuckDB threads; 0 = every core
+    progress_after_s: float = Field(
+        default=2.0, ge=0
+    )  # report a query's progress once it runs this long
+    cache_dir: str = (
+        ""  # columnar copies of CSV files; "" = $AUTOVIZ_CACHE/engine or ~/.cache/autoviz/engine
+    )
+
+
 class Settings(BaseModel):
     """The whole configuration, validated."""
 
@@ -114,6 +134,7 @@ class Settings(BaseModel):
     models: dict[str, ModelSettings]
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     limits: Limits = Field(default_factory=Limits)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     source: str = ""
 
     def planner_for(self, name: str | None = None) -> PlannerSettings:
@@ -154,6 +175,7 @@ def parse_settings(raw: dict[str, Any], source: str = "") -> Settings:
                 "models": models,
                 "planner": raw.get("planner") or {},
                 "limits": raw.get("limits") or {},
+                "engine": raw.get("engine") or {},
                 "source": source,
             }
         )

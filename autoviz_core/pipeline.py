@@ -4,6 +4,7 @@ the evaluation harness and the app (which runs the same stages with a review ste
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,10 @@ from autoviz_core.config import PlannerSettings, Settings, load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import LoadedTable, load_table, profile_table, table_from_dataframe
 from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.engine.load import EngineLoadedTable, open_source
+from autoviz_core.engine.query import OnProgress
+from autoviz_core.engine.route import use_engine
+from autoviz_core.engine.source import is_database_url
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
@@ -27,8 +32,18 @@ SAMPLE_PREFIX = "plotly:"
 SAMPLES = ("gapminder", "tips", "iris", "stocks", "wind", "medals_long", "carshare")
 
 
-def load_dataset(spec: str, settings: Settings) -> LoadedTable:
-    """A file path, or `plotly:NAME` for a sample table shipped inside plotly."""
+def load_dataset(
+    spec: str,
+    settings: Settings,
+    *,
+    table: str | None = None,
+    on_progress: OnProgress | None = None,
+) -> LoadedTable:
+    """A file path, `plotly:NAME` for a sample table shipped inside plotly, a glob of files or
+    a database URL with `table`. A table too big for the memory budget, a glob and a database
+    stay where they live (engine/route.py decides); every other table is loaded into pandas."""
+    if table is not None and not is_database_url(spec):
+        raise DataLoadError("--table names a table of a database URL (postgresql://...).")
     if spec.startswith(SAMPLE_PREFIX):
         import plotly.express as px
 
@@ -40,7 +55,44 @@ def load_dataset(spec: str, settings: Settings) -> LoadedTable:
         return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
     if spec.startswith("shared:"):
         spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:") :])
+    if use_engine(spec, settings):
+        return open_source(
+            spec, settings, table=table, seed=settings.planner.seed, on_progress=on_progress
+        )
     return load_table(spec, settings.limits)
+
+
+def connect_database(
+    url: str, table: str, settings: Settings, secrets: Mapping[str, Any] | None = None
+) -> LoadedTable:
+    """A database table for the app's "Connect to a database" panel: read-only, profiled
+    where it lives; the password from PGPASSWORD or the app's secrets ([database] password),
+    never from the URL or the form."""
+    section = (secrets or {}).get("database") or {}
+    password = section.get("password") if isinstance(section, Mapping) else None
+    if not is_database_url(url):
+        raise DataLoadError(
+            "That is not a database URL.", "Write it as postgresql://user@host:5432/database."
+        )
+    return open_source(
+        url, settings, table=table.strip(), seed=settings.planner.seed, password=password
+    )
+
+
+def profile_of(table: LoadedTable) -> SchemaProfile:
+    """The table's profile: computed by the engine when the table stays where it lives."""
+    if isinstance(table, EngineLoadedTable) and table.profile is not None:
+        return table.profile
+    return profile_table(table.df)
+
+
+def tool_context(table: LoadedTable, settings: Settings, seed: int) -> ToolContext:
+    """The run-wide tool settings; the engine table and its sample when the data stays put."""
+    ctx = ToolContext(max_chart_points=settings.limits.max_chart_points, seed=seed)
+    if isinstance(table, EngineLoadedTable) and table.sample is not None:
+        ctx.source = table.source
+        ctx.sample_note = "" if table.sample.complete else table.sample.text()
+    return ctx
 
 
 @dataclass
@@ -57,15 +109,18 @@ class AnalysisRun:
 
 def execute(
     planned: PlannedAnalysis,
-    df: pd.DataFrame,
+    data: pd.DataFrame | LoadedTable,
     settings: Settings,
     seed: int,
     on_step: OnStep | None = None,
 ) -> ExecutionResult:
-    """Run the approved plan with the limits from config (chart points, step time)."""
-    ctx = ToolContext(max_chart_points=settings.limits.max_chart_points, seed=seed)
+    """Run the approved plan with the limits from config (chart points, step time), on a
+    frame or a loaded table (which may stay where it lives: see tool_context)."""
+    if isinstance(data, pd.DataFrame):
+        data = LoadedTable(data, "", "dataframe")
+    ctx = tool_context(data, settings, seed)
     return execute_plan(
-        planned.plan, df, ctx, step_timeout_s=settings.limits.step_timeout_s, on_step=on_step
+        planned.plan, data.df, ctx, step_timeout_s=settings.limits.step_timeout_s, on_step=on_step
     )
 
 
@@ -123,7 +178,7 @@ def run_approved(
     page both report them."""
     seed = settings.planner.seed if seed is None else seed
     started = time.perf_counter()
-    result = execute(planned, table.df, settings, seed, on_step=on_step)
+    result = execute(planned, table, settings, seed, on_step=on_step)
     timings = {
         "plan": round(sum(planned.timings_ms.values()), 1),
         "execute": round((time.perf_counter() - started) * 1000, 1),
@@ -139,16 +194,25 @@ def run_analysis(
     *,
     seed: int | None = None,
     previous: PreviousVersion | None = None,
+    table_name: str | None = None,
+    on_progress: OnProgress | None = None,
 ) -> AnalysisRun:
-    """Plan (auto-approved) and execute `question` on `data`; a follow-up of `previous` if given."""
+    """Plan (auto-approved) and execute `question` on `data`; a follow-up of `previous` if given.
+    `table_name` names the table of a database URL; `on_progress` hears of long queries."""
     settings = settings or load_settings()
     t0 = time.perf_counter()
-    table = load_dataset(data, settings)
-    profile = profile_table(table.df)
+    table = load_dataset(data, settings, table=table_name, on_progress=on_progress)
+    profile = profile_of(table)
     t_profile = (time.perf_counter() - t0) * 1000
-    outcome = plan_analysis(question, table, profile, backend, settings.planner, previous=previous)
-    planned = outcome.planned if isinstance(outcome, FollowUpPlan) else outcome
-    run = run_approved(table, profile, planned, settings, seed=seed)
+    try:
+        outcome = plan_analysis(
+            question, table, profile, backend, settings.planner, previous=previous
+        )
+        planned = outcome.planned if isinstance(outcome, FollowUpPlan) else outcome
+        run = run_approved(table, profile, planned, settings, seed=seed)
+    finally:
+        if isinstance(table, EngineLoadedTable) and table.source is not None:
+            table.source.close()  # the results hold aggregates and samples, not the connection
     if isinstance(outcome, FollowUpPlan) and previous is not None:
         run.follow_up = {"previous_question": previous.question, **outcome.summary()}
     run.timings_ms = {
@@ -285,6 +349,7 @@ def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
             "rows": run.profile.n_rows,
             "columns": run.profile.n_columns,
             "warnings": run.table.warnings,
+            **({"where": run.table.describe()} if isinstance(run.table, EngineLoadedTable) else {}),
         },
     }
 

@@ -67,21 +67,20 @@ def run_primary_only(spec: str, question: str, backend: Any, settings: Any) -> A
     """Plan as usual but execute only the primary chart: every score reads the primary chart
     (and the plan's parameters for columns), so this gives the same figures in a fraction of
     the time. Used by the CI floor (tests/eval) and `--fast`."""
-    from autoviz_core.data import profile_table
-    from autoviz_core.pipeline import AnalysisRun, execute, load_dataset
+    from autoviz_core.pipeline import AnalysisRun, execute, load_dataset, profile_of
     from autoviz_core.plan import Plan
     from autoviz_core.planning.planner import plan_question
 
     if spec not in _TABLE_CACHE:
         loaded = load_dataset(spec, settings)
-        _TABLE_CACHE[spec] = (loaded, profile_table(loaded.df))
+        _TABLE_CACHE[spec] = (loaded, profile_of(loaded))
     table, profile = _TABLE_CACHE[spec]
     planned = plan_question(
         question, table.df, profile, backend, settings.planner, table_name=table.name
     )
     primary = Plan(steps=[s for s in planned.plan.steps if s.primary], derived=planned.plan.derived)
     result = execute(
-        planned.__class__(**{**planned.__dict__, "plan": primary}), table.df, settings, 42
+        planned.__class__(**{**planned.__dict__, "plan": primary}), table, settings, 42
     )
     return AnalysisRun(table, profile, planned, result, dict(planned.timings_ms))
 
@@ -109,6 +108,46 @@ def run_case(
     return doc, "" if primary_ok else "no primary chart", run.table.df
 
 
+def primary_digest(doc: dict[str, Any]) -> str | None:
+    """A short fingerprint of the primary chart's plotted values (numbers to 9 significant
+    digits, so sums in another order still match): compares two runs case by case."""
+    import hashlib
+
+    chart = next((c for c in doc["charts"] if c["primary"]), None)
+    if chart is None:
+        return None
+
+    def rounded(v: Any) -> Any:
+        return float(f"{v:.9g}") if isinstance(v, float) else v
+
+    data = [chart["kind"], chart["x"], chart["y"], chart["color"], chart["agg"]]
+    data += [[rounded(v) for v in chart["data"]["x"]], [rounded(v) for v in chart["data"]["y"]]]
+    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:16]
+
+
+_ENGINE_FILES: dict[str, str] = {}
+
+
+def as_engine_file(spec: str, settings: Any) -> str:
+    """A plotly sample table as a Parquet file of its loaded rows, so the engine reads the very
+    table the pandas path analyses (file tables are read where they are)."""
+    if not spec.startswith("plotly:"):
+        return spec
+    if spec not in _ENGINE_FILES:
+        import tempfile
+
+        from autoviz_core.pipeline import load_dataset
+
+        memory = settings.model_copy(
+            update={"engine": settings.engine.model_copy(update={"route": "memory"})}
+        )
+        folder = Path(tempfile.mkdtemp(prefix="autoviz-eval-"))
+        path = folder / f"{spec.split(':', 1)[1]}.parquet"
+        load_dataset(spec, memory).df.to_parquet(path)
+        _ENGINE_FILES[spec] = str(path)
+    return _ENGINE_FILES[spec]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -134,6 +173,8 @@ def evaluate(
     for i, case in enumerate(cases, 1):
         spec = dataset_spec(case, cases_file)
         t0 = time.perf_counter()
+        if settings.engine.route == "engine":
+            spec = as_engine_file(spec, settings)
         doc, error, df = run_case(spec, case["question"], backend, settings, fast)
         wall = (time.perf_counter() - t0) * 1000
         if kind == "nvbench":
@@ -153,6 +194,7 @@ def evaluate(
                 "intent": doc and doc["intent"],
                 "request": doc and doc["request"],
                 "confidence": doc and doc.get("confidence"),
+                "primary_digest": doc and primary_digest(doc),
             }
         )
         if not quiet and (i % 25 == 0 or i == len(cases)):
@@ -214,8 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fast", action="store_true", help="execute only the primary chart (same scores, faster)"
     )
+    ap.add_argument(
+        "--engine",
+        action="store_true",
+        help="run every file table through the engine (DuckDB SQL over the file in place), "
+        "to check its answers equal the pandas path's case by case",
+    )
     args = ap.parse_args(argv)
     settings = load_settings()
+    if args.engine:
+        route = settings.engine.model_copy(update={"route": "engine"})
+        settings = settings.model_copy(update={"engine": route})
     mode = args.mode or settings.planner.intent_mode
     adapt = args.adapt or ("off" if mode == "cues" else settings.planner.adapt_mode)
     planner = settings.planner.model_copy(
@@ -241,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if backend is not None:
             backend.close()
-    path = args.out or RESULTS / f"eval_{args.set}_{mode}_{adapt}_{label}.json"
+    engine = "_engine" if args.engine else ""
+    path = args.out or RESULTS / f"eval_{args.set}_{mode}_{adapt}_{label}{engine}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
     print(f"\nwrote {path}")

@@ -72,6 +72,7 @@ def plan(quick: bool, model_eval: bool, fresh: bool = False) -> list[tuple[str, 
             ["--rows", "100000"] if quick else ["--rows", "100000", "--rows", "1000000"],
         ),
         ("load_test", "load_test", q if quick else []),
+        ("big_tables", "bench_big_tables", ["--rows", "1000000"] if quick else []),
     ]
     if fresh or not quick:
         steps.append(("fresh_clone", "bench_fresh_clone", []))

@@ -8,7 +8,7 @@ import streamlit as st
 from autoviz_core.config import load_settings
 from autoviz_core.data import load_table_bytes, profile_table
 from autoviz_core.errors import DataLoadError
-from autoviz_core.pipeline import SAMPLES, load_dataset
+from autoviz_core.pipeline import SAMPLES, connect_database, load_dataset, profile_of
 from ui import sidebar, state
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json", "gz", "bz2", "xz"]
@@ -41,6 +41,40 @@ def load_sample(label: str) -> None:
         st.session_state[state.UPLOAD_ERROR] = ("sample", exc.message, exc.hint)
         return
     state.set_table(table, profile_table(table.df), f"sample:{label}")
+
+
+def app_secrets() -> dict[str, object]:
+    """Streamlit's secrets file as a dict ({} when there is none)."""
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def load_database(url: str, table_name: str) -> None:
+    """Connect read-only to a database table; on failure keep the previous table and say why."""
+    try:
+        table = connect_database(url, table_name, load_settings(), app_secrets())
+    except DataLoadError as exc:
+        st.session_state[state.UPLOAD_ERROR] = ("database", exc.message, exc.hint)
+        return
+    state.set_table(table, profile_of(table), f"database:{table.name}")
+
+
+def database_panel() -> None:
+    with st.expander("Connect to a database", icon=":material/database:"):
+        url = st.text_input(
+            "Database URL", placeholder="postgresql://reader@localhost:5432/shop", key="db_url"
+        )
+        name = st.text_input("Table", placeholder="public.orders", key="db_table")
+        st.caption(
+            "Read-only: AutoViz never writes to it. The analysis runs in the database; only "
+            "aggregates and a bounded sample come back. The password comes from the PGPASSWORD "
+            "environment variable or `.streamlit/secrets.toml` (`[database]` `password`), "
+            "never from this form."
+        )
+        if st.button("Connect", disabled=not (url and name), key="db_connect"):
+            load_database(url, name)
 
 
 def profile_frame(profile: object) -> pd.DataFrame:
@@ -113,9 +147,10 @@ with right:
     )
     if st.button("Load sample", disabled=label is None, key="load_sample") and label:
         load_sample(label)
+    database_panel()
 
 error = state.get(state.UPLOAD_ERROR)
-if error and (uploaded is None or error[0] in (uploaded.file_id, "sample")):
+if error and (uploaded is None or error[0] in (uploaded.file_id, "sample", "database")):
     st.error(f"**{error[1]}** {error[2]}".strip())
     if state.get(state.TABLE) is not None:
         st.caption("The table loaded before is still in use.")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install AutoViz; fast (a few seconds) when nothing changed.
 #   scripts/setup.sh app    runtime dependencies (enough for `streamlit run app.py`)
-#   scripts/setup.sh test   + test tools, OS packages for browser tests, the llama-server binary
+#   scripts/setup.sh test   + test tools, OS packages for browser and database tests, llama-server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-app}"
@@ -70,6 +70,10 @@ install_os_packages() {
   local missing=()
   command -v g++ >/dev/null || missing+=(g++)
   [ "$MODE" = "test" ] && { [ -x /usr/bin/chromium ] || missing+=(chromium); }
+  # a real PostgreSQL server for the database tests (tests/database starts it with initdb +
+  # pg_ctl on a loopback port; as root it runs as the package's `postgres` user via runuser)
+  [ "$MODE" = "test" ] && { compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
+    || missing+=(postgresql); }
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing OS packages: ${missing[*]}"
   local SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -25,3 +25,7 @@ _.outputs  # ExecutionResult.outputs(), autoviz_core/runtime/executor.py
 
 # Shared, revisit after merge: no code raises it yet; the plan-edit work (#14) may.
 PlanValidationError  # autoviz_core/errors.py
+
+# The engine (#26): registered or dumped, read by their registries and the bundle.
+chart_sql  # @sql_implementation("chart"), autoviz_core/tools/charts_sql.py
+approximate  # ColumnProfile.approximate: in the profile a bundle dumps (data/profiling.py)

@@ -1,9 +1,10 @@
 """How much memory a table would take once loaded, estimated from its file before it is parsed.
 
-The loader refuses a file whose estimate is over `limits.memory_budget_mb` (data/guard.py), so
-a 1 MB Parquet file of five million constant rows or a small workbook that unpacks to a
-gigabyte is never expanded. An engine that can query a file in place can use the same number
-to choose between loading the table and querying it where it lies.
+One rule decides whether a table fits `limits.memory_budget_mb` (`fits_memory_budget`): the
+engine's router queries a CSV or Parquet file that does not fit where it lies
+(engine/route.py), and the loader refuses any other source that does not (data/guard.py), so a
+1 MB Parquet file of five million constant rows or a small workbook that unpacks to a gigabyte
+is never expanded into memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from autoviz_core.config import Limits
 from autoviz_core.data import compression
 
 TEXT_SAMPLE_BYTES = 1 << 20  # the head of a text table parsed to learn its bytes per cell
@@ -23,6 +25,9 @@ TEXT_SAMPLE_BYTES = 1 << 20  # the head of a text table parsed to learn its byte
 # 8-byte number or offset: a text table never takes more than this many times its size.
 MAX_TEXT_EXPANSION = 8
 COUNT_CAP = 1 << 40  # decompressed bytes are counted up to here (1 TiB), then "more than"
+# Loading into pandas peaks at about this many times the table (the parser's buffers and the
+# converted columns side by side; bench/README.md): the budget is compared with the peak.
+LOADING_PEAK = 3.0
 _PARQUET_WIDTH = {"BOOLEAN": 1, "INT32": 8, "INT64": 8, "INT96": 8, "FLOAT": 8, "DOUBLE": 8}
 _STRING_OVERHEAD = 8  # an offset per value in pandas' Arrow-backed text columns
 _XLSX_PARTS = ("xl/worksheets/", "xl/sharedStrings.xml")
@@ -36,8 +41,8 @@ def estimate_expanded_bytes(source: str | Path | bytes) -> int | None:
     - Parquet: every column chunk's values times the width of its type (text: an offset and
       its longest value from the chunk statistics, else its uncompressed size per value, and
       never less than the uncompressed size the chunk declares).
-    - Excel (.xlsx): the uncompressed size of the sheets' XML and the shared strings (the
-      reader holds about that much while it parses; the table ends smaller).
+    - Excel (.xlsx): the uncompressed size of the sheets' XML and the shared strings (reading
+      peaks near three times that, as other formats peak near three times their table).
     - CSV and other text: the head parsed, its memory per byte of file scaled to the file.
     - gzip/bz2/xz-compressed text: as text, on the decompressed size (counted by streaming,
       nothing kept).
@@ -55,6 +60,12 @@ def estimate_expanded_bytes(source: str | Path | bytes) -> int | None:
     if head.lstrip()[:1] in (b"[", b"{"):
         return None  # JSON: no cheap estimate; the upload limit bounds it
     return text_estimate(head, _size(source))
+
+
+def fits_memory_budget(estimate: int, limits: Limits) -> bool:
+    """Whether a table of `estimate` bytes can be loaded within the memory budget, counting
+    the peak of loading it (LOADING_PEAK times the table)."""
+    return estimate * LOADING_PEAK <= limits.memory_budget_bytes
 
 
 def text_estimate(head: bytes, size: int) -> int | None:

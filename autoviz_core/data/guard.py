@@ -4,8 +4,9 @@ be once expanded, and how long loading may take.
 - Only regular files are read from disk. A pipe (`<(cat table.csv)`, a named pipe) or a file
   that reports no size (/proc) is read once, up to the upload limit and the load time limit,
   and parsed from memory; devices (/dev/zero), sockets and folders are refused with one line.
-- A table whose estimated expanded size (data/estimate.py) is over `limits.memory_budget_mb`
-  is refused before it is parsed.
+- A table that would not fit `limits.memory_budget_mb` while loading (its size estimated by
+  data/estimate.py) is refused before it is parsed; a CSV or Parquet file the CLI names is
+  queried in place instead (engine/route.py), before it gets here.
 - Loading runs under a wall-clock limit (`limits.load_timeout_s`) that ends with one line.
 """
 
@@ -24,7 +25,12 @@ from typing import TypeVar
 
 from autoviz_core.config import Limits
 from autoviz_core.data.compression import compression_of
-from autoviz_core.data.estimate import MAX_TEXT_EXPANSION, estimate_expanded_bytes
+from autoviz_core.data.estimate import (
+    LOADING_PEAK,
+    MAX_TEXT_EXPANSION,
+    estimate_expanded_bytes,
+    fits_memory_budget,
+)
 from autoviz_core.errors import DataLoadError
 from autoviz_core.unicode_safe import replace_undecodable
 
@@ -123,19 +129,20 @@ def read_stream(path: Path, limit: int, seconds: float) -> bytes:
 
 
 def check_memory_budget(source: Path | bytes, limits: Limits) -> None:
-    """Refuse a table whose estimated expanded size is over `limits.memory_budget_mb`, before
-    it is parsed. Plain text so small that even the worst expansion fits is not sampled."""
-    budget = limits.memory_budget_bytes
+    """Refuse, before it is parsed, a table that would not fit `limits.memory_budget_mb` while
+    loading (data/estimate.py decides). Plain text so small that even the worst expansion
+    fits is not sampled."""
     size = len(source) if isinstance(source, bytes) else source.stat().st_size
     head = source[:16] if isinstance(source, bytes) else _first_bytes(source, 16)
     plain_text = not head.startswith((b"PAR1", b"PK\x03\x04")) and compression_of(head) is None
-    if plain_text and size * MAX_TEXT_EXPANSION <= budget:
+    if plain_text and fits_memory_budget(size * MAX_TEXT_EXPANSION, limits):
         return
     estimate = estimate_expanded_bytes(source)
-    if estimate is not None and estimate > budget:
+    if estimate is not None and not fits_memory_budget(estimate, limits):
         raise DataLoadError(
-            f"The table would take about {estimate / MB:,.0f} MB in memory once loaded, over "
-            f"the {limits.memory_budget_mb:,g} MB memory budget.",
+            f"The table would take about {estimate / MB:,.0f} MB in memory and about "
+            f"{estimate * LOADING_PEAK / MB:,.0f} MB while loading, over the "
+            f"{limits.memory_budget_mb:,g} MB memory budget.",
             "Raise limits.memory_budget_mb in config.yaml or load a sample of the rows.",
         )
 

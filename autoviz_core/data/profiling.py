@@ -65,6 +65,8 @@ class ColumnProfile(BaseModel):
     top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
     additive: bool = False  # sums across rows mean something (data/semantics.py decides)
     derived_from: list[str] = Field(default_factory=list)  # the two columns a derived measure uses
+    # figures that are estimates (the engine's approximate distinct count of a large column)
+    approximate: list[str] = Field(default_factory=list)
 
     def in_group(self, group: ColumnGroup) -> bool:
         """Whether this column belongs to `group` (the COLUMN_GROUPS table decides)."""
@@ -78,6 +80,9 @@ class SchemaProfile(BaseModel):
     n_columns: int
     shape: str
     columns: list[ColumnProfile]
+    # Every distinct value of the low-cardinality text columns, when the table is not in memory
+    # (the engine lists them, so the planner finds a rare value its sample lacks). Not dumped.
+    category_values: dict[str, list[str]] = Field(default_factory=dict, exclude=True)
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)

@@ -545,6 +545,16 @@ def slot_features(c: AnswerCandidate, aev: AnswerEvidence) -> dict[str, float]:
     return f
 
 
+def _after_which(aev: AnswerEvidence, col: ColumnEvidence | None) -> bool:
+    """The column is named right after a "which" word ("which firm", "what day")."""
+    if col is None or col.first_pos is None:
+        return False
+    return any(
+        h.kind == "class" and h.label == "which" and 0 <= col.first_pos - h.end <= 1
+        for h in aev.hits
+    )
+
+
 def _asked_period(aev: AnswerEvidence, grain: str) -> bool:
     """The question asks which period of this grain: a "which" word right before it."""
     which = [h.end for h in aev.hits if h.kind == "class" and h.label == "which"]
@@ -597,6 +607,10 @@ def _extreme_features(
         return f
     g = aev.ev.columns.get(c.group_by or "")
     f.update(column_features("e:g", g, aev))
+    if _after_which(aev, g):
+        f["e:g:after_which"] = 1.0  # "which PID group ...": the groups are what is asked for
+    if _after_which(aev, col):
+        f["e:y:after_which"] = 1.0
     f[f"e:agg:{c.agg}"] = 1.0
     for w in aev.words:
         if w.startswith(("agg:", "sw:", "c:all", "sup:")):

@@ -112,9 +112,10 @@ def extract_cues(
     toks = tokenize(text)
     cues = Cues(question=question, text=text.lower(), toks=toks)
     cues.all_mentions, cues.mentions = question_mentions(toks, profile, extra_mentions)
-    taken = {i for m in cues.mentions for i in range(m.start, m.end)}
     quoted = {q.lower() for q in re.findall(r"['\"]([^'\"]{1,60})['\"]", question)}
     values = find_values(toks, build_value_index(profile, df, lex), lex, quoted, text)
+    cues.mentions = _yield_to_coordinated_values(cues.mentions, values, toks)
+    taken = {i for m in cues.mentions for i in range(m.start, m.end)}
     cues.values = _assign_values(values, taken)
     taken |= {i for v in cues.values for i in range(v.start, v.end)}
     compass = direction_mentions(toks, taken, profile, lex)
@@ -225,6 +226,35 @@ def _keyword_positions(
         if m.kind != "exact" or modifier or (verb_first and prev == ""):
             out.add(i)
     return out
+
+
+COORDINATORS = frozenset(("and", "or", "vs", "versus", "than", "nor", "to"))
+
+
+def _yield_to_coordinated_values(
+    mentions: Sequence[Mention], values: Sequence[ValueMention], toks: Sequence[Token]
+) -> list[Mention]:
+    """A word that is a value of a column, coordinated with another value of the same column
+    ("Clinton and Dole voters"), is that value, not a partial mention of a column whose name
+    starts with it (DoleLR)."""
+    out = []
+    for m in mentions:
+        here = [v for v in values if (v.start, v.end) == (m.start, m.end)]
+        partial = m.coverage < 0.999
+        if partial and any(_coordinated(v, values, toks) for v in here):
+            continue
+        out.append(m)
+    return out
+
+
+def _coordinated(v: ValueMention, values: Sequence[ValueMention], toks: Sequence[Token]) -> bool:
+    for w in values:
+        if w.column != v.column or w.value == v.value:
+            continue
+        gap = toks[w.end : v.start] if w.end <= v.start else toks[v.end : w.start]
+        if len(gap) == 1 and gap[0].lemma in COORDINATORS:
+            return True
+    return False
 
 
 def _assign_values(values: Sequence[ValueMention], taken: set[int]) -> list[ValueMention]:
@@ -739,6 +769,16 @@ def _period_filters(
     if mentioned:
         col = profile.column(mentioned[0]) or col
     is_int = col.dtype.lower().startswith(("int", "float", "uint"))
+    span = _year_span(cues)
+    if span is not None and not any(f.column == col.name for f in cues.filters):
+        consumed.add(col.name)  # "1990 through 1999", "the 1990s": every year of the span
+        low, high = span
+        if is_int:
+            return [_filter(col.name, "ge", low), _filter(col.name, "le", high)]
+        return [
+            _filter(col.name, "ge", f"{low}-01-01"),
+            _filter(col.name, "le", f"{high}-12-31 23:59:59"),
+        ]
     years = _years(cues)
     month = _month(cues)
     out: list[RequestFilter] = []
@@ -767,6 +807,27 @@ def _period_filters(
     if out:
         consumed.add(col.name)
     return out
+
+
+SPAN_WORDS = frozenset(("through", "thru", "until", "till", "to"))
+
+
+def _year_span(cues: Cues) -> tuple[int, int] | None:
+    """A run of whole years: "1990 through 1999", "1990-1999", "the 1990s" (a decade)."""
+    toks = cues.toks
+    years = [i for i, t in enumerate(toks) if _looks_like_year(t.text)]
+    for i in years:
+        if i + 1 < len(toks) and toks[i + 1].text == "s" and toks[i].text.endswith("0"):
+            return int(toks[i].text), int(toks[i].text) + 9
+        dash = cues.text[toks[i].end : toks[i + 1].start].strip() if i + 1 < len(toks) else ""
+        if i + 1 in years and dash in ("-", "–") and int(toks[i + 1].text) > int(toks[i].text):
+            return int(toks[i].text), int(toks[i + 1].text)
+        j = i + 2
+        if j in years and toks[i + 1].lemma in SPAN_WORDS and int(toks[j].text) > int(toks[i].text):
+            before = toks[i - 1].lemma if i > 0 else ""
+            if before not in ("from", "between") or toks[i + 1].lemma != "to":
+                return int(toks[i].text), int(toks[j].text)
+    return None
 
 
 def _years(cues: Cues) -> tuple[str, int] | None:

@@ -177,7 +177,8 @@ def _column_forms(profile: SchemaProfile, lex: Lexicon) -> list[ColumnForm]:
         }
         forms.append(ColumnForm(col.name, content, weights, EXACT))
         joined = "".join(split_name(col.name))
-        if len(words) > 1 and len(joined) >= 4:
+        # run together: "zipcode"; letters and digits ("co2", "pm10") are one word in a question
+        if len(words) > 1 and (len(joined) >= 4 or any(ch.isdigit() for ch in joined)):
             forms.append(ColumnForm(col.name, (joined,), {joined: 1.0}, COMPOUND))
         mean_idf = sum(weights.values()) / max(1, len(weights))
         for alt in _synonym_forms(words, lex):
@@ -262,6 +263,11 @@ def _matched_vocab(lemmas: Sequence[str], vocab: frozenset[str], lex: Lexicon) -
     for c in vocab:
         if len(c) >= 6 and any(c.startswith(w) for w in lemmas if len(w) >= 2):
             out.add(c)  # "allergytype" written as "allergy type": found by the walk
+    for i in range(len(lemmas)):
+        for n in (2, 3):
+            if i + n <= len(lemmas):  # "gnp deflator" -> GNPDEFL, "real gdp" -> realgdp
+                joined, last = "".join(lemmas[i : i + n]), lemmas[i + n - 1]
+                out.update(c for c in vocab if len(c) >= 5 and _run_match(joined, last, c))
     return out
 
 
@@ -298,14 +304,21 @@ def _form_mentions(
     for start in range(n):
         if lex.is_stop(lemmas[start]) and lemmas[start] not in form.weights:
             continue
-        if not any(_match(lemmas[start], c, form)[0] > 0 for c in words) and not _compound(
-            lemmas, start, form, {}
+        if (
+            not any(_match(lemmas[start], c, form)[0] > 0 for c in words)
+            and not _compound(lemmas, start, form, {})
+            and _abbreviated_at(lemmas, start, form, {}) is None
         ):
             continue
         matched: dict[str, tuple[float, str]] = {}
         i = start
         while i < n:
             word = lemmas[i]
+            run = _abbreviated_at(lemmas, i, form, matched)
+            if run is not None:  # "gnp deflator" read whole, before "gnp" is read as a prefix
+                matched[run[1]] = run[2]
+                i = run[0]
+                continue
             best = max(
                 ((c, _match(word, c, form)) for c in form.words if c not in matched),
                 key=lambda p: p[1][0],
@@ -367,6 +380,39 @@ def _compound(
     return None
 
 
+def _abbreviated_at(
+    lemmas: Sequence[str], i: int, form: ColumnForm, matched: dict[str, tuple[float, str]]
+) -> tuple[int, str, tuple[float, str]] | None:
+    """(end, column word, match) when words run together from token i write a one-word name."""
+    if form.kind == COMPOUND:
+        return None
+    for n in (3, 2):
+        if i + n > len(lemmas) or not all(w.isalnum() for w in lemmas[i : i + n]):
+            continue
+        joined = "".join(lemmas[i : i + n])
+        for c in form.words:
+            if c in matched or len(c) < 5:
+                continue
+            match = _run_match(joined, lemmas[i + n - 1], c)
+            if match is not None:
+                return i + n, c, match
+    return None
+
+
+def _run_match(joined: str, last: str, c: str) -> tuple[float, str] | None:
+    """How a run of words written together matches a one-word name: whole ("real gdp" ->
+    realgdp), as its start reaching into the last word ("gnp deflator" -> gnpdefl), or with
+    one typo ("t bill rate" -> tbilrate). Written whole or as its start, the name is written in
+    full: a compound, as strong as "zip code" for ZipCode."""
+    if joined == c:
+        return QUALITY[COMPOUND], COMPOUND
+    if joined.startswith(c) and len(c) - (len(joined) - len(last)) >= 3:
+        return QUALITY[COMPOUND], COMPOUND
+    if len(c) >= 7 and DamerauLevenshtein.distance(joined, c) <= 1:
+        return QUALITY[TYPO], TYPO
+    return None
+
+
 def _initialism_mentions(
     lemmas: Sequence[str], profile: SchemaProfile, lex: Lexicon
 ) -> list[Mention]:
@@ -418,7 +464,7 @@ def assign_mentions(
     ranked = sorted(
         (m for m in mentions if not (m.end - m.start == 1 and m.start in protected)),
         key=lambda m: (
-            -(m.score >= 0.999),
+            -(m.score >= 0.999 or _written_together(m)),
             -(m.end - m.start) * m.score,
             -m.score,
             -(m.column in named),
@@ -435,6 +481,12 @@ def assign_mentions(
         taken.append(m)
         used |= span
     return sorted(taken, key=lambda m: m.start)
+
+
+def _written_together(m: Mention) -> bool:
+    """Several words that write a name in full when run together ("gnp deflator" for GNPDEFL):
+    as sure as an exact mention of one of those words, and longer."""
+    return m.kind == COMPOUND and m.end - m.start >= 2 and m.coverage >= 0.999
 
 
 # ---------------------------------------------------------------- value mentions
@@ -475,7 +527,9 @@ def _value_index(profile: SchemaProfile, df: pd.DataFrame | None, lex: Lexicon) 
             ("int", "float", "Int", "Float")
         ):
             continue
-        for raw in _distinct_text(df[col.name])[:MAX_VALUE_CARDINALITY]:
+        listed = profile.category_values.get(col.name)
+        values = listed if listed is not None else _distinct_text(df[col.name])
+        for raw in values[:MAX_VALUE_CARDINALITY]:
             words = tuple(t.lemma for t in tokenize(raw.lower()))
             if not words or len(words) > 6:
                 continue

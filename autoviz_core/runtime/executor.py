@@ -11,13 +11,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
 from pydantic import ValidationError
 
 from autoviz_core.data.derived import with_derived
+from autoviz_core.engine.derived import with_derived_columns
 from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.tools.cache import run_cache
@@ -122,22 +123,47 @@ def describe_validation_error(tool_name: str, exc: ValidationError) -> str:
     return f"bad parameters for {tool_name}: " + "; ".join(parts)
 
 
+def _call_tool(
+    spec: ToolSpec, df: pd.DataFrame, params: Any, ctx: ToolContext, on_source: bool
+) -> ToolResult:
+    """The tool where the data lives when it can run there (its SQL implementation), else its
+    pandas function, on the engine table's bounded sample when the data is not in memory."""
+    if on_source and spec.sql_fn is not None:
+        return spec.sql_fn(ctx.source, params, ctx)
+    result = spec.fn(df, params, ctx)
+    if on_source and ctx.sample_note:
+        on_sample(result, ctx.sample_note)
+    return result
+
+
+def on_sample(result: ToolResult, how: str) -> None:
+    """Say in the step's summary and findings that it ran on a sample, and which."""
+    result.summary = f"{result.summary.rstrip('.')} (on {how})."
+    result.findings.append(f"This step ran on {how}.")
+    result.metrics["sample"] = how
+
+
 def _run_with_timeout(
-    spec: ToolSpec, df: pd.DataFrame, params: Any, ctx: ToolContext, timeout_s: float | None
+    spec: ToolSpec,
+    df: pd.DataFrame,
+    params: Any,
+    ctx: ToolContext,
+    timeout_s: float | None,
+    on_source: bool = False,
 ) -> ToolResult:
     """Call the tool; with a limit, run it in a daemon thread and stop waiting at the limit.
 
     A Python thread cannot be killed, so a timed-out tool keeps running in the background
-    until it returns; its result is discarded.
+    until it returns; its result is discarded (a query it runs in the engine is interrupted).
     """
     if timeout_s is None:
-        return spec.fn(df, params, ctx)
+        return _call_tool(spec, df, params, ctx, on_source)
     box: dict[str, Any] = {}
     context = contextvars.copy_context()  # the run's shared-result cache goes with the step
 
     def target() -> None:
         try:
-            box["result"] = context.run(spec.fn, df, params, ctx)
+            box["result"] = context.run(_call_tool, spec, df, params, ctx, on_source)
         except BaseException as exc:
             box["error"] = exc
 
@@ -145,6 +171,8 @@ def _run_with_timeout(
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():
+        if on_source and ctx.source.canceller is not None:
+            ctx.source.canceller.interrupt()
         raise StepTimeoutError(
             f"step timed out after {timeout_s:g} s", "Try a smaller table or step."
         )
@@ -204,7 +232,8 @@ def run_step(
     try:
         params = spec.params_model.model_validate(step.params)
         record.params = params.model_dump(mode="json")
-        record.result = _run_with_timeout(spec, table, params, ctx, timeout_s)
+        on_source = ctx.source is not None and step.input == DATA_INPUT
+        record.result = _run_with_timeout(spec, table, params, ctx, timeout_s, on_source)
         record.summary = record.result.summary
     except ValidationError as exc:
         record.status, record.error = "error", describe_validation_error(step.tool, exc)
@@ -226,13 +255,18 @@ def execute_plan(
 ) -> ExecutionResult:
     """Run every step in plan order; `on_step(index, total, record)` reports progress.
 
-    Derived measures (`plan.derived`) are computed from the table first.
+    Derived measures (`plan.derived`) are computed from the table first. With `ctx.source`
+    (an engine table: the data stays where it lives, `df` is its bounded sample) a step that
+    reads the table runs its tool's SQL implementation where it has one, else on the sample.
     Steps share one run cache (tools.cache): a group-by or resample that several steps need
     (the same table, measure, grouping and grain) is computed once.
     """
+    ctx = ctx or ToolContext()
     with run_cache():
         df = with_derived(df, plan.derived)
-        return _execute_steps(plan, df, ctx or ToolContext(), step_timeout_s, on_step)
+        if ctx.source is not None and plan.derived:
+            ctx = replace(ctx, source=with_derived_columns(ctx.source, plan.derived))
+        return _execute_steps(plan, df, ctx, step_timeout_s, on_step)
 
 
 def _execute_steps(

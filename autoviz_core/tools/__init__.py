@@ -4,6 +4,7 @@ from autoviz_core.tools import (  # noqa: F401  (imported to register their tool
     anomalies,
     answers,
     charts,
+    charts_sql,
     comparison,
     distributions,
     relationships,

@@ -380,15 +380,29 @@ def _scatter_findings(frame: pd.DataFrame, p: ChartParams) -> list[str]:
 
 
 # ---------------------------------------------------------------- kinds
-def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
-    """Bar, line, scatter and pie: aggregate or raw rows, then sort, limit, bound, plot."""
+def xy_params(p: ChartParams, notes: list[str]) -> ChartParams:
+    """A bar/line/scatter/pie request made drawable: no y and no aggregation counts rows."""
     if p.kind == "scatter" and p.y is None and p.agg == "none":
         raise ToolInputError("a scatter chart needs a y column")
     if p.y is None and p.agg == "none":
         p = p.model_copy(update={"agg": "count"})
         notes.append("no y column: counting rows per group")
+    return p
+
+
+def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
+    """Bar, line, scatter and pie: aggregate or raw rows, then sort, limit, bound, plot."""
+    p = xy_params(p, notes)
     frame, x_col = _prepare(df, p, notes)
     frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
+    return xy_result(frame, p, ctx, notes, x_col)
+
+
+def xy_result(
+    frame: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str], x_col: str | None
+) -> ToolResult:
+    """The chart of a prepared frame (x / y / c; aggregated with keys ascending, or raw rows):
+    sort, limit, bound, plot, findings. The pandas and the SQL path both end here."""
     if (
         p.kind == "line"
         and p.agg == "none"
@@ -543,14 +557,28 @@ def _heatmap_chart(
     df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
 ) -> ToolResult:
     """x and colour are the two categorical axes; y is aggregated into each cell."""
+    q = heatmap_params(p, notes)
+    agg = q.agg
+    frame, _ = _prepare(df, q, notes)
+    return heatmap_result(_aggregate(frame, agg), q, ctx, notes)
+
+
+def heatmap_params(p: ChartParams, notes: list[str]) -> ChartParams:
+    """x and colour are required; cells are a mean of y (a count without y) unless asked."""
     if p.x is None or p.color is None:
         raise ToolInputError("a heatmap needs an x column and a color column (the second axis)")
     agg = p.agg if p.agg != "none" else ("mean" if p.y else "count")
     if agg != p.agg:
         notes.append(f"cells aggregated with {agg}")
-    q = p.model_copy(update={"agg": agg})
-    frame, _ = _prepare(df, q, notes)
-    cells = _aggregate(frame, agg)
+    return p.model_copy(update={"agg": agg})
+
+
+def heatmap_result(
+    cells: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
+) -> ToolResult:
+    """The heatmap of aggregated cells (x, c, y with keys ascending); both paths end here."""
+    agg = p.agg
+    assert p.x is not None and p.color is not None
     cells = _bound_cells(cells, ctx.max_chart_points, notes)
     xs = list(pd.unique(cells["x"]))
     cs = list(pd.unique(cells.sort_values("c", kind="stable")["c"]))

@@ -6,6 +6,7 @@ so nothing a model writes is executed: a model can choose a tool and its paramet
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class ToolContext:
 
     max_chart_points: int = 5000
     seed: int = 42
+    # The engine table (autoviz_core/engine) when the data stays where it lives; the frame a
+    # tool then receives is its bounded sample, and `sample_note` says how it was drawn.
+    source: Any = None
+    sample_note: str = ""
 
 
 @dataclass
@@ -74,6 +79,8 @@ class ToolResult:
 
 
 ToolFn = Callable[[pd.DataFrame, Any, ToolContext], ToolResult]
+# The same tool where the data lives: fn(engine table, params, ctx); see sql_implementation.
+SqlToolFn = Callable[[Any, Any, ToolContext], ToolResult]
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class ToolSpec:
     params_model: type[ToolParams]
     fn: ToolFn
     produces: Literal["table", "chart", "stats"]
+    sql_fn: SqlToolFn | None = None  # runs on an engine table (autoviz_core/engine), if any
 
     def param_schema(self) -> dict[str, Any]:
         """JSON schema of the parameters, as the planner and the review UI see them."""
@@ -143,6 +151,30 @@ def tool(
             return result
 
         _REGISTRY[name] = ToolSpec(name, family, description, params, as_drawn, produces)
+        return fn
+
+    return register
+
+
+def sql_implementation(name: str) -> Callable[[SqlToolFn], SqlToolFn]:
+    """Declare `fn(engine_table, params, ctx) -> ToolResult` as tool `name`'s implementation
+    for tables that stay where they live: the executor calls it instead of the pandas function
+    when the step reads the source table and the table is not in memory. The parameters and
+    the result are the tool's own, so plans, validation and reports do not change."""
+
+    def register(fn: SqlToolFn) -> SqlToolFn:
+        spec = _REGISTRY.get(name)
+        if spec is None:
+            raise ValueError(f"no tool {name!r} to give a SQL implementation")
+        if spec.sql_fn is not None:
+            raise ValueError(f"tool {name!r} has a SQL implementation already")
+
+        @functools.wraps(fn)
+        def with_figure_template(source: Any, p: ToolParams, ctx: ToolContext) -> ToolResult:
+            keep_figure_template()
+            return fn(source, p, ctx)
+
+        _REGISTRY[name] = dataclasses.replace(spec, sql_fn=with_figure_template)
         return fn
 
     return register

@@ -227,7 +227,11 @@ SPECS: dict[str, Spec] = {
             "rooms": ["rooms", "number of rooms"],
             "year_built": ["year built", "construction year"],
         },
-        {"neighbourhood": ["neighbourhood", "area", "district"], "garage": ["garage"]},
+        {
+            "neighbourhood": ["neighbourhood", "area", "district"],
+            "garage": ["garage"],
+            "rooms": ["number of rooms", "room count"],
+        },
         {"neighbourhood": ["Riverside", "Old Town"], "garage": ["yes", "no"]},
         set(),
         date="sold_on",
@@ -604,6 +608,9 @@ EXTREME_GROUP_PHRASES = [
     ("which {g} has the highest median {m}?", "median", "max"),
     ("what {g} had the smallest combined {m}?", "sum", "min"),
     ("wich {g} has the biggest average {m}", "mean", "max"),
+    ("which {g} group has the highest average {m}?", "mean", "max"),
+    ("Which {g} group gets the most {m} on average?", "mean", "max"),
+    ("what {g} category has the lowest mean {m}?", "mean", "min"),
 ]
 EXTREME_PERIOD_PHRASES = [
     ("which year had the highest total {m}?", "sum", "max", "year"),

@@ -108,12 +108,14 @@ def assert_clean_failure(proc: subprocess.CompletedProcess[str], *phrases: str) 
     return lines[0]
 
 
-def config_with_limits(folder: Path, **limits: float) -> Path:
-    """The repository's config.yaml with some `limits:` changed, written into `folder`."""
+def config_with_limits(folder: Path, engine: dict[str, Any] | None = None, **limits: float) -> Path:
+    """The repository's config.yaml with some `limits:` (and `engine:`) changed, written into
+    `folder`."""
     import yaml
 
     raw = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
     raw["limits"].update(limits)
+    raw["engine"].update(engine or {})
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return path

@@ -38,11 +38,12 @@ def test_a_device_is_refused() -> None:
 def test_the_memory_budget_names_the_size_and_the_limit() -> None:
     buffer = io.BytesIO()
     pq.write_table(pa.table({"a": pa.array(range(400_000), pa.int64())}), buffer)
-    guard.check_memory_budget(buffer.getvalue(), Limits())
+    guard.check_memory_budget(buffer.getvalue(), Limits(memory_budget_mb=10))  # 9 MB fits
     with pytest.raises(DataLoadError) as info:
         guard.check_memory_budget(buffer.getvalue(), Limits(memory_budget_mb=2))
     assert str(info.value).startswith(
-        "The table would take about 3 MB in memory once loaded, over the 2 MB memory budget."
+        "The table would take about 3 MB in memory and about 9 MB while loading, over the "
+        "2 MB memory budget."
     )
 
 

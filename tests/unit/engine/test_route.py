@@ -1,0 +1,56 @@
+"""Which path a file takes: the memory budget decides; small tables keep today's path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from autoviz_core.config import Settings
+from autoviz_core.engine.route import estimated_table_bytes, use_engine
+
+
+def _with(settings: Settings, budget_mb: float, route: str = "auto") -> Settings:
+    return settings.model_copy(
+        update={
+            "limits": settings.limits.model_copy(update={"memory_budget_mb": budget_mb}),
+            "engine": settings.engine.model_copy(update={"route": route}),
+        }
+    )
+
+
+def test_a_table_over_the_budget_goes_to_the_engine(
+    sales_parquet: Path, engine_settings: Settings
+) -> None:
+    size = estimated_table_bytes(sales_parquet)
+    assert 3000 * 8 * 7 <= size <= 3000 * 200  # rows x the width of its column types
+    assert use_engine(str(sales_parquet), _with(engine_settings, budget_mb=0.1))
+    assert not use_engine(str(sales_parquet), _with(engine_settings, budget_mb=2048))
+    assert use_engine(str(sales_parquet), _with(engine_settings, budget_mb=2048, route="engine"))
+    assert not use_engine(str(sales_parquet), _with(engine_settings, budget_mb=0.1, route="memory"))
+
+
+def test_globs_and_databases_always_stay_where_they_live(engine_settings: Settings) -> None:
+    settings = _with(engine_settings, budget_mb=2048)
+    assert use_engine("data/part-*.parquet", settings)
+    assert use_engine("postgresql://reader@localhost:5432/shop", settings)
+
+
+def test_other_formats_keep_the_loaders_path(tmp_path: Path, engine_settings: Settings) -> None:
+    path = tmp_path / "t.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(path)
+    assert not use_engine(str(path), _with(engine_settings, budget_mb=0.001))
+    assert not use_engine(str(tmp_path / "missing.csv"), _with(engine_settings, budget_mb=0.001))
+
+
+def test_a_narrow_table_over_the_row_limit_is_not_refused_but_queried(
+    tmp_path: Path, engine_settings: Settings
+) -> None:
+    path = tmp_path / "narrow.parquet"
+    pd.DataFrame({"a": range(2000)}).to_parquet(path)
+    settings = _with(engine_settings, budget_mb=2048)
+    assert not use_engine(str(path), settings)
+    fewer = settings.model_copy(
+        update={"limits": settings.limits.model_copy(update={"max_rows": 1000})}
+    )
+    assert use_engine(str(path), fewer)  # fits memory, but over the loader's row limit
