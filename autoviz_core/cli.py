@@ -192,7 +192,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out_dir:
         with _writing(args.out_dir, "--out"):
             write_bundle(args.out_dir, **bundle_args(run, name))
-    failed = [r for r in run.result.records if r.status != "ok"]
+    failed = run.result.failed()
     primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
     print(
         f"intent: {doc['intent']}  template: {doc['template_id']}  steps: {len(run.result.records)}"
@@ -202,8 +202,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  follow-up: {change}")
     for note in run.table.warnings:  # how the table was read (infinities, repairs, formats)
         print(f"  note: {replace_undecodable(note)}")
+    for rec in run.result.dropped():
+        print(f"  {rec.step_id} ({rec.tool}) left out: {rec.error}", file=sys.stderr)
     for rec in failed:
         print(f"  {rec.step_id} ({rec.tool}): {rec.status}: {rec.error}", file=sys.stderr)
+    answer = next((r for r in run.result.records if r.answer), None)
+    if answer is not None and answer.status != "ok":
+        print("error: the value the question asks for could not be computed", file=sys.stderr)
+        return 1
     if not primary_ok:
         print("error: the chart answering the question could not be produced", file=sys.stderr)
         return 1

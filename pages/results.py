@@ -91,6 +91,8 @@ def show_step(record: StepRecord) -> None:
 
 
 def show_failures(result: ExecutionResult) -> None:
+    for r in result.dropped():
+        st.caption(f":material/info: Left out: {step_sentence(r.tool, r.params)} ({r.error}).")
     failed = result.failed()
     if not failed:
         return

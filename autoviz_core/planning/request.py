@@ -202,6 +202,11 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
     return cats[0].name if cats else None
 
 
+def _first_non_identifier(profile: SchemaProfile) -> str | None:
+    """The first column that is not a row identifier: ids are never a grouping unless asked."""
+    return next((c.name for c in profile.columns if c.role != "identifier"), None)
+
+
 def main_measure(profile: SchemaProfile) -> str | None:
     """The numeric column a question about 'the data' most likely means (additive first)."""
     ranked = profile.group("additive") or profile.group("numeric")
@@ -239,7 +244,7 @@ def repair_request(
             req.x, req.y, req.agg = target, None, "none"
     if req.chart in ("bar", "pie", "line") and req.x is None and not req.measures:
         req.x = next(iter(profile.group("temporal")), None) if req.chart == "line" else None
-        req.x = req.x or main_group(profile) or next(iter(profile.names()), None)
+        req.x = req.x or main_group(profile) or _first_non_identifier(profile)
         notes.append(f"No x column was given; using {req.x!r}.")
     if req.chart in ("bar", "pie", "line") and req.y is None and req.agg not in ("count",):
         req.agg = "count"

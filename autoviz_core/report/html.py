@@ -155,12 +155,12 @@ def _sections(
     parts.append("<h2>Charts</h2>" + "".join(_chart_block(i, r) for i, r in enumerate(charts)))
     tables = "".join(_record_table(r) for r in result.records if r.status == "ok")
     parts.append("<h2>Tables</h2>" + (tables or "<p>No tables.</p>"))
-    failed = [r for r in result.records if r.status != "ok"]
+    failed = [r for r in result.records if r.status != "ok"]  # dropped ones with their reason
     if failed:
         rows = [[r.step_id, r.tool, r.status, r.error] for r in failed]
         parts.append(
-            "<h2 class='error'>Failed or skipped steps</h2>"
-            + _html_table(["step", "tool", "status", "error"], rows)
+            "<h2 class='error'>Steps not run (failed, skipped, or left out as not applying to "
+            "this table)</h2>" + _html_table(["step", "tool", "status", "error"], rows)
         )
     plan = plan_rows(result)
     parts.append(

@@ -98,10 +98,10 @@ def render_markdown(
     out += [_chart_section(r) for r in ordered_records(result)]
     out.append("## Tables\n")
     out += [_table_section(r) for r in result.records if r.status == "ok"]
-    failed = [r for r in result.records if r.status != "ok"]
+    failed = [r for r in result.records if r.status != "ok"]  # dropped ones with their reason
     if failed:
         out.append(
-            "## Failed or skipped steps\n\n"
+            "## Steps not run (failed, skipped, or left out as not applying to this table)\n\n"
             + md_table(
                 ["step", "tool", "status", "error"],
                 [[r.step_id, r.tool, r.status, r.error] for r in failed],

@@ -22,11 +22,15 @@ from autoviz_core.engine.derived import with_derived_columns
 from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.tools.cache import run_cache
+from autoviz_core.tools.common import ToolInputError
 from autoviz_core.tools.registry import ToolContext, ToolResult, ToolSpec, get_tool
 
 log = logging.getLogger(__name__)
 
-StepStatus = Literal["ok", "error", "skipped"]
+# "dropped": a supporting step that does not apply to this table (its input or parameters do
+# not fit it); said with the reason, not a failure of the run. The answer and the primary
+# chart are never dropped: when they cannot run, the run has failed.
+StepStatus = Literal["ok", "error", "skipped", "dropped"]
 
 
 @dataclass
@@ -87,8 +91,12 @@ class ExecutionResult:
         return {r.step_id: r.result for r in self.records if r.result is not None}
 
     def failed(self) -> list[StepRecord]:
-        """Steps that errored or were skipped."""
-        return [r for r in self.records if r.status != "ok"]
+        """Steps that errored or were skipped (not those dropped as not applying)."""
+        return [r for r in self.records if r.status in ("error", "skipped")]
+
+    def dropped(self) -> list[StepRecord]:
+        """Supporting steps left out because they do not apply to this table."""
+        return [r for r in self.records if r.status == "dropped"]
 
     def primary(self) -> StepRecord | None:
         """The step marked primary if it succeeded, else the first successful chart step."""
@@ -196,6 +204,8 @@ def _resolve_input(
     source = done.get(step.input)
     if source is None:
         return None, "error", f"input {step.input!r} is not an earlier step"
+    if source.status == "dropped":
+        return None, "dropped", f"input step {step.input!r} does not apply to this table"
     if source.status != "ok":
         return None, "skipped", f"input step {step.input!r} {source.status}: not run"
     table = source.result.table if source.result is not None else None
@@ -237,6 +247,9 @@ def run_step(
         record.summary = record.result.summary
     except ValidationError as exc:
         record.status, record.error = "error", describe_validation_error(step.tool, exc)
+    except ToolInputError as exc:
+        supporting = not (step.primary or step.answer)
+        record.status, record.error = ("dropped" if supporting else "error"), _error_text(exc)
     except Exception as exc:
         record.status, record.error = "error", _error_text(exc)
         if not isinstance(exc, AutoVizError):

@@ -84,7 +84,7 @@ def test_bundle_contents(tips):
     chart = json.loads(files["charts/primary.json"])
     assert chart["chart"]["points_sent"] == 100 and chart["figure"]["data"]
     log = json.loads(files["execution_log.json"])
-    assert [e["status"] for e in log] == ["ok", "ok", "ok", "ok", "error"]
+    assert [e["status"] for e in log] == ["ok", "ok", "ok", "ok", "dropped"]
     assert all("duration_ms" not in e for e in log)
     calls = json.loads(files["tool_calls.json"])
     assert calls[0]["tool"] == "chart" and calls[0]["params"]["kind"] == "scatter"

@@ -43,7 +43,7 @@ def hostile_run():
 
 def test_hostile_text_is_escaped():
     result = hostile_run()
-    assert result.records[2].status == "error"  # a text column is not numeric: an error row
+    assert result.records[2].status == "dropped"  # a text column is not numeric: left out
     profile = [{"name": XSS, "role": "categorical", "sample": [FORMULA, XSS]}]
     page = render_html(
         question=XSS + " revenue?", profile=profile, result=result, provenance={"model": XSS}
@@ -88,7 +88,7 @@ def test_sections_and_single_plotly_bundle(tips):
         "Findings",
         "Charts",
         "Tables",
-        "Failed or skipped steps",
+        "Steps not run (failed, skipped, or left out as not applying to this table)",
         "Plan",
         "Dataset profile",
         "Provenance",
