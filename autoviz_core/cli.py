@@ -1,7 +1,8 @@
-"""Headless command line: `python -m autoviz_core run DATA QUESTION`, `doctor`, `schemas`.
+"""Command line: `autoviz` (installed by `pip install .`) or `python -m autoviz_core`, with
+`run DATA QUESTION`, `doctor` and `app` (the Streamlit app).
 
-Exit codes: 0 success, 1 bad input, a failed run or drifted schemas, 2 usage error (also an
-output path that cannot be written), 3 backend unavailable.
+Exit codes: 0 success, 1 bad input or a failed run, 2 usage error (also an output path that
+cannot be written), 3 backend unavailable.
 A run with failed steps still writes its result JSON, but exits 1 and never prints success.
 Every error is one line on stderr, never a traceback.
 """
@@ -12,12 +13,13 @@ import argparse
 import contextlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autoviz_core.config import load_settings
+from autoviz_core.config import APP_ROOT, load_settings
 from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError, OutputPathError
 from autoviz_core.unicode_safe import replace_undecodable
 
@@ -27,9 +29,7 @@ if TYPE_CHECKING:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m autoviz_core", description="AutoViz headless engine"
-    )
+    p = argparse.ArgumentParser(prog="autoviz", description="AutoViz: ask your data")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a question about a table")
     run.add_argument(
@@ -63,21 +63,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc = sub.add_parser("doctor", help="which backends are usable, and why not")
     doc.add_argument("--config")
-    schemas = sub.add_parser(
-        "schemas", help="write the JSON schemas and GBNF grammars the model is constrained to"
+    sub.add_parser(
+        "app",
+        help="launch the Streamlit app (further arguments go to `streamlit run`)",
+        description="Launch the Streamlit app, as `make app` does in a checkout.",
     )
-    schemas.add_argument("--check", action="store_true", help="only report drift (exit 1)")
-    schemas.add_argument("--dir", help="folder of the files (default: autoviz_core/schemas)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, streamlit_args = parser.parse_known_args(argv)
+    if streamlit_args and args.command != "app":  # only `app` passes arguments on
+        parser.error(f"unrecognized arguments: {' '.join(streamlit_args)}")
     try:
         if args.command == "doctor":
             return _doctor(args)
-        if args.command == "schemas":
-            return _schemas(args)
+        if args.command == "app":
+            return _app(streamlit_args)
         return _run(args)
     except ModelUnavailableError as exc:
         _error(str(exc))
@@ -119,20 +122,18 @@ def _doctor(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _schemas(args: argparse.Namespace) -> int:
-    from autoviz_core.schemas import render
+def app_command(streamlit_args: list[str]) -> tuple[list[str], Path]:
+    """The `streamlit run` command line for the app and the folder to run it in (app.py's own,
+    so Streamlit reads the .streamlit/config.toml beside it: upload limit, theme, headless)."""
+    app = APP_ROOT / "app.py"
+    if not app.is_file():
+        raise ConfigError(f"The app is not installed: {app} is missing.")
+    return [sys.executable, "-m", "streamlit", "run", str(app), *streamlit_args], APP_ROOT
 
-    directory = Path(args.dir) if args.dir else render.SCHEMA_DIR
-    if args.check:
-        stale = render.drifted(directory)
-        for name in stale:
-            print(f"drifted: {directory / name}", file=sys.stderr)
-        if stale:
-            print("error: run `make schemas` and commit the files", file=sys.stderr)
-        return 1 if stale else 0
-    for path in render.write(directory):
-        print(f"wrote {path}")
-    return 0
+
+def _app(streamlit_args: list[str]) -> int:
+    command, folder = app_command(streamlit_args)
+    return subprocess.run(command, cwd=folder, check=False).returncode
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""config.yaml -> typed settings, read from the repository (not the current directory)."""
+"""config.yaml -> typed settings, read from the repository or the installed app (not the current
+directory)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
+# Where app.py, pages/ and config.yaml are: the repository root in a checkout; after
+# `pip install .`, the autoviz_app package installed beside autoviz_core (pyproject.toml).
+_INSTALLED_APP = REPO_ROOT / "autoviz_app"
+APP_ROOT = _INSTALLED_APP if (_INSTALLED_APP / "app.py").is_file() else REPO_ROOT
+DEFAULT_CONFIG_PATH = APP_ROOT / "config.yaml"
 
 BackendKind = Literal["llama.cpp", "gpt4all", "vllm"]
 PlannerMode = Literal["cues", "model", "hybrid"]
@@ -189,7 +194,7 @@ def parse_settings(raw: dict[str, Any], source: str = "") -> Settings:
 
 
 def config_path() -> Path:
-    """AUTOVIZ_CONFIG if set, else the repository's config.yaml."""
+    """AUTOVIZ_CONFIG if set, else the repository's (or the installed app's) config.yaml."""
     env = os.environ.get("AUTOVIZ_CONFIG")
     return Path(env).expanduser() if env else DEFAULT_CONFIG_PATH
 

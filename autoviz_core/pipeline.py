@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -53,8 +52,6 @@ def load_dataset(
                 f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}."
             )
         return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
-    if spec.startswith("shared:"):
-        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:") :])
     if use_engine(spec, settings):
         return open_source(
             spec, settings, table=table, seed=settings.planner.seed, on_progress=on_progress
@@ -301,7 +298,8 @@ def answer_document(run: AnalysisRun) -> dict[str, Any] | None:
 
 
 def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
-    """The result JSON of ../shared/eval/README.md, with the asked value in `answer`."""
+    """The result JSON of a run (its schema: autoviz_core/result_schema.json), with the asked
+    value in `answer`."""
     errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
     errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
     doc: dict[str, Any] = {

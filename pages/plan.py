@@ -22,17 +22,12 @@ from ui.wording import (
     model_failure_line,
     param_label,
     step_names,
+    step_origin_caption,
     step_sentence,
 )
 
 BEST_TEMPLATE = "(best match)"
 NOTE_STYLE = {"rejected": st.error, "repaired": st.info}
-WHY = {
-    "answers the question directly": "Answers your question directly",
-    "added by you": "Added by you",
-    "added by the model": "Suggested by the model",
-    "modified by the model": "Changed by the model",
-}
 
 
 def intent_label(intent: str) -> str:
@@ -159,7 +154,7 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
             reads = step.get("input", DATA_INPUT)
             expanded = (
                 step.get("primary")
-                or step.get("note") == "added by you"
+                or step.get("origin") == "user_added"
                 or any(n.level == "rejected" for n in notes.get(step["id"], []))
             )
             label = "Settings" + (
@@ -182,7 +177,7 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
                 fallback = spec.description if spec else step["tool"]
                 sentence = step_sentence(step["tool"], step["params"], fallback)
                 st.markdown(f"**{i + 1}. {sentence}**{star}")
-                why = WHY.get(step.get("note", ""), step.get("note", ""))
+                why = step_origin_caption(step.get("origin", "template"), step.get("note", ""))
                 if why:
                     st.caption(why)
     return slots

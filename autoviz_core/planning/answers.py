@@ -23,7 +23,12 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.contracts import AnalysisRequest, AnswerRequest, RequestFilter
-from autoviz_core.data.profiling import SMALL_INT_GROUPS_MAX, ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import (
+    MAX_GROUPS,
+    SMALL_INT_GROUPS_MAX,
+    ColumnProfile,
+    SchemaProfile,
+)
 from autoviz_core.planning.cues import MONTHS, Cues
 from autoviz_core.planning.features import (
     ColumnEvidence,
@@ -329,7 +334,7 @@ def _differences(aev: AnswerEvidence, profile: SchemaProfile) -> Iterator[Answer
     groups = aev.groups
     for g in groups:
         col = aev.ev.columns[g]
-        if col.cardinality < 2 or col.cardinality > 50:
+        if col.cardinality < 2 or col.cardinality > MAX_GROUPS:
             continue
         for y in _measures(aev, profile):
             if y == g:
@@ -337,7 +342,7 @@ def _differences(aev: AnswerEvidence, profile: SchemaProfile) -> Iterator[Answer
             for method in DIFFERENCE_METHODS[:-1]:  # chi-square is for two categories
                 yield AnswerCandidate("group_difference", column=y, group_by=g, method=method)
         for other in groups:
-            if other != g and aev.ev.columns[other].cardinality <= 50:
+            if other != g and aev.ev.columns[other].cardinality <= MAX_GROUPS:
                 yield AnswerCandidate("group_difference", column=other, group_by=g, method="chi2")
 
 
@@ -844,7 +849,7 @@ def answer_call(answer: AnswerRequest) -> tuple[str, dict[str, Any]] | None:
     if kind == "statistic":
         params: dict[str, Any] = {
             "stat": answer.stat, "column": answer.column, "filters": filters,
-            "conditions": [f.model_dump() for f in answer.conditions],
+            "counted": [f.model_dump() for f in answer.conditions],
         }  # fmt: skip
         if answer.stat == "quantile":
             params["quantile"] = answer.quantile or 50

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.contracts import RequestFilter
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import MAX_GROUPS, ColumnProfile, SchemaProfile
 from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
 from autoviz_core.planning.mentions import (
     Mention,
@@ -625,7 +625,10 @@ def _counted_filters(cues: Cues, profile: SchemaProfile, consumed: set[str]) -> 
         col = profile.column(m.column)
         if col is None or m.start == 0 or m.column in consumed or col.role == "temporal":
             continue
-        if not col.dtype.lower().startswith(("int", "float", "uint")) or col.cardinality > 50:
+        if (
+            not col.dtype.lower().startswith(("int", "float", "uint"))
+            or col.cardinality > MAX_GROUPS
+        ):
             continue
         prev = toks[m.start - 1].text
         before = toks[m.start - 2].lemma if m.start >= 2 else ""

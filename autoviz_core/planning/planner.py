@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -276,15 +276,11 @@ def decide_answer(
     try:
         if mode == "hybrid":
             options = [reading.answer, *(a for a, _p in reading.alternatives)]
-            labels = list(dict.fromkeys(answer_label(a) for a in options))
-            by_label = {answer_label(a): a for a in reversed(options)}
-            msgs = prompts.messages(
-                "choose_answer",
-                **_context(profile, cues.question, table_name),
-                options="\n".join(f"- {label}" for label in labels),
+            context = _context(profile, cues.question, table_name)
+            pick = _model_pick(
+                options, answer_label, "answer", "choose_answer", context, backend, calls
             )
-            value = _call(backend, "answer", msgs, choice_contract(labels), calls)
-            return reading, by_label[str(value.choice)].model_copy(deep=True), "hybrid"
+            return reading, pick, "hybrid"
         msgs = prompts.messages("answer", **_context(profile, cues.question, table_name), hint="")
         value = _call(backend, "answer", msgs, answer_contract(profile.names()), calls)
     except (BackendError, TimeoutError) as exc:
@@ -312,14 +308,28 @@ def _choose_candidate(
 ) -> AnalysisRequest:
     """Hybrid: the model picks one of the top candidates, named in plain words, by enum."""
     options = [ranked.request, *(alt for alt, _p in ranked.alternatives)]
-    labels = list(dict.fromkeys(label_request(r) for r in options))
-    by_label = {label_request(r): r for r in reversed(options)}
-    msgs = prompts.messages(
-        "choose",
-        **_context(profile, cues.question, table_name),
-        options="\n".join(f"- {label}" for label in labels),
-    )
-    value = _call(backend, "request", msgs, choice_contract(labels), calls)
+    context = _context(profile, cues.question, table_name)
+    return _model_pick(options, label_request, "request", "choose", context, backend, calls)
+
+
+Option = TypeVar("Option", AnalysisRequest, AnswerRequest)
+
+
+def _model_pick(
+    options: list[Option],
+    label: Callable[[Option], str],
+    stage: str,
+    prompt: str,
+    context: dict[str, Any],
+    backend: Backend,
+    calls: list[ModelCall],
+) -> Option:
+    """The option the model names, from the ranking's best ones (best first) each said in plain
+    words, under an enum of those words; options that read the same are offered once."""
+    labels = list(dict.fromkeys(label(o) for o in options))
+    by_label = {label(o): o for o in reversed(options)}
+    msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
+    value = _call(backend, stage, msgs, choice_contract(labels), calls)
     return by_label[str(value.choice)].model_copy(deep=True)
 
 
@@ -364,7 +374,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
         tool="chart",
         params=params,
         primary=True,
-        note="answers the question directly",
+        origin="question",
     )
 
 
@@ -374,9 +384,23 @@ def answer_step(answer: AnswerRequest) -> PlanStep | None:
     if call is None:
         return None
     tool, params = call
-    return PlanStep(
-        id=ANSWER_ID, tool=tool, params=params, answer=True, note="computes the asked value"
-    )
+    return PlanStep(id=ANSWER_ID, tool=tool, params=params, answer=True, origin="answer")
+
+
+def repeats_chart(step: PlanStep, chart: PlanStep) -> bool:
+    """A supporting step that would draw the primary chart again (a histogram of the column
+    the answer's histogram shows, a box of the same measure and groups, the same scatter)."""
+    p, c = step.params, chart.params
+    if (p.get("filters") or []) != (c.get("filters") or []):
+        return False
+    kind = c.get("kind")
+    if step.tool == "histogram":
+        return kind == "histogram" and p.get("column") == c.get("x")
+    if step.tool == "box_by_group":
+        return kind == "box" and (p.get("column"), p.get("group_by")) == (c.get("y"), c.get("x"))
+    if step.tool == "scatter":
+        return kind == "scatter" and {p.get("x"), p.get("y")} == {c.get("x"), c.get("y")}
+    return False
 
 
 def template_steps(
@@ -436,10 +460,16 @@ def build_plan(
     with timer.within("validation"):
         template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
     steps, notes = template_steps(template, ctx, profile)
+    first = primary_step(req)
+    repeats = [s for s in steps if repeats_chart(s, first)]
+    notes += [
+        PlanNote(s.id, "info", "left out: the answer's chart already shows it") for s in repeats
+    ]
+    steps = [s for s in steps if s not in repeats]
     asked = answer_step(answer) if answer is not None else None
     with timer.within("validation"):
         plan, vnotes = validate_plan(
-            Plan(steps=[*([asked] if asked else []), primary_step(req), *steps]), profile
+            Plan(steps=[*([asked] if asked else []), first, *steps]), profile
         )
     notes += vnotes
     stages: list[tuple[str, Plan]] = [("question", plan)]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autoviz_core.report.exports import table_to_csv_bytes
-from autoviz_core.report.findings import Finding
+from autoviz_core.report.finding import Finding
 from autoviz_core.report.html import figure_json, render_html
 from autoviz_core.report.markdown import render_markdown
 from autoviz_core.runtime.executor import ExecutionResult

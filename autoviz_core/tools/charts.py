@@ -55,6 +55,7 @@ from autoviz_core.tools.registry import (
 from autoviz_core.vocabulary import (
     NUMBER_AGGREGATIONS,
     PERIOD_GRAINS,
+    RANKED_CHART_KINDS,
     Aggregation,
     ChartKind,
     SortBy,
@@ -335,7 +336,7 @@ def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> l
     names = [x_label(v, p) for v in data["x"]]
     if p.kind == "line" and x_col:
         return _line_findings(names, data["y"].tolist(), what)
-    if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
+    if p.sort_by == "y" and p.limit and p.kind in RANKED_CHART_KINDS:
         ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
         order = "Top" if p.sort_dir == "desc" else "Bottom"
         return [f"{order} {len(ranked)} {x_col} by {what}: {join_labels(ranked, limit=10)}."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +21,22 @@ from autoviz_core.tools.figure_text import escape_figure_text
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
 FIGURE_TEMPLATE = "plotly_white"
+# The modules whose @tool (and @sql_implementation) functions make up the registry, loaded on
+# the first lookup in this order (a SQL implementation needs its tool registered). Listed
+# here rather than imported through the package, so a tool module importing the registry is
+# never an import cycle (tests/unit/tools/test_registry.py checks the list is complete).
+TOOL_MODULES = (
+    "anomalies",
+    "answers",
+    "charts",
+    "charts_sql",
+    "comparison",
+    "distributions",
+    "relationships",
+    "stats",
+    "timeseries",
+    "transforms",
+)
 
 # What kind of column a parameter accepts; the validator and the UI's column pickers use it.
 ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
@@ -180,9 +197,16 @@ def sql_implementation(name: str) -> Callable[[SqlToolFn], SqlToolFn]:
     return register
 
 
+_loaded = False
+
+
 def _ensure_tools_loaded() -> None:
     """Import the tool modules so their decorators run (once)."""
-    from autoviz_core import tools  # noqa: F401  (the package imports every tool module)
+    global _loaded
+    if not _loaded:
+        for module in TOOL_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
+        _loaded = True
 
 
 def get_tool(name: str) -> ToolSpec | None:

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 DOCS_SHOTS = REPO / "docs" / "screenshots"
-QUESTION = "Which region had the highest revenue?"
+QUESTION = "Which region brought in the most revenue?"
 START_TIMEOUT_S = 60
 PLAN_TIMEOUT_MS = 300_000  # the embedded model on 2 CPU cores: about 1-2 minutes
 RUN_TIMEOUT_MS = 120_000
@@ -243,7 +243,7 @@ def test_a_thread_of_questions_in_a_real_browser(
     page.get_by_role("link", name="Next: ask a question").click()
     page.get_by_role("heading", name="Ask a question").wait_for()
     box = page.get_by_label("Your question")
-    box.fill("Average tip by day")
+    box.fill("Mean tip for each day")
     box.press("Control+Enter")
     page.wait_for_timeout(500)
     shots["question"] = shot(page, "t2_question")
@@ -363,7 +363,7 @@ def test_a_failing_model_is_no_dead_end_in_a_real_browser(
     assert page.get_by_label("Server URL").input_value() == garbage_server.url
 
     # 1. The model hangs: the stage list shows it waiting, and Cancel ends the wait.
-    ask(page, "Average tip by day", "Plan the analysis")
+    ask(page, "Mean tip for each day", "Plan the analysis")
     page.get_by_text("The model is adapting the plan").wait_for()
     page.get_by_role("button", name="Cancel the model call").click()
     page.get_by_role("heading", name="Review the plan").wait_for(timeout=30_000)

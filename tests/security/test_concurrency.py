@@ -30,7 +30,7 @@ MAX_TOKENS = 200  # the shipped limits.llm_max_tokens
 SLOW_MACHINE_TIME_LIMIT_S = 600.0
 MODEL_MODE = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
 REQUESTS = {
-    "tips": "What is the average tip by day?",
+    "tips": "What is the mean tip for each day?",
     "iris": "Compare petal length across species.",
     "gapminder": "How did life expectancy change over the years?",
     "wind": "Show the frequency by direction.",

@@ -109,7 +109,7 @@ def test_no_headline_is_built_on_infinities_and_the_result_is_strict_json(tmp_pa
     path = tmp_path / "sales.csv"
     path.write_text(INFINITE_CSV, encoding="utf-8")
     out = tmp_path / "r.json"
-    proc = run_cli(str(path), "total revenue by region", *CUES, "--json", str(out))
+    proc = run_cli(str(path), "revenue summed per region", *CUES, "--json", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "infinite value(s)" in proc.stdout  # the note is printed with the result
 
