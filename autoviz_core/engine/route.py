@@ -9,7 +9,9 @@ the estimate is multiplied by PEAK_FACTOR before it is compared with the budget.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 from autoviz_core.config import Settings
 from autoviz_core.engine.source import (
@@ -29,52 +31,57 @@ def use_engine(spec: str, settings: Settings) -> bool:
     if is_database_url(spec) or is_file_pattern(spec):
         return True
     path = Path(spec).expanduser()
-    if not _engine_format(path) or not path.is_file():
-        return False  # other formats (and missing files) keep the loader's own messages
+    if not path.is_file():
+        return False  # a missing file keeps the loader's own message
+    with path.open("rb") as fh:
+        return _over_budget(fh, path.name, path.stat().st_size, settings)
+
+
+def use_engine_for_upload(content: bytes, name: str, settings: Settings) -> bool:
+    """Whether an uploaded file is analysed where it lives (written to a file first) rather
+    than loaded into pandas: the same decision as for a file on disk."""
+    return _over_budget(io.BytesIO(content), Path(name).name, len(content), settings)
+
+
+def _over_budget(fh: BinaryIO, name: str, size: int, settings: Settings) -> bool:
+    """A CSV or Parquet file whose table would not fit the budget (or `engine.route` says)."""
+    parquet = fh.read(4) == b"PAR1"
+    fh.seek(0)
+    if not (parquet or name.lower().endswith(PARQUET_SUFFIXES + CSV_SUFFIXES)):
+        return False  # other formats keep the loader's own messages
     route = settings.engine.route
     if route != "auto":
         return route == "engine"
-    if parquet_rows(path) > settings.limits.max_rows:
+    if parquet and parquet_rows(fh) > settings.limits.max_rows:
         return True  # the loader would refuse it by its row count: the engine takes it whole
-    return estimated_table_bytes(path) * PEAK_FACTOR > settings.limits.memory_budget_bytes
+    estimate = estimated_table_bytes(fh, size) if parquet else int(size * CSV_EXPANSION)
+    return estimate * PEAK_FACTOR > settings.limits.memory_budget_bytes
 
 
-def parquet_rows(path: Path) -> int:
-    """A Parquet file's row count from its footer (0 for other files)."""
+def parquet_rows(fh: BinaryIO) -> int:
+    """A Parquet file's row count from its footer (0 when it cannot be read)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    with path.open("rb") as fh:
-        if fh.read(4) != b"PAR1":
-            return 0
     try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(pq.ParquetFile(fh).metadata.num_rows)
     except (pa.ArrowException, OSError):
         return 0
+    finally:
+        fh.seek(0)
 
 
-def _engine_format(path: Path) -> bool:
-    name = path.name.lower()
-    if name.endswith(PARQUET_SUFFIXES + CSV_SUFFIXES):
-        return True
-    with path.open("rb") as fh:
-        return fh.read(4) == b"PAR1"
-
-
-def estimated_table_bytes(path: Path) -> int:
-    """The table's size in a pandas frame, estimated without reading the data."""
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        parquet = fh.read(4) == b"PAR1"
-    if not parquet:
-        return int(size * CSV_EXPANSION)
+def estimated_table_bytes(fh: BinaryIO, size: int) -> int:
+    """A Parquet table's size in a pandas frame, from its footer (no data read)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        meta = pq.ParquetFile(path)
+        meta = pq.ParquetFile(fh)
     except (pa.ArrowException, OSError):
         return size  # the loader reports a damaged file in its own words
+    finally:
+        fh.seek(0)
     width = sum(
         TEXT_CELL_BYTES
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)

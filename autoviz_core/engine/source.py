@@ -218,6 +218,29 @@ def cache_folder(settings: Settings) -> Path:
     return Path(root).expanduser() / "engine"
 
 
+def spill_upload(content: bytes, name: str, settings: Settings) -> Path:
+    """An uploaded file written to the cache folder (`uploads/<content hash>/<its name>`), so
+    the engine reads it in place; the same upload again reuses the file (and the profile and
+    sample kept for it). Only the name's last part is used: it comes from the browser."""
+    digest = hashlib.sha256(content).hexdigest()[:24]
+    safe = re.sub(r"[^\w.\- ]", "_", Path(name).name).strip(" .") or "upload"
+    folder = cache_folder(settings) / "uploads" / digest
+    target = folder / safe
+    if target.is_file() and target.stat().st_size == len(content):
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{safe}.partial-{os.getpid()}-{threading.get_ident()}"
+        partial.write_bytes(content)
+        os.replace(partial, target)
+    except OSError as exc:
+        raise DataLoadError(
+            f"Cannot write the uploaded file to {folder}: {exc.strerror}.",
+            "Set engine.cache_dir in config.yaml or AUTOVIZ_CACHE to a writable folder.",
+        ) from None
+    return target
+
+
 def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: list[str]) -> str:
     """A Parquet copy of the CSV file(s), made once per file version (path, size, mtime).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from autoviz_core.config import Settings
-from autoviz_core.engine.route import estimated_table_bytes, use_engine
+from autoviz_core.engine.route import estimated_table_bytes, use_engine, use_engine_for_upload
 
 
 def _with(settings: Settings, budget_mb: float, route: str = "auto") -> Settings:
@@ -22,7 +22,8 @@ def _with(settings: Settings, budget_mb: float, route: str = "auto") -> Settings
 def test_a_table_over_the_budget_goes_to_the_engine(
     sales_parquet: Path, engine_settings: Settings
 ) -> None:
-    size = estimated_table_bytes(sales_parquet)
+    with sales_parquet.open("rb") as fh:
+        size = estimated_table_bytes(fh, sales_parquet.stat().st_size)
     assert 3000 * 8 * 7 <= size <= 3000 * 200  # rows x the width of its column types
     assert use_engine(str(sales_parquet), _with(engine_settings, budget_mb=0.1))
     assert not use_engine(str(sales_parquet), _with(engine_settings, budget_mb=2048))
@@ -54,3 +55,23 @@ def test_a_narrow_table_over_the_row_limit_is_not_refused_but_queried(
         update={"limits": settings.limits.model_copy(update={"max_rows": 1000})}
     )
     assert use_engine(str(path), fewer)  # fits memory, but over the loader's row limit
+
+
+def test_an_upload_is_routed_as_the_same_file_on_disk(
+    sales_parquet: Path, tmp_path: Path, engine_settings: Settings
+) -> None:
+    content = sales_parquet.read_bytes()
+    csv = tmp_path / "sales.csv"
+    pd.read_parquet(sales_parquet).to_csv(csv, index=False)
+    for budget in (0.1, 2048):
+        settings = _with(engine_settings, budget_mb=budget)
+        on_disk = use_engine(str(sales_parquet), settings)
+        assert use_engine_for_upload(content, "upload.bin", settings) == on_disk
+        assert use_engine_for_upload(csv.read_bytes(), "sales.csv", settings) == use_engine(
+            str(csv), settings
+        )
+    assert use_engine_for_upload(content, "x.parquet", _with(engine_settings, 0.1))
+    assert not use_engine_for_upload(content, "x.parquet", _with(engine_settings, 2048))
+    xlsx = tmp_path / "t.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(xlsx)
+    assert not use_engine_for_upload(xlsx.read_bytes(), "t.xlsx", _with(engine_settings, 0.001))
