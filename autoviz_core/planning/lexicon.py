@@ -162,6 +162,7 @@ class LexiconFile(BaseModel):
     unit_words: list[str]
     named_units: list[str]
     concepts: dict[str, Concept]
+    comparatives: dict[str, str]
     answers: AnswerWords
 
     @field_validator(*LABELLED_SECTIONS)
@@ -349,6 +350,7 @@ class Lexicon:
         self.period_words = frozenset(raw.grains) | frozenset(
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
         )
+        self.comparatives = dict(raw.comparatives)
         self.directions = {w: axis for axis, words in raw.directions.items() for w in words}
         self.coordinate_names = {
             w: axis for axis, words in raw.coordinate_names.items() for w in words

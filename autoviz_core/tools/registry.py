@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.io as pio
 from pydantic import BaseModel, ConfigDict, Field
 
+from autoviz_core.tools.figure_text import escape_figure_text
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
 FIGURE_TEMPLATE = "plotly_white"
@@ -161,13 +162,13 @@ def tool(
             raise ValueError(f"tool {name!r} registered twice")
 
         @functools.wraps(fn)
-        def with_figure_template(df: pd.DataFrame, p: ToolParams, ctx: ToolContext) -> ToolResult:
+        def as_drawn(df: pd.DataFrame, p: ToolParams, ctx: ToolContext) -> ToolResult:
             keep_figure_template()
-            return fn(df, p, ctx)
+            result = fn(df, p, ctx)
+            escape_figure_text(result.figure)  # data never becomes markup in a chart
+            return result
 
-        _REGISTRY[name] = ToolSpec(
-            name, family, description, params, with_figure_template, produces
-        )
+        _REGISTRY[name] = ToolSpec(name, family, description, params, as_drawn, produces)
         return fn
 
     return register

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import plotly.express as px
+import pytest
 
 from autoviz_core.cli import main
 
@@ -208,3 +210,25 @@ def test_a_chart_question_has_no_answer_object(tmp_path: Path, december_csv: Pat
     out = tmp_path / "r.json"
     assert run_cli(str(december_csv), "sum of revenue for every region", "--json", str(out)) == 0
     assert json.loads(out.read_text())["answer"] is None
+
+
+def test_an_output_folder_that_is_not_writable_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Tests run as root on CI, where every folder is writable: os.access is what decides.)"""
+    from autoviz_core import cli
+    from autoviz_core.errors import OutputPathError
+
+    monkeypatch.setattr(cli.os, "access", lambda *args: False)
+    with pytest.raises(OutputPathError, match=r"the folder .* is not writable"):
+        cli.check_output_file(str(tmp_path / "new" / "r.json"), "--json")
+    with pytest.raises(OutputPathError, match=r"--out .* is not writable"):
+        cli.check_output_folder(str(tmp_path), "--out")
+
+
+def test_the_result_json_is_strict(tmp_path: Path) -> None:
+    from autoviz_core.cli import write_result_json
+
+    path = tmp_path / "deep" / "r.json"
+    write_result_json(path, {"y": [1.5, float("nan"), float("inf")], "n": np.int64(3)})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"y": [1.5, None, None], "n": 3}

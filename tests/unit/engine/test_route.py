@@ -22,8 +22,7 @@ def _with(settings: Settings, budget_mb: float, route: str = "auto") -> Settings
 def test_a_table_over_the_budget_goes_to_the_engine(
     sales_parquet: Path, engine_settings: Settings
 ) -> None:
-    with sales_parquet.open("rb") as fh:
-        size = estimated_table_bytes(fh, sales_parquet.stat().st_size)
+    size = estimated_table_bytes(sales_parquet)
     assert 3000 * 8 * 7 <= size <= 3000 * 200  # rows x the width of its column types
     assert use_engine(str(sales_parquet), _with(engine_settings, budget_mb=0.1))
     assert not use_engine(str(sales_parquet), _with(engine_settings, budget_mb=2048))

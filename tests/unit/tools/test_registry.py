@@ -93,3 +93,18 @@ def test_every_module_with_a_tool_is_listed_for_the_registry() -> None:
         if any(mark in p.read_text(encoding="utf-8") for mark in marks)
     }
     assert with_tools and with_tools == set(registry.TOOL_MODULES)
+
+
+def test_every_figure_a_tool_returns_is_escaped(scratch_registry: dict) -> None:
+    """The registry's call wrapper is the one place every figure passes (data never markup)."""
+    import plotly.graph_objects as go
+
+    def draw(df: pd.DataFrame, params: EchoParams, ctx: ToolContext) -> ToolResult:
+        return ToolResult(summary="", figure=go.Figure(go.Bar(x=list(df[params.column]), y=[1])))
+
+    tool("zz_draw", family="test", description="", params=EchoParams, produces="chart")(draw)
+    spec = get_tool("zz_draw")
+    assert spec is not None
+    params = spec.params_model.model_validate({"column": "name"})
+    result = spec.fn(pd.DataFrame({"name": ["<b>x</b>"]}), params, ToolContext())
+    assert result.figure.data[0].x == ("&lt;b&gt;x&lt;/b&gt;",)
