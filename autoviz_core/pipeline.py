@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.config import PlannerSettings, Settings, load_settings
-from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import (
     LoadedTable,
     load_table,
@@ -28,7 +27,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
-from autoviz_core.planning.planner import OnStage, PlannedAnalysis, plan_question
+from autoviz_core.planning.planner import Chosen, OnStage, PlannedAnalysis, plan_question
 from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, StopAsked, execute_plan
 from autoviz_core.runtime.job import RunJob, start_job
@@ -153,13 +152,11 @@ def plan_analysis(
     *,
     previous: PreviousVersion | None = None,
     on_stage: OnStage | None = None,
-    intent_override: str | None = None,
-    template_override: str | None = None,
-    request_override: AnalysisRequest | None = None,
+    chosen: Chosen | None = None,
 ) -> PlannedAnalysis | FollowUpPlan:
-    """The one planning call of the CLI and the app: a follow-up of `previous` when given (the
-    overrides are a new question's: a follow-up takes its reading from the previous version),
-    else a new question."""
+    """The one planning call of the CLI and the app: a follow-up of `previous` when given (what
+    the person `chosen` is a new question's: a follow-up takes its reading from the previous
+    version), else a new question."""
     if previous is not None:
         return plan_follow_up(
             question,
@@ -179,9 +176,7 @@ def plan_analysis(
         planner,
         table_name=table.name,
         on_stage=on_stage,
-        intent_override=intent_override,
-        template_override=template_override,
-        request_override=request_override,
+        chosen=chosen,
     )
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from autoviz_core.data.derived import with_derived
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.planner import revalidate, with_derived_columns
+from autoviz_core.planning.planner import Chosen, revalidate, with_derived_columns
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool
@@ -119,12 +119,16 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
             label = f"as {intent_label(intent).lower()}" + (
                 "" if template == BEST_TEMPLATE else f", {get_template(template).title.lower()}"
             )
+            open_planned = state.get(state.PLANNED)
             done = planning.settle_now(
                 "re-plan",
                 label,
-                intent=intent,
-                template=None if template == BEST_TEMPLATE else template,
-                request=thread.open_request(),  # the answer chart as edited is kept
+                chosen=Chosen(
+                    intent=intent,
+                    template=None if template == BEST_TEMPLATE else template,
+                    request=thread.open_request(),  # the answer chart as edited is kept
+                    answer=open_planned.answer if open_planned is not None else None,
+                ),
             )
             if done is not None:
                 st.rerun()

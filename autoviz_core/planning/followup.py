@@ -26,6 +26,7 @@ from autoviz_core.planning.cues import Cues, extract_cues
 from autoviz_core.planning.diff import PlanDiff, plan_diff
 from autoviz_core.planning.planner import (
     PRIMARY_ID,
+    Chosen,
     OnStage,
     PlannedAnalysis,
     plan_question,
@@ -432,8 +433,7 @@ def plan_follow_up(
             settings,
             table_name=table_name,
             on_stage=on_stage,
-            intent_override=previous.intent or None,
-            request_override=reading.request,
+            chosen=Chosen(intent=previous.intent or None, request=reading.request),
         )
         planned = dataclasses.replace(
             planned,

@@ -39,6 +39,9 @@ from autoviz_core.planning.answers import (
     evidence_request,
     read_answer,
 )
+from autoviz_core.planning.answers import (
+    CONFIDENT as ANSWER_CONFIDENT,
+)
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
@@ -81,6 +84,17 @@ class ModelCall:
     error: str = ""  # why the call gave no usable answer (the plan went on without it)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What the person fixed before planning: an intent, a template, or a reading (the chart
+    request, with the answer it states when the reading asks for a value)."""
+
+    intent: str | None = None
+    template: str | None = None
+    request: AnalysisRequest | None = None
+    answer: AnswerRequest | None = None
+
+
 @dataclass
 class Alternative:
     """A runner-up reading of the question, offered when the planner is not sure."""
@@ -88,9 +102,17 @@ class Alternative:
     label: str  # plain words, e.g. "mean of price by cut"
     request: AnalysisRequest
     score: float  # the candidate's score; the chosen request scores highest
+    answer: AnswerRequest | None = None  # the value this reading states (None: a chart)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "score": self.score, "request": self.request.model_dump()}
+        out = {"label": self.label, "score": self.score, "request": self.request.model_dump()}
+        if self.answer is not None:
+            out["answer"] = self.answer.model_dump()
+        return out
+
+    def chosen(self) -> Chosen:
+        """This reading as the person's choice."""
+        return Chosen(request=self.request, answer=self.answer)
 
 
 @dataclass
@@ -352,6 +374,49 @@ def alternatives_of(ranked: RankedRequest, chosen: AnalysisRequest) -> list[Alte
     return out[:MAX_ALTERNATIVES]
 
 
+def _confidence(
+    ranked: RankedRequest, reading: AnswerReading | None, answer: AnswerRequest
+) -> float:
+    """How sure the chosen reading is: the answer reading's when it asks for a value, else the
+    chart ranking's; 1 when the person chose it."""
+    if reading is None:
+        return 1.0
+    if answer.kind not in ("chart", "unsupported"):
+        return reading.confidence
+    return ranked.confidence
+
+
+def _alternatives(
+    ranked: RankedRequest,
+    reading: AnswerReading | None,
+    req: AnalysisRequest,
+    answer: AnswerRequest,
+    profile: SchemaProfile,
+) -> list[Alternative]:
+    """The runners-up to offer when not sure: other values the question may ask for when it
+    reads as a value, other charts when it reads as a chart; none when the person chose."""
+    if reading is None:
+        return []
+    if answer.kind in ("chart", "unsupported"):
+        return alternatives_of(ranked, req)
+    if reading.confidence >= ANSWER_CONFIDENT:
+        return []
+    out = []
+    for alt, p in reading.alternatives:
+        chart = alt.kind in ("chart", "unsupported")
+        evidence = ranked.request if chart else evidence_request(alt, ranked.request)
+        shown, _ = repair_request(evidence.model_copy(deep=True), profile)
+        if chart and _signature_of(shown) == _signature_of(req):
+            continue  # the chart already shown beside the answer is no other reading
+        label = label_request(shown) if chart else answer_label(alt)
+        out.append(Alternative(label, shown, p, None if chart else alt))
+    return out[:MAX_ALTERNATIVES]
+
+
+def _signature_of(req: AnalysisRequest) -> tuple[Any, ...]:
+    return (req.chart, req.x, req.y, req.agg, req.color)
+
+
 # ---------------------------------------------------------------- plan
 def primary_step(req: AnalysisRequest) -> PlanStep:
     """The chart that answers the question directly, built from the request."""
@@ -583,12 +648,14 @@ def plan_question(
     *,
     table_name: str = "data",
     on_stage: OnStage | None = None,
-    intent_override: str | None = None,
-    template_override: str | None = None,
-    request_override: AnalysisRequest | None = None,
+    chosen: Chosen | None = None,
 ) -> PlannedAnalysis:
-    """Plan the analysis of `question` on this table. Raises BackendError if a model call fails."""
+    """Plan the analysis of `question` on this table, with what the person `chosen` fixed.
+    Raises BackendError if a model call fails."""
     settings = settings or PlannerSettings()
+    chosen = chosen or Chosen()
+    intent_override, template_override = chosen.intent, chosen.template
+    request_override = chosen.request
     timer = StageTimer(on_stage)
     calls: list[ModelCall] = []
     read = read_question(question, df, profile)
@@ -603,9 +670,11 @@ def plan_question(
         )
         timer.lap("intent")
     answer, answer_source, answer_confidence = AnswerRequest(), "person", 1.0
+    reading: AnswerReading | None = None
     if request_override is not None:
         req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
         req_source = "person"
+        answer = chosen.answer.model_copy(deep=True) if chosen.answer else AnswerRequest()
     else:
         req, req_source, req_notes = decide_request(
             cues, profile, intent, backend, settings.request_mode, calls, table_name, ranked
@@ -623,8 +692,8 @@ def plan_question(
         )
         timer.lap("intent")
     template, scores = select_template(intent, profile, req, cues.temporal)
-    if template_override and (chosen := get_template(template_override)):
-        template = chosen
+    if template_override and (picked := get_template(template_override)):
+        template = picked
     timer.lap("template")
     template_plan, plan, diff, notes = build_plan(
         question,
@@ -659,8 +728,8 @@ def plan_question(
         timings_ms=timer.timings,
         model_calls=calls,
         backend=getattr(backend, "name", "") if backend else "",
-        confidence=ranked.confidence if request_override is None else 1.0,
-        alternatives=alternatives_of(ranked, req) if request_override is None else [],
+        confidence=_confidence(ranked, reading, answer),
+        alternatives=_alternatives(ranked, reading, req, answer, profile),
         derived_columns=derived_columns(profile, plan),
         answer=answer,
         answer_source=answer_source,

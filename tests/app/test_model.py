@@ -200,7 +200,7 @@ def test_the_model_call_is_its_own_stage_with_its_time(
 
     def with_alternatives(*args: Any, **kwargs: Any) -> Any:
         planned = real(*args, **kwargs)
-        if kwargs.get("request_override") is None:
+        if kwargs.get("chosen") is None:
             planned.alternatives = [
                 Alternative("total tip by day", AnalysisRequest(x="day", y="tip", agg="sum"), 0.4)
             ]
