@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ from autoviz_core.data import (
     profile_table,
     table_from_dataframe,
 )
+from autoviz_core.data.guard import display_text
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.engine.load import EngineLoadedTable, open_source
 from autoviz_core.engine.query import OnProgress
@@ -70,7 +72,11 @@ def open_upload(content: bytes, name: str, settings: Settings) -> LoadedTable:
     memory budget (engine/route.py), written to a file and analysed where it lives."""
     if use_engine_for_upload(content, name, settings):
         path = spill_upload(content, name, settings)
-        return open_source(str(path), settings, seed=settings.planner.seed)
+        table = open_source(str(path), settings, seed=settings.planner.seed)
+        table.name = display_text(Path(name).name)  # the upload's name, as the loader shows it
+        if table.source is not None:
+            table.source.name = table.name
+        return table
     return load_table_bytes(content, name, settings.limits)
 
 

@@ -219,18 +219,25 @@ def cache_folder(settings: Settings) -> Path:
 
 
 def spill_upload(content: bytes, name: str, settings: Settings) -> Path:
-    """An uploaded file written to the cache folder (`uploads/<content hash>/<its name>`), so
-    the engine reads it in place; the same upload again reuses the file (and the profile and
-    sample kept for it). Only the name's last part is used: it comes from the browser."""
-    digest = hashlib.sha256(content).hexdigest()[:24]
-    safe = re.sub(r"[^\w.\- ]", "_", Path(name).name).strip(" .") or "upload"
-    folder = cache_folder(settings) / "uploads" / digest
-    target = folder / safe
+    """An uploaded file written to the cache folder (`uploads/<content hash><suffix>`), so the
+    engine reads it in place; the same upload again reuses the file (and the profile and
+    sample kept for it). The upload's name never reaches the file system: only its kind
+    (Parquet by its first bytes, else one of the CSV suffixes it ends with) names the file."""
+    lower = name.lower()
+    suffix = (
+        ".parquet"
+        if content[:4] == b"PAR1"
+        else next(
+            (s for s in sorted(CSV_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), ".csv"
+        )
+    )
+    folder = cache_folder(settings) / "uploads"
+    target = folder / f"{hashlib.sha256(content).hexdigest()[:24]}{suffix}"
     if target.is_file() and target.stat().st_size == len(content):
         return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{safe}.partial-{os.getpid()}-{threading.get_ident()}"
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}-{threading.get_ident()}")
         partial.write_bytes(content)
         os.replace(partial, target)
     except OSError as exc:

@@ -97,8 +97,9 @@ def test_a_big_upload_is_queried_where_it_lives_and_a_small_one_loads(
     assert at.subheader[0].value == "orders.parquet"
     assert f"{ROWS:,} rows × 5 columns" in texts(at.caption)
     assert "stays where it lives" in texts(at.warning)
-    spilled = list((small_budget / "uploads").glob("*/orders.parquet"))
+    spilled = list((small_budget / "uploads").iterdir())
     assert len(spilled) == 1 and spilled[0].read_bytes() == parquet.read_bytes()
+    assert spilled[0].suffix == ".parquet" and "orders" not in spilled[0].name
 
     at = _to_results(at, "What is the average revenue?")
     card = at.get("metric")[0].proto
