@@ -163,6 +163,7 @@ class LexiconFile(BaseModel):
     named_units: list[str]
     concepts: dict[str, Concept]
     comparatives: dict[str, str]
+    value_words: list[list[str]]
     answers: AnswerWords
 
     @field_validator(*LABELLED_SECTIONS)
@@ -351,6 +352,8 @@ class Lexicon:
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
         )
         self.comparatives = dict(raw.comparatives)
+        # a value's other forms ("chinese" for China, "sat" for Saturday), phrase -> phrases
+        self.value_forms = self._synonym_index(raw.value_words)
         self.directions = {w: axis for axis, words in raw.directions.items() for w in words}
         self.coordinate_names = {
             w: axis for axis, words in raw.coordinate_names.items() for w in words
