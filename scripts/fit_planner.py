@@ -503,7 +503,7 @@ def edit_correct(e: Edit, prev: AnalysisRequest, gold: dict[str, Any], df: Any, 
     if e.op == "set_limit":
         return gold.get("limit") == e.value[0] and gold.get("sort_dir", "desc") == e.value[1]
     if e.op == "set_sort":
-        return gold.get("sort_dir") == e.value and prev.sort_dir != e.value
+        return gold.get("sort_dir") == e.value
     return False
 
 

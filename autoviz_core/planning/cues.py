@@ -234,15 +234,15 @@ COORDINATORS = frozenset(("and", "or", "vs", "versus", "than", "nor", "to"))
 def _yield_to_coordinated_values(
     mentions: Sequence[Mention], values: Sequence[ValueMention], toks: Sequence[Token]
 ) -> list[Mention]:
-    """A word that is a value of a column, coordinated with another value of the same column
-    ("Clinton and Dole voters"), is that value, not a partial mention of a column whose name
-    starts with it (DoleLR)."""
+    """A word that is a value of a column written exactly, or coordinated with another value of
+    the same column ("Clinton and Dole voters"), is that value, not a partial mention of a
+    column whose name starts with it (DoleLR)."""
     out = []
     for m in mentions:
         here = [v for v in values if (v.start, v.end) == (m.start, m.end)]
         partial = m.coverage < 0.999
-        if partial and any(_coordinated(v, values, toks) for v in here):
-            continue
+        if partial and any(_coordinated(v, values, toks) or v.kind == "exact" for v in here):
+            continue  # "Dole voters": the value Dole, not part of the column DoleLR
         out.append(m)
     return out
 
@@ -423,6 +423,9 @@ def group_hint(cues: Cues) -> str | None:
 
 # ------------------------------------------------------------------ filters
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)*$")
+MAX_CODES = 50  # a number column with this few values may hold codes ("occupation 1")
+# Words before a year or a month that make it the one period kept ("in 2007", "just July")
+PERIOD_EQ_WORDS = frozenset(("in", "during", "for", "of", "year", "only", "just", "now"))
 
 
 def _number(text: str) -> float | int:
@@ -611,7 +614,8 @@ def _equality_filters(
             i += 1
             if i < len(toks) and toks[i].lemma == "to":
                 i += 1
-        if i == m.end or i >= len(toks) or not _NUMBER.match(toks[i].text):
+        adjacent = i == m.end and _code_number(col, toks, i)  # "occupation 1", "PID 6"
+        if (i == m.end and not adjacent) or i >= len(toks) or not _NUMBER.match(toks[i].text):
             continue
         if _looks_like_year(toks[i].text) and profile.names("temporal"):
             continue  # "temperature in 2022" is a period, read by _period_filters
@@ -628,6 +632,13 @@ def _equality_filters(
         out.append(_filter(m.column, op, _number(toks[i].text)))
         consumed.add(m.column)
     return out
+
+
+def _code_number(col: ColumnProfile, toks: Sequence[Token], i: int) -> bool:
+    """A whole number right after a column of a few whole-number codes, within its range."""
+    if i >= len(toks) or not toks[i].text.isdigit() or col.cardinality > MAX_CODES:
+        return False
+    return _spans(col, [int(toks[i].text)])
 
 
 def _looks_like_year(text: str) -> bool:
@@ -765,7 +776,8 @@ def _named_as_state(cues: Cues, start: int, end: int, before: list[str]) -> bool
     )
     only = after == "only" or (before[-1:] == ["only"]) or before[-2:-1] == ["only"]
     group = before[-1:] == ["among"] or (before[-1:] == ["for"] and plural)
-    return relative or only or group
+    counted = before[-2:] == ["how", "many"] and plural  # "how many smokers"
+    return relative or only or group or counted
 
 
 def _state_value(s: pd.Series, truth: bool) -> object | None:
@@ -799,6 +811,10 @@ def _period_filters(
             _filter(col.name, "ge", f"{low}-01-01"),
             _filter(col.name, "le", f"{high}-12-31 23:59:59"),
         ]
+    dated = _date_span(cues, df[col.name] if df is not None and not is_int else None)
+    if dated is not None and not any(f.column == col.name for f in cues.filters):
+        consumed.add(col.name)  # "Dec 18 to 24", "June through August"
+        return [_filter(col.name, "ge", dated[0]), _filter(col.name, "le", f"{dated[1]} 23:59:59")]
     years = _years(cues)
     month = _month(cues)
     out: list[RequestFilter] = []
@@ -850,6 +866,55 @@ def _year_span(cues: Cues) -> tuple[int, int] | None:
     return None
 
 
+def _month_at(cues: Cues, i: int) -> int | None:
+    """The month token i names (a name, or a capitalised abbreviation), or None."""
+    if i >= len(cues.toks):
+        return None
+    t = cues.toks[i]
+    if t.lemma in MONTHS and t.lemma != "may":
+        return MONTHS.index(t.lemma) + 1
+    if t.lemma in _MONTH_ABBR and t.orig[:1].isupper():
+        return _MONTH_ABBR[t.lemma]
+    return None
+
+
+def _date_span(cues: Cues, dates: pd.Series | None) -> tuple[str, str] | None:
+    """Days or months from one to another, in the data's one year (or a year named):
+    "Dec 18 to 24", "December 18 - December 24", "June through August". Dates as ISO text."""
+    if dates is None:
+        return None
+    toks = cues.toks
+    year = _years(cues)
+    in_year = year[1] if year else _single_year(dates)
+    if in_year is None:
+        return None
+    for i in range(len(toks)):
+        m1 = _month_at(cues, i)
+        if m1 is None:
+            continue
+        day1 = int(toks[i + 1].text) if i + 1 < len(toks) and toks[i + 1].text.isdigit() else None
+        j = i + (2 if day1 is not None else 1)
+        if j >= len(toks) or toks[j].lemma not in SPAN_WORDS | {"and"}:
+            continue
+        m2 = _month_at(cues, j + 1)
+        k = j + 2 if m2 is not None else j + 1
+        day2 = int(toks[k].text) if k < len(toks) and toks[k].text.isdigit() else None
+        try:
+            if day1 is not None and day2 is not None and 1 <= day1 <= 31 and 1 <= day2 <= 31:
+                start = pd.Timestamp(year=in_year, month=m1, day=day1)
+                end = pd.Timestamp(year=in_year, month=m2 or m1, day=day2)
+            elif day1 is None and m2 is not None and m2 >= m1:
+                start = pd.Timestamp(year=in_year, month=m1, day=1)
+                end = pd.Timestamp(year=in_year, month=m2, day=1) + pd.offsets.MonthEnd(0)
+            else:
+                continue
+        except ValueError:
+            continue
+        if end >= start:
+            return str(start.date()), str(end.date())
+    return None
+
+
 def _years(cues: Cues) -> tuple[str, int] | None:
     toks = cues.toks
     for i, t in enumerate(toks):
@@ -862,7 +927,7 @@ def _years(cues: Cues) -> tuple[str, int] | None:
             return ("ge", int(t.text))
         if prev in ("before", "until", "till"):
             return ("lt", int(t.text))
-        if prev in ("in", "during", "for", "of", "year") or (
+        if prev in PERIOD_EQ_WORDS or (
             i + 1 < len(toks) and toks[i + 1].lemma in ("only", "alone")
         ):
             return ("eq", int(t.text))
@@ -882,7 +947,7 @@ def _month(cues: Cues) -> int | None:
         nxt = cues.toks[i + 1].lemma if i + 1 < len(cues.toks) else ""
         if word == "may" and not (prev in ("in", "of", "during") or nxt.isdigit()):
             continue  # the verb
-        if prev in ("in", "during", "for", "of") or nxt in ("only", "alone") or nxt.isdigit():
+        if prev in PERIOD_EQ_WORDS or nxt in ("only", "alone") or nxt.isdigit():
             return month
     return None
 

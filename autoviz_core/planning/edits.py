@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autoviz_core.contracts import NONE, AnalysisRequest, RequestFilter
-from autoviz_core.data.profiling import MAX_GROUPS, SchemaProfile
+from autoviz_core.data.profiling import (
+    MAX_GROUPS,
+    SMALL_INT_GROUPS_MAX,
+    ColumnProfile,
+    SchemaProfile,
+)
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.lexicon import PhraseHit, load_lexicon
 from autoviz_core.vocabulary import AGGREGATIONS, CHART_KINDS, TIME_GRAINS
@@ -117,11 +122,7 @@ def candidate_edits(ev: EditEvidence) -> list[Edit]:
         span = (m.start, m.end)
         if col.role != "text" and m.column != prev.x:
             out.append(Edit("set_x", m.column, span=span))
-        if (
-            col.role in ("categorical", "boolean")
-            and 1 < col.cardinality <= MAX_GROUPS
-            and m.column != prev.color
-        ):
+        if _splits(col) and m.column != prev.color:
             out.append(Edit("set_color", m.column, span=span))
         if col.role in ("numeric", "identifier") and m.column != prev.y:
             out.append(Edit("set_y", m.column, span=span))
@@ -139,6 +140,34 @@ def candidate_edits(ev: EditEvidence) -> list[Edit]:
         direction = cues.sort_dir or ("asc" if cues.superlative == "low" else "desc")
         out.append(Edit("set_sort", value=direction))
     return list({e.key(): e for e in out}.values())
+
+
+def _splits(col: ColumnProfile) -> bool:
+    """A column that can colour the groups: categories, or a number with a few codes."""
+    if col.role in ("categorical", "boolean"):
+        return 1 < col.cardinality <= MAX_GROUPS
+    return col.role == "numeric" and 1 < col.cardinality <= SMALL_INT_GROUPS_MAX
+
+
+def already_shown(cues: Cues, current: AnalysisRequest) -> bool:
+    """A follow-up whose every piece of evidence the current request already has (asking for
+    bars when bars are shown): understood, nothing to change."""
+    named = [h for h in cues.hits if h.kind in ("chart", "agg", "grain")]
+    if not (cues.mentions or cues.filters or named):
+        return False  # nothing was said that could be shown already
+    shown = {current.x, current.y, current.color, *(f.column for f in current.filters)}
+    if any(m.column not in shown for m in cues.mentions):
+        return False
+    same = {"chart": current.chart, "agg": current.agg, "grain": current.time_grain}
+    if any(h.kind in same and h.label != same[h.kind] for h in cues.hits):
+        return False
+    return all(
+        any(
+            (g.column, g.op, str(g.value)) == (f.column, f.op, str(f.value))
+            for g in current.filters
+        )
+        for f in cues.filters
+    )
 
 
 def _filter_span(cues: Cues, column: str) -> tuple[int, int]:
@@ -189,6 +218,8 @@ def edit_features(e: Edit, ev: EditEvidence) -> dict[str, float]:
     elif e.op == "set_grain":
         x = ev.profile.column(prev.x) if prev.x else None
         f[f"op:set_grain|prev_x_temporal:{int(bool(x and x.role == 'temporal'))}"] = 1.0
+        if ev.cues.filters:  # "only the summer months, June to August": the months filter
+            f["op:set_grain|with_filter"] = 1.0
     elif e.op == "set_chart":
         f[f"op:set_chart|to:{e.value}"] = 1.0
     elif e.op == "clear_filters":

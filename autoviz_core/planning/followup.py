@@ -24,7 +24,13 @@ from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning.cues import extract_cues
 from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
-from autoviz_core.planning.edits import apply_edits, chosen_edits, edit_evidence, read_edits
+from autoviz_core.planning.edits import (
+    already_shown,
+    apply_edits,
+    chosen_edits,
+    edit_evidence,
+    read_edits,
+)
 from autoviz_core.planning.planner import (
     PRIMARY_ID,
     Chosen,
@@ -164,7 +170,7 @@ def read_follow_up(
     edits = chosen_edits(scored)
     req = apply_edits(current, edits, profile)
     changes = request_changes(current, req)
-    understood = bool(edits)
+    understood = bool(edits) or already_shown(cues, current)
     if not changes and cues.filters:
         changes = ["No change: " + "; ".join(describe_filter(f) for f in cues.filters)]
     return FollowUpReading(req, changes, understood)

@@ -387,7 +387,7 @@ def _abbreviated_at(
     if form.kind == COMPOUND:
         return None
     for n in (3, 2):
-        if i + n > len(lemmas) or not all(w.isalnum() for w in lemmas[i : i + n]):
+        if i + n > len(lemmas) or not all(w.isalpha() for w in lemmas[i : i + n]):
             continue
         joined = "".join(lemmas[i : i + n])
         for c in form.words:

@@ -40,107 +40,261 @@ class Table:
 
 T: dict[str, Table] = {
     "orders": Table(
-        {"revenue": (["revenue", "sales"], True), "qty": (["quantity", "units"], True),
-         "unit_price": (["unit price"], False)},
-        {"store": ["store"], "product_type": ["product type", "type of product"],
-         "customer_segment": ["segment", "customer segment"]},
-        {"store": [("North", ["North", "the northern store", "North store"]), ("South", ["South", "the southern store"]),
-                   ("West", ["West", "the western store"]), ("Central", ["Central"])],
-         "product_type": [("Tech", ["Tech", "tech products"]), ("Garden", ["Garden", "garden products"]),
-                          ("Office", ["Office"])],
-         "customer_segment": [("Corporate", ["Corporate", "corporate customers"]), ("Consumer", ["Consumer", "consumers"])]},
-        "orders", date="order_date", years=(2023, 2024), thresholds={"qty": [5, 8], "unit_price": [80]},
+        {
+            "revenue": (["revenue", "sales"], True),
+            "qty": (["quantity", "units"], True),
+            "unit_price": (["unit price"], False),
+        },
+        {
+            "store": ["store"],
+            "product_type": ["product type", "type of product"],
+            "customer_segment": ["segment", "customer segment"],
+        },
+        {
+            "store": [
+                ("North", ["North", "the northern store", "North store"]),
+                ("South", ["South", "the southern store"]),
+                ("West", ["West", "the western store"]),
+                ("Central", ["Central"]),
+            ],
+            "product_type": [
+                ("Tech", ["Tech", "tech products"]),
+                ("Garden", ["Garden", "garden products"]),
+                ("Office", ["Office"]),
+            ],
+            "customer_segment": [
+                ("Corporate", ["Corporate", "corporate customers"]),
+                ("Consumer", ["Consumer", "consumers"]),
+            ],
+        },
+        "orders",
+        date="order_date",
+        years=(2023, 2024),
+        thresholds={"qty": [5, 8], "unit_price": [80]},
     ),
     "employees": Table(
-        {"salary": (["salary", "pay"], True), "age": (["age"], False), "performance_score": (["performance score"], False)},
-        {"dept": ["department", "dept"], "job_level": ["job level", "level"], "office_city": ["office", "city"],
-         "gender": ["gender"]},
-        {"dept": [("Sales", ["Sales", "the sales team"]), ("Engineering", ["Engineering", "engineers"]),
-                  ("Finance", ["Finance"])],
-         "office_city": [("Lisbon", ["Lisbon"]), ("Berlin", ["Berlin"]), ("Osaka", ["Osaka"])],
-         "job_level": [("Senior", ["Senior", "senior staff"]), ("Junior", ["Junior", "juniors"])]},
-        "employees", year="hire_year", years=(2005, 2020), thresholds={"age": [40, 30], "salary": [70000]},
+        {
+            "salary": (["salary", "pay"], True),
+            "age": (["age"], False),
+            "performance_score": (["performance score"], False),
+        },
+        {
+            "dept": ["department", "dept"],
+            "job_level": ["job level", "level"],
+            "office_city": ["office", "city"],
+            "gender": ["gender"],
+        },
+        {
+            "dept": [
+                ("Sales", ["Sales", "the sales team"]),
+                ("Engineering", ["Engineering", "engineers"]),
+                ("Finance", ["Finance"]),
+            ],
+            "office_city": [("Lisbon", ["Lisbon"]), ("Berlin", ["Berlin"]), ("Osaka", ["Osaka"])],
+            "job_level": [
+                ("Senior", ["Senior", "senior staff"]),
+                ("Junior", ["Junior", "juniors"]),
+            ],
+        },
+        "employees",
+        year="hire_year",
+        years=(2005, 2020),
+        thresholds={"age": [40, 30], "salary": [70000]},
     ),
     "weather": Table(
-        {"temp_max": (["max temperature", "high temperature"], False), "precip_mm": (["rainfall", "precipitation"], True),
-         "wind_kmh": (["wind speed"], False)},
-        {"city": ["city"], "conditions": ["conditions", "weather"]},
-        {"city": [("Harbor City", ["Harbor City"]), ("Hill Town", ["Hill Town"])],
-         "conditions": [("rain", ["rain", "rainy days"]), ("sun", ["sun", "sunny days"]), ("snow", ["snow"])]},
-        "days", date="date", years=(2021, 2023), thresholds={"temp_max": [25], "wind_kmh": [20]},
+        {
+            "temp_max": (["max temperature", "high temperature"], False),
+            "precip_mm": (["rainfall", "precipitation"], True),
+            "wind_kmh": (["wind speed"], False),
+        },
+        {"city": ["city"], "conditions": ["conditions", "weather conditions"]},
+        {
+            "city": [("Harbor City", ["Harbor City"]), ("Hill Town", ["Hill Town"])],
+            "conditions": [
+                ("rain", ["rain", "rainy days"]),
+                ("sun", ["sun", "sunny days"]),
+                ("snow", ["snow"]),
+            ],
+        },
+        "days",
+        date="date",
+        years=(2021, 2023),
+        thresholds={"temp_max": [25], "wind_kmh": [20]},
     ),
     "cars": Table(
-        {"mpg": (["mpg", "fuel economy"], False), "price": (["price"], False), "horsepower": (["horsepower"], False)},
+        {
+            "mpg": (["mpg", "fuel economy"], False),
+            "price": (["price"], False),
+            "horsepower": (["horsepower"], False),
+        },
         {"make": ["make", "brand"], "origin": ["origin"], "cylinders": ["cylinders"]},
-        {"make": [("Avalon", ["Avalon"]), ("Corvo", ["Corvo"]), ("Elan", ["Elan"])],
-         "origin": [("USA", ["USA", "American cars", "the Americans"]), ("Japan", ["Japan", "Japanese cars", "the Japanese"]),
-                    ("Europe", ["Europe", "European cars"])]},
-        "cars", year="model_year", years=(2000, 2015), thresholds={"horsepower": [150], "mpg": [30]},
+        {
+            "make": [("Avalon", ["Avalon"]), ("Corvo", ["Corvo"]), ("Elan", ["Elan"])],
+            "origin": [
+                ("USA", ["USA", "American cars", "the Americans"]),
+                ("Japan", ["Japan", "Japanese cars", "the Japanese"]),
+                ("Europe", ["Europe", "European cars"]),
+            ],
+        },
+        "cars",
+        year="model_year",
+        years=(2000, 2015),
+        thresholds={"horsepower": [150], "mpg": [30]},
     ),
     "gapminder": Table(
-        {"lifeExp": (["life expectancy"], False), "gdpPercap": (["gdp per capita"], False), "pop": (["population"], True)},
+        {
+            "lifeExp": (["life expectancy"], False),
+            "gdpPercap": (["gdp per capita"], False),
+            "pop": (["population"], True),
+        },
         {"continent": ["continent"], "country": ["country"]},
-        {"continent": [("Asia", ["Asia", "Asian countries"]), ("Europe", ["Europe", "European countries"]),
-                       ("Africa", ["Africa", "African countries"]), ("Americas", ["the Americas"])],
-         "country": [("Japan", ["Japan", "the Japanese"]), ("Brazil", ["Brazil", "the Brazilians"]),
-                     ("Germany", ["Germany", "the Germans"]), ("India", ["India", "the Indians"])]},
-        "rows", year="year", years=(1952, 2007), thresholds={"lifeExp": [60, 70]},
+        {
+            "continent": [
+                ("Asia", ["Asia", "Asian countries"]),
+                ("Europe", ["Europe", "European countries"]),
+                ("Africa", ["Africa", "African countries"]),
+                ("Americas", ["the Americas"]),
+            ],
+            "country": [
+                ("Japan", ["Japan", "the Japanese"]),
+                ("Brazil", ["Brazil", "the Brazilians"]),
+                ("Germany", ["Germany", "the Germans"]),
+                ("India", ["India", "the Indians"]),
+            ],
+        },
+        "rows",
+        year="year",
+        years=(1952, 2007),
+        thresholds={"lifeExp": [60, 70]},
     ),
     "patients": Table(
-        {"recovery_days": (["recovery time", "days to recover"], False), "bmi": (["bmi"], False),
-         "blood_pressure": (["blood pressure"], False)},
-        {"treatment": ["treatment", "arm"], "smoker": ["smoking status"]},
-        {"treatment": [("placebo", ["placebo", "the placebo group"]), ("high dose", ["high dose", "the high dose arm"]),
-                       ("low dose", ["low dose"])],
-         "smoker": [("yes", ["smokers"]), ("no", ["non-smokers"])]},
-        "patients", thresholds={"age": [65, 50], "bmi": [30]},
+        {
+            "recovery_days": (["recovery time", "days to recover"], False),
+            "bmi": (["bmi"], False),
+            "blood_pressure": (["blood pressure"], False),
+        },
+        {"treatment": ["treatment", "arm"], "smoker": ["smoking status"], "sex": ["sex"]},
+        {
+            "treatment": [
+                ("placebo", ["placebo", "the placebo group"]),
+                ("high dose", ["high dose", "the high dose arm"]),
+                ("low dose", ["low dose"]),
+            ],
+            "smoker": [("yes", ["smokers"]), ("no", ["non-smokers"])],
+        },
+        "patients",
+        thresholds={"age": [65, 50], "bmi": [30]},
     ),
     "housing": Table(
         {"sale_price": (["sale price", "price"], False), "floor_area_m2": (["floor area"], False)},
-        {"neighbourhood": ["neighbourhood", "area"], "garage": ["garage"], "rooms": ["number of rooms"]},
-        {"neighbourhood": [("Riverside", ["Riverside"]), ("Old Town", ["Old Town"]), ("Harbour", ["Harbour"])],
-         "garage": [("yes", ["houses with a garage"]), ("no", ["houses without a garage"])]},
-        "houses", date="sold_on", years=(2022, 2023), thresholds={"rooms": [3, 4], "sale_price": [300000]},
+        {
+            "neighbourhood": ["neighbourhood", "area"],
+            "garage": ["garage"],
+            "rooms": ["number of rooms"],
+        },
+        {
+            "neighbourhood": [
+                ("Riverside", ["Riverside"]),
+                ("Old Town", ["Old Town"]),
+                ("Harbour", ["Harbour"]),
+            ],
+            "garage": [("yes", ["houses with a garage"]), ("no", ["houses without a garage"])],
+        },
+        "houses",
+        date="sold_on",
+        years=(2022, 2023),
+        thresholds={"rooms": [3, 4], "sale_price": [300000]},
     ),
     "students": Table(
-        {"math_score": (["math score", "maths"], False), "reading_score": (["reading score"], False),
-         "study_hours": (["study hours"], True)},
+        {
+            "math_score": (["math score", "maths"], False),
+            "reading_score": (["reading score"], False),
+            "study_hours": (["study hours"], True),
+        },
         {"school": ["school"], "gender": ["gender"], "passed": ["pass status"]},
-        {"school": [("North High", ["North High"]), ("East High", ["East High"]), ("West High", ["West High"])],
-         "gender": [("girl", ["girls"]), ("boy", ["boys"])]},
-        "students", thresholds={"study_hours": [10, 5], "math_score": [70]},
+        {
+            "school": [
+                ("North High", ["North High"]),
+                ("East High", ["East High"]),
+                ("West High", ["West High"]),
+            ],
+            "gender": [("girl", ["girls"]), ("boy", ["boys"])],
+        },
+        "students",
+        thresholds={"study_hours": [10, 5], "math_score": [70]},
     ),
     "companies": Table(
-        {"sales": (["sales", "revenue"], True), "staff": (["staff", "headcount"], True), "assets": (["assets"], False)},
+        {
+            "sales": (["sales", "revenue"], True),
+            "staff": (["staff", "headcount"], True),
+            "assets": (["assets"], False),
+        },
         {"company": ["company", "firm"]},
-        {"company": [("Acme Corp", ["Acme Corp", "Acme"]), ("Helix Labs", ["Helix Labs", "Helix"]),
-                     ("Granite Co", ["Granite Co"]), ("Delta Works", ["Delta Works"])]},
-        "rows", year="year", years=(2001, 2020), thresholds={"sales": [1000]},
+        {
+            "company": [
+                ("Acme Corp", ["Acme Corp", "Acme"]),
+                ("Helix Labs", ["Helix Labs", "Helix"]),
+                ("Granite Co", ["Granite Co"]),
+                ("Delta Works", ["Delta Works"]),
+            ]
+        },
+        "rows",
+        year="year",
+        years=(2001, 2020),
+        thresholds={"sales": [1000]},
     ),
     "incidents": Table(
         {"count": (["incidents", "number of incidents"], True), "cost_k": (["cost"], True)},
         {"category": ["category", "type"]},
-        {"category": [("fire", ["fire", "fires"]), ("flood", ["flood", "floods"]), ("theft", ["theft", "thefts"])]},
-        "rows", year="year", years=(2015, 2024),
+        {
+            "category": [
+                ("fire", ["fire", "fires"]),
+                ("flood", ["flood", "floods"]),
+                ("theft", ["theft", "thefts"]),
+            ]
+        },
+        "rows",
+        year="year",
+        years=(2015, 2024),
     ),
     "web": Table(
-        {"visits": (["visits"], True), "conversions": (["conversions"], True), "bounce_rate": (["bounce rate"], False)},
+        {
+            "visits": (["visits"], True),
+            "conversions": (["conversions"], True),
+            "bounce_rate": (["bounce rate"], False),
+        },
         {"channel": ["channel"]},
         {"channel": [("Search", ["Search"]), ("Email", ["Email"]), ("Social", ["Social"])]},
-        "days", date="day", years=(2024, 2024), thresholds={"visits": [700]},
+        "days",
+        date="day",
+        years=(2024, 2024),
+        thresholds={"visits": [700]},
     ),
     "members": Table(
         {"points_total": (["points"], True), "visits": (["visits"], True)},
         {"rank": ["rank", "tier"], "city": ["city"]},
-        {"rank": [("Gold", ["Gold", "gold members"]), ("Silver", ["Silver"]), ("Bronze", ["Bronze"])],
-         "city": [("Lisbon", ["Lisbon"]), ("Porto", ["Porto"]), ("Faro", ["Faro"])]},
-        "members", date="join_date", years=(2020, 2024), thresholds={"visits": [50]},
+        {
+            "rank": [
+                ("Gold", ["Gold", "gold members"]),
+                ("Silver", ["Silver"]),
+                ("Bronze", ["Bronze"]),
+            ],
+            "city": [("Lisbon", ["Lisbon"]), ("Porto", ["Porto"]), ("Faro", ["Faro"])],
+        },
+        "members",
+        date="join_date",
+        years=(2020, 2024),
+        thresholds={"visits": [50]},
     ),
 }
 
 FIRST = [
-    ("{agg_word} {m} by {g}", "bar"), ("{agg_word} {m} per {g}", "bar"), ("{agg_word} {m} for each {g}", "bar"),
-    ("how many {e} per {g}?", "count"), ("number of {e} by {g}", "count"), ("{m} by {g}", "bar"),
+    ("{agg_word} {m} by {g}", "bar"),
+    ("{agg_word} {m} per {g}", "bar"),
+    ("{agg_word} {m} for each {g}", "bar"),
+    ("how many {e} per {g}?", "count"),
+    ("number of {e} by {g}", "count"),
+    ("{m} by {g}", "bar"),
 ]
 AGG_WORDS = {"sum": ["total", "sum of"], "mean": ["average", "mean", "avg"], "median": ["median"],
              "max": ["maximum", "max"], "min": ["minimum", "lowest"]}  # fmt: skip
@@ -180,6 +334,10 @@ SORT = [("sort it from high to low", "desc"), ("sort ascending", "asc"), ("lowes
 NUM_FILTER = [("only where {m} is above {t}", ">"), ("just {e} with {m} over {t}", ">"),
               ("only those with {m} of at least {t}", ">="), ("{m} below {t} only", "<"),
               ("only {e} with {m} under {t}", "<")]  # fmt: skip
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]  # fmt: skip
+MONTH_SPAN = ["only {m1} through {m2}", "just the months {m1} to {m2}", "only the {season} months, {m1} to {m2}",
+              "{m1} to {m2} only", "restrict it to {m1} through {m2}"]  # fmt: skip
 YEAR_FILTER = [("only {y}", "=="), ("just {y}", "=="), ("only after {y}", ">"), ("from {y} on", ">="),
                ("before {y} only", "<"), ("only since {y}", ">=")]  # fmt: skip
 
@@ -193,7 +351,22 @@ class Writer:
         return self.rng.choice(options)
 
 
+DATE_FIRST = [
+    ("{agg_word} {m} per {grain}", None), ("{grain_adj} {agg_word} {m}", None), ("{m} over time", "month"),
+    ("{agg_word} {m} by {grain}", None), ("how did {m} develop per {grain}?", None),
+]  # fmt: skip
+GRAIN_ADJ = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
+
+
 def first_turn(t: Table, w: Writer) -> tuple[str, dict[str, Any]]:
+    if t.date and w.rng.random() < 0.35:
+        return date_first_turn(t, w)
     text, kind = w.pick(FIRST)
     g = w.pick(list(t.groups))
     state: dict[str, Any] = {"x": g}
@@ -202,13 +375,37 @@ def first_turn(t: Table, w: Writer) -> tuple[str, dict[str, Any]]:
     else:
         m = w.pick(list(t.measures))
         additive = t.measures[m][1]
-        agg = w.pick(["sum", "mean", "median", "max"] if additive else ["mean", "median", "max", "min"])
+        agg = w.pick(
+            ["sum", "mean", "median", "max"] if additive else ["mean", "median", "max", "min"]
+        )
         if text.startswith("{m}"):
             agg = "sum" if additive else "mean"
         state.update(y=m, agg=agg)
-        text = text.replace("{agg_word}", w.pick(AGG_WORDS[agg])).replace("{m}", w.pick(t.measures[m][0]))
+        text = text.replace("{agg_word}", w.pick(AGG_WORDS[agg])).replace(
+            "{m}", w.pick(t.measures[m][0])
+        )
     q = text.replace("{g}", w.pick(t.groups[g])).replace("{e}", t.entity)
     state["filters"] = []
+    return q, state
+
+
+def date_first_turn(t: Table, w: Writer) -> tuple[str, dict[str, Any]]:
+    """A first question over the table's dates: a line of a measure per period."""
+    text, fixed = w.pick(DATE_FIRST)
+    grain = fixed or w.pick(["day", "week", "month", "quarter"])
+    m = w.pick(list(t.measures))
+    agg = (
+        ("sum" if t.measures[m][1] else "mean")
+        if fixed
+        else w.pick(["sum", "mean"] if t.measures[m][1] else ["mean", "max"])
+    )
+    q = (
+        text.replace("{agg_word}", w.pick(AGG_WORDS[agg])).replace("{m}", w.pick(t.measures[m][0]))
+        .replace("{grain_adj}", GRAIN_ADJ[grain]).replace("{grain}", grain)
+    )  # fmt: skip
+    state: dict[str, Any] = {"x": t.date, "y": m, "agg": agg, "chart": "line", "filters": []}
+    if not fixed:  # "over time" leaves the period to the planner: the gold does not pin it
+        state["time_grain"] = grain
     return q, state
 
 
@@ -216,12 +413,29 @@ def follow(t: Table, state: dict[str, Any], w: Writer) -> tuple[str, dict[str, A
     """One follow-up and the state it leaves, or None when this edit does not fit."""
     s = copy.deepcopy(state)
     kind = w.pick(["only", "only", "exclude", "exclude", "replace", "clear", "x", "color", "color",
-                   "y", "agg", "chart", "grain", "top", "sort", "num", "year"])  # fmt: skip
+                   "y", "agg", "chart", "grain", "grain", "top", "sort", "num", "year", "year",
+                   "year_again", "months"])  # fmt: skip
+    if kind == "year_again":
+        period = t.year or t.date
+        earlier = [f for f in s["filters"] if f[0] == period and f[1] == "=="]
+        if not earlier or t.years is None:
+            return None
+        y = w.rng.randint(*t.years)
+        if y == earlier[0][2]:
+            return None
+        s["filters"] = [f for f in s["filters"] if f[0] != period] + [[period, "==", y]]
+        return w.pick(
+            ["now {y}", "what about {y}?", "and {y}?", "{y} instead", "same for {y}"]
+        ).replace("{y}", str(y)), s
     filtered_cols = [f[0] for f in s["filters"]]
     value_cols = [c for c in t.values if c != s.get("x") or kind in ("exclude", "only")]
     if kind in ("only", "exclude", "replace"):
         if kind == "replace":
-            value_cols = [c for c in filtered_cols if c in t.values and any(f[1] == "==" for f in s["filters"] if f[0] == c)]
+            value_cols = [
+                c
+                for c in filtered_cols
+                if c in t.values and any(f[1] == "==" for f in s["filters"] if f[0] == c)
+            ]
         if not value_cols:
             return None
         col = w.pick(value_cols)
@@ -247,12 +461,18 @@ def follow(t: Table, state: dict[str, Any], w: Writer) -> tuple[str, dict[str, A
         s["filters"] = []
         return w.pick(CLEAR).replace("{gs}", gs), s
     if kind in ("x", "color"):
-        options = [g for g in t.groups if g not in (s.get("x"), s.get("color")) and g not in filtered_cols]
+        options = [
+            g for g in t.groups if g not in (s.get("x"), s.get("color")) and g not in filtered_cols
+        ]
         if not options:
             return None
         g = w.pick(options)
         if kind == "x":
-            q = w.pick(SET_X).replace("{g}", w.pick(t.groups[g])).replace("{g0}", w.pick(t.groups.get(s["x"], [s["x"]])))
+            q = (
+                w.pick(SET_X)
+                .replace("{g}", w.pick(t.groups[g]))
+                .replace("{g0}", w.pick(t.groups.get(s["x"], [s["x"]])))
+            )
             s["x"] = g
             if s.get("color") == g:
                 s.pop("color")
@@ -280,7 +500,11 @@ def follow(t: Table, state: dict[str, Any], w: Writer) -> tuple[str, dict[str, A
         s["agg"] = a
         return w.pick(SET_AGG[a]), s
     if kind == "chart":
-        options = [c for c in SET_CHART if c != s.get("chart", "bar") and not (c == "pie" and s.get("color"))]
+        options = [
+            c
+            for c in SET_CHART
+            if c != s.get("chart", "bar") and not (c == "pie" and s.get("color"))
+        ]
         if not t.date and not t.year:
             options = [c for c in options if c != "line"]
         c = w.pick(options)
@@ -312,12 +536,24 @@ def follow(t: Table, state: dict[str, Any], w: Writer) -> tuple[str, dict[str, A
         say = w.pick(t.measures[col][0]) if col in t.measures else col.replace("_", " ")
         s["filters"].append([col, op, limit])
         return text.replace("{m}", say).replace("{t}", str(limit)).replace("{e}", t.entity), s
+    if kind == "months":
+        if not t.date or t.years is None or t.years[0] != t.years[1] or t.date in filtered_cols:
+            return None
+        a = w.rng.randint(0, 8)
+        b = w.rng.randint(a + 1, min(a + 3, 11))
+        text = w.pick(MONTH_SPAN).replace("{m1}", MONTHS[a]).replace("{m2}", MONTHS[b])
+        text = text.replace("{season}", w.pick(["summer", "winter", "spring", "autumn"]))
+        s["filters"].append([t.date, ">=", f"{t.years[0]}-{a + 1:02d}-01"])
+        s["filters"].append([t.date, "<", f"{t.years[0] + (b == 11)}-{(b + 1) % 12 + 1:02d}-01"])
+        return text, s
     if kind == "year":
         period = t.year or t.date
         if period is None or t.years is None or t.years[0] == t.years[1] or period in filtered_cols:
             return None
         text, op = w.pick(YEAR_FILTER)
         y = w.rng.randint(*t.years)
+        if s.get("x") == period and op == "==":
+            return None  # a chart over time filtered to one year groups nothing
         s["filters"].append([period, op, y])
         return text.replace("{y}", str(y)), s
     return None
