@@ -15,6 +15,7 @@ nvbench_dev with the same candidate labelling; the analysis dev sets are scored 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -34,7 +35,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autoviz_core.config import load_settings  # noqa: E402
-from autoviz_core.contracts import INTENTS  # noqa: E402
+from autoviz_core.contracts import (  # noqa: E402
+    INTENTS,
+    AnalysisRequest,
+    RequestFilter,
+)
 from autoviz_core.data import load_table, profile_table, table_from_dataframe  # noqa: E402
 from autoviz_core.planning.answers import (  # noqa: E402
     AnswerCandidate,
@@ -45,7 +50,6 @@ from autoviz_core.planning.answers import (  # noqa: E402
     score_answers,
     slot_features,
 )
-from autoviz_core.contracts import AnalysisRequest, RequestFilter  # noqa: E402
 from autoviz_core.planning.derive import read_question  # noqa: E402
 from autoviz_core.planning.edits import (  # noqa: E402
     Edit,
@@ -514,7 +518,7 @@ def edit_examples() -> list[tuple[str, dict[str, float], bool]]:
     for case in read_jsonl(OWN_FOLLOWUPS):
         df, prof = own_table(case["table"])
         turns = case["turns"]
-        for before, turn in zip(turns, turns[1:], strict=False):
+        for before, turn in itertools.pairwise(turns):
             prev = gold_request(before["gold"], df)
             cues = read_question(turn["q"], df, prof).cues
             ev = edit_evidence(cues, prev, prof)
