@@ -523,7 +523,13 @@ def edit_examples() -> list[tuple[str, dict[str, float], bool]]:
             cues = read_question(turn["q"], df, prof).cues
             ev = edit_evidence(cues, prev, prof)
             for e in candidate_edits(ev):
-                out.append((case["table"], edit_features(e, ev), edit_correct(e, prev, turn["gold"], df, prof)))
+                out.append(
+                    (
+                        case["table"],
+                        edit_features(e, ev),
+                        edit_correct(e, prev, turn["gold"], df, prof),
+                    )
+                )
     return out
 
 
@@ -546,14 +552,14 @@ def fit_binary(examples: list[tuple[str, dict[str, float], bool]], l2: float) ->
         grad = x.T @ (-y / (1.0 + np.exp(margin))) + l2 * w
         return total, grad
 
-    res = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    res = minimize(
+        loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 1000}
+    )
     return _rounded(dict(zip(names, res.x, strict=True)))
 
 
 def edit_accuracy(examples: list[tuple[str, dict[str, float], bool]], w: dict[str, float]) -> float:
-    hits = sum(
-        (sum(w.get(k, 0.0) * v for k, v in f.items()) >= 0) == ok for _, f, ok in examples
-    )
+    hits = sum((sum(w.get(k, 0.0) * v for k, v in f.items()) >= 0) == ok for _, f, ok in examples)
     return round(hits / max(1, len(examples)), 3)
 
 
@@ -566,7 +572,11 @@ def fit_edits() -> tuple[dict[str, float], dict[str, Any]]:
     held = []
     for t in tables:
         held_w = fit_binary([e for e in examples if e[0] != t], L2_EDITS)
-        held += [(e[0], e[1], e[2]) for e in examples if e[0] == t and ((sum(held_w.get(k, 0.0) * v for k, v in e[1].items()) >= 0) == e[2])]
+        held += [
+            (e[0], e[1], e[2])
+            for e in examples
+            if e[0] == t and ((sum(held_w.get(k, 0.0) * v for k, v in e[1].items()) >= 0) == e[2])
+        ]
     figures = {
         "edit_accuracy": {
             "train": edit_accuracy(examples, w),
@@ -817,7 +827,12 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
     return {
         "meta": {
             "fitted_by": "scripts/fit_planner.py",
-            "l2": {"request": L2_REQUEST, "intent": L2_INTENT, "answer": L2_ANSWER, "edits": L2_EDITS},
+            "l2": {
+                "request": L2_REQUEST,
+                "intent": L2_INTENT,
+                "answer": L2_ANSWER,
+                "edits": L2_EDITS,
+            },
             "nvbench_answer_weight": NV_ANSWER_WEIGHT,
             "own_weight": OWN_WEIGHT,
             "nvbench_intent_weight": NV_INTENT_WEIGHT,
