@@ -12,6 +12,7 @@ column) is said in words; a NaN never reaches a sentence.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Sequence
@@ -22,6 +23,15 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from autoviz_core.tools.claims import (
+    MIN_ABS_R,
+    Claim,
+    Correlated,
+    Ranked,
+    fact,
+    failures,
+    settle_one,
+)
 from autoviz_core.tools.common import (
     MONTHS,
     FilterCondition,
@@ -35,10 +45,12 @@ from autoviz_core.tools.common import (
     is_temporal,
     label,
     numeric_values,
+    p_text,
     require_columns,
     to_json_value,
 )
-from autoviz_core.tools.periods import period_label
+from autoviz_core.tools.measures import part_of_total, summed
+from autoviz_core.tools.periods import period_id, period_label
 from autoviz_core.tools.registry import ToolContext, ToolResult, column_param, tool
 from autoviz_core.vocabulary import (
     PERIOD_GRAINS,
@@ -114,13 +126,22 @@ class Answer:
 
 
 def answered(
-    answer: Answer, table: pd.DataFrame | None = None, more: Sequence[str] = ()
+    answer: Answer,
+    table: pd.DataFrame | None = None,
+    more: Sequence[str] = (),
+    claim: Claim | None = None,
 ) -> ToolResult:
-    """The tool result of an answer: its sentence first, then any supporting sentences."""
+    """The tool result of an answer: its sentence first, then any supporting sentences.
+
+    With `claim` (what the sentence asserts), the sentence is the one the validator lets say:
+    the asked value is always stated, worded as what holds (tools/claims.py)."""
+    said = settle_one(dataclasses.replace(claim, asked=True)) if claim is not None else None
+    if said is not None:
+        answer.text = said.text
     return ToolResult(
         summary=answer.text,
         table=table,
-        findings=[answer.text, *more],
+        claims=[said or fact(answer.text), *(fact(m) for m in more)],
         metrics={"answer": answer.to_dict(), "rows": answer.n},
     )
 
@@ -139,15 +160,6 @@ def num(value: Any) -> str:
     if v != 0 and abs(v) < 0.01:
         return f"{v:.3g}"
     return f"{v:,.2f}"
-
-
-def p_text(p: float) -> str:
-    """A p-value as papers write it: p<0.001, p=0.004, p=0.93."""
-    if p < 0.001:
-        return "p<0.001"
-    if p < 0.01:
-        return f"p={p:.3f}"
-    return f"p={p:.2f}"
 
 
 def count_text(n: int, noun: str = "value") -> str:
@@ -432,10 +444,21 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
     r, p = _correlation(pair["a"], pair["b"], method)
     verdict = "significant" if p < ALPHA else "not significant"
     kind = "linear" if method == "pearson" else "monotonic"
-    text = (
-        f"{subject[0].upper()}{subject[1:]} have {_strength(r, p)} {kind} relation: "
-        f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})."
+    figures = f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})"
+    subject_cap = f"{subject[0].upper()}{subject[1:]}"
+    text = f"{subject_cap} have {_strength(r, 0.0)} {kind} relation: {figures}."
+    part = part_of_total(df, params.x, params.y)
+    relation = Correlated(
+        params.x, params.y, r, p, n, method, part, tuple(filter_dicts(params.filters))
     )
+    if part:
+        holds = (
+            f"{subject_cap} rise together by construction, one being a total that contains "
+            f"the other: {figures}."
+        )
+    else:
+        holds = f"{subject_cap} have {_strength(r, p)} {kind} relation: {figures}."
+    claim = Claim(text, (relation,), Claim(holds, denies=(relation,)))
     more = []
     if method == "pearson":
         rho, p_rho = _correlation(pair["a"], pair["b"], "spearman")
@@ -446,7 +469,7 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
         "relation", text, name, n, value=r, values={"r": r, "direction": "positive" if r > 0 else "negative"},
         verdict=verdict, p_value=p, **common,
     )  # fmt: skip
-    return answered(answer, pair.rename(columns={"a": params.x, "b": params.y}), more)
+    return answered(answer, pair.rename(columns={"a": params.x, "b": params.y}), more, claim)
 
 
 def _correlation(a: pd.Series, b: pd.Series, method: str) -> tuple[float, float]:
@@ -463,7 +486,7 @@ def _correlation(a: pd.Series, b: pd.Series, method: str) -> tuple[float, float]
 
 def _strength(r: float, p: float) -> str:
     size = abs(r)
-    if p >= ALPHA or size < 0.1:
+    if p >= ALPHA or size < MIN_ABS_R:
         return "no clear" if p >= ALPHA else "a negligible (though significant)"
     word = "a weak" if size < 0.3 else "a moderate" if size < 0.5 else "a strong"
     return f"{word} {'positive' if r > 0 else 'negative'}"
@@ -844,16 +867,32 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     k = len(totals)
     where = scope(p.filters)
     runner = ordered[ordered != best]
-    if len(tied) > 1:
-        text = (
-            f"{_join(names)} tie for the {word} {what}{where}: {num(best)} each "
-            f"(of {k:,} {group_noun}s)."
+    tie_text = (
+        f"{_join(names)} tie for the {word} {what}{where}: {num(best)} each "
+        f"(of {k:,} {group_noun}s)."
+    )
+    text = f"{names[0]} has the {word} {what}{where}: {num(best)} (of {k:,} {group_noun}s"
+    if len(runner):
+        text += (
+            f"; next is {_group_label(runner.index[0], p.time_grain)} with {num(runner.iloc[0])}"
         )
-    else:
-        text = f"{names[0]} has the {word} {what}{where}: {num(best)} (of {k:,} {group_noun}s"
-        if len(runner):
-            text += f"; next is {_group_label(runner.index[0], p.time_grain)} with {num(runner.iloc[0])}"
-        text += ")."
+    text += ")."
+    ranking = Ranked(
+        tuple(names), k, k, measure=p.measure, by=by, agg=agg, direction=p.direction,
+        grain=p.time_grain, filters=tuple(filter_dicts(p.filters)),
+    )  # fmt: skip
+    total = (summed(rows, p.measure, [keys]),) if agg == "sum" and p.measure else ()
+    applicable = tie_text if len(tied) > 1 else text
+    level = None
+    if total and (why := failures(Claim("", total))):
+        level = Claim(
+            f"{applicable.rstrip('.')} ({'; '.join(why)}: this sums it over every moment of "
+            f"each {group_noun}).",
+            denies=total,
+        )
+    tie = Claim(tie_text, (dataclasses.replace(ranking, says_tie=True), *total), level)
+    claim = Claim(text, (ranking, *total), tie)
+    text = tie_text if len(tied) > 1 else text
     table = ordered.rename(what).reset_index().rename(columns={"g": by})
     table[by] = [_group_label(v, p.time_grain) for v in table[by]]
     values = {by: names[0] if len(names) == 1 else names, what: to_json_value(best)}
@@ -862,7 +901,7 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
         len(frame), value=names[0] if len(names) == 1 else None, values=values,
         **common,
     )  # fmt: skip
-    return answered(answer, table)
+    return answered(answer, table, claim=claim)
 
 
 def _keys(rows: pd.DataFrame, column: str, grain: str) -> pd.Series:
@@ -1012,10 +1051,10 @@ def _period_key(key: Any, grain: str) -> str:
             pass
         if grain in PERIOD_GRAINS:
             try:
-                return period_label(pd.Timestamp(text), grain).lower()
+                return period_id(pd.Timestamp(text), grain).lower()
             except (ValueError, TypeError):
                 return text
         return text
     if isinstance(key, (pd.Timestamp, np.datetime64)):
-        return period_label(key, grain if grain in PERIOD_GRAINS else "day").lower()
+        return period_id(key, grain if grain in PERIOD_GRAINS else "day").lower()
     return label(key).lower()

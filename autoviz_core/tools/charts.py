@@ -7,6 +7,8 @@ filter -> bucket time -> aggregate (or keep raw rows) -> sort -> limit -> bound 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Ranked, Summed, fact
 from autoviz_core.tools.common import (
     FilterCondition,
     ToolInputError,
@@ -40,9 +43,12 @@ from autoviz_core.tools.distributions import (
     MAX_BOX_GROUPS,
     box_figure,
     box_stats,
+    busiest_bin_claim,
+    highest_median_claim,
     histogram_table,
     top_groups,
 )
+from autoviz_core.tools.measures import part_of_total, summed, table_time
 from autoviz_core.tools.periods import period_label
 from autoviz_core.tools.registry import (
     ChartData,
@@ -52,6 +58,7 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
+from autoviz_core.tools.relationships import relation_claim
 from autoviz_core.vocabulary import (
     NUMBER_AGGREGATIONS,
     PERIOD_GRAINS,
@@ -323,60 +330,161 @@ def x_label(value: Any, p: ChartParams) -> str:
     return label(value)
 
 
-def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> list[str]:
-    """The ranked list for a top-N, else highest vs lowest group (ties named together)."""
-    if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
+@dataclass(frozen=True)
+class SumContext:
+    """What a sum chart's findings need beyond the plotted frame: the axes the sum runs along,
+    and (when it runs over time but the measure is a level) the same chart for the latest
+    moment of the table's time column, where a total of it does mean something."""
+
+    summed: Summed
+    latest: tuple[str, pd.DataFrame, Summed] | None = None
+
+
+def _group_claims(
+    full: pd.DataFrame,
+    shown: pd.DataFrame,
+    p: ChartParams,
+    x_col: str | None,
+    sums: SumContext | None = None,
+) -> list[Claim]:
+    """The ranked list for a top-N, else highest vs lowest group (ties named together). The
+    sentence is first made of the drawn groups; the validator keeps it only when they are all
+    the groups, else the same sentence over every group is said."""
+    data = _xy_data(shown)
+    if data is None:
         return []
+    if p.kind == "line" and x_col:
+        return _line_claims(data, p, sums)
+    every = _xy_data(full)
+    assert every is not None
+    if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
+        return [_top_claim(data, every, p, x_col, sums)]
+    fallback = (
+        _extreme_claims(every, every, p, x_col, sums, "") if len(every) != len(data) else None
+    )
+    claims = _extreme_claims(data, every, p, x_col, sums, "", fallback)
+    return claims
+
+
+def _xy_data(frame: pd.DataFrame) -> pd.DataFrame | None:
+    if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
+        return None
     y = pd.to_numeric(frame["y"], errors="coerce")
     data = pd.DataFrame({"x": frame["x"].to_numpy(), "y": y.to_numpy()}).dropna(subset=["y"])
-    if data.empty:
-        return []
-    what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
+    return None if data.empty else data
+
+
+def _what(p: ChartParams) -> str:
+    return agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
+
+
+def _sum_asserts(p: ChartParams, sums: SumContext | None) -> tuple[Summed, ...]:
+    return (sums.summed,) if sums is not None and p.agg == "sum" else ()
+
+
+def _top_claim(
+    data: pd.DataFrame, every: pd.DataFrame, p: ChartParams, x_col: str | None,
+    sums: SumContext | None,
+) -> Claim:  # fmt: skip
     names = [x_label(v, p) for v in data["x"]]
-    if p.kind == "line" and x_col:
-        return _line_findings(names, data["y"].tolist(), what)
-    if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
-        ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
-        order = "Top" if p.sort_dir == "desc" else "Bottom"
-        return [f"{order} {len(ranked)} {x_col} by {what}: {join_labels(ranked, limit=10)}."]
+    ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
+    order = "Top" if p.sort_dir == "desc" else "Bottom"
+    ranking = Ranked(
+        (names[0],), len(every), len(every), measure=p.y, by=x_col, agg=p.agg,
+        direction="max" if p.sort_dir == "desc" else "min",
+    )  # fmt: skip
+    text = f"{order} {len(ranked)} {x_col} by {_what(p)}: {join_labels(ranked, limit=10)}."
+    return Claim(text, (ranking, *_sum_asserts(p, sums)), _latest_claim(p, x_col, sums))
+
+
+def _extreme_claims(
+    data: pd.DataFrame,
+    every: pd.DataFrame,
+    p: ChartParams,
+    x_col: str | None,
+    sums: SumContext | None,
+    when: str,
+    fallback: list[Claim] | None = None,
+) -> list[Claim]:
+    """ "A has the highest X: v, n% above the lowest, B (w)." and A's share of the total."""
+    what = _what(p)
+    names = [x_label(v, p) for v in data["x"]]
     hi, top, lo, low = extremes(names, data["y"].tolist())
+    ranking = Ranked(
+        tuple(hi), len(data), len(every), says_tie=len(hi) > 1, measure=p.y, by=x_col, agg=p.agg
+    )
+    asserts = (ranking, *_sum_asserts(p, sums))
+    later: Sequence[Claim | None] = fallback or (
+        [_latest_claim(p, x_col, sums)] if when == "" else []
+    )
     if len(data) > 1 and fmt_num(top) == fmt_num(low):
-        return [f"All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."]
+        text = f"{when}All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."
+        return [Claim(text, asserts[1:], _first(later))]
     verb = "tie for" if len(hi) > 1 else "has"
-    out = [f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"]
-    if len(data) > 1 and fmt_num(top) != fmt_num(low):
+    text = f"{when}{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
+    if len(data) > 1:
         above = f" {fmt_pct((top - low) / abs(low))} above" if low != 0 else " above"
-        out[0] += f",{above} the lowest, {join_labels(lo)} ({fmt_num(low)})"
-    out[0] += "."
+        text += f",{above} the lowest, {join_labels(lo)} ({fmt_num(low)})"
+    out = [Claim(text + ".", asserts, _first(later))]
     total = float(data["y"].sum())
     if p.agg in ("sum", "count") and total > 0 and len(data) > 1 and len(hi) == 1:
-        out.append(f"{hi[0]} accounts for {fmt_pct(top / total)} of the total.")
+        share = f"{when}{hi[0]} accounts for {fmt_pct(top / total)} of the total."
+        out.append(Claim(share, asserts, _nth(later, 1)))
     return out
 
 
-def _line_findings(names: list[str], values: list[float], what: str) -> list[str]:
+def _first(claims: Sequence[Claim | None]) -> Claim | None:
+    return claims[0] if claims else None
+
+
+def _nth(claims: Sequence[Claim | None], i: int) -> Claim | None:
+    return claims[i] if len(claims) > i else None
+
+
+def _latest_claim(p: ChartParams, x_col: str | None, sums: SumContext | None) -> Claim | None:
+    """The same ranking for the latest moment only, where a total of a level means something;
+    else the reason no total is stated."""
+    if sums is None or p.agg != "sum":
+        return None
+    if sums.latest is None:
+        return Claim(
+            f"{sums.summed.measure} is a level, not an amount that accumulates: its sum "
+            f"{'by ' + x_col + ' ' if x_col else ''}adds up several moments of the same "
+            "series, so no total is stated."
+        )
+    when, frame, summed_latest = sums.latest
+    data = _xy_data(frame)
+    if data is None:
+        return None
+    return _extreme_claims(data, data, p, x_col, SumContext(summed_latest), f"In {when}, ")[0]
+
+
+def _line_claims(data: pd.DataFrame, p: ChartParams, sums: SumContext | None) -> list[Claim]:
     """Where the line peaks and bottoms; a change over time is the trend step's to report."""
+    names = [x_label(v, p) for v in data["x"]]
+    values = data["y"].tolist()
+    what = _what(p)
     hi, top, lo, low = extremes(names, values)
+    asserts = _sum_asserts(p, sums)
+    instead = _latest_claim(p, None, sums) if asserts else None
     if fmt_num(top) == fmt_num(low):
-        return [f"{what} is {fmt_num(top)} at every one of the {len(values)} points."]
-    return [
+        text = f"{what} is {fmt_num(top)} at every one of the {len(values)} points."
+        return [Claim(text, asserts, instead)]
+    text = (
         f"{what} ranges from {fmt_num(low)} ({join_labels(lo)}) to {fmt_num(top)} "
         f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}."
-    ]
+    )
+    return [Claim(text, asserts, instead)]
 
 
-def _scatter_findings(frame: pd.DataFrame, p: ChartParams) -> list[str]:
+def _scatter_claims(frame: pd.DataFrame, p: ChartParams, df: pd.DataFrame | None) -> list[Claim]:
     if "x" not in frame or "y" not in frame or not is_numeric(frame["x"]):
         return []
     pair = pd.DataFrame({"x": numeric_values(frame["x"]), "y": numeric_values(frame["y"])}).dropna()
     if len(pair) < 3 or pair["x"].std() == 0 or pair["y"].std() == 0:
         return []
-    r = float(np.corrcoef(pair["x"], pair["y"])[0, 1])
-    strength = "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
-    direction = "positive" if r > 0 else "negative"
-    return [
-        f"{p.x} and {p.y} have a {strength} {direction} correlation (r = {r:.2f}, n = {len(pair):,})."
-    ]
+    part = df is not None and p.x is not None and p.y is not None and part_of_total(df, p.x, p.y)
+    return [relation_claim(str(p.x), str(p.y), pair["x"], pair["y"], part)]
 
 
 # ---------------------------------------------------------------- kinds
@@ -394,12 +502,43 @@ def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[st
     """Bar, line, scatter and pie: aggregate or raw rows, then sort, limit, bound, plot."""
     p = xy_params(p, notes)
     frame, x_col = _prepare(df, p, notes)
+    sums = _sum_context(df, frame, p)
     frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
-    return xy_result(frame, p, ctx, notes, x_col)
+    return xy_result(frame, p, ctx, notes, x_col, sums, df)
+
+
+def _sum_context(df: pd.DataFrame, frame: pd.DataFrame, p: ChartParams) -> SumContext | None:
+    """The axes a sum chart adds its measure along; for a level summed over time, the same
+    chart of the latest moment (where its total means something)."""
+    if p.agg != "sum" or p.y is None or p.measures or p.y not in df:
+        return None
+    keys = [frame[k] for k in ("x", "c") if k in frame]
+    total = summed(df, p.y, keys)
+    time = table_time(df)
+    if not (total.over_time and not total.additive_over_time) or time is None:
+        return SumContext(total)
+    if time in (p.x, p.color):
+        return SumContext(total)
+    moments = df[time].dropna()
+    if moments.empty:
+        return SumContext(total)
+    last = moments.max()
+    rows = df[df[time] == last]
+    part, _ = _prepare(rows, p, [])
+    latest = _aggregate(part, p.agg)
+    keys = [part[k] for k in ("x", "c") if k in part]
+    when = label(last) if not isinstance(last, pd.Timestamp) else period_label(last, "day")
+    return SumContext(total, (f"{time} {when}", latest, summed(rows, p.y, keys)))
 
 
 def xy_result(
-    frame: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str], x_col: str | None
+    frame: pd.DataFrame,
+    p: ChartParams,
+    ctx: ToolContext,
+    notes: list[str],
+    x_col: str | None,
+    sums: SumContext | None = None,
+    df: pd.DataFrame | None = None,
 ) -> ToolResult:
     """The chart of a prepared frame (x / y / c; aggregated with keys ascending, or raw rows):
     sort, limit, bound, plot, findings. The pandas and the SQL path both end here."""
@@ -412,17 +551,20 @@ def xy_result(
         notes.append(
             "x repeats within a series: an aggregation (e.g. sum) would draw one point per x"
         )
-    frame = _limit(_sort(frame, p, notes), p.limit)
-    total_points = len(frame)
-    frame = _bound(frame, p.kind, ctx, notes)
+    every = _sort(frame, p, notes)
+    limited = _limit(every, p.limit)
+    total_points = len(limited)
+    frame = _bound(limited, p.kind, ctx, notes)
     title = _title(p, x_col)
     fig = _xy_figure(frame, p.kind)
     _layout(fig, p, x_col, title, frame)
     chart = _chart_data(frame, p, x_col, title)
-    findings = (
-        _group_findings(frame, p, x_col) if p.kind != "scatter" else _scatter_findings(frame, p)
+    claims = (
+        _group_claims(every, frame, p, x_col, sums)
+        if p.kind != "scatter"
+        else _scatter_claims(limited, p, df)
     )
-    return _result(p, chart, fig, frame, notes, findings, total_points, x_col)
+    return _result(p, chart, fig, frame, notes, claims, total_points, x_col)
 
 
 def _chart_data(frame: pd.DataFrame, p: ChartParams, x_col: str | None, title: str) -> ChartData:
@@ -447,7 +589,7 @@ def _result(
     fig: go.Figure,
     table: pd.DataFrame,
     notes: list[str],
-    findings: list[str],
+    claims: list[Claim],
     total_points: int,
     x_col: str | None,
 ) -> ToolResult:
@@ -469,7 +611,7 @@ def _result(
         table=out,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"points_sent": chart.points_sent, "points_total": total_points, "notes": notes},
     )
 
@@ -499,14 +641,14 @@ def _histogram_chart(
         title=title,
         points_sent=len(table),
     )
-    top = table.loc[table["count"].idxmax()]
-    findings = [f"The most common range of {column} is {top['bin']} ({int(top['count']):,} rows)."]
+    claims = [busiest_bin_claim(table, column, "rows")]
     summary = f"histogram of {column}: {len(table)} bins" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
     return ToolResult(
-        summary + ".", table, fig, chart, findings, {"points_sent": len(table), "notes": notes}
-    )
+        summary + ".", table, fig, chart, metrics={"points_sent": len(table), "notes": notes},
+        claims=claims,
+    )  # fmt: skip
 
 
 def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
@@ -517,6 +659,7 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
         raise ToolInputError("a box chart needs a numeric y column")
     values = numeric_values(df[y_col])
     groups = _x_values(df[x_col], p.time_grain, notes) if x_col else None
+    all_values, all_groups = values, groups
     if groups is not None and groups.nunique() > MAX_BOX_GROUPS:
         keep = top_groups(groups, MAX_BOX_GROUPS)
         values, groups = values[groups.isin(keep)], groups[groups.isin(keep)]
@@ -539,18 +682,17 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
         title=title,
         points_sent=sent,
     )
-    findings = []
-    if len(stats) > 1:
-        top = stats.sort_values("median", ascending=False, kind="stable").iloc[0]
-        findings.append(
-            f"{label(top['group'])} has the highest median {y_col}: {fmt_num(top['median'])}."
-        )
+    claims = []
+    if len(stats) > 1 and all_groups is not None:
+        every = all_values.groupby(all_groups, observed=True).median().dropna()
+        claims.append(highest_median_claim(stats, every, y_col, x_col))
     summary = f"box chart of {title}: {len(stats)} group(s)" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
     return ToolResult(
-        summary + ".", stats, fig, chart, findings, {"points_sent": sent, "notes": notes}
-    )
+        summary + ".", stats, fig, chart, metrics={"points_sent": sent, "notes": notes},
+        claims=claims,
+    )  # fmt: skip
 
 
 def _heatmap_chart(
@@ -560,7 +702,10 @@ def _heatmap_chart(
     q = heatmap_params(p, notes)
     agg = q.agg
     frame, _ = _prepare(df, q, notes)
-    return heatmap_result(_aggregate(frame, agg), q, ctx, notes)
+    total = None
+    if agg == "sum" and q.y is not None and q.y in df:
+        total = summed(df, q.y, [frame[k] for k in ("x", "c") if k in frame])
+    return heatmap_result(_aggregate(frame, agg), q, ctx, notes, total)
 
 
 def heatmap_params(p: ChartParams, notes: list[str]) -> ChartParams:
@@ -574,11 +719,16 @@ def heatmap_params(p: ChartParams, notes: list[str]) -> ChartParams:
 
 
 def heatmap_result(
-    cells: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
+    cells: pd.DataFrame,
+    p: ChartParams,
+    ctx: ToolContext,
+    notes: list[str],
+    total: Summed | None = None,
 ) -> ToolResult:
     """The heatmap of aggregated cells (x, c, y with keys ascending); both paths end here."""
     agg = p.agg
     assert p.x is not None and p.color is not None
+    every = cells
     cells = _bound_cells(cells, ctx.max_chart_points, notes)
     xs = list(pd.unique(cells["x"]))
     cs = list(pd.unique(cells.sort_values("c", kind="stable")["c"]))
@@ -601,19 +751,37 @@ def heatmap_result(
         title=title,
         points_sent=len(cells),
     )
-    top = cells.sort_values("y", ascending=False, kind="stable").iloc[0] if len(cells) else None
-    findings = (
-        [f"The largest cell is {label(top['x'])} / {label(top['c'])}: {fmt_num(top['y'])}."]
-        if top is not None
-        else []
-    )
+    claims = [_largest_cell_claim(cells, every, p, total)] if len(cells) else []
     table = cells.rename(columns={"x": p.x, "c": p.color, "y": agg_label(agg, p.y)})
     summary = f"heatmap of {title}: {len(cells):,} cells" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
     return ToolResult(
-        summary + ".", table, fig, chart, findings, {"points_sent": len(cells), "notes": notes}
-    )
+        summary + ".", table, fig, chart, metrics={"points_sent": len(cells), "notes": notes},
+        claims=claims,
+    )  # fmt: skip
+
+
+def _largest_cell_claim(
+    cells: pd.DataFrame, every: pd.DataFrame, p: ChartParams, total: Summed | None
+) -> Claim:
+    """The largest cell of the drawn cells, kept only when they are every cell and one leads."""
+
+    def claim(frame: pd.DataFrame, instead: Claim | None) -> Claim:
+        top = frame["y"].max()
+        lead = frame[frame["y"].map(fmt_num) == fmt_num(top)]
+        names = [f"{label(r['x'])} / {label(r['c'])}" for r in lead.to_dict("records")]
+        ranking = Ranked(
+            tuple(names), len(frame), len(every), says_tie=len(names) > 1, measure=p.y,
+            by=f"{p.x} and {p.color}", agg=p.agg,
+        )  # fmt: skip
+        verb = "cells are" if len(names) > 1 else "cell is"
+        text = f"The largest {verb} {join_labels(names)}: {fmt_num(top)}."
+        asserts = (ranking, *((total,) if total is not None else ()))
+        return Claim(text, asserts, instead)
+
+    fallback = claim(every, None) if len(every) != len(cells) else None
+    return claim(cells, fallback)
 
 
 def _bound_cells(cells: pd.DataFrame, cap: int, notes: list[str]) -> pd.DataFrame:
@@ -674,6 +842,6 @@ def _empty_chart(p: ChartParams, df: pd.DataFrame, notes: list[str]) -> ToolResu
         table=pd.DataFrame(),
         figure=fig,
         chart=chart_data,
-        findings=[f"Nothing to plot: {reason}."],
+        claims=[fact(f"Nothing to plot: {reason}.")],
         metrics={"points_sent": 0, "rows_in": len(df), "notes": notes},
     )

@@ -531,6 +531,15 @@ def fmt_num(value: Any) -> str:
     return f"{v:.3g}"
 
 
+def p_text(p: float) -> str:
+    """A p-value as papers write it: p<0.001, p=0.004, p=0.93."""
+    if p < 0.001:
+        return "p<0.001"
+    if p < 0.01:
+        return f"p={p:.3f}"
+    return f"p={p:.2f}"
+
+
 def fmt_pct(share: float) -> str:
     """A share (0.354) as a percentage for sentences ("35%")."""
     if share is None or math.isnan(share):

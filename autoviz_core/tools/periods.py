@@ -71,7 +71,20 @@ def native_grain(times: pd.Series) -> tuple[str, float]:
 
 
 def period_label(key: Any, grain: str) -> str:
-    """A period as people write it at its grain: 1952, 2015-Q3, 2015-07, 2015-W28, 2015-07-14."""
+    """A period as people write it at its grain: 1952, 2015-Q3, 2015-07, week of 2015-07-13,
+    2015-07-14. A week is named by its first day, in the data's own calendar: an ISO label
+    puts Monday 2019-12-30 in "2020-W01", a year the data may not reach."""
+    if grain == "week" and not isinstance(key, (int, np.integer, float, np.floating)):
+        if key is None or key is pd.NaT:
+            return "(missing)"
+        ts = pd.Timestamp(key).normalize()
+        return f"week of {(ts - pd.Timedelta(days=ts.day_of_week)).strftime('%Y-%m-%d')}"
+    return period_id(key, grain)
+
+
+def period_id(key: Any, grain: str) -> str:
+    """A period's identifier at its grain, weeks as ISO weeks (2015-W29): how a question may
+    name a period, so both sides of a comparison are spelled the same way."""
     if key is None or (isinstance(key, float) and np.isnan(key)) or key is pd.NaT:
         return "(missing)"
     if isinstance(key, (int, np.integer, float, np.floating)):

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.io as pio
 from pydantic import BaseModel, ConfigDict, Field
 
+from autoviz_core.tools.claims import Claim, fact, settle
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
 FIGURE_TEMPLATE = "plotly_white"
@@ -75,6 +76,22 @@ class ToolResult:
     chart: ChartData | None = None
     findings: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    # what the findings assert (tools/claims.py); `findings` are the sentences of those said
+    claims: list[Claim] = field(default_factory=list)
+
+
+def said(result: ToolResult) -> ToolResult:
+    """The tool's proposed claims through the one validator: `findings` become the sentences
+    that may be said (a finding written without a claim is a plain fact)."""
+    if result.claims:
+        settled = settle(result.claims)
+        result.claims = settled.said
+        result.findings = [c.text for c in settled.said]
+        if settled.not_said:
+            result.metrics["not_said"] = settled.not_said
+    else:
+        result.claims = [fact(t) for t in result.findings]
+    return result
 
 
 ToolFn = Callable[[pd.DataFrame, Any, ToolContext], ToolResult]
@@ -145,7 +162,7 @@ def tool(
         @functools.wraps(fn)
         def with_figure_template(df: pd.DataFrame, p: ToolParams, ctx: ToolContext) -> ToolResult:
             keep_figure_template()
-            return fn(df, p, ctx)
+            return said(fn(df, p, ctx))
 
         _REGISTRY[name] = ToolSpec(
             name, family, description, params, with_figure_template, produces
@@ -171,7 +188,7 @@ def sql_implementation(name: str) -> Callable[[SqlToolFn], SqlToolFn]:
         @functools.wraps(fn)
         def with_figure_template(source: Any, p: ToolParams, ctx: ToolContext) -> ToolResult:
             keep_figure_template()
-            return fn(source, p, ctx)
+            return said(fn(source, p, ctx))
 
         _REGISTRY[name] = dataclasses.replace(spec, sql_fn=with_figure_template)
         return fn
