@@ -120,7 +120,7 @@ def visits_table(seed: int = 41) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     days = pd.date_range("2022-01-01", "2023-06-30", freq="D")
     weekday = np.where(days.day_of_week >= 5, 0.57, 1.0)  # weekends 43% quieter
-    growth = 1.19 ** ((days - days[0]).days / 365.25)
+    growth = 1.19 ** np.asarray((days - days[0]).days / 365.25)
     visits = 2_000 * weekday * growth * (1 + rng.normal(0, 0.04, len(days)))
     visits[days == pd.Timestamp(SPIKE_VISITS)] *= 2.6
     signups = rng.binomial(np.round(visits).astype(int), 0.03)
@@ -193,6 +193,54 @@ def cities_table(seed: int = 71) -> pd.DataFrame:
     )
 
 
+def steady_table() -> pd.DataFrame:
+    """Three years of a shop's sales growing almost exactly 10% a year."""
+    return pd.DataFrame({"year": [2019, 2020, 2021], "sales": [100_000.0, 110_020.0, 120_990.0]})
+
+
+def gapyears_table(seed: int = 83) -> pd.DataFrame:
+    """Yearly revenue 2012-2019, then 2021: the year 2020 was never recorded."""
+    rng = np.random.default_rng(seed)
+    years = [*range(2012, 2020), 2021]
+    revenue = [round(500 + 40 * (y - 2012) + rng.normal(0, 15), 1) for y in years]
+    return pd.DataFrame({"year": years, "revenue": revenue})
+
+
+def gifts_table(seed: int = 89) -> pd.DataFrame:
+    """Monthly gift-shop sales over thirty months: every December sells two and a half times
+    a usual month (the season, not an anomaly), on a slight upward drift."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2019-01-01", periods=30, freq="MS")
+    base = 20_000 * (1 + 0.01 * np.arange(len(months))) * (1 + rng.normal(0, 0.03, len(months)))
+    sales = np.where(months.month == 12, 2.5 * base, base)
+    return pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "sales": sales.round(2)})
+
+
+def launch_table(seed: int = 97) -> pd.DataFrame:
+    """Fourteen months of sign-ups after a launch, one month three times the rest."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2023-01-01", periods=14, freq="MS")
+    signups = rng.normal(1_000, 40, len(months))
+    signups[9] *= 3
+    return pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "signups": signups.round()})
+
+
+def clicks_table(seed: int = 101) -> pd.DataFrame:
+    """Six thousand page views: time on page barely moves with the number of clicks (a real
+    but negligible correlation, about 0.05, significant only because n is large)."""
+    rng = np.random.default_rng(seed)
+    n = 6_000
+    clicks = rng.poisson(4, n)
+    seconds = 60 + 0.6 * clicks + rng.normal(0, 25, n)
+    return pd.DataFrame(
+        {
+            "page": rng.choice(["home", "pricing", "docs", "blog"], n),
+            "clicks": clicks,
+            "seconds_on_page": seconds.round(1),
+        }
+    )
+
+
 SYNTHETIC = {
     "weather": weather_table,
     "shop": shop_table,
@@ -202,6 +250,11 @@ SYNTHETIC = {
     "monthly": monthly_table,
     "prices": prices_table,
     "cities": cities_table,
+    "steady": steady_table,
+    "gapyears": gapyears_table,
+    "gifts": gifts_table,
+    "launch": launch_table,
+    "clicks": clicks_table,
 }
 
 
