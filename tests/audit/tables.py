@@ -194,8 +194,8 @@ def cities_table(seed: int = 71) -> pd.DataFrame:
 
 
 def steady_table() -> pd.DataFrame:
-    """Three years of a shop's sales growing almost exactly 10% a year."""
-    return pd.DataFrame({"year": [2019, 2020, 2021], "sales": [100_000.0, 110_020.0, 120_990.0]})
+    """Three years of a shop's sales growing by almost exactly 10,000 a year."""
+    return pd.DataFrame({"year": [2019, 2020, 2021], "sales": [100_000.0, 110_000.0, 120_010.0]})
 
 
 def gapyears_table(seed: int = 83) -> pd.DataFrame:
@@ -241,6 +241,19 @@ def clicks_table(seed: int = 101) -> pd.DataFrame:
     )
 
 
+def incidents_table(seed: int = 103) -> pd.DataFrame:
+    """An incident log, one row per incident over four years: rare at first (several months
+    without any), about a dozen a month by the end."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2019-01-01", periods=48, freq="MS")
+    rows = []
+    for i, month in enumerate(months):
+        for _ in range(rng.poisson(0.25 * i)):
+            day = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+            rows.append({"date": day.strftime("%Y-%m-%d"), "severity": int(rng.integers(1, 5))})
+    return pd.DataFrame(rows)
+
+
 SYNTHETIC = {
     "weather": weather_table,
     "shop": shop_table,
@@ -255,6 +268,7 @@ SYNTHETIC = {
     "gifts": gifts_table,
     "launch": launch_table,
     "clicks": clicks_table,
+    "incidents": incidents_table,
 }
 
 
