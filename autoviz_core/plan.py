@@ -22,6 +22,7 @@ class PlanStep(BaseModel):
     primary: bool = False
     answer: bool = False  # computes the value the question asks for (stated first)
     note: str = ""
+    supports: str = ""  # the part of the question it serves (vocabulary.QUESTION_PARTS)
 
 
 class Plan(BaseModel):

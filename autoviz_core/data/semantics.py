@@ -210,7 +210,7 @@ def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
         and not pd.api.types.is_bool_dtype(df[c])
         and not is_year_name(str(c))
         and additive_by_name(str(c)) is not False
-        and not _identifier(df[c])
+        and not is_identifier(df[c])
     ]
     out: dict[str, tuple[str, ...]] = {}
     for col in numbers:
@@ -238,7 +238,7 @@ def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 ID_WORDS = frozenset({"id", "code", "key", "zip", "postcode", "iso"})
 
 
-def _identifier(s: pd.Series) -> bool:
+def is_identifier(s: pd.Series) -> bool:
     """Whole numbers that name rows rather than measure them: named like an id or a code, or
     all different and running almost one after another (1, 2, 3 ...)."""
     if set(name_tokens(str(s.name))) & ID_WORDS:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from autoviz_core.tools.claims import Claim, Unusual, fact
+from autoviz_core.tools.claims import Claim, Unusual
 from autoviz_core.tools.common import (
     FilteredParams,
     agg_label,
@@ -39,6 +39,7 @@ from autoviz_core.tools.periods import (
     Seasonal,
     build_periods,
     fit_trend,
+    native_grain,
     phase_of,
     seasonal_cycle,
 )
@@ -118,11 +119,14 @@ def row_names(df: pd.DataFrame, column: str) -> list[str]:
         and not is_temporal(df[c])
         and df[c].nunique() > ID_ROLES_MAX_SHARE * min(len(df), 200) ** 0.5
     ]
-    if texty:
-        parts.append(df[texty[0]].astype("string").fillna("?"))
     dated = [
         c for c in df.columns if c != column and (is_temporal(df[c]) or str(c).lower() == "year")
     ]
+    if not texty and dated and df[dated[0]].duplicated().any():
+        # several rows per date (one per store): the grouping names the row
+        texty = [c for c in df.columns if c != column and not is_numeric(df[c]) and c not in dated]
+    if texty:
+        parts.append(df[texty[0]].astype("string").fillna("?"))
     if dated:
         parts.append(pd.Series([label(v) for v in df[dated[0]]], index=df.index, dtype="string"))
     if not parts:
@@ -147,14 +151,18 @@ def outlier_claims(
     The rule's numbers (fences, median) are columns of the flagged table, so they are printed
     only when there is a flagged row to carry them.
     """
-    none = Claim(f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked.")
+    none = Claim(
+        f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked.",
+        denies=(Unusual(pattern.tested, pattern.name),),
+    )
     if table.empty:
         return [none]
     names = [_short(r) for r in table["reason"]]
     explained = tuple(n for n, e in zip(names, pattern.explained, strict=True) if e)
     unusual = Unusual(pattern.tested, pattern.name, explained)
+    verb = "lies" if len(table) == 1 else "lie"
     text = (
-        f"{len(table):,} of {n_rows:,} rows of {column} lie beyond {rule}; most extreme: "
+        f"{len(table):,} of {n_rows:,} rows of {column} {verb} beyond {rule}; most extreme: "
         f"{join_labels(names[:3], limit=3)}."
     )
     kept = [n for n, e in zip(names, pattern.explained, strict=True) if not e]
@@ -173,8 +181,8 @@ def outlier_claims(
         )
     if not pattern.tested:
         instead = Claim(
-            f"{len(table):,} rows of {column} lie beyond {rule}, but the dates cover too little "
-            "time to tell them from a weekly pattern: none is called unusual.",
+            f"{len(table):,} row(s) of {column} lie beyond {rule}, but the dates cover too "
+            f"little time to tell them from a {pattern.name} pattern: none is called unusual.",
             denies=(unusual,),
         )
     return [Claim(text, (unusual,), instead)]
@@ -205,33 +213,45 @@ def row_pattern(
     flagged: np.ndarray,
     beyond: Callable[[pd.Series, float], bool],
 ) -> RowPattern:
-    """Test the weekday and month-of-year patterns of the rows' values (Kruskal–Wallis); when
-    one is significant, a flagged row is explained if it is not beyond the same rule applied
-    to the rows of its own phase (`beyond(phase values, value)`)."""
+    """Test the calendar patterns the dates can show before rows are called unusual: the
+    weekday for daily data (two weeks at least), the month of the year (two years at least).
+    A flagged row is explained when a pattern is significant (Kruskal–Wallis) and the row is
+    not beyond the same rule within its own phase (`beyond(phase values, value)`), or when
+    most rows of its phase in the other cycles are flagged the same way (every December)."""
     time = table_time(df)
+    nothing = tuple(False for _ in flagged)
     if time is None or is_numeric(df[time]):
-        return RowPattern("", "row", True, tuple(False for _ in flagged))
+        return RowPattern("", "row", True, nothing)
     times = datetime_values(df[time])
-    span_days = (
-        float((times.max() - times.min()).total_seconds() / 86400) if times.notna().any() else 0.0
-    )
-    if span_days < 7 * MIN_PATTERN_CYCLES:
-        return RowPattern("weekly", "weekday", False, tuple(False for _ in flagged))
-    candidates = [("weekly", "weekday", times.dt.day_of_week)]
-    if span_days >= 365.25 * MIN_PATTERN_CYCLES:
+    if times.notna().sum() < 2:
+        return RowPattern("", "row", True, nothing)
+    span_days = float((times.max() - times.min()).total_seconds() / 86400)
+    daily = native_grain(times)[0] == "day"
+    if daily and span_days < 7 * MIN_PATTERN_CYCLES:
+        return RowPattern("weekly", "weekday", False, nothing)
+    candidates = [("weekly", "weekday", times.dt.day_of_week)] if daily else []
+    if span_days >= 365.25 * MIN_PATTERN_CYCLES - 31:
         candidates.append(("yearly", "month", times.dt.month))
-    best: tuple[float, str, str, pd.Series] | None = None
+    elif not daily:
+        return RowPattern("yearly", "month", False, nothing)
+    side = np.sign(values - values.median())
+    flag_mask = pd.Series(False, index=values.index)
+    flag_mask.iloc[list(flagged)] = True
+    best: RowPattern | None = None
     for name, unit, phase in candidates:
-        p = _phase_p(values, phase)
-        if p < 0.05 and (best is None or p < best[0]):
-            best = (p, name, unit, phase)
-    if best is None:
-        return RowPattern("", "row", True, tuple(False for _ in flagged))
-    _, name, unit, phase = best
-    explained = tuple(
-        not beyond(values[phase == phase.iloc[i]].dropna(), float(values.iloc[i])) for i in flagged
-    )
-    return RowPattern(name, unit, True, explained)
+        significant = _phase_p(values, phase) < 0.05
+        explained = []
+        for i in flagged:
+            same = (phase == phase.iloc[i]) & (values.index != values.index[i])
+            recurs = bool(
+                same.any() and (flag_mask[same] & (side[same] == side.iloc[i])).mean() >= 0.5
+            )
+            ordinary = significant and not beyond(values[same].dropna(), float(values.iloc[i]))
+            explained.append(recurs or ordinary)
+        found = RowPattern(name, unit, True, tuple(explained))
+        if best is None or sum(found.explained) > sum(best.explained):
+            best = found
+    return best or RowPattern("", "row", True, nothing)
 
 
 def _phase_p(values: pd.Series, phase: pd.Series) -> float:
@@ -445,13 +465,14 @@ def period_bands(periods: Periods, p: RollingParams) -> tuple[pd.DataFrame, Seas
     """
     season = seasonal_cycle(periods)
     effect = season.effect if season is not None else np.zeros(len(periods.keys))
-    usable = pd.Series(periods.usable)
-    fit = fit_trend(periods.positions, np.where(periods.usable, periods.values - effect, np.nan))
+    usable = pd.Series(periods.usable & ~periods.no_rows)  # a period without rows is a gap
+    fit = fit_trend(periods.positions, np.where(usable, periods.values - effect, np.nan))
     if fit.supported:  # a steady rise is expected too: the first and last periods are not odd
         effect = effect + fit.intercept + fit.slope * periods.positions
     adjusted = pd.Series(periods.values - effect).where(usable)
     flags = rolling_flags(adjusted, p.window, p.k, p.direction)
     table = periods.table("value").drop(columns=["t"])
+    table["value"] = table["value"].where(~pd.Series(periods.no_rows))
     table["expected"] = flags["rolling_median"] + effect
     table["upper"] = flags["upper"] + effect
     table["lower"] = flags["lower"] + effect
@@ -556,12 +577,11 @@ def rolling_claims(
         " (calendar cycle included)" if seasonal else ""
     )
     if flagged.empty:
-        return [
-            fact(
-                f"No {grain} stands out in {what} beyond {rule}: all {len(checked):,} {grain}s "
-                "stay within their expected range."
-            )
-        ]
+        text = (
+            f"No {grain} stands out in {what} beyond {rule}: all {len(checked):,} {grain}s "
+            "stay within their expected range."
+        )
+        return [Claim(text, denies=(Unusual(tested, cycle),))]
     explained = tuple(_label_of(r, p) for r in flagged[flagged["recurring"]].to_dict("records"))
     unusual = Unusual(tested, cycle, explained)
     kept = flagged[~flagged["recurring"]]

@@ -49,8 +49,8 @@ from autoviz_core.tools.common import (
     require_columns,
     to_json_value,
 )
-from autoviz_core.tools.measures import part_of_total, summed
-from autoviz_core.tools.periods import period_id, period_label
+from autoviz_core.tools.measures import both_drift, part_of_total, summed
+from autoviz_core.tools.periods import calendar_grain, period_id, period_label
 from autoviz_core.tools.registry import ToolContext, ToolResult, column_param, tool
 from autoviz_core.vocabulary import (
     PERIOD_GRAINS,
@@ -448,10 +448,20 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
     subject_cap = f"{subject[0].upper()}{subject[1:]}"
     text = f"{subject_cap} have {_strength(r, 0.0)} {kind} relation: {figures}."
     part = part_of_total(df, params.x, params.y)
+    order = both_drift(rows, params.x, params.y) if not part else None
     relation = Correlated(
-        params.x, params.y, r, p, n, method, part, tuple(filter_dicts(params.filters))
-    )
-    if part:
+        params.x, params.y, r, p, n, method, part, tuple(filter_dicts(params.filters)),
+        order is not None,
+    )  # fmt: skip
+    if order is not None:
+        steps = pair.loc[pair.index.intersection(order)].reindex(order).dropna().diff().dropna()
+        rc, pc = _correlation(steps["a"], steps["b"], method)
+        holds = (
+            f"{subject_cap} both drift over time, which alone makes levels correlate: "
+            f"{figures} on their levels; their changes from one row to the next give "
+            f"{name} = {num(round(rc, 2) + 0.0)} ({p_text(pc)}, n = {len(steps):,})."
+        )
+    elif part:
         holds = (
             f"{subject_cap} rise together by construction, one being a total that contains "
             f"the other: {figures}."
@@ -460,7 +470,7 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
         holds = f"{subject_cap} have {_strength(r, p)} {kind} relation: {figures}."
     claim = Claim(text, (relation,), Claim(holds, denies=(relation,)))
     more = []
-    if method == "pearson":
+    if method == "pearson" and order is None and not part:
         rho, p_rho = _correlation(pair["a"], pair["b"], "spearman")
         more.append(
             f"The rank (monotonic) correlation is Spearman's rho = {num(round(rho, 2) + 0.0)} ({p_text(p_rho)})."
@@ -863,7 +873,10 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     ordered = totals.sort_values(ascending=p.direction == "min", kind="stable")
     best = ordered.iloc[0]
     tied = ordered[ordered == best]
-    names = [_group_label(k, p.time_grain) for k in tied.index]
+    grain: str = p.time_grain
+    if grain == "none" and isinstance(ordered.index[0], pd.Timestamp):
+        grain = calendar_grain(ordered.index)
+    names = [_group_label(k, grain) for k in tied.index]
     k = len(totals)
     where = scope(p.filters)
     runner = ordered[ordered != best]
@@ -873,9 +886,7 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     )
     text = f"{names[0]} has the {word} {what}{where}: {num(best)} (of {k:,} {group_noun}s"
     if len(runner):
-        text += (
-            f"; next is {_group_label(runner.index[0], p.time_grain)} with {num(runner.iloc[0])}"
-        )
+        text += f"; next is {_group_label(runner.index[0], grain)} with {num(runner.iloc[0])}"
     text += ")."
     ranking = Ranked(
         tuple(names), k, k, measure=p.measure, by=by, agg=agg, direction=p.direction,
@@ -886,15 +897,15 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     level = None
     if total and (why := failures(Claim("", total))):
         level = Claim(
-            f"{applicable.rstrip('.')} ({'; '.join(why)}: this sums it over every moment of "
-            f"each {group_noun}).",
+            f"{applicable.rstrip('.')} ({'; '.join(why)}, so this total adds up every moment "
+            f"of each {group_noun} and counts the same {p.measure} again).",
             denies=total,
         )
     tie = Claim(tie_text, (dataclasses.replace(ranking, says_tie=True), *total), level)
     claim = Claim(text, (ranking, *total), tie)
     text = tie_text if len(tied) > 1 else text
     table = ordered.rename(what).reset_index().rename(columns={"g": by})
-    table[by] = [_group_label(v, p.time_grain) for v in table[by]]
+    table[by] = [_group_label(v, grain) for v in table[by]]
     values = {by: names[0] if len(names) == 1 else names, what: to_json_value(best)}
     answer = Answer(
         "extreme", text, f"{agg} of {p.measure or 'rows'} per {group_noun}, {word} of {k:,}",

@@ -16,10 +16,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from autoviz_core.tools.claims import Claim, Ranked, Summed, fact
+from autoviz_core.tools.claims import Claim, Ranked, Summed, fact, failures
 from autoviz_core.tools.common import (
     FilterCondition,
     ToolInputError,
+    above_lowest,
     agg_label,
     aggregate_series,
     apply_filters,
@@ -29,6 +30,7 @@ from autoviz_core.tools.common import (
     extremes,
     fmt_num,
     fmt_pct,
+    group_name,
     is_numeric,
     is_temporal,
     join_labels,
@@ -38,6 +40,7 @@ from autoviz_core.tools.common import (
     numeric_values,
     require_columns,
     to_json_list,
+    to_json_value,
 )
 from autoviz_core.tools.distributions import (
     MAX_BOX_GROUPS,
@@ -49,7 +52,7 @@ from autoviz_core.tools.distributions import (
     top_groups,
 )
 from autoviz_core.tools.measures import part_of_total, summed, table_time
-from autoviz_core.tools.periods import period_label
+from autoviz_core.tools.periods import build_periods, calendar_grain, period_label
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
@@ -321,10 +324,19 @@ def _title(p: ChartParams, x_col: str | None) -> str:
 
 
 # ---------------------------------------------------------------- findings
-def x_label(value: Any, p: ChartParams) -> str:
-    """An x value for a sentence: periods at the chart's grain, whole numbers without ".0"."""
+def _calendar(data: pd.DataFrame) -> str:
+    """The grain raw dates on x were recorded at (a month's data as its first day)."""
+    x = data["x"]
+    return calendar_grain(x) if is_temporal(x) else "day"
+
+
+def x_label(value: Any, p: ChartParams, calendar: str = "day") -> str:
+    """An x value for a sentence: periods at the chart's grain (raw dates at the grain they
+    were recorded at: monthly data as 2021-05), whole numbers without ".0"."""
     if p.time_grain in PERIOD_GRAINS and isinstance(value, (pd.Timestamp, np.datetime64)):
         return period_label(value, p.time_grain)
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return period_label(value, calendar)
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     return label(value)
@@ -337,7 +349,8 @@ class SumContext:
     moment of the table's time column, where a total of it does mean something."""
 
     summed: Summed
-    latest: tuple[str, pd.DataFrame, Summed] | None = None
+    # "In 2007", the chart of that moment, its sum, and the moment as a filter
+    latest: tuple[str, pd.DataFrame, Summed, tuple[dict[str, Any], ...]] | None = None
 
 
 def _group_claims(
@@ -346,6 +359,7 @@ def _group_claims(
     p: ChartParams,
     x_col: str | None,
     sums: SumContext | None = None,
+    partial: frozenset[Any] = frozenset(),
 ) -> list[Claim]:
     """The ranked list for a top-N, else highest vs lowest group (ties named together). The
     sentence is first made of the drawn groups; the validator keeps it only when they are all
@@ -354,7 +368,7 @@ def _group_claims(
     if data is None:
         return []
     if p.kind == "line" and x_col:
-        return _line_claims(data, p, sums)
+        return _line_claims(data, p, sums, partial)
     every = _xy_data(full)
     assert every is not None
     if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
@@ -386,12 +400,13 @@ def _top_claim(
     data: pd.DataFrame, every: pd.DataFrame, p: ChartParams, x_col: str | None,
     sums: SumContext | None,
 ) -> Claim:  # fmt: skip
-    names = [x_label(v, p) for v in data["x"]]
+    names = [group_name(x_col, x_label(v, p, _calendar(data)), p.y) for v in data["x"]]
     ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
     order = "Top" if p.sort_dir == "desc" else "Bottom"
     ranking = Ranked(
         (names[0],), len(every), len(every), measure=p.y, by=x_col, agg=p.agg,
-        direction="max" if p.sort_dir == "desc" else "min",
+        direction="max" if p.sort_dir == "desc" else "min", grain=p.time_grain,
+        filters=_filter_dicts(p),
     )  # fmt: skip
     text = f"{order} {len(ranked)} {x_col} by {_what(p)}: {join_labels(ranked, limit=10)}."
     return Claim(text, (ranking, *_sum_asserts(p, sums)), _latest_claim(p, x_col, sums))
@@ -405,14 +420,16 @@ def _extreme_claims(
     sums: SumContext | None,
     when: str,
     fallback: list[Claim] | None = None,
+    moment: tuple[dict[str, Any], ...] = (),
 ) -> list[Claim]:
     """ "A has the highest X: v, n% above the lowest, B (w)." and A's share of the total."""
     what = _what(p)
-    names = [x_label(v, p) for v in data["x"]]
+    names = [group_name(x_col, x_label(v, p, _calendar(data)), p.y) for v in data["x"]]
     hi, top, lo, low = extremes(names, data["y"].tolist())
     ranking = Ranked(
-        tuple(hi), len(data), len(every), says_tie=len(hi) > 1, measure=p.y, by=x_col, agg=p.agg
-    )
+        tuple(hi), len(data), len(every), says_tie=len(hi) > 1, measure=p.y, by=x_col,
+        agg=p.agg, grain=p.time_grain, filters=_filter_dicts(p) + moment,
+    )  # fmt: skip
     asserts = (ranking, *_sum_asserts(p, sums))
     later: Sequence[Claim | None] = fallback or (
         [_latest_claim(p, x_col, sums)] if when == "" else []
@@ -423,8 +440,8 @@ def _extreme_claims(
     verb = "tie for" if len(hi) > 1 else "has"
     text = f"{when}{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
     if len(data) > 1:
-        above = f" {fmt_pct((top - low) / abs(low))} above" if low != 0 else " above"
-        text += f",{above} the lowest, {join_labels(lo)} ({fmt_num(low)})"
+        above = above_lowest(top, low) if low != 0 else "above the lowest"
+        text += f", {above}, {join_labels(lo)} ({fmt_num(low)})"
     out = [Claim(text + ".", asserts, _first(later))]
     total = float(data["y"].sum())
     if p.agg in ("sum", "count") and total > 0 and len(data) > 1 and len(hi) == 1:
@@ -444,37 +461,70 @@ def _nth(claims: Sequence[Claim | None], i: int) -> Claim | None:
 def _latest_claim(p: ChartParams, x_col: str | None, sums: SumContext | None) -> Claim | None:
     """The same ranking for the latest moment only, where a total of a level means something;
     else the reason no total is stated."""
-    if sums is None or p.agg != "sum":
-        return None
+    if sums is None or p.agg != "sum" or not failures(Claim("", (sums.summed,))):
+        return None  # the sum holds: nothing to say in its place
     if sums.latest is None:
-        return Claim(
-            f"{sums.summed.measure} is a level, not an amount that accumulates: its sum "
-            f"{'by ' + x_col + ' ' if x_col else ''}adds up several moments of the same "
-            "series, so no total is stated."
-        )
-    when, frame, summed_latest = sums.latest
+        why = "; ".join(failures(Claim("", (sums.summed,))))
+        by = f" by {x_col}" if x_col else ""
+        return Claim(f"No total of {sums.summed.measure}{by} is stated: {why}.")
+    when, frame, summed_latest, moment = sums.latest
     data = _xy_data(frame)
     if data is None:
         return None
-    return _extreme_claims(data, data, p, x_col, SumContext(summed_latest), f"In {when}, ")[0]
+    return _extreme_claims(
+        data, data, p, x_col, SumContext(summed_latest), f"{when}, ", moment=moment
+    )[0]
 
 
-def _line_claims(data: pd.DataFrame, p: ChartParams, sums: SumContext | None) -> list[Claim]:
-    """Where the line peaks and bottoms; a change over time is the trend step's to report."""
-    names = [x_label(v, p) for v in data["x"]]
+def _filter_dicts(p: ChartParams) -> tuple[dict[str, Any], ...]:
+    return tuple(f.model_dump(mode="json") for f in p.filters)
+
+
+def _line_claims(
+    data: pd.DataFrame, p: ChartParams, sums: SumContext | None, partial: frozenset[Any]
+) -> list[Claim]:
+    """Where the line peaks and bottoms; a change over time is the trend step's to report.
+    Proposed over every point; when a period is only partly covered by the data, the validator
+    says the same over whole periods instead."""
+    calendar = _calendar(data)
+    cut = data["x"].isin(partial)
+    whole = None
+    if cut.any() and (~cut).sum() >= 2:
+        left_out = join_labels([x_label(v, p, calendar) for v in data.loc[cut, "x"]])
+        whole = _line_claim(
+            data[~cut], p, sums, calendar, f" (whole {p.time_grain}s only: {left_out} is partial)"
+        )
+    partial_names = tuple(x_label(v, p, calendar) for v in data.loc[cut, "x"])
+    return [_line_claim(data, p, sums, calendar, "", partial_names, whole)]
+
+
+def _line_claim(
+    data: pd.DataFrame,
+    p: ChartParams,
+    sums: SumContext | None,
+    calendar: str,
+    note: str,
+    partial: tuple[str, ...] = (),
+    whole: Claim | None = None,
+) -> Claim:
+    names = [x_label(v, p, calendar) for v in data["x"]]
     values = data["y"].tolist()
     what = _what(p)
     hi, top, lo, low = extremes(names, values)
-    asserts = _sum_asserts(p, sums)
-    instead = _latest_claim(p, None, sums) if asserts else None
+    ranking = Ranked(
+        tuple(hi), len(values), len(values), says_tie=len(hi) > 1, measure=p.y, by=p.x,
+        agg=p.agg, grain=p.time_grain, filters=_filter_dicts(p), partial=partial,
+    )  # fmt: skip
+    asserts = (ranking, *_sum_asserts(p, sums))
+    instead = whole or (_latest_claim(p, None, sums) if asserts[1:] else None)
     if fmt_num(top) == fmt_num(low):
-        text = f"{what} is {fmt_num(top)} at every one of the {len(values)} points."
-        return [Claim(text, asserts, instead)]
+        text = f"{what} is {fmt_num(top)} at every one of the {len(values)} points{note}."
+        return Claim(text, asserts[1:], instead)
     text = (
         f"{what} ranges from {fmt_num(low)} ({join_labels(lo)}) to {fmt_num(top)} "
-        f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}."
+        f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}{note}."
     )
-    return [Claim(text, asserts, instead)]
+    return Claim(text, asserts, instead)
 
 
 def _scatter_claims(frame: pd.DataFrame, p: ChartParams, df: pd.DataFrame | None) -> list[Claim]:
@@ -484,7 +534,7 @@ def _scatter_claims(frame: pd.DataFrame, p: ChartParams, df: pd.DataFrame | None
     if len(pair) < 3 or pair["x"].std() == 0 or pair["y"].std() == 0:
         return []
     part = df is not None and p.x is not None and p.y is not None and part_of_total(df, p.x, p.y)
-    return [relation_claim(str(p.x), str(p.y), pair["x"], pair["y"], part)]
+    return [relation_claim(str(p.x), str(p.y), pair["x"], pair["y"], part, df=df)]
 
 
 # ---------------------------------------------------------------- kinds
@@ -504,7 +554,23 @@ def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[st
     frame, x_col = _prepare(df, p, notes)
     sums = _sum_context(df, frame, p)
     frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
-    return xy_result(frame, p, ctx, notes, x_col, sums, df)
+    return xy_result(frame, p, ctx, notes, x_col, sums, df, _partial_periods(df, p))
+
+
+def _partial_periods(df: pd.DataFrame, p: ChartParams) -> frozenset[Any]:
+    """The x periods the data cover only in part (a year whose data end in June), when x
+    buckets dates to a coarser grain than they were recorded at."""
+    if p.time_grain not in PERIOD_GRAINS or p.x is None or p.agg == "none":
+        return frozenset()
+    if not looks_temporal(df[p.x]):
+        return frozenset()
+    try:
+        periods = build_periods(df, p.x, None, "count", p.time_grain)
+    except ToolInputError:
+        return frozenset()
+    return frozenset(
+        pd.Timestamp(k) for k, part in zip(periods.keys, periods.partial, strict=True) if part
+    )
 
 
 def _sum_context(df: pd.DataFrame, frame: pd.DataFrame, p: ChartParams) -> SumContext | None:
@@ -515,8 +581,9 @@ def _sum_context(df: pd.DataFrame, frame: pd.DataFrame, p: ChartParams) -> SumCo
     keys = [frame[k] for k in ("x", "c") if k in frame]
     total = summed(df, p.y, keys)
     time = table_time(df)
-    if not (total.over_time and not total.additive_over_time) or time is None:
-        return SumContext(total)
+    level_over_time = total.over_time and not total.additive_over_time
+    if not (level_over_time and total.additive_across_groups) or time is None:
+        return SumContext(total)  # a stock's total of one moment is the only one worth saying
     if time in (p.x, p.color):
         return SumContext(total)
     moments = df[time].dropna()
@@ -527,8 +594,11 @@ def _sum_context(df: pd.DataFrame, frame: pd.DataFrame, p: ChartParams) -> SumCo
     part, _ = _prepare(rows, p, [])
     latest = _aggregate(part, p.agg)
     keys = [part[k] for k in ("x", "c") if k in part]
-    when = label(last) if not isinstance(last, pd.Timestamp) else period_label(last, "day")
-    return SumContext(total, (f"{time} {when}", latest, summed(rows, p.y, keys)))
+    when = (
+        f"On {period_label(last, 'day')}" if isinstance(last, pd.Timestamp) else f"In {label(last)}"
+    )
+    moment = ({"column": time, "op": "eq", "value": to_json_value(last)},)
+    return SumContext(total, (when, latest, summed(rows, p.y, keys), moment))
 
 
 def xy_result(
@@ -539,6 +609,7 @@ def xy_result(
     x_col: str | None,
     sums: SumContext | None = None,
     df: pd.DataFrame | None = None,
+    partial: frozenset[Any] = frozenset(),
 ) -> ToolResult:
     """The chart of a prepared frame (x / y / c; aggregated with keys ascending, or raw rows):
     sort, limit, bound, plot, findings. The pandas and the SQL path both end here."""
@@ -560,7 +631,7 @@ def xy_result(
     _layout(fig, p, x_col, title, frame)
     chart = _chart_data(frame, p, x_col, title)
     claims = (
-        _group_claims(every, frame, p, x_col, sums)
+        _group_claims(every, frame, p, x_col, sums, partial)
         if p.kind != "scatter"
         else _scatter_claims(limited, p, df)
     )
@@ -689,8 +760,10 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
     summary = f"box chart of {title}: {len(stats)} group(s)" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
+    shown_all = all_groups is None or len(stats) == all_groups.nunique()
+    table = stats if shown_all else box_stats(all_values, all_groups)
     return ToolResult(
-        summary + ".", stats, fig, chart, metrics={"points_sent": sent, "notes": notes},
+        summary + ".", table, fig, chart, metrics={"points_sent": sent, "notes": notes},
         claims=claims,
     )  # fmt: skip
 

@@ -8,8 +8,10 @@ said: what it names as `instead` is tried in its place (the same statement made 
 or the negative with the reason), else nothing is said. The answer to the question (`asked`) is
 always said: when it fails, its `instead` carries the asked value worded as what holds.
 
-  ranking      computed over every group (never a drawn subset), one leader (or the tie said)
-  correlation  significant, |r| above a minimum, never a part against a total containing it
+  ranking      computed over every group (never a drawn subset), one leader (or the tie said),
+               periods ranked only against whole periods (never a partial last month)
+  correlation  significant, |r| above a minimum, never a part against a total containing it,
+               never two series that both drift over time (their changes are related instead)
   trend        enough points, a fit (R², p), no period without rows filled in
   change       adjacent periods (or the same phase one cycle apart), both whole
   sum          along an axis where the measure adds up (across groups; over time)
@@ -56,6 +58,7 @@ class Ranked(Assertion):
     direction: str = "max"
     grain: str = "none"
     filters: tuple[dict[str, Any], ...] = ()
+    partial: tuple[str, ...] = ()  # ranked periods the data cover only in part
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Correlated(Assertion):
     method: str = "pearson"
     part_of_total: bool = False
     filters: tuple[dict[str, Any], ...] = ()
+    both_trend: bool = False  # two series that both drift over time correlate by that alone
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,12 @@ def _no_tie(a: Ranked) -> str | None:
     return None
 
 
+def _whole_periods(a: Ranked) -> str | None:
+    if a.partial:
+        return f"{', '.join(a.partial[:3])} is only partly covered by the data"
+    return None
+
+
 def _significant(a: Correlated) -> str | None:
     if a.p is None or not a.p < ALPHA:
         return "not significant" + (f" (p = {a.p:.2f})" if a.p is not None else "")
@@ -153,6 +163,12 @@ def _min_r(a: Correlated) -> str | None:
 def _not_part_of_total(a: Correlated) -> str | None:
     if a.part_of_total:
         return f"one of {a.x} and {a.y} is a total containing the other"
+    return None
+
+
+def _not_both_trending(a: Correlated) -> str | None:
+    if a.both_trend:
+        return f"{a.x} and {a.y} both drift over time: their levels correlate by that alone"
     return None
 
 
@@ -216,9 +232,11 @@ Guard = Callable[[Any], "str | None"]
 GUARDS: dict[str, Guard] = {
     "ranking.complete": _complete,
     "ranking.no_tie": _no_tie,
+    "ranking.whole_periods": _whole_periods,
     "correlation.significant": _significant,
     "correlation.min_r": _min_r,
     "correlation.not_part_of_total": _not_part_of_total,
+    "correlation.not_both_trending": _not_both_trending,
     "trend.enough_points": _enough_points,
     "trend.fit": _fit,
     "trend.no_filled_gap": _no_filled_gap,

@@ -16,7 +16,8 @@ from autoviz_core.tools.common import (
     extremes,
     filtered_rows,
     fmt_num,
-    fmt_pct,
+    group_name,
+    higher_than,
     join_labels,
     label,
     numeric_values,
@@ -84,7 +85,8 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
         return empty_result(f"{params.metric} by {params.group_by}", "no numeric values")
     every = group_table(values, groups).rename(columns={"g": params.group_by})
     every = every.sort_values(params.sort_by, ascending=not params.descending, kind="stable")
-    table = every.head(params.max_groups).reset_index(drop=True)
+    every = every.reset_index(drop=True)
+    table = every.head(params.max_groups)
     test = difference_test(values, groups)
     x, y = [label(v) for v in table[params.group_by]], to_json_list(table[params.sort_by])
     title = f"{params.sort_by} of {params.metric} by {params.group_by}"
@@ -101,8 +103,9 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
         y_values=y, title=title, points_sent=len(x),
     )  # fmt: skip
     return ToolResult(
-        summary=f"{params.metric} compared across {len(table)} {params.group_by} groups.",
-        table=table,
+        summary=f"{params.metric} compared across {len(every)} {params.group_by} groups"
+        + (f" (the first {len(table)} drawn)." if len(table) < len(every) else "."),
+        table=every,
         figure=fig,
         chart=chart,
         claims=_compare_claims(table, every, params, test),
@@ -139,7 +142,7 @@ def _extremes_claim(
     data = table.dropna(subset=["mean"])
     if data.empty:
         return None
-    groups = [label(v) for v in data[p.group_by]]
+    groups = [group_name(p.group_by, label(v), p.metric) for v in data[p.group_by]]
     hi, top, lo, low = extremes(groups, data["mean"].tolist())
     what = f"mean {p.metric}{scope_text(p.filters)}"
     n_groups = int(every["mean"].notna().sum())
@@ -156,5 +159,5 @@ def _extremes_claim(
     text = f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
     text += f" vs {fmt_num(low)} for {join_labels(lo)}"
     if low != 0:
-        text += f" ({fmt_pct((top - low) / abs(low))} higher)"
+        text += f" ({higher_than(top, low)})"
     return Claim(text + ".", (ranking,), instead)

@@ -169,13 +169,20 @@ def busiest_bin_claim(table: pd.DataFrame, column: str, noun: str) -> Claim:
     top = int(table["count"].max())
     bins = [str(b) for b in table.loc[table["count"] == top, "bin"]]
     ranking = Ranked(tuple(bins), len(table), len(table), measure=column, by="bin", agg="count")
+    what = "value" if _one_value_bins(table) else "range"
     tie = Claim(
-        f"The most common ranges of {column} are {join_labels(bins)}, with {top:,} {noun} each.",
+        f"The most common {what}s of {column} are {join_labels(bins)}, with {top:,} {noun} each.",
         (dataclasses.replace(ranking, says_tie=True),),
     )
     return Claim(
-        f"The most common range of {column} is {bins[0]} with {top:,} {noun}.", (ranking,), tie
+        f"The most common {what} of {column} is {bins[0]} with {top:,} {noun}.", (ranking,), tie
     )
+
+
+def _one_value_bins(table: pd.DataFrame) -> bool:
+    """Bins one whole number wide (a rating of 1..5): each bin is a value, not a range."""
+    width = table["bin_end"] - table["bin_start"]
+    return bool(len(table) and (width == 1).all() and (table["bin_start"] % 1 == 0.5).all())
 
 
 def highest_median_claim(
@@ -328,14 +335,16 @@ def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolR
         title=title,
         points_sent=sent,
     )
+    shown_all = all_groups is None or len(stats) == all_groups.nunique()
+    full = stats if shown_all else box_stats(all_values, all_groups)
     return ToolResult(
         summary=f"{params.style} plot of {params.column} over {len(stats)} group(s)"
         + (f" ({'; '.join(notes)})" if notes else "")
         + ".",
-        table=stats,
+        table=full,
         figure=fig,
         chart=chart,
-        claims=_box_claims(params.column, params.group_by, stats, all_values, all_groups),
+        claims=_box_claims(params.column, params.group_by, full, all_values, all_groups),
         metrics={"groups": len(stats), "points_sent": sent},
     )
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from autoviz_core.data.semantics import (
     additive_over_time,
+    is_identifier,
+    is_year_name,
     panel_entity,
     series_additive,
     time_columns,
@@ -41,6 +44,48 @@ def part_of_total(df: pd.DataFrame, a: str, b: str) -> bool:
     """Whether one of the two columns is a total that contains the other."""
     parts = totals(df)
     return a in parts.get(b, ()) or b in parts.get(a, ())
+
+
+def is_code(df: pd.DataFrame, column: str) -> bool:
+    """A number that names rather than measures (an id, a zip code) or places a row in time (a
+    year): never a measure to average, correlate or rank others against."""
+    s = df[column]
+    return is_year_name(column) or shared(df, ("code", column), lambda: is_identifier(s))
+
+
+TREND_RHO = 0.5  # a rank correlation with time this strong (and significant) is a drift
+
+
+def time_order(df: pd.DataFrame) -> pd.Index | None:
+    """The rows of a single series in time order (one row per moment), or None when the
+    table is not one (no time column, or several rows per moment: groups, a panel)."""
+    time = table_time(df)
+    if time is None:
+        return None
+    moments = df[time].dropna()
+    if len(moments) < 8 or moments.duplicated().any():
+        return None
+    return moments.sort_values(kind="stable").index
+
+
+def drifts(values: pd.Series, order: pd.Index) -> bool:
+    """Whether the series drifts over time: Spearman's rho with time order, strong and
+    significant (a level that wanders, like a price, rather than noise around a mean)."""
+    from scipy import stats as sps
+
+    v = pd.to_numeric(values.loc[order], errors="coerce").dropna()
+    if len(v) < 8 or v.nunique() < 2:
+        return False
+    rho, p = sps.spearmanr(np.arange(len(v)), v.to_numpy())
+    return bool(abs(rho) >= TREND_RHO and p < 0.05)
+
+
+def both_drift(df: pd.DataFrame, x: str, y: str) -> pd.Index | None:
+    """The time order of the rows when both columns drift over it (else None)."""
+    order = time_order(df)
+    if order is None or x not in df or y not in df:
+        return None
+    return order if drifts(df[x], order) and drifts(df[y], order) else None
 
 
 def summed(df: pd.DataFrame, measure: str, keys: Sequence[pd.Series]) -> Summed:

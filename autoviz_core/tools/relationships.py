@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from autoviz_core.tools.claims import Claim, Correlated, fact, holding
+from autoviz_core.data.semantics import is_year_name
+from autoviz_core.tools.claims import Claim, Correlated, fact, failures, holding
 from autoviz_core.tools.common import (
     FilteredParams,
     ToolInputError,
@@ -27,7 +28,7 @@ from autoviz_core.tools.common import (
     to_json_list,
     to_json_value,
 )
-from autoviz_core.tools.measures import part_of_total
+from autoviz_core.tools.measures import both_drift, is_code, part_of_total
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
@@ -64,20 +65,32 @@ def relation_claim(
     part: bool,
     text: str | None = None,
     filters: tuple[dict[str, Any], ...] = (),
+    df: pd.DataFrame | None = None,
 ) -> Claim:
     """ "x and y have a moderate positive correlation (r, n)", said only when it is significant,
-    not negligible and not of a part with its total; else what holds, with the figures."""
+    not negligible, not of a part with its total and not of two series drifting over time
+    (then their period-to-period changes are related instead); else what holds, with figures."""
     r, p = pearson(a, b)
     n = len(a)
     direction = "positive" if r > 0 else "negative"
     said = text or (
         f"{x} and {y} have a {strength_word(r)} {direction} correlation (r = {r:.2f}, n = {n:,})."
     )
-    relation = Correlated(x, y, r, p if np.isfinite(p) else None, n, "pearson", part, filters)
+    order = both_drift(df, x, y) if df is not None and not part else None
+    relation = Correlated(
+        x, y, r, p if np.isfinite(p) else None, n, "pearson", part, filters, order is not None
+    )
+    if order is not None and df is not None:
+        return Claim(said, (relation,), changes_claim(df, x, y, order, r))
     if part:
         negative = (
             f"One of {x} and {y} is a total that contains the other, so they rise together by "
             f"construction (r = {r:.2f}); that is not a relation between them."
+        )
+    elif np.isfinite(p) and p < 0.05:  # significant, but too weak to matter
+        negative = (
+            f"{x} and {y} have only a negligible linear relation "
+            f"(r = {r:.2f}, {p_text(p)}, n = {n:,}): significant, but r is too small to matter."
         )
     else:
         negative = (
@@ -99,7 +112,7 @@ class CorrelationParams(FilteredParams):
 
 def _numeric_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Float64 copies of the numeric columns that vary (a constant has no correlation)."""
-    cols = columns or [str(c) for c in df.columns if is_numeric(df[c])]
+    cols = columns or [str(c) for c in df.columns if is_numeric(df[c]) and not is_code(df, str(c))]
     frame = pd.DataFrame({c: numeric_values(df[c]) for c in cols}, index=df.index)
     varying = [c for c in frame.columns if frame[c].nunique(dropna=True) > 1]
     return frame[varying[:MAX_CORR_COLUMNS]]
@@ -155,6 +168,32 @@ def correlation_matrix(df: pd.DataFrame, params: CorrelationParams, ctx: ToolCon
 PAIR_CANDIDATES = 15  # pairs tested (strongest first) to find the few that may be said
 
 
+def changes_claim(df: pd.DataFrame, x: str, y: str, order: pd.Index, r_levels: float) -> Claim:
+    """Two drifting series related by their changes from one moment to the next: what their
+    levels' correlation (which drift alone produces) cannot tell."""
+    frame = pd.DataFrame({x: numeric_values(df[x]), y: numeric_values(df[y])}).loc[order]
+    steps = frame.diff().dropna()
+    r, p = pearson(steps[x], steps[y])
+    n = len(steps)
+    drift = (
+        f"{x} and {y} both drift over time, so their levels correlate (r = {r_levels:.2f}) "
+        "whatever links them; "
+    )
+    relation = Correlated(f"change of {x}", f"change of {y}", r, p if np.isfinite(p) else None, n)
+    if np.isfinite(p) and p < 0.05 and abs(r) >= 0.1:
+        direction = "positive" if r > 0 else "negative"
+        text = (
+            f"{drift}their changes from one row to the next have a {strength_word(r)} "
+            f"{direction} correlation (r = {r:.2f}, {p_text(p)}, n = {n:,})."
+        )
+        return Claim(text, (relation,))
+    text = (
+        f"{drift}their changes from one row to the next show no clear relation "
+        f"(r = {r:.2f}, {p_text(p) if np.isfinite(p) else 'p n/a'}, n = {n:,})."
+    )
+    return Claim(text, denies=(relation,))
+
+
 def _pair_claims(
     df: pd.DataFrame,
     frame: pd.DataFrame,
@@ -167,8 +206,9 @@ def _pair_claims(
     for a, b, r in pairs[:PAIR_CANDIDATES]:
         both = frame[[a, b]].dropna()
         pvalue = _p_value(both[a], both[b], p.method)
+        drift = both_drift(df, a, b) is not None
         relation = Correlated(
-            a, b, r, pvalue, len(both), p.method, part_of_total(df, a, b), _filters(p)
+            a, b, r, pvalue, len(both), p.method, part_of_total(df, a, b), _filters(p), drift
         )
         text = f"{a} and {b}: {'positive' if r > 0 else 'negative'} correlation r = {r:.2f}."
         out.append(Claim(text, (relation,)))
@@ -329,7 +369,7 @@ def _scatter_claims(
         f"R² = {fit['r2']:.2f}, n = {len(frame):,})."
     )
     part = part_of_total(df, p.x, p.y)
-    return [relation_claim(p.x, p.y, frame["x"], frame["y"], part, text, _filters(p))]
+    return [relation_claim(p.x, p.y, frame["x"], frame["y"], part, text, _filters(p), df)]
 
 
 # ---------------------------------------------------------------- driver ranking
@@ -428,7 +468,7 @@ def _candidate(df: pd.DataFrame, col: str, target: str, max_categories: int) -> 
     if col == target or is_temporal(s) or s.notna().sum() < 3:
         return "not comparable"
     if is_numeric(s):
-        return None
+        return "a code, not a measure" if is_code(df, col) and not is_year_name(col) else None
     n_unique = s.nunique(dropna=True)
     if n_unique > max_categories or n_unique >= 0.9 * s.notna().sum():
         return "too many distinct values"
@@ -506,10 +546,11 @@ def _driver_claims(df: pd.DataFrame, table: pd.DataFrame, p: DriverParams) -> li
     target or a total containing it): first together, as the answer, then one by one."""
     singles = []
     for row in table.dropna(subset=["strength"]).to_dict("records"):
+        column = str(row["column"])
+        drift = row["measure"] != "eta" and both_drift(df, column, p.target) is not None
         relation = Correlated(
-            str(row["column"]), p.target, float(row["strength"]), row.get("p_value"),
-            int(row["n"]), str(row["measure"]), part_of_total(df, str(row["column"]), p.target),
-            _filters(p),
+            column, p.target, float(row["strength"]), row.get("p_value"), int(row["n"]),
+            str(row["measure"]), part_of_total(df, column, p.target), _filters(p), drift,
         )  # fmt: skip
         detail = f" ({row['detail']})" if row["detail"] else ""
         text = (
@@ -520,10 +561,11 @@ def _driver_claims(df: pd.DataFrame, table: pd.DataFrame, p: DriverParams) -> li
     kept = holding([c for c, _ in singles], TOP_DRIVERS)
     rows = {c.text: r for c, r in singles}
     if not kept:
-        top = table.dropna(subset=["strength"]).head(1).to_dict("records")
-        detail = (
-            f": the strongest is {top[0]['column']} ({fmt_num(top[0]['strength'])})" if top else ""
-        )
+        detail = ""
+        if singles:
+            strongest, row = singles[0]
+            why = "; ".join(failures(strongest))
+            detail = f": the strongest, {row['column']} ({fmt_num(row['strength'])}), does not hold ({why})"
         denied = tuple(c.asserts[0] for c, _ in singles[:TOP_DRIVERS])
         return [Claim(f"No column relates clearly to {p.target}{detail}.", denies=denied)]
     parts = []

@@ -38,6 +38,7 @@ from autoviz_core.tools.common import (
     filtered_rows,
     fmt_num,
     fmt_pct,
+    higher_than,
     join_labels,
     numeric_values,
     p_text,
@@ -49,6 +50,7 @@ from autoviz_core.tools.common import (
 from autoviz_core.tools.measures import summed
 from autoviz_core.tools.periods import (
     MAX_TREND_P,
+    MIN_TREND_POINTS,
     MIN_TREND_R2,
     SEASON_NAME,
     Periods,
@@ -176,8 +178,8 @@ def sum_asserted(df: pd.DataFrame, p: SeriesParams, periods: Periods) -> tuple[S
 def level_summed(p: SeriesParams, grain: str) -> Claim:
     """What is said instead of a finding about a sum that does not add up."""
     return fact(
-        f"{p.metric} is a level, not an amount that accumulates: a sum of it per {grain} adds "
-        f"up several moments of the same series, so no finding about that sum is stated."
+        f"No finding about the sum of {p.metric} per {grain} is stated: {p.metric} is a level, "
+        "not an amount that accumulates, so that sum counts it again at every moment."
     )
 
 
@@ -345,7 +347,13 @@ def _line_claim(
     )
     if not np.isfinite(fit.r2):
         no_trend = Claim(f"Too few {grain}s of {what} to judge a trend.", denies=(line,))
-    elif fit.r2 >= MIN_TREND_R2:  # a good line through too few points
+    elif fit.n < MIN_TREND_POINTS:
+        no_trend = Claim(
+            f"No trend is stated for {what} ({span}{net}): {fit.n} {grain}s are too few to "
+            f"tell a line (R² = {fit.r2:.2f}) from chance.",
+            denies=(line,),
+        )
+    elif fit.r2 >= MIN_TREND_R2:  # a good line, but it could be chance
         no_trend = Claim(
             f"No clear trend in {what} ({span}{net}): with {fit.n} {grain}s, a straight line "
             f"(R² = {fit.r2:.2f}) could be chance (p ≥ {MAX_TREND_P:g}).",
@@ -425,10 +433,16 @@ def season_claim(season: Seasonal, periods: Periods, what: str) -> Claim:
     top = max(season.by_phase, key=lambda k: season.by_phase[k])
     low = min(season.by_phase, key=lambda k: season.by_phase[k])
     cycle = SEASON_NAME[periods.grain]
-    return fact(
+    tops = [k for k, v in season.by_phase.items() if fmt_num(v) == fmt_num(season.by_phase[top])]
+    phases = Ranked(
+        tuple(phase_name(k, periods.grain) for k in tops), len(season.by_phase),
+        len(season.by_phase), says_tie=len(tops) > 1, by="phase",
+    )  # fmt: skip
+    return Claim(
         f"{what} follows a {cycle} cycle: highest in {phase_name(top, periods.grain)} "
         f"({'+' if season.by_phase[top] >= 0 else ''}{fmt_num(season.by_phase[top])} on the "
-        f"level), lowest in {phase_name(low, periods.grain)} ({fmt_num(season.by_phase[low])})."
+        f"level), lowest in {phase_name(low, periods.grain)} ({fmt_num(season.by_phase[low])}).",
+        (phases,),
     )
 
 
@@ -748,5 +762,5 @@ def season_claims(table: pd.DataFrame, by: str, y: str, what: str) -> list[Claim
         f"({fmt_num(top)}), {join_labels(lo)} the lowest ({fmt_num(low)})"
     )
     if low > 0:
-        text += f": {fmt_pct((top - low) / low)} higher"
+        text += f": {higher_than(top, low)}"
     return [Claim(text + ".", (ranking,))]

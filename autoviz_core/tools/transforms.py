@@ -12,6 +12,7 @@ from autoviz_core.tools.claims import Claim, Ranked, Summed
 from autoviz_core.tools.common import (
     FilterCondition,
     ToolInputError,
+    above_lowest,
     aggregate_series,
     apply_filters,
     bucket_time,
@@ -122,8 +123,8 @@ def extremes_claims(
     asserts = (ranking, *((total,) if total is not None else ()))
     text = f"{name(top)} has the highest {what}: {fmt_num(top[value])}"
     if len(order) > 1 and low[value] != 0:
-        diff = (top[value] - low[value]) / abs(low[value])
-        text += f", {fmt_pct(diff)} above the lowest, {name(low)} ({fmt_num(low[value])})"
+        above = above_lowest(float(top[value]), float(low[value]))
+        text += f", {above}, {name(low)} ({fmt_num(low[value])})"
     tie = Claim(
         f"{join_labels(list(leaders))} tie for the highest {what}: {fmt_num(top[value])}.",
         (dataclasses.replace(ranking, says_tie=True), *asserts[1:]),

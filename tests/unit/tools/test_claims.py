@@ -34,9 +34,11 @@ GOOD = {
 BROKEN = {
     "ranking.complete": Ranked(("A",), 3, 5),
     "ranking.no_tie": Ranked(("A", "B"), 5, 5),
+    "ranking.whole_periods": Ranked(("2023",), 2, 2, partial=("2023",)),
     "correlation.significant": Correlated("x", "y", 0.6, 0.2, 50),
     "correlation.min_r": Correlated("x", "y", 0.05, 0.001, 5000),
     "correlation.not_part_of_total": Correlated("x", "y", 0.6, 0.001, 50, part_of_total=True),
+    "correlation.not_both_trending": Correlated("x", "y", 0.7, 0.001, 500, both_trend=True),
     "trend.enough_points": Trending(3, 0.99, 0.01),
     "trend.fit": Trending(12, 0.1, 0.3),
     "trend.no_filled_gap": Trending(12, 0.8, 0.001, filled=2),
