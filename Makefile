@@ -14,7 +14,7 @@ setup-test:
 	scripts/setup.sh test
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/vulture
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/vulture && .venv/bin/lint-imports --no-logo
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
@@ -50,7 +50,7 @@ audit:
 	.venv/bin/python -m tests.audit.checker
 
 schemas:
-	.venv/bin/python -m autoviz_core schemas
+	.venv/bin/python scripts/render_schemas.py
 
 bench:
 	.venv/bin/python -m bench.run_all

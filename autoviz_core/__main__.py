@@ -1,4 +1,4 @@
-"""Entry point of `python -m autoviz_core`."""
+"""Entry point of `python -m autoviz_core`; the installed `autoviz` command calls the same main."""
 
 import sys
 

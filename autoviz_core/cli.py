@@ -1,20 +1,27 @@
-"""Headless command line: `python -m autoviz_core run DATA QUESTION`, `doctor`, `schemas`.
+"""Command line: `autoviz` (installed by `pip install .`) or `python -m autoviz_core`, with
+`run DATA QUESTION`, `doctor` and `app` (the Streamlit app).
 
-Exit codes: 0 success, 1 bad input, a failed run or drifted schemas, 2 usage error,
-3 backend unavailable.
+Exit codes: 0 success, 1 bad input or a failed run, 2 usage error (also an output path that
+cannot be written), 3 backend unavailable.
 A run with failed steps still writes its result JSON, but exits 1 and never prints success.
+Every error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from autoviz_core.config import load_settings
-from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError
+from autoviz_core.config import APP_ROOT, load_settings
+from autoviz_core.errors import AutoVizError, ConfigError, ModelUnavailableError, OutputPathError
+from autoviz_core.unicode_safe import replace_undecodable
 
 if TYPE_CHECKING:
     from autoviz_core.engine.query import QueryProgress
@@ -22,9 +29,7 @@ if TYPE_CHECKING:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m autoviz_core", description="AutoViz headless engine"
-    )
+    p = argparse.ArgumentParser(prog="autoviz", description="AutoViz: ask your data")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a question about a table")
     run.add_argument(
@@ -58,31 +63,49 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc = sub.add_parser("doctor", help="which backends are usable, and why not")
     doc.add_argument("--config")
-    schemas = sub.add_parser(
-        "schemas", help="write the JSON schemas and GBNF grammars the model is constrained to"
+    sub.add_parser(
+        "app",
+        help="launch the Streamlit app (further arguments go to `streamlit run`)",
+        description="Launch the Streamlit app, as `make app` does in a checkout.",
     )
-    schemas.add_argument("--check", action="store_true", help="only report drift (exit 1)")
-    schemas.add_argument("--dir", help="folder of the files (default: autoviz_core/schemas)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, streamlit_args = parser.parse_known_args(argv)
+    if streamlit_args and args.command != "app":  # only `app` passes arguments on
+        parser.error(f"unrecognized arguments: {' '.join(streamlit_args)}")
     try:
         if args.command == "doctor":
             return _doctor(args)
-        if args.command == "schemas":
-            return _schemas(args)
+        if args.command == "app":
+            return _app(streamlit_args)
         return _run(args)
     except ModelUnavailableError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 3
+    except OutputPathError as exc:
+        _error(str(exc))
+        return 2
     except AutoVizError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
+        return 1
+    except OSError as exc:  # a path no check above foresaw: still one line
+        _error(_os_error_text(exc))
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+
+
+def _error(message: str) -> None:
+    print(f"error: {replace_undecodable(message)}", file=sys.stderr)
+
+
+def _os_error_text(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    return f"{where}{exc.strerror or type(exc).__name__}"
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -99,20 +122,18 @@ def _doctor(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _schemas(args: argparse.Namespace) -> int:
-    from autoviz_core.schemas import render
+def app_command(streamlit_args: list[str]) -> tuple[list[str], Path]:
+    """The `streamlit run` command line for the app and the folder to run it in (app.py's own,
+    so Streamlit reads the .streamlit/config.toml beside it: upload limit, theme, headless)."""
+    app = APP_ROOT / "app.py"
+    if not app.is_file():
+        raise ConfigError(f"The app is not installed: {app} is missing.")
+    return [sys.executable, "-m", "streamlit", "run", str(app), *streamlit_args], APP_ROOT
 
-    directory = Path(args.dir) if args.dir else render.SCHEMA_DIR
-    if args.check:
-        stale = render.drifted(directory)
-        for name in stale:
-            print(f"drifted: {directory / name}", file=sys.stderr)
-        if stale:
-            print("error: run `make schemas` and commit the files", file=sys.stderr)
-        return 1 if stale else 0
-    for path in render.write(directory):
-        print(f"wrote {path}")
-    return 0
+
+def _app(streamlit_args: list[str]) -> int:
+    command, folder = app_command(streamlit_args)
+    return subprocess.run(command, cwd=folder, check=False).returncode
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -142,14 +163,19 @@ def _run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"planner": settings.planner.model_copy(update={"seed": args.seed})}
         )
-    if not args.question.strip():
+    question = replace_undecodable(args.question)  # bytes that were not UTF-8 become U+FFFD
+    if not question.strip():
         raise ConfigError("The question is empty.", "Ask something about the table.")
+    if args.json_out:
+        check_output_file(args.json_out, "--json")
+    if args.out_dir:
+        check_output_folder(args.out_dir, "--out")
     previous = _previous(args.follow_up) if args.follow_up else None
     backend = create_backend(name, settings) if settings.planner.uses_model else None
     try:
         run = run_analysis(
             args.data,
-            args.question,
+            question,
             backend,
             settings,
             seed=args.seed,
@@ -162,10 +188,11 @@ def _run(args: argparse.Namespace) -> int:
             backend.close()
     doc = result_document(run, name)
     if args.json_out:
-        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json_out).write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")
+        with _writing(args.json_out, "--json"):
+            write_result_json(Path(args.json_out), doc)
     if args.out_dir:
-        write_bundle(args.out_dir, **bundle_args(run, name))
+        with _writing(args.out_dir, "--out"):
+            write_bundle(args.out_dir, **bundle_args(run, name))
     failed = run.result.failed()
     primary_ok = any(r.primary and r.status == "ok" for r in run.result.records)
     print(
@@ -174,6 +201,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     for change in (run.follow_up or {}).get("changes", []):
         print(f"  follow-up: {change}")
+    for note in run.table.warnings:  # how the table was read (infinities, repairs, formats)
+        print(f"  note: {replace_undecodable(note)}")
     for rec in run.result.dropped():
         print(f"  {rec.step_id} ({rec.tool}) left out: {rec.error}", file=sys.stderr)
     for rec in failed:
@@ -196,6 +225,60 @@ def _print_progress(progress: QueryProgress) -> None:
     print(f"\r  {progress.text()}   ", end="", file=sys.stderr, flush=True)
 
 
+def write_result_json(path: Path, doc: dict[str, Any]) -> None:
+    """The result document as strict JSON (no NaN or Infinity: they are null)."""
+    from autoviz_core.report.bundle import json_ready
+
+    text = json.dumps(json_ready(doc), indent=2, allow_nan=False)  # non-ASCII as \u escapes
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def check_output_file(path: str, option: str) -> None:
+    """Refuse, before any work, an output file that can never be written: a folder, or a
+    place under a file or an unwritable folder."""
+    target, shown = Path(path), replace_undecodable(path)
+    if target.is_dir():
+        raise OutputPathError(
+            f"{option} {shown} is a folder, not a file.", f"Give a file name, e.g. {shown}/r.json."
+        )
+    _check_creatable(target.parent, option, shown)
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputPathError(f"{option} {shown} is not writable.")
+
+
+def check_output_folder(path: str, option: str) -> None:
+    """Refuse, before any work, an output folder that can never be written."""
+    target, shown = Path(path), replace_undecodable(path)
+    if target.exists() and not target.is_dir():
+        raise OutputPathError(f"{option} {shown} is a file, not a folder.")
+    _check_creatable(target, option, shown)
+
+
+def _check_creatable(folder: Path, option: str, shown: str) -> None:
+    """`folder` exists as a writable folder, or can be made inside one."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    place = replace_undecodable(str(existing))
+    if not existing.is_dir():
+        raise OutputPathError(f"{option} {shown}: {place} is a file, not a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{option} {shown}: the folder {place} is not writable.")
+
+
+@contextlib.contextmanager
+def _writing(path: str, option: str) -> Iterator[None]:
+    """An OSError while writing `path` (disk full, a folder that vanished) as one line."""
+    try:
+        yield
+    except OSError as exc:
+        shown = replace_undecodable(path)
+        raise OutputPathError(
+            f"{option} {shown} could not be written: {exc.strerror or type(exc).__name__}."
+        ) from None
+
+
 def _previous(path: str) -> PreviousVersion:
     """The earlier result a follow-up changes; a clear error when it is not one."""
     from autoviz_core.planning.followup import PreviousVersion
@@ -207,10 +290,18 @@ def _previous(path: str) -> PreviousVersion:
         return PreviousVersion.from_result(doc)
     except FileNotFoundError:
         raise ConfigError(
-            f"--follow-up: {path} not found.", "Pass a result JSON from --json."
+            f"--follow-up: {replace_undecodable(path)} not found.",
+            "Pass a result JSON from --json.",
+        ) from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError(
+            f"--follow-up: {replace_undecodable(path)} cannot be read "
+            f"({exc.strerror or type(exc).__name__}).",
+            "Pass a result JSON from --json.",
         ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
-            f"--follow-up: {path} is not a result JSON ({str(exc).splitlines()[0]}).",
+            f"--follow-up: {replace_undecodable(path)} is not a result JSON "
+            f"({(str(exc).splitlines() or [type(exc).__name__])[0]}).",
             "Pass the file a previous run wrote with --json.",
         ) from None

@@ -1,4 +1,5 @@
-"""config.yaml -> typed settings, read from the repository (not the current directory)."""
+"""config.yaml -> typed settings, read from the repository or the installed app (not the current
+directory)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
+# Where app.py, pages/ and config.yaml are: the repository root in a checkout; after
+# `pip install .`, the autoviz_app package installed beside autoviz_core (pyproject.toml).
+_INSTALLED_APP = REPO_ROOT / "autoviz_app"
+APP_ROOT = _INSTALLED_APP if (_INSTALLED_APP / "app.py").is_file() else REPO_ROOT
+DEFAULT_CONFIG_PATH = APP_ROOT / "config.yaml"
 
 BackendKind = Literal["llama.cpp", "gpt4all", "vllm"]
 PlannerMode = Literal["cues", "model", "hybrid"]
@@ -80,9 +85,13 @@ class ModelSettings(BaseModel):
 
 
 class Limits(BaseModel):
+    """Resource limits (config.yaml `limits:`), each enforced where the resource is used."""
+
     model_config = ConfigDict(extra="forbid")
 
     max_upload_mb: float = 200
+    # Wall-clock limit on loading one file (reading, parsing, type clean-up).
+    load_timeout_s: float = 120
     max_rows: int = 5_000_000
     max_columns: int = 2000
     max_cell_chars: int = 100_000
@@ -91,8 +100,9 @@ class Limits(BaseModel):
     llm_timeout_s: float = 60
     llm_max_tokens: int = 320
     # What this machine lets one analysis hold in memory: a table whose in-memory copy would
-    # not fit is queried where it lives (autoviz_core/engine), and results and samples the
-    # engine returns are bounded by it.
+    # not fit (estimated before reading, data/estimate.py) is queried where it lives
+    # (autoviz_core/engine) or, where it cannot be, refused (data/guard.py); results and
+    # samples the engine returns are bounded by it.
     memory_budget_mb: float = Field(default=2048, gt=0)
 
     @property
@@ -184,7 +194,7 @@ def parse_settings(raw: dict[str, Any], source: str = "") -> Settings:
 
 
 def config_path() -> Path:
-    """AUTOVIZ_CONFIG if set, else the repository's config.yaml."""
+    """AUTOVIZ_CONFIG if set, else the repository's (or the installed app's) config.yaml."""
     env = os.environ.get("AUTOVIZ_CONFIG")
     return Path(env).expanduser() if env else DEFAULT_CONFIG_PATH
 
@@ -195,6 +205,9 @@ def _load_cached(path: str, mtime: float) -> Settings:
         raw = read_yaml(path)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not text
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"Config file {path} cannot be read ({reason}).") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}".splitlines()[0]) from None
     return parse_settings(raw or {}, source=path)

@@ -23,6 +23,10 @@ class DataLoadError(AutoVizError):
     """An uploaded file cannot be turned into a table."""
 
 
+class OutputPathError(AutoVizError):
+    """A place the CLI was asked to write to (--json, --out) cannot take the file."""
+
+
 class ModelUnavailableError(AutoVizError):
     """A backend cannot be used: library missing, model file missing/corrupt, server down."""
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from autoviz_core.config import PlannerSettings, Settings, load_settings
-from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import LoadedTable, load_table, profile_table, table_from_dataframe
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.engine.load import EngineLoadedTable, open_source
@@ -23,7 +21,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
-from autoviz_core.planning.planner import OnStage, PlannedAnalysis, plan_question
+from autoviz_core.planning.planner import Chosen, OnStage, PlannedAnalysis, plan_question
 from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
 from autoviz_core.tools.registry import ToolContext
@@ -53,8 +51,6 @@ def load_dataset(
                 f"Unknown sample dataset {name!r}.", f"Choose one of: {', '.join(SAMPLES)}."
             )
         return table_from_dataframe(getattr(px.data, name)(), name, settings.limits)
-    if spec.startswith("shared:"):
-        spec = str(Path(__file__).resolve().parents[2] / "shared" / spec[len("shared:") :])
     if use_engine(spec, settings):
         return open_source(
             spec, settings, table=table, seed=settings.planner.seed, on_progress=on_progress
@@ -133,13 +129,11 @@ def plan_analysis(
     *,
     previous: PreviousVersion | None = None,
     on_stage: OnStage | None = None,
-    intent_override: str | None = None,
-    template_override: str | None = None,
-    request_override: AnalysisRequest | None = None,
+    chosen: Chosen | None = None,
 ) -> PlannedAnalysis | FollowUpPlan:
-    """The one planning call of the CLI and the app: a follow-up of `previous` when given (the
-    overrides are a new question's: a follow-up takes its reading from the previous version),
-    else a new question."""
+    """The one planning call of the CLI and the app: a follow-up of `previous` when given (what
+    the person `chosen` is a new question's: a follow-up takes its reading from the previous
+    version), else a new question."""
     if previous is not None:
         return plan_follow_up(
             question,
@@ -159,9 +153,7 @@ def plan_analysis(
         planner,
         table_name=table.name,
         on_stage=on_stage,
-        intent_override=intent_override,
-        template_override=template_override,
-        request_override=request_override,
+        chosen=chosen,
     )
 
 
@@ -301,7 +293,8 @@ def answer_document(run: AnalysisRun) -> dict[str, Any] | None:
 
 
 def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
-    """The result JSON of ../shared/eval/README.md, with the asked value in `answer`."""
+    """The result JSON of a run (its schema: autoviz_core/result_schema.json), with the asked
+    value in `answer`."""
     errors = [f"{r.step_id}: {r.error}" for r in run.result.records if r.status == "error"]
     errors += [n.text() for n in run.planned.notes if n.level == "rejected"]
     doc: dict[str, Any] = {

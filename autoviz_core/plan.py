@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from autoviz_core.data.derived import Derived, used_derived
+from autoviz_core.vocabulary import StepOrigin
+from autoviz_core.wording import STEP_ORIGIN_NOTES
 
 # A step reads the uploaded table unless its "input" names an earlier step's output.
 DATA_INPUT = "data"
@@ -21,8 +23,13 @@ class PlanStep(BaseModel):
     input: str = DATA_INPUT
     primary: bool = False
     answer: bool = False  # computes the value the question asks for (stated first)
-    note: str = ""
+    origin: StepOrigin = "template"
+    note: str = ""  # the resolver's reasons for what it filled in
     supports: str = ""  # the part of the question it serves (vocabulary.QUESTION_PARTS)
+
+    def why(self) -> str:
+        """Where the step came from and the resolver's reasons, as one note."""
+        return "; ".join(part for part in (STEP_ORIGIN_NOTES[self.origin], self.note) if part)
 
 
 class Plan(BaseModel):

@@ -27,6 +27,14 @@ ChartKind = Literal["bar", "line", "scatter", "pie", "histogram", "box", "heatma
 CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
 # Supporting tools draw a few kinds a request never asks for (a violin of a spread).
 ToolChartKind = Literal[ChartKind, "violin", "table"]
+# Kinds that draw one mark per group of x: they need an x, and a y unless they count rows.
+GROUPED_CHART_KINDS: tuple[ChartKind, ...] = ("bar", "line", "pie")
+# Kinds that rank their groups: a superlative ("which store sold the most") sorts them by value.
+RANKED_CHART_KINDS: tuple[ChartKind, ...] = ("bar", "pie")
+# Kinds a top-N cuts to their first N marks.
+LIMITED_CHART_KINDS: tuple[ChartKind, ...] = (*GROUPED_CHART_KINDS, "scatter")
+# Kinds that draw several measures side by side, a series each (in candidate order).
+SEVERAL_MEASURE_CHART_KINDS: tuple[ChartKind, ...] = ("bar", "line")
 
 # ---------------------------------------------------------------- aggregations
 # Aggregations of a number; "count" counts rows and needs none.
@@ -64,6 +72,12 @@ SortBy = Literal["none", "x", "y"]
 SORT_BY: tuple[SortBy, ...] = get_args(SortBy)
 SortDir = Literal["asc", "desc"]
 SORT_DIR: tuple[SortDir, ...] = get_args(SortDir)
+
+# ---------------------------------------------------------------- plan steps
+# Where a step of a plan came from: the curated template, the question itself (the answer
+# chart, or the step computing the asked value), the model's adaptation (a step added or
+# changed), or the person on the review page.
+StepOrigin = Literal["template", "question", "answer", "model_added", "model_changed", "user_added"]
 
 # ---------------------------------------------------------------- columns
 # What the profiler says a column is; everything downstream reads roles, not dtypes.

@@ -76,7 +76,7 @@ def off_question_steps(plan: Any, case: dict[str, Any], table_columns: set[str])
         return 0
     count = 0
     for step in plan.steps:
-        if step.note not in ("added by the model", "modified by the model"):
+        if step.origin not in ("model_added", "model_changed"):
             continue
         used = {v for v in _param_values(step.params) if v in table_columns}
         count += bool(used - asked)

@@ -55,6 +55,9 @@ def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
 
 
 def dataset_spec(case: dict[str, Any], cases_file: Path) -> str:
+    """The path (or `plotly:NAME`) of a case's table. `table` is relative to the cases file;
+    `shared:PATH` is the evaluation sets' convention for a file under the shared folder: the
+    product knows nothing of it, so it is resolved here."""
     if "table" in case:
         return str(cases_file.parent / case["table"])
     ds = case["dataset"]

@@ -84,43 +84,43 @@ def score_case(sc: Any, case: dict[str, Any], doc: dict[str, Any]) -> dict[str, 
     return {"scored": scored, "headline_ok": head_ok, "said": said_ok, "headline": headline}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--cases", type=Path, default=ANSWERS_DEV)
-    ap.add_argument("--show", action="store_true", help="print each miss with its headline")
-    ap.add_argument("--ids", default="", help="only these ids (comma separated)")
-    args = ap.parse_args(argv)
+def no_model_settings() -> Any:
+    """The configured settings with the planner reading cues only and no adaptation."""
     from autoviz_core.config import load_settings
 
     settings = load_settings()
-    settings = settings.model_copy(
-        update={"planner": settings.planner.model_copy(
-            update={"intent_mode": "cues", "request_mode": "cues", "adapt_mode": "off"})}
-    )  # fmt: skip
-    sc = scorer()
+    planner = settings.planner.model_copy(
+        update={"intent_mode": "cues", "request_mode": "cues", "adapt_mode": "off"}
+    )
+    return settings.model_copy(update={"planner": planner})
+
+
+def read_cases(path: Path, ids: str = "") -> list[dict[str, Any]]:
     cases = [
-        json.loads(line)
-        for line in args.cases.read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
-    if args.ids:
-        wanted = set(args.ids.split(","))
-        cases = [c for c in cases if c["id"] in wanted]
+    wanted = set(ids.split(",")) if ids else None
+    return [c for c in cases if wanted is None or c["id"] in wanted]
+
+
+def evaluate_answers(
+    cases_file: Path = ANSWERS_DEV, ids: str = "", show: bool = False
+) -> dict[str, Any]:
+    """Every case planned and executed in this process, scored with the judges' matching;
+    the summary (headline and said case rates, per kind) with the rows."""
+    settings, sc = no_model_settings(), scorer()
     rows = []
     t0 = time.perf_counter()
-    for case in cases:
+    for case in read_cases(cases_file, ids):
         try:
-            doc = run_case(case, args.cases, settings)
+            doc = run_case(case, cases_file, settings)
             row = {"id": case["id"], "kind": case.get("kind", ""), **score_case(sc, case, doc)}
             row["answer_kind"] = (doc.get("answer") or {}).get("kind", "chart")
         except Exception as exc:  # a failed run counts as a miss, as in the scorer
             row = {"id": case["id"], "kind": case.get("kind", ""), "scored": 1, "headline_ok": 0,
                    "said": 0, "headline": f"ERROR {type(exc).__name__}: {exc}", "answer_kind": "error"}  # fmt: skip
         rows.append(row)
-        ok = row["headline_ok"] == row["scored"]
-        if args.show and not ok:
+        if show and row["headline_ok"] != row["scored"]:
             print(f"MISS {row['id']} [{row['kind']} -> {row['answer_kind']}] {case['question']}\n"
                   f"     want {case['answers']}\n     got  {row['headline'][:230]}")  # fmt: skip
     scored = [r for r in rows if r["scored"]]
@@ -129,17 +129,31 @@ def main(argv: list[str] | None = None) -> int:
         by_kind.setdefault(r["kind"], [0, 0])
         by_kind[r["kind"]][0] += r["headline_ok"] == r["scored"]
         by_kind[r["kind"]][1] += 1
-    summary = {
+
+    def rate(key: str) -> float:
+        return round(sum(r[key] == r["scored"] for r in scored) / max(1, len(scored)), 3)
+
+    return {
         "cases": len(rows),
-        "headline_case_rate": round(
-            sum(r["headline_ok"] == r["scored"] for r in scored) / max(1, len(scored)), 3
-        ),
-        "said_case_rate": round(
-            sum(r["said"] == r["scored"] for r in scored) / max(1, len(scored)), 3
-        ),
+        "headline_case_rate": rate("headline_ok"),
+        "said_case_rate": rate("said"),
+        "failed_runs": sum(r["answer_kind"] == "error" for r in rows),
         "by_kind": {k: f"{a}/{b}" for k, (a, b) in sorted(by_kind.items())},
         "seconds": round(time.perf_counter() - t0, 1),
+        "rows": rows,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--cases", type=Path, default=ANSWERS_DEV)
+    ap.add_argument("--show", action="store_true", help="print each miss with its headline")
+    ap.add_argument("--ids", default="", help="only these ids (comma separated)")
+    args = ap.parse_args(argv)
+    summary = evaluate_answers(args.cases, args.ids, args.show)
+    summary.pop("rows")
     print(json.dumps(summary))
     return 0 if not math.isnan(summary["headline_case_rate"]) else 1
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from autoviz_core.data.derived import with_derived
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.planner import revalidate, with_derived_columns
+from autoviz_core.planning.planner import Chosen, revalidate, with_derived_columns
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool
@@ -22,17 +22,12 @@ from ui.wording import (
     model_failure_line,
     param_label,
     step_names,
+    step_origin_caption,
     step_sentence,
 )
 
 BEST_TEMPLATE = "(best match)"
 NOTE_STYLE = {"rejected": st.error, "repaired": st.info}
-WHY = {
-    "answers the question directly": "Answers your question directly",
-    "added by you": "Added by you",
-    "added by the model": "Suggested by the model",
-    "modified by the model": "Changed by the model",
-}
 
 
 def intent_label(intent: str) -> str:
@@ -124,12 +119,16 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
             label = f"as {intent_label(intent).lower()}" + (
                 "" if template == BEST_TEMPLATE else f", {get_template(template).title.lower()}"
             )
+            open_planned = state.get(state.PLANNED)
             done = planning.settle_now(
                 "re-plan",
                 label,
-                intent=intent,
-                template=None if template == BEST_TEMPLATE else template,
-                request=thread.open_request(),  # the answer chart as edited is kept
+                chosen=Chosen(
+                    intent=intent,
+                    template=None if template == BEST_TEMPLATE else template,
+                    request=thread.open_request(),  # the answer chart as edited is kept
+                    answer=open_planned.answer if open_planned is not None else None,
+                ),
             )
             if done is not None:
                 st.rerun()
@@ -159,7 +158,7 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
             reads = step.get("input", DATA_INPUT)
             expanded = (
                 step.get("primary")
-                or step.get("note") == "added by you"
+                or step.get("origin") == "user_added"
                 or any(n.level == "rejected" for n in notes.get(step["id"], []))
             )
             label = "Settings" + (
@@ -182,7 +181,7 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
                 fallback = spec.description if spec else step["tool"]
                 sentence = step_sentence(step["tool"], step["params"], fallback)
                 st.markdown(f"**{i + 1}. {sentence}**{star}")
-                why = WHY.get(step.get("note", ""), step.get("note", ""))
+                why = step_origin_caption(step.get("origin", "template"), step.get("note", ""))
                 if why:
                     st.caption(why)
     return slots

@@ -39,7 +39,7 @@ def did_you_mean(version: thread.Version) -> None:
     cols = st.columns(len(options) + 1)
     for i, alt in enumerate(options):
         if cols[i].button(alt.label, key=f"alternative:{version.number}:{i}"):
-            settled(planning.settle_now("alternative", alt.label, request=alt.request))
+            settled(planning.settle_now("alternative", alt.label, chosen=alt.chosen()))
     cols[-1].page_link("pages/plan.py", label="No, review this plan", icon=":material/fact_check:")
 
 

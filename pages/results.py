@@ -8,6 +8,7 @@ import streamlit as st
 
 from autoviz_core.config import load_settings
 from autoviz_core.pipeline import bundle_args, run_approved, stage_backends
+from autoviz_core.report.answer_card import answer_card
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
@@ -47,15 +48,29 @@ def first_finding(record: StepRecord) -> str:
     return findings[0] if findings else record.summary
 
 
-def show_primary(result: ExecutionResult) -> StepRecord | None:
+def show_answer(result: ExecutionResult) -> StepRecord | None:
+    """The asked value as a metric card, its sentence (method and n) under it."""
+    record = result.answer()
+    card = answer_card(record.result.metrics.get("answer")) if record and record.result else None
+    if record is None or card is None:
+        return None
+    st.metric(step_sentence(record.tool, record.params), card.value, card.delta, border=True)
+    st.markdown(f"#### {card.detail}")
+    return record
+
+
+def show_primary(result: ExecutionResult, answered: bool = False) -> StepRecord | None:
     primary = result.primary()
     if primary is None:
         st.warning(
             "No chart could be drawn for this question. See the steps that did not run below."
         )
         return None
-    st.markdown(f"#### {first_finding(primary)}")
-    st.caption(step_sentence(primary.tool, primary.params))
+    if answered:  # the chart is the evidence of the answer above it
+        st.caption(f"The evidence: {step_sentence(primary.tool, primary.params)}")
+    else:
+        st.markdown(f"#### {first_finding(primary)}")
+        st.caption(step_sentence(primary.tool, primary.params))
     if where := filters_text(primary.params.get("filters")):
         st.caption(f":material/filter_alt: Only rows where {where}.")
     st.plotly_chart(tidy_figure(primary.result.figure), key=f"chart:{primary.step_id}")
@@ -159,8 +174,9 @@ if state.get(state.RUN) is None:
 run = state.get(state.RUN)
 result: ExecutionResult = run["result"]
 
-primary = show_primary(result)
-supporting = [r for r in ordered_records(result) if r is not primary]
+answered = show_answer(result)
+primary = show_primary(result, answered is not None)
+supporting = [r for r in ordered_records(result) if r not in (primary, answered)]
 if supporting:
     st.subheader("Supporting detail")
     if primary is not None and (

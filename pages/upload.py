@@ -11,7 +11,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.pipeline import SAMPLES, connect_database, load_dataset, profile_of
 from ui import sidebar, state
 
-FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json"]
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json", "gz", "bz2", "xz"]
 
 
 def sample_specs() -> dict[str, str]:

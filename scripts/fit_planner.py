@@ -21,6 +21,7 @@ import pickle
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,18 +172,60 @@ def nv_intents(gold_chart: str) -> list[str]:
     return ["comparative_analysis"]
 
 
+@dataclass
+class Reading:
+    """A question read against its table: the cues, the profile with any derived measures, the
+    evidence and every candidate request (what a fit, and the weights test, start from)."""
+
+    cues: Any
+    profile: Any
+    evidence: Any
+    candidates: list[Candidate]
+    df: Any
+    derived: list[str]
+
+
+def read_candidates(question: str, df: Any, prof: Any) -> Reading:
+    """Read the question as the planner does and list its candidates."""
+    read = read_question(question, df, prof)
+    ev = question_evidence(read.cues, read.profile)
+    derived = [d.name for d in read.derived]
+    return Reading(read.cues, read.profile, ev, list(generate_candidates(ev)), read.df, derived)
+
+
+def training_questions() -> Iterator[tuple[str, Any, Any]]:
+    """(question, table, profile) of every training question: nvBench train, then our own."""
+    for case in read_jsonl(NV_TRAIN):
+        yield (case["question"], *nv_table(NV_TRAIN.parent / case["table"]))
+    for case in read_jsonl(OWN):
+        yield (case["question"], *own_table(case["table"]))
+
+
+def produced_features(
+    questions: Iterable[tuple[str, Any, Any]], request_weights: dict[str, float]
+) -> tuple[set[str], set[str]]:
+    """Every request and intent feature name the feature code gives these questions: all a fit
+    on them can weigh. tests/eval/test_weights.py checks weights.json names nothing else."""
+    request: set[str] = set()
+    intent: set[str] = set()
+    for question, df, prof in questions:
+        read = read_candidates(question, df, prof)
+        for cand in read.candidates:
+            request.update(candidate_features(cand, read.evidence))
+        intent.update(chosen_intent_features(read.cues, read.profile, request_weights))
+    return request, intent
+
+
 def nvbench_examples(path: Path, source: str) -> list[Example]:
     out = []
     for case in read_jsonl(path):
         table_path = path.parent / case["table"]
         df, prof = nv_table(table_path)
         table_key = str(table_path)
-        read = read_question(case["question"], df, prof)
+        read = read_candidates(case["question"], df, prof)
         if read.derived:  # the question's derived measures are columns of its own table
-            df, table_key = read.df, f"{table_key}+{','.join(d.name for d in read.derived)}"
-        cues, prof = read.cues, read.profile
-        ev = question_evidence(cues, prof)
-        cands = list(generate_candidates(ev))
+            df, table_key = read.df, f"{table_key}+{','.join(read.derived)}"
+        cues, prof, ev, cands = read.cues, read.profile, read.evidence, read.candidates
         gold = case["gold"]
         want = Counter(pairs(gold["x"], gold["y"]))
         want_x, want_y = {a for a, _ in want}, {b for _, b in want}
@@ -216,10 +259,8 @@ def own_examples(path: Path) -> list[Example]:
     out = []
     for case in read_jsonl(path):
         df, prof = own_table(case["table"])
-        read = read_question(case["question"], df, prof)
-        cues, prof = read.cues, read.profile
-        ev = question_evidence(cues, prof)
-        cands = list(generate_candidates(ev))
+        read = read_candidates(case["question"], df, prof)
+        cues, prof, ev, cands = read.cues, read.profile, read.evidence, read.candidates
         gold = case["request"]
         correct = [matches(c, gold) for c in cands] if gold else [False] * len(cands)
         intents = case["intent"] if isinstance(case["intent"], list) else [case["intent"]]
@@ -476,12 +517,16 @@ def top1(examples: list[Example], weights: dict[str, float]) -> float:
 
 
 # ---------------------------------------------------------------- intent model
-def attach_intent_features(examples: list[Example], weights: dict[str, float]) -> None:
+def chosen_intent_features(cues: Any, prof: Any, weights: dict[str, float]) -> dict[str, float]:
     """Intent features read the request the fitted request model chooses, as at run time."""
+    scored, _ev = score_candidates(cues, prof, weights)
+    req = complete_request(scored[0].candidate, cues, prof) if scored else None
+    return intent_features(cues, req, prof)
+
+
+def attach_intent_features(examples: list[Example], weights: dict[str, float]) -> None:
     for ex in examples:
-        scored, _ev = score_candidates(ex.cues, ex.profile, weights)
-        req = complete_request(scored[0].candidate, ex.cues, ex.profile) if scored else None
-        ex.intent_feats = intent_features(ex.cues, req, ex.profile)
+        ex.intent_feats = chosen_intent_features(ex.cues, ex.profile, weights)
 
 
 def fit_intent(examples: list[Example], l2: float) -> dict[str, float]:

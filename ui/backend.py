@@ -2,7 +2,8 @@
 
 One backend is alive at a time (max_entries=1): choosing another entry builds the new one and the
 cache releases (closes) the old one. The embedded llama.cpp model serialises calls with its own
-lock, so sessions share it safely and the UI can show how many callers wait (queue_depth).
+lock, so sessions share it safely and the UI can show how many callers wait
+(autoviz_core.llm.watched.queue_depth).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import requests
 import streamlit as st
@@ -82,12 +82,6 @@ def served_models(url: str, api_key: str = "") -> list[str]:
         return [str(m["id"]) for m in response.json().get("data", [])]
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         return []
-
-
-def queue_depth(backend: Any) -> int:
-    """How many calls wait for the model; 0 for backends that do not queue."""
-    depth = getattr(backend, "queue_depth", None)
-    return int(depth()) if callable(depth) else 0
 
 
 # ---------------------------------------------------------------- recent failures (all sessions)

@@ -9,10 +9,10 @@ from typing import Any
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import AutoVizError
 from autoviz_core.pipeline import plan_analysis
 from autoviz_core.planning.followup import FollowUpPlan, request_changes
+from autoviz_core.planning.planner import Chosen
 from ui import state, thread
 from ui.backend import get_backend
 from ui.progress import PlanJob, follow, start_job
@@ -33,9 +33,7 @@ def start(
     asked: str,
     *,
     use_model: bool = True,
-    intent: str | None = None,
-    template: str | None = None,
-    request: AnalysisRequest | None = None,
+    chosen: Chosen | None = None,
 ) -> PlanJob | None:
     """Start planning in a worker thread; None (with PLAN_ERROR set) when the model cannot load."""
     table, profile = state.get(state.TABLE), state.get(state.PROFILE)
@@ -60,9 +58,7 @@ def start(
             planner,
             previous=previous,
             on_stage=on_stage,
-            intent_override=intent,
-            template_override=template,
-            request_override=request,
+            chosen=chosen,
         )
 
     job = start_job(

@@ -4,11 +4,12 @@ button, and a time limit per model call.
 
 The job lives in session state, so a rerun (the cancel button, any click) re-attaches to it
 instead of losing it. Only the script thread touches st.*; the worker only appends events.
+Timing, bounding and cancelling each model call is the backend wrapper's work
+(autoviz_core.llm.watched); this module only shows it.
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 from collections.abc import Callable
@@ -16,12 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
-from pydantic import BaseModel
 
-from autoviz_core.errors import BackendError
-from autoviz_core.llm.base import Generation
+from autoviz_core.llm.watched import POLL_S, WatchedBackend, WatchedCall, queue_depth
 from ui import state
-from ui.backend import queue_depth, record_failure, record_success
+from ui.backend import record_failure, record_success
 
 STAGE_LABELS = {
     "cues": "Read the question",
@@ -31,114 +30,7 @@ STAGE_LABELS = {
     "adaptation": "Adapted the plan to your table",
     "validation": "Checked every step",
 }
-# The model's task, by the contract it answers.
-MODEL_TASKS = {
-    "IntentChoice": "choosing the kind of analysis",
-    "AnalysisRequest": "filling in what to plot",
-    "PlanAdaptation": "adapting the plan",
-}
-POLL_S = 0.2
-CANCELLED = "cancelled by you"
-
 OnStage = Callable[[str, float], None]
-
-
-@dataclass
-class ModelCall:
-    """One model call as the page shows it while it runs and after."""
-
-    task: str
-    started: float
-    ended: float | None = None
-    tokens: int | None = None
-    attempts: int | None = None
-    error: str = ""
-
-    def seconds(self) -> float:
-        return (self.ended or time.perf_counter()) - self.started
-
-
-class WatchedBackend:
-    """A backend wrapper that times each call, bounds it in time and makes it cancellable.
-
-    The call runs in its own thread so that cancel and the time limit take effect at once even
-    when the backend cannot be interrupted; the abandoned call finishes in the background. When
-    the backend's generate() accepts a progress callback, a cancel event or a time limit, they are
-    passed on (`_hooks`), so tokens show while the model writes and a cancel stops it promptly.
-    """
-
-    def __init__(self, inner: Any, cancel: threading.Event, limit_s: float) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.strategy = inner.strategy
-        self.cancel = cancel
-        self.limit_s = limit_s
-        self.calls: list[ModelCall] = []
-
-    def generate(
-        self, messages: list[Any], contract: type[BaseModel], *, max_tokens: int | None = None
-    ) -> Generation:
-        call = ModelCall(MODEL_TASKS.get(contract.__name__, "answering"), time.perf_counter())
-        self.calls.append(call)
-        if self.cancel.is_set():
-            return self._fail(call, BackendError(f"The model call was {CANCELLED}."))
-        outcome: dict[str, Any] = {}
-        kwargs = {"max_tokens": max_tokens, **self._hooks(call)}
-
-        def target() -> None:
-            try:
-                outcome["value"] = self.inner.generate(messages, contract, **kwargs)
-            except BaseException as exc:  # handed back to the planner's thread
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=target, name="autoviz-model-call", daemon=True)
-        worker.start()
-        deadline = call.started + self.limit_s
-        while worker.is_alive():
-            worker.join(POLL_S)
-            if self.cancel.is_set():
-                return self._fail(call, BackendError(f"The model call was {CANCELLED}."))
-            if time.perf_counter() > deadline and worker.is_alive():
-                return self._fail(
-                    call, BackendError(f"The model gave no answer within {self.limit_s:.0f} s.")
-                )
-        if "error" in outcome:
-            error = outcome["error"]
-            if isinstance(error, BackendError):
-                return self._fail(call, error)
-            raise error
-        gen: Generation = outcome["value"]
-        call.ended = time.perf_counter()
-        call.attempts = gen.attempts
-        call.tokens = int(gen.timings.get("completion_tokens", call.tokens or 0)) or call.tokens
-        record_success(self.name)
-        return gen
-
-    def _fail(self, call: ModelCall, error: BackendError) -> Generation:
-        call.ended = time.perf_counter()
-        call.error = " ".join(error.message.split())
-        if CANCELLED not in call.error:
-            record_failure(self.name, call.error)
-        raise error
-
-    def _hooks(self, call: ModelCall) -> dict[str, Any]:
-        """Optional generate() parameters, passed only when the backend declares them."""
-        accepted = inspect.signature(self.inner.generate).parameters
-        offered: dict[str, Any] = {
-            "on_progress": lambda progress: setattr(call, "tokens", int(progress.tokens)),
-            "cancel": self.cancel,
-            "timeout_s": self.limit_s,
-        }
-        return {k: v for k, v in offered.items() if k in accepted}
-
-    def info(self) -> dict[str, Any]:
-        return dict(self.inner.info())
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def queue_depth(self) -> int:
-        return queue_depth(self.inner)
 
 
 @dataclass
@@ -147,7 +39,7 @@ class PlanJob:
 
     title: str
     started: float = field(default_factory=time.perf_counter)
-    # ("stage", (name, ms)) when a planner stage ends, ("model", ModelCall) when a call starts
+    # ("stage", (name, ms)) when a planner stage ends, ("model", WatchedCall) when a call starts
     events: list[tuple[str, Any]] = field(default_factory=list)
     outcome: dict[str, Any] = field(default_factory=dict)
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -182,7 +74,10 @@ def start_job(
 ) -> PlanJob:
     """Start `work(on_stage, backend)` in a thread; the job is kept in session state."""
     job = PlanJob(title)
-    job.watched = WatchedBackend(backend, job.cancel, limit_s) if backend is not None else None
+    if backend is not None:
+        job.watched = WatchedBackend(
+            backend, job.cancel, limit_s, on_success=record_success, on_failure=record_failure
+        )
 
     def target() -> None:
         try:
@@ -234,7 +129,7 @@ def _line(kind: str, item: Any) -> str:
     if kind == "stage":
         stage, ms = item
         return f":material/check: {STAGE_LABELS.get(stage, stage)} · {_ms(ms)}"
-    call: ModelCall = item
+    call: WatchedCall = item
     took = f"{call.seconds():.1f} s"
     tokens = f" · {call.tokens} tokens" if call.tokens else ""
     if call.ended is None:

@@ -14,9 +14,9 @@ import streamlit as st
 
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
-from autoviz_core.planning.followup import OP_WORDS
 from autoviz_core.planning.validation import param_group
 from autoviz_core.tools.registry import ToolSpec, get_tool
+from autoviz_core.wording import FILTER_OP_WORDS
 from ui.wording import option_label, param_label
 
 NO_COLUMN = "(none)"
@@ -52,7 +52,7 @@ def new_step(draft: list[dict[str, Any]], tool: str, version: int) -> dict[str, 
         "params": {},
         "input": DATA_INPUT,
         "primary": False,
-        "note": "added by you",
+        "origin": "user_added",
         "uid": f"v{version}-{u}",
     }
 
@@ -195,7 +195,7 @@ def _value_widget(spec: ToolSpec, name: str, params: dict[str, Any], key: str) -
 
 
 # ---------------------------------------------------------------- filters as rows
-FILTER_PARAMS = ("filters", "conditions")
+FILTER_PARAMS = ("filters", "conditions", "counted")
 MAX_LISTED_VALUES = 60  # categories offered in a dropdown; more are typed
 
 
@@ -282,12 +282,12 @@ def filter_rows(
             key=f"{base}:column",
             label_visibility="visible" if index == 0 else "collapsed",
         )
-        ops = list(OP_WORDS)
+        ops = list(FILTER_OP_WORDS)
         op = c_op.selectbox(
             "Operator",
             ops,
             index=ops.index(row["op"]) if row.get("op") in ops else 0,
-            format_func=lambda o: OP_WORDS[o],
+            format_func=lambda o: FILTER_OP_WORDS[o],
             key=f"{base}:op",
             label_visibility="visible" if index == 0 else "collapsed",
         )

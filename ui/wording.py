@@ -13,22 +13,17 @@ import pandas as pd
 
 from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
-from autoviz_core.planning.followup import (
-    CHART_WORDS,
-    KeptEdit,
-    describe_filter,
-    value_text,
-)
+from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
 from autoviz_core.tools.registry import get_tool
+from autoviz_core.wording import (
+    AGG_LEADS,
+    AGG_OPTIONS,
+    CHART_NAMES,
+    STEP_ORIGIN_CAPTIONS,
+    STEP_ORIGIN_REASONS,
+    said,
+)
 
-AGG_LEAD = {
-    "mean": "Average",
-    "sum": "Total",
-    "median": "Median",
-    "min": "Lowest",
-    "max": "Highest",
-    "count": "Number of rows",
-}
 PARAM_LABELS = {
     "kind": "Chart type",
     "x": "Group by (x axis)",
@@ -38,6 +33,7 @@ PARAM_LABELS = {
     "time_grain": "Time period",
     "filters": "Only rows where",
     "conditions": "Only rows where",
+    "counted": "Count the rows where",
     "sort_by": "Order by",
     "sort_dir": "Direction",
     "limit": "Show only the first (0 = all)",
@@ -74,16 +70,8 @@ PARAM_LABELS = {
 }
 # Option words per parameter (the stored value stays the tool's own).
 OPTION_WORDS: dict[str, dict[str, str]] = {
-    "kind": CHART_WORDS,
-    "agg": {
-        "mean": "average",
-        "sum": "total",
-        "median": "median",
-        "min": "minimum",
-        "max": "maximum",
-        "count": "number of rows",
-        "none": "each row as it is",
-    },
+    "kind": dict(CHART_NAMES),
+    "agg": dict(AGG_OPTIONS),
     "sort_by": {
         "none": "as they come",
         "x": "label",
@@ -117,7 +105,7 @@ def _measure(agg: str | None, column: str | None) -> str:
         return "Number of rows"
     if agg == "none":
         return column or "Rows"
-    return f"{AGG_LEAD.get(agg, agg.capitalize())} {column}"
+    return f"{said(AGG_LEADS, agg, agg.capitalize())} {column}"
 
 
 def filters_text(filters: Any) -> str:
@@ -175,7 +163,7 @@ def _chart_sentence(p: dict[str, Any]) -> str:
         parts.append(order)  # a line always runs along x
     if p.get("limit"):
         parts.append(f"the first {p['limit']} only")
-    return ", ".join(parts) + f" ({CHART_WORDS.get(kind, kind)})"
+    return ", ".join(parts) + f" ({said(CHART_NAMES, kind)})"
 
 
 def _cols(value: Any) -> str:
@@ -248,7 +236,57 @@ SENTENCES = {
         f" {p.get('column')}"
     ),
     "parse_dates": lambda p: f"Read {p.get('column')} as dates",
+    "answer_statistic": lambda p: _answer_scope(_statistic_words(p), p),
+    "answer_relation": lambda p: _answer_scope(
+        f"The correlation of {p.get('x')} and {p.get('y')} ({_method(p, 'Pearson')})", p
+    ),
+    "answer_distribution": lambda p: _answer_scope(
+        f"Whether {p.get('column')} is normally distributed ({_method(p, 'Shapiro–Wilk')})", p
+    ),
+    "answer_group_difference": lambda p: _answer_scope(
+        f"Whether {p.get('measure')} differs significantly between {p.get('group_by')} groups"
+        + (f" ({', '.join(map(str, p['groups']))})" if p.get("groups") else "")
+        + f" ({_method(p, 'the usual test')})",
+        p,
+    ),
+    "answer_extreme": lambda p: _answer_scope(_extreme_words(p), p),
+    "answer_change": lambda p: _answer_scope(
+        f"How much {p.get('measure')} changed from {p.get('start')} to {p.get('end')}", p
+    ),
 }
+
+
+def _method(p: dict[str, Any], default: str) -> str:
+    method = p.get("method") or "default"
+    return default if method == "default" else str(method)
+
+
+def _statistic_words(p: dict[str, Any]) -> str:
+    stat, column = p.get("stat", "mean"), p.get("column")
+    where = filters_text(p.get("counted"))
+    if stat == "count":
+        return "How many rows" + (f" there are where {where}" if where else " there are")
+    if stat == "share":
+        of = f" of the total {column}" if column else " of the rows"
+        return f"What share{of}" + (f" is where {where}" if where else "")
+    if stat == "quantile":
+        return f"The {p.get('quantile', 50)}th percentile of {column}"
+    names = {"count_distinct": "number of different values", "missing": "number of missing values"}
+    return f"The {names.get(stat, stat)} of {column}"
+
+
+def _extreme_words(p: dict[str, Any]) -> str:
+    word = "highest" if p.get("direction", "max") == "max" else "lowest"
+    if not p.get("by"):
+        return f"The row with the {word} {p.get('measure')}"
+    grain = p.get("time_grain")
+    by = f"{grain} of {p['by']}" if grain not in (None, "none") else str(p["by"])
+    return f"Which {by} has the {word} {_lower_first(_measure(p.get('agg'), p.get('measure')))}"
+
+
+def _answer_scope(text: str, p: dict[str, Any]) -> str:
+    where = filters_text(p.get("filters"))
+    return text + (f", only where {where}" if where else "")
 
 
 def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
@@ -264,30 +302,27 @@ def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
 
 
 # ---------------------------------------------------------------- diffs in words
-WHY = {
-    "answers the question directly": "it answers the question directly",
-    "added by the model": "the model suggested it",
-    "added by you": "you added it",
-    "modified by the model": "the model changed it",
-}
-
-
 def _lower_first(text: str) -> str:
     """'Average tip per day' -> 'average tip per day' (column names keep their case)."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text
 
 
+def step_origin_caption(origin: str, note: str = "") -> str:
+    """The caption under a step: where it came from, then the resolver's reasons if any."""
+    return "; ".join(part for part in (said(STEP_ORIGIN_CAPTIONS, origin, ""), note) if part)
+
+
 def _why(row: dict[str, Any]) -> str:
-    why = str(row.get("why", "")).strip("() ")
-    return WHY.get(why, why)
+    """The reason of an added step, by where it came from."""
+    return said(STEP_ORIGIN_REASONS, row.get("origin", "template"))
 
 
 def _change_words(key: str, old: Any, new: Any) -> str:
     def show(v: Any) -> str:
         if v in (None, "", [], "none"):
             return "nothing"
-        if key in ("filters", "conditions"):
+        if key in ("filters", "conditions", "counted"):
             return filters_text(v) or "no filter"
         return option_label(key, v) if not isinstance(v, list) else _cols(v)
 

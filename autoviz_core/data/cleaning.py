@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from autoviz_core.config import Limits
@@ -22,7 +23,24 @@ _DATE_LIKE = re.compile(
     r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?)?\s*$"
 )
 _NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?\s*%?\s*$")
-_DATE_FORMATS = ("ISO8601", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%y", "%d %B %Y", "%B %d, %Y")
+# a number written with a decimal comma (and perhaps dots between thousands): 3,50  1.234,5
+_COMMA_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*%?\s*$")
+# a comma that cannot separate thousands: not followed by exactly three digits, or after them
+_DECIMAL_COMMA = re.compile(r",(?:\d{1,2}|\d{4,})\s*%?\s*$|\.\d{3},")
+_DATE_FORMATS = (
+    "ISO8601",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%m/%d/%y",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+)
+# The one pair of formats that reads the same text as two different dates (01/06/2024).
+_MONTH_FIRST, _DAY_FIRST = "%m/%d/%Y", "%d/%m/%Y"
+LOOKS_TYPED = 0.8  # a text column this numeric (or date-like) gets a note on why it is text
 
 
 def clean_columns(names: list[str], notes: list[str]) -> list[str]:
@@ -57,15 +75,41 @@ def coerce_column_types(df: pd.DataFrame, limits: Limits, notes: list[str]) -> p
         if col.isna().all():
             notes.append(f"Column {name!r} is empty (all values missing).")
             continue
-        if not _is_text(col):
-            continue
-        _check_cell_sizes(col, name, limits)
-        parsed = _as_numeric(col, name, notes)
-        if parsed is None:
-            parsed = _as_datetime(col, name, notes)
-        if parsed is not None:
-            df[name] = parsed
+        if _is_text(col):
+            _check_cell_sizes(col, name, limits)
+            noted = len(notes)
+            parsed = _as_numeric(col, name, notes)
+            if parsed is None:
+                parsed = _as_decimal_comma(col, name, notes)
+            if parsed is None:
+                parsed = _as_datetime(col, name, notes)
+            if parsed is None:
+                if len(notes) == noted:  # no reader said why already
+                    _explain_text(col, name, notes)
+                continue
+            df[name] = col = parsed
+        finite = _without_infinities(col, name, notes)
+        if finite is not None:
+            df[name] = finite
     return df
+
+
+def _without_infinities(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """A float column with its infinities (inf, -inf, and numbers too large for a float such
+    as 1e400) made missing, or None when it has none. A sum, mean or ranking over an infinity
+    is not an answer; missing values are left out of every statistic and counted."""
+    if not pd.api.types.is_float_dtype(col):
+        return None
+    values = col.to_numpy(dtype="float64", na_value=np.nan)
+    infinite = np.isinf(values)
+    count = int(infinite.sum())
+    if not count:
+        return None
+    notes.append(
+        f"Column {name!r} has {count:,} infinite value(s) (inf, -inf or a number too large "
+        "for a float, such as 1e400); they are treated as missing."
+    )
+    return col.mask(pd.Series(infinite, index=col.index))
 
 
 def _is_text(col: pd.Series) -> bool:
@@ -150,23 +194,132 @@ def _has_leading_zero_codes(text: pd.Series) -> bool:
     return bool(zero.any()) and bool(text[zero].str.match(r"^0\d+$").any())
 
 
+def _as_decimal_comma(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """Numbers written with a decimal comma (3,50; 1.234,5) -> numbers, when it is safe: nearly
+    every value is such a number and some comma cannot be a thousands separator."""
+    sample = _sample_text(col)
+    if sample.empty or _has_leading_zero_codes(sample) or not _comma_numbers(sample):
+        return None
+    text = _present_text(col)
+    if len(text) > len(sample) and (_has_leading_zero_codes(text) or not _comma_numbers(text)):
+        return None
+    cleaned = col.astype(str).str.strip().str.rstrip("%").str.strip()
+    cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    values = pd.to_numeric(cleaned.where(col.notna()), errors="coerce")
+    example = str(text[text.str.contains(_DECIMAL_COMMA)].iloc[0])
+    notes.append(f"Column {name!r} uses a decimal comma (e.g. {example!r}); read it as numbers.")
+    bad = int(values.isna().sum() - col.isna().sum())
+    if bad > 0:
+        notes.append(
+            f"Column {name!r} is numeric but {bad:,} value(s) are not numbers; "
+            "they are treated as missing."
+        )
+    return values
+
+
+def _comma_numbers(text: pd.Series) -> bool:
+    share = float(text.str.match(_COMMA_NUMBER).mean())
+    return share >= NUMERIC_SHARE and bool(text.str.contains(_DECIMAL_COMMA).any())
+
+
 def _as_datetime(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
-    """Text that is nearly all dates -> datetime64; times of day alone are left as text."""
+    """Text that is nearly all dates -> datetime64; times of day alone are left as text.
+    One format for the whole column first; else each value in its own format, when no value
+    could be read as two different dates."""
     sample = _sample_text(col, 500)
     if sample.empty or float(sample.str.match(_DATE_LIKE).mean()) < DATE_SHARE:
         return None
     for fmt in _DATE_FORMATS:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # utc=True: values with different offsets are one column of instants (without
-            # it pandas raises); text without an offset keeps its wall-clock time.
-            parsed = pd.to_datetime(col.where(col.notna()), format=fmt, errors="coerce", utc=True)
-        ok = float(parsed.notna().sum()) / max(1, int(col.notna().sum()))
-        if ok >= DATE_SHARE:
-            bad = int(col.notna().sum() - parsed.notna().sum())
-            if bad:
-                notes.append(
-                    f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing."
-                )
+        parsed = _parse_dates(col, fmt)
+        if _date_share(parsed, col) >= DATE_SHARE:
+            _note_not_dates(col, parsed, name, notes)
             return parsed.dt.tz_localize(None)
-    return None
+    ambiguous: list[str] = []  # decided on the sample first: cheap to say no
+    if _mixed_dates(sample, name, ambiguous) is None and not ambiguous:
+        return None
+    return _mixed_dates(col, name, notes)  # every value: another may settle the day order
+
+
+def _parse_dates(col: pd.Series, fmt: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # utc=True: values with different offsets are one column of instants (without it
+        # pandas raises); text without an offset keeps its wall-clock time.
+        return pd.to_datetime(col.where(col.notna()), format=fmt, errors="coerce", utc=True)
+
+
+def _date_share(parsed: pd.Series, col: pd.Series) -> float:
+    return float(parsed.notna().sum()) / max(1, int(col.notna().sum()))
+
+
+def _note_not_dates(col: pd.Series, parsed: pd.Series, name: str, notes: list[str]) -> None:
+    bad = int(col.notna().sum() - parsed.notna().sum())
+    if bad:
+        notes.append(f"Column {name!r}: {bad:,} value(s) are not dates; treated as missing.")
+
+
+def _mixed_dates(col: pd.Series, name: str, notes: list[str]) -> pd.Series | None:
+    """Each value read in the first format that reads it, when together they read nearly all
+    values. Refused (with a note) when month/day and day/month would both read some value
+    as two different dates: then no reading is safe."""
+    parsed = {fmt: _parse_dates(col, fmt) for fmt in _DATE_FORMATS}
+    month_first, day_first = parsed[_MONTH_FIRST], parsed[_DAY_FIRST]
+    slashed = month_first.notna() | day_first.notna()
+    both = month_first[slashed].notna().all() and day_first[slashed].notna().all()
+    if both and (month_first[slashed] != day_first[slashed]).any():
+        example = str(col[slashed & (month_first != day_first)].iloc[0])
+        notes.append(
+            f"Column {name!r} was read as text because it mixes date formats and a value "
+            f"such as {example!r} could be day/month or month/day."
+        )
+        return None
+    if day_first[slashed].notna().all() and not month_first[slashed].notna().all():
+        del parsed[_MONTH_FIRST]  # some value has a day above 12 first: day/month throughout
+    elif month_first[slashed].notna().all():
+        del parsed[_DAY_FIRST]
+    combined = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns, UTC]")
+    used = []
+    for values in parsed.values():
+        fills = combined.isna() & values.notna()
+        if fills.any():
+            used.append(str(col[fills].iloc[0]))
+            combined = combined.where(~fills, values)
+    if len(used) < 2 or _date_share(combined, col) < DATE_SHARE:
+        return None
+    examples = ", ".join(repr(v) for v in used[:3])
+    notes.append(
+        f"Column {name!r} mixes {len(used)} date formats (e.g. {examples}); "
+        "each value was read in its own format."
+    )
+    _note_not_dates(col, combined, name, notes)
+    return combined.dt.tz_localize(None)
+
+
+def _explain_text(col: pd.Series, name: str, notes: list[str]) -> None:
+    """Say why a column that looks numeric or like dates was kept as text, and what would
+    let it be read as one (codes with leading zeros are text on purpose: no note)."""
+    sample = _sample_text(col)
+    if sample.empty or _has_leading_zero_codes(sample):
+        return
+    numeric = sample.str.match(_NUMBER) & sample.str.contains(r"\d", regex=True)
+    dates = sample.str.match(_DATE_LIKE)
+    if numeric.mean() >= LOOKS_TYPED and numeric.mean() >= dates.mean():
+        what, others = "numbers", sample[~numeric]
+        fix = "clean them, or they could be treated as missing"
+    elif dates.mean() >= LOOKS_TYPED:
+        what, others = "dates", sample[~dates]
+        fix = "write them in one date format"
+    else:
+        return
+    if others.empty:  # every value matched, yet no format read them all
+        notes.append(
+            f"Column {name!r} was read as text: its values look like {what} "
+            f"(e.g. {str(sample.iloc[0])!r}) but no single {what[:-1]} format reads them."
+        )
+        return
+    share = len(others) / len(sample)
+    examples = ", ".join(repr(str(v)) for v in others.value_counts().index[:3])
+    notes.append(
+        f"Column {name!r} was read as text because {share:.0%} of its values are not {what} "
+        f"(e.g. {examples}); {fix}."
+    )

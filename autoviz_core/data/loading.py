@@ -1,8 +1,10 @@
 """Turn an uploaded file into a DataFrame, or a one-line reason why not.
 
-Formats: CSV/TSV/TXT (delimiter and encoding sniffed, BOM handled), Excel (.xlsx), Parquet,
-JSON lines and JSON arrays. Limits (bytes, rows, columns, cell size) come from config.yaml and
-are checked before the expensive parse wherever the format allows it.
+Formats: CSV/TSV/TXT (delimiter and encoding sniffed, BOM handled; gzip/bz2/xz-compressed
+too), Excel (.xlsx, first sheet), Parquet, JSON lines and JSON arrays. Everything passes the
+guard first (data/guard.py: what the path is, the memory budget, the load time limit). Limits
+(bytes, rows, columns, cell size) come from config.yaml and are checked before the expensive
+parse wherever the format allows it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import io
 import json
 import os
 import re
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -25,6 +28,14 @@ import pandas as pd
 
 from autoviz_core.config import Limits
 from autoviz_core.data.cleaning import clean_columns, coerce_column_types
+from autoviz_core.data.compression import compression_of, decompress_bounded, inner_name
+from autoviz_core.data.guard import (
+    admit_path,
+    check_memory_budget,
+    check_upload_size,
+    display_text,
+    within_time_limit,
+)
 from autoviz_core.errors import DataLoadError
 
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
@@ -51,22 +62,40 @@ class LoadedTable:
 
 
 def load_table(path: str | Path, limits: Limits | None = None) -> LoadedTable:
-    """Load a file from disk (size checked before reading)."""
-    p = Path(path)
+    """Load a file from disk: only what data/guard.py admits (a regular file, or a pipe read
+    once), within the memory budget and the load time limit."""
     limits = limits or Limits()
-    if not p.exists():
-        raise DataLoadError(f"File not found: {p}.")
-    if p.is_dir():
-        raise DataLoadError(f"{p} is a folder, not a file.")
-    size = p.stat().st_size
-    _check_size(size, limits)
-    table = _load_from_path(p, limits)
-    if table is not None:
-        return _finish(table, limits)
-    return load_table_bytes(p.read_bytes(), p.name, limits)
+    p = Path(path)
+    started = time.monotonic()
+    data = admit_path(p, limits)  # a pipe is read here, within load_timeout_s itself
+    left = limits.load_timeout_s - (time.monotonic() - started)
+    return within_time_limit(
+        lambda: _load_path(p, data, limits), max(left, 0.01), limits.load_timeout_s
+    )
 
 
-def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
+def _load_path(p: Path, data: bytes | None, limits: Limits) -> LoadedTable:
+    name = display_text(p.name)
+    if data is not None:  # what a pipe delivered
+        return _load_bytes(data, name, limits)
+    try:
+        if compression_of(_first_bytes(p, 16)) is not None:
+            return _load_bytes(p.read_bytes(), name, limits)
+        check_memory_budget(p, limits)
+        table = _load_from_path(p, name, limits)
+        if table is not None:
+            return _finish(table, limits)
+        return _load_bytes(p.read_bytes(), name, limits)
+    except OSError as exc:  # unreadable after all (permissions, a file that vanished, EIO)
+        raise DataLoadError(f"{name} could not be read: {exc.strerror or exc}.") from None
+
+
+def _first_bytes(p: Path, size: int) -> bytes:
+    with p.open("rb") as fh:
+        return fh.read(size)
+
+
+def _load_from_path(p: Path, name: str, limits: Limits) -> LoadedTable | None:
     """Parquet and clean UTF-8 text read straight from the file, so the raw bytes are never
     held next to the table (the headless CLI reads multi-million-row files this way).
     None when the file needs the in-memory path (other formats, encodings, damaged files)."""
@@ -75,18 +104,18 @@ def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
     if not re.search(rb"\S", head):
         return None
     try:
-        kind = _detect_format(head, p.name)
+        kind = _detect_format(head, name)
     except DataLoadError:
         return None
     if kind == "parquet":
-        return _load_parquet(str(p), p.name, limits)
+        return _load_parquet(str(p), name, limits)
     scan = _scan_utf8_file(p) if kind == "text" else None
     if scan is None:
         return None
     notes: list[str] = []
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     head_text = text.decode("utf-8", errors="ignore")  # a character cut at the 4 MB mark
-    delimiter = sniff_delimiter(head_text[:SNIFF_BYTES], p.name)
+    delimiter = sniff_delimiter(head_text[:SNIFF_BYTES], name)
     header = _read_header(head_text, delimiter)
     if len(header) > limits.max_columns:
         return None  # the in-memory path says so, with the same message as for an upload
@@ -97,7 +126,7 @@ def _load_from_path(p: Path, limits: Limits) -> LoadedTable | None:
     df.columns = pd.Index(clean_columns([str(c) for c in header], notes))
     encoding = "utf-8-sig" if text is not head else "utf-8"
     fmt = "csv" if delimiter != "\t" else "tsv"
-    return LoadedTable(df, p.name, fmt, encoding, delimiter, notes)
+    return LoadedTable(df, name, fmt, encoding, delimiter, notes)
 
 
 @dataclass
@@ -134,19 +163,37 @@ def _scan_utf8_file(p: Path, chunk: int = 1 << 22) -> _TextScan | None:
 
 
 def load_table_bytes(data: bytes, filename: str, limits: Limits | None = None) -> LoadedTable:
-    """Load a file's bytes; `filename` only chooses the format (it never touches the disk)."""
+    """Load a file's bytes; `filename` only chooses the format (it never touches the disk).
+    Within the memory budget and the load time limit, like `load_table`."""
     limits = limits or Limits()
-    _check_size(len(data), limits)
+    name = display_text(filename)
+    return within_time_limit(lambda: _load_bytes(data, name, limits), limits.load_timeout_s)
+
+
+def _load_bytes(data: bytes, filename: str, limits: Limits) -> LoadedTable:
+    check_upload_size(len(data), limits)
+    notes: list[str] = []
+    packed = compression_of(data[:16])
+    if packed is not None:
+        size = len(data)
+        data = decompress_bounded(data, packed, limits.max_upload_bytes)
+        notes.append(f"Decompressed the {packed} file: {size:,} bytes became {len(data):,}.")
     if not re.search(rb"\S", data):  # not data.strip(): that copies the whole file
         raise DataLoadError("The file is empty.", "Upload a file with a header row and data.")
-    kind = _detect_format(data, filename)
+    inner = inner_name(filename) if packed else filename  # "t.tsv.gz" is read as "t.tsv"
+    kind = _detect_format(data, inner)
+    if kind == "excel":
+        _check_zip_bomb(data, limits)  # the more specific diagnosis, before the budget's
+    check_memory_budget(data, limits)
     loaders = {
         "excel": _load_excel,
         "parquet": _load_parquet,
         "json": _load_json,
         "text": _load_text,
     }
-    table = loaders[kind](data, filename, limits)
+    table = loaders[kind](data, inner, limits)
+    table.name = filename
+    table.warnings[:0] = notes
     return _finish(table, limits)
 
 
@@ -156,14 +203,6 @@ def table_from_dataframe(df: pd.DataFrame, name: str, limits: Limits | None = No
     df = df.copy()
     df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
     return _finish(LoadedTable(df, name, "dataframe", warnings=notes), limits or Limits())
-
-
-def _check_size(size: int, limits: Limits) -> None:
-    if size > limits.max_upload_bytes:
-        raise DataLoadError(
-            f"The file is {size / 1e6:.1f} MB, over the {limits.max_upload_mb:g} MB limit.",
-            "Raise limits.max_upload_mb in config.yaml or upload a smaller file.",
-        )
 
 
 def _detect_format(data: bytes, filename: str) -> str:
@@ -540,19 +579,20 @@ def _first_line(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ Excel, Parquet, JSON
 def _load_excel(data: bytes, filename: str, limits: Limits) -> LoadedTable:
-    _check_zip_bomb(data, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
-            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
+            with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
+                names = book.sheet_names
+                # only the first sheet is parsed: the others are never expanded
+                df = book.parse(names[0]) if names else None
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise DataLoadError(f"The Excel file could not be read: {_first_line(exc)}") from None
     notes: list[str] = []
-    if not sheets:
+    if df is None:
         raise DataLoadError("The Excel file has no sheets.")
-    name, df = next(iter(sheets.items()))
-    if len(sheets) > 1:
-        notes.append(f"The workbook has {len(sheets)} sheets; loaded the first, {name!r}.")
+    if len(names) > 1:
+        notes.append(f"The workbook has {len(names)} sheets; loaded the first, {names[0]!r}.")
     df.columns = pd.Index(clean_columns([str(c) for c in df.columns], notes))
     return LoadedTable(df, filename, "excel", warnings=notes)
 

@@ -7,24 +7,33 @@ another averages. The words live in semantics.yaml beside this file.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from autoviz_core.data.names import name_words
 from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.vocabulary import GROUP_AGGREGATIONS
 
-if TYPE_CHECKING:
-    from autoviz_core.data.profiling import ColumnProfile
-
 VOCABULARY_FILE = Path(__file__).with_name("semantics.yaml")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class MeasureColumn(Protocol):
+    """What additivity reads of a column (a ColumnProfile): described here rather than imported,
+    because profiling imports this module to fill `ColumnProfile.additive`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def dtype(self) -> str: ...
+    @property
+    def min(self) -> float | str | None: ...
 
 
 class Vocabulary(BaseModel):
@@ -58,9 +67,9 @@ def vocabulary(path: str = str(VOCABULARY_FILE)) -> Vocabulary:
 
 
 def name_tokens(name: str) -> list[str]:
-    """Lower-case words of a column name: "car_hours" -> [car, hours], "gdpPercap" -> [gdp, percap]."""
-    spaced = _CAMEL.sub(" ", name)
-    tokens = _TOKEN.findall(spaced.lower())
+    """The name's words (data/names.py) and, for several, the words run together: "car_hours" ->
+    [car, hours, carhours], so a name written either way finds its word in semantics.yaml."""
+    tokens = list(name_words(name))
     return [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens
 
 
@@ -75,7 +84,7 @@ def additive_by_name(name: str) -> bool | None:
     return None
 
 
-def is_additive(column: ColumnProfile) -> bool:
+def is_additive(column: MeasureColumn) -> bool:
     """Whether summing this column across rows gives a meaningful total.
 
     The name decides when it can; otherwise whole non-negative numbers are taken as counts
@@ -91,7 +100,7 @@ def is_additive(column: ColumnProfile) -> bool:
     return bool(whole and low is not None and low >= 0)
 
 
-def default_agg(column: ColumnProfile | None, asked: str | None = None) -> str:
+def default_agg(column: MeasureColumn | None, asked: str | None = None) -> str:
     """How to combine the column per group: what was asked, but never a sum of a level.
 
     `asked` is the request's aggregation ("none"/None when the question named none). A count

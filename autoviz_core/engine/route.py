@@ -1,10 +1,10 @@
 """Which path a file takes: today's pandas path when its table fits the memory budget, the
 engine (DuckDB over the file in place) when it would not, or when it is a glob or a database.
 
-The in-memory size is estimated before anything is read: Parquet from its footer (rows ×
-the width of each column type), CSV from its size. Loading into pandas peaks at a few times
-the table's own size (the parser's buffers and the converted columns live side by side), so
-the estimate is multiplied by PEAK_FACTOR before it is compared with the budget.
+The in-memory size is estimated before anything is read (data/estimate.py: Parquet from its
+footer, CSV from a parsed sample of its head), and whether it fits the budget is the same rule
+the loader applies to every other source (`fits_memory_budget`: loading peaks at a few times
+the table's own size).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autoviz_core.config import Settings
+from autoviz_core.data.estimate import estimate_expanded_bytes, fits_memory_budget
 from autoviz_core.engine.source import (
     CSV_SUFFIXES,
     PARQUET_SUFFIXES,
@@ -19,24 +20,22 @@ from autoviz_core.engine.source import (
     is_file_pattern,
 )
 
-PEAK_FACTOR = 3.0  # pandas' peak while loading, as a multiple of the table (bench/README.md)
-TEXT_CELL_BYTES = 48  # a text cell in a pandas frame (Arrow string + offsets + object overhead)
-CSV_EXPANSION = 1.5  # a CSV's table in pandas, as a multiple of its bytes on disk
-
 
 def use_engine(spec: str, settings: Settings) -> bool:
     """Whether `spec` is analysed where it lives (True) or loaded into pandas (False)."""
     if is_database_url(spec) or is_file_pattern(spec):
         return True
     path = Path(spec).expanduser()
-    if not _engine_format(path) or not path.is_file():
-        return False  # other formats (and missing files) keep the loader's own messages
+    if not path.is_file() or not _engine_format(path):
+        # other formats, missing files, pipes and devices keep the loader's own handling (a
+        # pipe's first bytes must not be read here: it can be read only once)
+        return False
     route = settings.engine.route
     if route != "auto":
         return route == "engine"
     if parquet_rows(path) > settings.limits.max_rows:
         return True  # the loader would refuse it by its row count: the engine takes it whole
-    return estimated_table_bytes(path) * PEAK_FACTOR > settings.limits.memory_budget_bytes
+    return not fits_memory_budget(estimated_table_bytes(path), settings.limits)
 
 
 def parquet_rows(path: Path) -> int:
@@ -62,25 +61,7 @@ def _engine_format(path: Path) -> bool:
 
 
 def estimated_table_bytes(path: Path) -> int:
-    """The table's size in a pandas frame, estimated without reading the data."""
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        parquet = fh.read(4) == b"PAR1"
-    if not parquet:
-        return int(size * CSV_EXPANSION)
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError):
-        return size  # the loader reports a damaged file in its own words
-    width = sum(
-        TEXT_CELL_BYTES
-        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-        else max(1, f.type.bit_width // 8)
-        if pa.types.is_primitive(f.type)
-        else TEXT_CELL_BYTES
-        for f in meta.schema_arrow
-    )
-    return int(meta.metadata.num_rows * width)
+    """The table's size in a pandas frame, estimated without reading the data
+    (data/estimate.py); the file's own size when its format allows no estimate."""
+    estimate = estimate_expanded_bytes(path)
+    return estimate if estimate is not None else path.stat().st_size

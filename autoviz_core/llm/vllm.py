@@ -26,6 +26,7 @@ from autoviz_core.llm.base import (
     repeat_penalty,
     schema_text,
 )
+from autoviz_core.llm.gbnf import contract_gbnf
 
 PROBE_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 5.0
@@ -197,12 +198,10 @@ class VLLMBackend(BackendBase):
 
     def _gbnf(self, contract: type[BaseModel]) -> str:
         """The contract's GBNF grammar, the one the embedded llama.cpp backend decodes with."""
-        from autoviz_core.schemas.render import gbnf
-
         grammars = self._grammars if self._grammars is not None else {}
         key = schema_text(contract)
         if key not in grammars:
-            grammars[key] = gbnf(contract)
+            grammars[key] = contract_gbnf(contract)
         return grammars[key]
 
     def _complete(

@@ -90,8 +90,26 @@ def contract_for(plan: Plan) -> type[BaseModel]:
     return adaptation_contract(step_ids or ["none"], tools, adaptable_param_names(used))
 
 
-def _accept(step: PlanStep, check: StepCheck | None) -> tuple[PlanStep | None, str]:
-    return (step, "") if check is None else check(step)
+def _admit(
+    step: PlanStep,
+    proposed: dict[str, Any],
+    others: list[PlanStep],
+    check: StepCheck | None,
+    repeats: str,
+) -> tuple[PlanStep | None, str]:
+    """A changed or added step as validated, or None and why it is refused: `proposed`
+    parameters its tool does not have, a failed check, or a repeat of one of `others` (said
+    as `repeats` and the other step's id)."""
+    foreign = _foreign_params(step.tool, proposed)
+    if foreign:
+        return None, foreign
+    valid, why = (step, "") if check is None else check(step)
+    if valid is None:
+        return None, why
+    twin = _same_step(valid, others)
+    if twin:
+        return None, f"{repeats} {twin!r}"
+    return valid, ""
 
 
 def apply_changes(
@@ -132,20 +150,17 @@ def apply_changes(
             if target is None or target.primary or target.answer or not params:
                 out.skipped.append(f"modify {step_id!r}: no such step or no parameters")
                 continue
-            foreign = _foreign_params(target.tool, params)
-            if foreign:
-                out.skipped.append(f"modify {step_id!r}: {foreign}")
-                continue
             changed = target.model_copy(
-                update={"params": {**target.params, **params}, "note": "modified by the model"}
+                update={
+                    "params": {**target.params, **params},
+                    "origin": "model_changed",
+                    "note": "",
+                }
             )
-            valid, why = _accept(changed, check)
+            others = [s for s in steps if s is not target]
+            valid, why = _admit(changed, params, others, check, "it would repeat step")
             if valid is None:
                 out.skipped.append(f"modify {step_id!r}: {why}")
-                continue
-            twin = _same_step(valid, [s for s in steps if s is not target])
-            if twin:
-                out.skipped.append(f"modify {step_id!r}: it would repeat step {twin!r}")
                 continue
             steps[steps.index(target)] = valid
             out.applied.append(f"modified {step_id!r}: {params}")
@@ -155,19 +170,11 @@ def apply_changes(
             if tool in (None, NONE) or tool not in addable_tools():
                 out.skipped.append(f"add: {tool!r} is not a tool that can be added")
                 continue
-            foreign = _foreign_params(tool, params)
-            if foreign:
-                out.skipped.append(f"add {tool}: {foreign}")
-                continue
             new_id = _new_id(tool, {s.id for s in steps})
-            new = PlanStep(id=new_id, tool=tool, params=params, note="added by the model")
-            valid, why = _accept(new, check)
+            new = PlanStep(id=new_id, tool=tool, params=params, origin="model_added")
+            valid, why = _admit(new, params, steps, check, "the plan already has it as step")
             if valid is None:
                 out.skipped.append(f"add {tool}: {why}")
-                continue
-            twin = _same_step(valid, steps)
-            if twin:
-                out.skipped.append(f"add {tool}: the plan already has it as step {twin!r}")
                 continue
             added += 1
             steps.append(valid)

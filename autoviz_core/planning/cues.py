@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from autoviz_core.contracts import RequestFilter
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import MAX_GROUPS, ColumnProfile, SchemaProfile
 from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
 from autoviz_core.planning.mentions import (
     Mention,
@@ -570,11 +570,28 @@ def _comparison_column(
     if col:
         return col
     word = cues.toks[hit.start].lemma
-    if word in ("older", "younger", "under", "over", "above", "below"):
-        return next((c.name for c in profile.columns if c.name.lower() == "age"), None)
+    described = _described_column(word, profile, numeric)
+    if described:
+        return described
     if word in ("after", "before", "since"):
         return next(iter(profile.names("temporal")), None)
     return None
+
+
+def _described_column(word: str, profile: SchemaProfile, numeric: set[str]) -> str | None:
+    """The number column a comparative adjective describes ("warmer" -> temp, "older" -> age):
+    its plain form read as a question word, through the lexicon's synonyms."""
+    lex = load_lexicon()
+    base = lex.comparatives.get(word)
+    if base is None:
+        return None
+    # "warm" names a temperature, which names a column "temp": one synonym hop further
+    words = [base, *(" ".join(alt) for alt in lex.synonyms.get((base,), ()))]
+    found = [
+        m for w in words for m in find_mentions(tokenize(w), profile, lex) if m.column in numeric
+    ]
+    best = max(found, key=lambda m: (m.score, -len(m.column)), default=None)
+    return best.column if best is not None and best.score >= 0.5 else None
 
 
 def _equality_filters(
@@ -625,7 +642,10 @@ def _counted_filters(cues: Cues, profile: SchemaProfile, consumed: set[str]) -> 
         col = profile.column(m.column)
         if col is None or m.start == 0 or m.column in consumed or col.role == "temporal":
             continue
-        if not col.dtype.lower().startswith(("int", "float", "uint")) or col.cardinality > 50:
+        if (
+            not col.dtype.lower().startswith(("int", "float", "uint"))
+            or col.cardinality > MAX_GROUPS
+        ):
             continue
         prev = toks[m.start - 1].text
         before = toks[m.start - 2].lemma if m.start >= 2 else ""

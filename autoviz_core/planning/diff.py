@@ -108,10 +108,10 @@ def plan_diff(
     for step in adapted.steps:
         if step.id not in before:
             present = [(n, _step_in(p, step.id) is not None) for n, p in history]
-            why = f"({step.note})" if step.note else ""
+            why = f"({step.why()})" if step.why() else ""
             diff.added.append(
                 {"id": step.id, "tool": step.tool, "params": step.params, "why": why,
-                 "source": _source_of(True, present)}
+                 "origin": step.origin, "source": _source_of(True, present)}
             )  # fmt: skip
     for step in template.steps:
         if step.id not in after:
@@ -141,6 +141,6 @@ def plan_diff(
             }
             diff.modified.append(
                 {"id": step.id, "tool": new.tool, "changes": changes, "sources": sources,
-                 "why": new.note}
+                 "why": new.why(), "origin": new.origin}
             )  # fmt: skip
     return diff

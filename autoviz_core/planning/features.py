@@ -13,13 +13,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import (
+    MAX_GROUPS,
+    NUMBER_GROUPS_MAX,
+    ColumnProfile,
+    SchemaProfile,
+)
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.lexicon import load_lexicon
 from autoviz_core.planning.text import column_tokens
-from autoviz_core.vocabulary import AGGREGATIONS, CHART_KINDS, NUMBER_AGGREGATIONS
+from autoviz_core.vocabulary import (
+    AGGREGATIONS,
+    CHART_KINDS,
+    NUMBER_AGGREGATIONS,
+    SEVERAL_MEASURE_CHART_KINDS,
+)
 
-MAX_GROUPS = 50
 MAX_POOL = 6  # columns per slot, strongest mentions first (keeps wide tables fast)
 MAX_MEASURES = 4  # measures compared side by side in one chart
 TIME_NAMES = frozenset(
@@ -140,7 +149,7 @@ def is_groupable(col: ColumnProfile) -> bool:
         return False
     if col.role in ("categorical", "boolean", "temporal", "identifier", "text"):
         return True
-    return col.role == "numeric" and col.cardinality <= 30
+    return col.role == "numeric" and col.cardinality <= NUMBER_GROUPS_MAX
 
 
 def _additive(col: ColumnProfile) -> bool:
@@ -381,7 +390,7 @@ def _several_measure_candidates(ev: QuestionEvidence) -> Iterator[Candidate]:
     first, more = ev.measures[0], tuple(ev.measures[1:])
     for x in dict.fromkeys([*(x for x in ev.x_pool if x not in ev.measures), None]):
         for agg in NUMBER_AGGREGATIONS:
-            for chart in ("bar", "line"):
+            for chart in SEVERAL_MEASURE_CHART_KINDS:
                 cand = Candidate(chart, x, first, agg, None, more)
                 if valid(cand, ev.columns):
                     yield cand

@@ -26,6 +26,7 @@ from autoviz_core.planning.cues import Cues, extract_cues
 from autoviz_core.planning.diff import PlanDiff, plan_diff
 from autoviz_core.planning.planner import (
     PRIMARY_ID,
+    Chosen,
     OnStage,
     PlannedAnalysis,
     plan_question,
@@ -33,38 +34,10 @@ from autoviz_core.planning.planner import (
 )
 from autoviz_core.planning.text import column_tokens, tokens
 from autoviz_core.planning.validation import validate_plan
+from autoviz_core.vocabulary import GROUPED_CHART_KINDS
+from autoviz_core.wording import AGG_NOUNS, CHART_NAMES, FILTER_OP_WORDS, said
 
 # ---------------------------------------------------------------- words
-OP_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "gt": "is above",
-    "ge": "is at least",
-    "lt": "is below",
-    "le": "is at most",
-    "contains": "contains",
-    "startswith": "starts with",
-    "in": "is one of",
-    "between": "is between",
-}
-AGG_WORDS = {
-    "count": "number of rows",
-    "sum": "total",
-    "mean": "average",
-    "median": "median",
-    "min": "minimum",
-    "max": "maximum",
-    "none": "each row's value",
-}
-CHART_WORDS = {
-    "bar": "bar chart",
-    "line": "line chart",
-    "scatter": "scatter plot",
-    "pie": "pie chart",
-    "histogram": "histogram",
-    "box": "box plot",
-    "heatmap": "heatmap",
-}
 # Aggregation words a follow-up may use, read outside the column names it mentions
 # ("now for total bill" names a column, it does not ask for a sum).
 _AGG_TOKENS = {
@@ -105,16 +78,16 @@ def value_text(value: Any) -> str:
 def describe_filter(f: RequestFilter | dict[str, Any]) -> str:
     """'sex is Female', 'size is above 2'."""
     data = f.model_dump() if isinstance(f, RequestFilter) else dict(f)
-    op = OP_WORDS.get(str(data.get("op")), str(data.get("op")))
+    op = said(FILTER_OP_WORDS, data.get("op"))
     return f"{data.get('column')} {op} {value_text(data.get('value'))}"
 
 
 def _field_words(req: AnalysisRequest, name: str) -> str:
     value = getattr(req, name, None)
     if name == "chart":
-        return CHART_WORDS.get(str(value), str(value))
+        return said(CHART_NAMES, value)
     if name == "agg":
-        return AGG_WORDS.get(str(value), str(value))
+        return said(AGG_NOUNS, value)
     if name == "limit":
         return "all" if not value else f"the first {value}"
     if name == "sort":
@@ -309,7 +282,7 @@ def _measure(
             req.x = numbers[0]
         else:
             req.y = numbers[0]
-            if req.agg in ("count", "none") and req.chart in ("bar", "line", "pie"):
+            if req.agg in ("count", "none") and req.chart in GROUPED_CHART_KINDS:
                 column = profile.column(numbers[0])
                 req.agg = "sum" if column is not None and column.additive else "mean"
     agg = _agg_word(text, cues.columns)
@@ -460,8 +433,7 @@ def plan_follow_up(
             settings,
             table_name=table_name,
             on_stage=on_stage,
-            intent_override=previous.intent or None,
-            request_override=reading.request,
+            chosen=Chosen(intent=previous.intent or None, request=reading.request),
         )
         planned = dataclasses.replace(
             planned,

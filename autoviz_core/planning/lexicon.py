@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from rapidfuzz.distance import DamerauLevenshtein
 
 from autoviz_core.data_files import read_yaml
@@ -45,6 +45,14 @@ GRAIN_LABELS = (*(g for g in TIME_GRAINS if g != "none"), "decade")
 # "in" is not a word of its own: a list of values ("lunch or dinner") makes it.
 FILTER_LABELS = (*(op for op in FILTER_OPS if op != "in"), "null", "only")
 INTENT_LABELS = INTENTS
+# The sections keyed by labels, and the labels each must have exactly.
+LABELLED_SECTIONS: dict[str, Sequence[str]] = {
+    "aggregations": AGG_LABELS,
+    "charts": CHART_LABELS,
+    "cues": CUE_LABELS,
+    "grains": GRAIN_LABELS,
+    "filters": FILTER_LABELS,
+}
 # Classes of answer words (planning/answers.py reads them as evidence for the answer kind).
 ANSWER_CLASSES = (
     "relation",
@@ -154,36 +162,15 @@ class LexiconFile(BaseModel):
     unit_words: list[str]
     named_units: list[str]
     concepts: dict[str, Concept]
+    comparatives: dict[str, str]
+    value_words: list[list[str]]
     answers: AnswerWords
 
-    @field_validator("aggregations")
+    @field_validator(*LABELLED_SECTIONS)
     @classmethod
-    def _aggs(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        _require_keys(v, AGG_LABELS, "aggregations")
-        return v
-
-    @field_validator("charts")
-    @classmethod
-    def _charts(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        _require_keys(v, CHART_LABELS, "charts")
-        return v
-
-    @field_validator("cues")
-    @classmethod
-    def _cues(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        _require_keys(v, CUE_LABELS, "cues")
-        return v
-
-    @field_validator("grains")
-    @classmethod
-    def _grains(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        _require_keys(v, GRAIN_LABELS, "grains")
-        return v
-
-    @field_validator("filters")
-    @classmethod
-    def _filters(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        _require_keys(v, FILTER_LABELS, "filters")
+    def _labelled(cls, v: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        name = str(info.field_name)
+        _require_keys(v, LABELLED_SECTIONS[name], name)
         return v
 
     @field_validator("derived")
@@ -364,6 +351,9 @@ class Lexicon:
         self.period_words = frozenset(raw.grains) | frozenset(
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
         )
+        self.comparatives = dict(raw.comparatives)
+        # a value's other forms ("chinese" for China, "sat" for Saturday), phrase -> phrases
+        self.value_forms = self._synonym_index(raw.value_words)
         self.directions = {w: axis for axis, words in raw.directions.items() for w in words}
         self.coordinate_names = {
             w: axis for axis, words in raw.coordinate_names.items() for w in words

@@ -529,14 +529,39 @@ def _value_index(profile: SchemaProfile, df: pd.DataFrame | None, lex: Lexicon) 
             continue
         listed = profile.category_values.get(col.name)
         values = listed if listed is not None else _distinct_text(df[col.name])
-        for raw in values[:MAX_VALUE_CARDINALITY]:
-            words = tuple(t.lemma for t in tokenize(raw.lower()))
+        phrases = {
+            raw: tuple(t.lemma for t in tokenize(raw.lower()))
+            for raw in values[:MAX_VALUE_CARDINALITY]
+        }
+        for raw, words in phrases.items():
             if not words or len(words) > 6:
                 continue
-            by_words.setdefault(words, []).append((col.name, raw))
-            for alt in lex.synonyms.get(words, ()):
-                by_words.setdefault(alt, []).append((col.name, raw))
+            for form in (words, *lex.synonyms.get(words, ()), *lex.value_forms.get(words, ())):
+                _add_value(by_words, form, col.name, raw)
+        for word, raw in _distinctive_words(phrases, lex).items():
+            for form in ((word,), *lex.value_forms.get((word,), ())):
+                _add_value(by_words, form, col.name, raw)
     return ValueIndex(by_words, max((len(k) for k in by_words), default=0))
+
+
+def _add_value(
+    by_words: dict[Phrase, list[tuple[str, str]]], form: Phrase, column: str, raw: str
+) -> None:
+    entries = by_words.setdefault(form, [])
+    if (column, raw) not in entries:
+        entries.append((column, raw))
+
+
+def _distinctive_words(phrases: dict[str, Phrase], lex: Lexicon) -> dict[str, str]:
+    """Words of several-word values that name a place or a day ("korea" in "South Korea"),
+    each the word of one value only: a question may name the value by it ("the Koreans")."""
+    owners: dict[str, set[str]] = {}
+    for raw, words in phrases.items():
+        if len(words) > 1:
+            for w in words:
+                if (w,) in lex.value_forms:
+                    owners.setdefault(w, set()).add(raw)
+    return {w: next(iter(raws)) for w, raws in owners.items() if len(raws) == 1}
 
 
 def _distinct_text(values: pd.Series) -> list[str]:

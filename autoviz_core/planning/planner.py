@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -38,6 +38,9 @@ from autoviz_core.planning.answers import (
     answer_label,
     evidence_request,
     read_answer,
+)
+from autoviz_core.planning.answers import (
+    CONFIDENT as ANSWER_CONFIDENT,
 )
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.derive import read_question
@@ -82,6 +85,17 @@ class ModelCall:
     error: str = ""  # why the call gave no usable answer (the plan went on without it)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What the person fixed before planning: an intent, a template, or a reading (the chart
+    request, with the answer it states when the reading asks for a value)."""
+
+    intent: str | None = None
+    template: str | None = None
+    request: AnalysisRequest | None = None
+    answer: AnswerRequest | None = None
+
+
 @dataclass
 class Alternative:
     """A runner-up reading of the question, offered when the planner is not sure."""
@@ -89,9 +103,17 @@ class Alternative:
     label: str  # plain words, e.g. "mean of price by cut"
     request: AnalysisRequest
     score: float  # the candidate's score; the chosen request scores highest
+    answer: AnswerRequest | None = None  # the value this reading states (None: a chart)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "score": self.score, "request": self.request.model_dump()}
+        out = {"label": self.label, "score": self.score, "request": self.request.model_dump()}
+        if self.answer is not None:
+            out["answer"] = self.answer.model_dump()
+        return out
+
+    def chosen(self) -> Chosen:
+        """This reading as the person's choice."""
+        return Chosen(request=self.request, answer=self.answer)
 
 
 @dataclass
@@ -277,15 +299,11 @@ def decide_answer(
     try:
         if mode == "hybrid":
             options = [reading.answer, *(a for a, _p in reading.alternatives)]
-            labels = list(dict.fromkeys(answer_label(a) for a in options))
-            by_label = {answer_label(a): a for a in reversed(options)}
-            msgs = prompts.messages(
-                "choose_answer",
-                **_context(profile, cues.question, table_name),
-                options="\n".join(f"- {label}" for label in labels),
+            context = _context(profile, cues.question, table_name)
+            pick = _model_pick(
+                options, answer_label, "answer", "choose_answer", context, backend, calls
             )
-            value = _call(backend, "answer", msgs, choice_contract(labels), calls)
-            return reading, by_label[str(value.choice)].model_copy(deep=True), "hybrid"
+            return reading, pick, "hybrid"
         msgs = prompts.messages("answer", **_context(profile, cues.question, table_name), hint="")
         value = _call(backend, "answer", msgs, answer_contract(profile.names()), calls)
     except (BackendError, TimeoutError) as exc:
@@ -313,14 +331,28 @@ def _choose_candidate(
 ) -> AnalysisRequest:
     """Hybrid: the model picks one of the top candidates, named in plain words, by enum."""
     options = [ranked.request, *(alt for alt, _p in ranked.alternatives)]
-    labels = list(dict.fromkeys(label_request(r) for r in options))
-    by_label = {label_request(r): r for r in reversed(options)}
-    msgs = prompts.messages(
-        "choose",
-        **_context(profile, cues.question, table_name),
-        options="\n".join(f"- {label}" for label in labels),
-    )
-    value = _call(backend, "request", msgs, choice_contract(labels), calls)
+    context = _context(profile, cues.question, table_name)
+    return _model_pick(options, label_request, "request", "choose", context, backend, calls)
+
+
+Option = TypeVar("Option", AnalysisRequest, AnswerRequest)
+
+
+def _model_pick(
+    options: list[Option],
+    label: Callable[[Option], str],
+    stage: str,
+    prompt: str,
+    context: dict[str, Any],
+    backend: Backend,
+    calls: list[ModelCall],
+) -> Option:
+    """The option the model names, from the ranking's best ones (best first) each said in plain
+    words, under an enum of those words; options that read the same are offered once."""
+    labels = list(dict.fromkeys(label(o) for o in options))
+    by_label = {label(o): o for o in reversed(options)}
+    msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
+    value = _call(backend, stage, msgs, choice_contract(labels), calls)
     return by_label[str(value.choice)].model_copy(deep=True)
 
 
@@ -341,6 +373,49 @@ def alternatives_of(ranked: RankedRequest, chosen: AnalysisRequest) -> list[Alte
             continue
         out.append(Alternative(label_request(req), req, p))
     return out[:MAX_ALTERNATIVES]
+
+
+def _confidence(
+    ranked: RankedRequest, reading: AnswerReading | None, answer: AnswerRequest
+) -> float:
+    """How sure the chosen reading is: the answer reading's when it asks for a value, else the
+    chart ranking's; 1 when the person chose it."""
+    if reading is None:
+        return 1.0
+    if answer.kind not in ("chart", "unsupported"):
+        return reading.confidence
+    return ranked.confidence
+
+
+def _alternatives(
+    ranked: RankedRequest,
+    reading: AnswerReading | None,
+    req: AnalysisRequest,
+    answer: AnswerRequest,
+    profile: SchemaProfile,
+) -> list[Alternative]:
+    """The runners-up to offer when not sure: other values the question may ask for when it
+    reads as a value, other charts when it reads as a chart; none when the person chose."""
+    if reading is None:
+        return []
+    if answer.kind in ("chart", "unsupported"):
+        return alternatives_of(ranked, req)
+    if reading.confidence >= ANSWER_CONFIDENT:
+        return []
+    out = []
+    for alt, p in reading.alternatives:
+        chart = alt.kind in ("chart", "unsupported")
+        evidence = ranked.request if chart else evidence_request(alt, ranked.request)
+        shown, _ = repair_request(evidence.model_copy(deep=True), profile)
+        if chart and _signature_of(shown) == _signature_of(req):
+            continue  # the chart already shown beside the answer is no other reading
+        label = label_request(shown) if chart else answer_label(alt)
+        out.append(Alternative(label, shown, p, None if chart else alt))
+    return out[:MAX_ALTERNATIVES]
+
+
+def _signature_of(req: AnalysisRequest) -> tuple[Any, ...]:
+    return (req.chart, req.x, req.y, req.agg, req.color)
 
 
 # ---------------------------------------------------------------- plan
@@ -365,7 +440,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
         tool="chart",
         params=params,
         primary=True,
-        note="answers the question directly",
+        origin="question",
         supports="chart",
     )
 
@@ -377,13 +452,24 @@ def answer_step(answer: AnswerRequest) -> PlanStep | None:
         return None
     tool, params = call
     return PlanStep(
-        id=ANSWER_ID,
-        tool=tool,
-        params=params,
-        answer=True,
-        note="computes the asked value",
-        supports="answer",
+        id=ANSWER_ID, tool=tool, params=params, answer=True, origin="answer", supports="answer"
     )
+
+
+def repeats_chart(step: PlanStep, chart: PlanStep) -> bool:
+    """A supporting step that would draw the primary chart again (a histogram of the column
+    the answer's histogram shows, a box of the same measure and groups, the same scatter)."""
+    p, c = step.params, chart.params
+    if (p.get("filters") or []) != (c.get("filters") or []):
+        return False
+    kind = c.get("kind")
+    if step.tool == "histogram":
+        return kind == "histogram" and p.get("column") == c.get("x")
+    if step.tool == "box_by_group":
+        return kind == "box" and (p.get("column"), p.get("group_by")) == (c.get("y"), c.get("x"))
+    if step.tool == "scatter":
+        return kind == "scatter" and {p.get("x"), p.get("y")} == {c.get("x"), c.get("y")}
+    return False
 
 
 def template_steps(
@@ -457,10 +543,16 @@ def build_plan(
         template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
     parts = question_parts(cues, req, intent, answer, profile)
     steps, notes = template_steps(template, ctx, profile, parts)
+    first = primary_step(req)
+    repeats = [s for s in steps if repeats_chart(s, first)]
+    notes += [
+        PlanNote(s.id, "info", "left out: the answer's chart already shows it") for s in repeats
+    ]
+    steps = [s for s in steps if s not in repeats]
     asked = answer_step(answer) if answer is not None else None
     with timer.within("validation"):
         plan, vnotes = validate_plan(
-            Plan(steps=[*([asked] if asked else []), primary_step(req), *steps]), profile
+            Plan(steps=[*([asked] if asked else []), first, *steps]), profile
         )
     notes += vnotes
     stages: list[tuple[str, Plan]] = [("question", plan)]
@@ -580,12 +672,14 @@ def plan_question(
     *,
     table_name: str = "data",
     on_stage: OnStage | None = None,
-    intent_override: str | None = None,
-    template_override: str | None = None,
-    request_override: AnalysisRequest | None = None,
+    chosen: Chosen | None = None,
 ) -> PlannedAnalysis:
-    """Plan the analysis of `question` on this table. Raises BackendError if a model call fails."""
+    """Plan the analysis of `question` on this table, with what the person `chosen` fixed.
+    Raises BackendError if a model call fails."""
     settings = settings or PlannerSettings()
+    chosen = chosen or Chosen()
+    intent_override, template_override = chosen.intent, chosen.template
+    request_override = chosen.request
     timer = StageTimer(on_stage)
     calls: list[ModelCall] = []
     read = read_question(question, df, profile)
@@ -600,9 +694,11 @@ def plan_question(
         )
         timer.lap("intent")
     answer, answer_source, answer_confidence = AnswerRequest(), "person", 1.0
+    reading: AnswerReading | None = None
     if request_override is not None:
         req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
         req_source = "person"
+        answer = chosen.answer.model_copy(deep=True) if chosen.answer else AnswerRequest()
     else:
         req, req_source, req_notes = decide_request(
             cues, profile, intent, backend, settings.request_mode, calls, table_name, ranked
@@ -620,8 +716,8 @@ def plan_question(
         )
         timer.lap("intent")
     template, scores = select_template(intent, profile, req, cues.temporal)
-    if template_override and (chosen := get_template(template_override)):
-        template = chosen
+    if template_override and (picked := get_template(template_override)):
+        template = picked
     timer.lap("template")
     template_plan, plan, diff, notes = build_plan(
         question,
@@ -656,8 +752,8 @@ def plan_question(
         timings_ms=timer.timings,
         model_calls=calls,
         backend=getattr(backend, "name", "") if backend else "",
-        confidence=ranked.confidence if request_override is None else 1.0,
-        alternatives=alternatives_of(ranked, req) if request_override is None else [],
+        confidence=_confidence(ranked, reading, answer),
+        alternatives=_alternatives(ranked, reading, req, answer, profile),
         derived_columns=derived_columns(profile, plan),
         answer=answer,
         answer_source=answer_source,

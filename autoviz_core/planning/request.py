@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from autoviz_core.contracts import AnalysisRequest
-from autoviz_core.data.profiling import SchemaProfile
+from autoviz_core.data.profiling import MAX_GROUPS, SchemaProfile
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.features import (
     Candidate,
@@ -34,7 +34,12 @@ from autoviz_core.planning.features import (
     is_temporal_col,
     question_evidence,
 )
-from autoviz_core.vocabulary import TIME_GRAINS
+from autoviz_core.vocabulary import (
+    GROUPED_CHART_KINDS,
+    LIMITED_CHART_KINDS,
+    RANKED_CHART_KINDS,
+    TIME_GRAINS,
+)
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 MAX_ALTERNATIVES = 3
@@ -139,7 +144,7 @@ def complete_request(cand: Candidate, cues: Cues, profile: SchemaProfile) -> Ana
     req.filters = [f for f in cues.filters if not _filter_is_grouping(f, cand)]
     req.time_grain = _grain(cues, profile, cand.x)
     req.sort_by, req.sort_dir = _sort(cues, req)
-    req.limit = cues.limit if cand.chart in ("bar", "pie", "line", "scatter") else 0
+    req.limit = cues.limit if cand.chart in LIMITED_CHART_KINDS else 0
     return req
 
 
@@ -164,7 +169,7 @@ def _sort(cues: Cues, req: AnalysisRequest) -> tuple[str, str]:
         if by is None and cues.sort_column is not None and cues.sort_column in (req.x, req.y):
             by = "x" if cues.sort_column == req.x else "y"
         return by or ("y" if req.agg != "none" else "x"), cues.sort_dir
-    if cues.superlative and req.chart in ("bar", "pie"):
+    if cues.superlative and req.chart in RANKED_CHART_KINDS:
         return "y", "asc" if cues.superlative == "low" else "desc"
     return "none", "desc"
 
@@ -198,7 +203,7 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
         for c in profile.columns
         if c.in_group("categorical") and c.name not in exclude and c.cardinality > 1
     ]
-    cats.sort(key=lambda c: (c.cardinality > 50, c.cardinality))
+    cats.sort(key=lambda c: (c.cardinality > MAX_GROUPS, c.cardinality))
     return cats[0].name if cats else None
 
 
@@ -242,11 +247,11 @@ def repair_request(
             req.agg = "count" if req.x else req.agg
         else:
             req.x, req.y, req.agg = target, None, "none"
-    if req.chart in ("bar", "pie", "line") and req.x is None and not req.measures:
+    if req.chart in GROUPED_CHART_KINDS and req.x is None and not req.measures:
         req.x = next(iter(profile.group("temporal")), None) if req.chart == "line" else None
         req.x = req.x or main_group(profile) or _first_non_identifier(profile)
         notes.append(f"No x column was given; using {req.x!r}.")
-    if req.chart in ("bar", "pie", "line") and req.y is None and req.agg not in ("count",):
+    if req.chart in GROUPED_CHART_KINDS and req.y is None and req.agg not in ("count",):
         req.agg = "count"
     if req.chart == "scatter" and (req.x is None or (req.y is None and req.agg != "count")):
         nums = [c for c in profile.group("numeric") if c not in (req.x, req.y)]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from autoviz_core.contracts import AnalysisRequest
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.profiling import MAX_GROUPS, ColumnProfile, SchemaProfile
 from autoviz_core.data.semantics import default_agg
 from autoviz_core.plan import PlanStep
 from autoviz_core.planning.templates import AUTO
@@ -22,7 +22,6 @@ from autoviz_core.tools.registry import ToolSpec, get_tool
 from autoviz_core.tools.relationships import correlation_ratio
 from autoviz_core.vocabulary import PERIOD_GRAINS
 
-MAX_GROUPS = 50
 # An unnamed grouping is brought in only when it has few groups: with many, eta rises by chance.
 UNNAMED_MAX_GROUPS = 20
 STRONGEST = "strongest"  # template value: the grouping most associated with the metric

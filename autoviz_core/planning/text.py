@@ -19,11 +19,10 @@ from lemminflect import getLemma
 from lemminflect.codecs.OverridesCodec import OverridesCodec
 from text_to_num import alpha2digit
 
+from autoviz_core.data.names import name_words
+
 # Words, numbers (with decimals or thousands separators) and the comparison symbols filters use.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)?|>=|<=|!=|==|[<>=#%+$]")
-_CAMEL = re.compile(
-    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
-)
 # Short words lemminflect would cut ("was" -> "wa"): three-letter words are only reduced when they
 # are a plural of a two-letter abbreviation ("ids", "hrs").
 _THREE_LETTER_PLURALS = {"ids": "id", "hrs": "hr", "yrs": "yr", "qts": "qt", "pts": "pt"}
@@ -136,22 +135,14 @@ def tokens(text: str) -> list[str]:
     return [t.lemma for t in tokenize(text.lower())]
 
 
-@lru_cache(maxsize=65536)
-def _split_name(name: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for piece in re.split(r"[^A-Za-z0-9]+", str(name)):
-        out.extend(w.lower() for w in _CAMEL.sub(" ", piece).split())
-    return tuple(out)
-
-
 def split_name(name: str) -> list[str]:
-    """A column name's words: snake_case, kebab, camelCase and letter/digit runs all split."""
-    return list(_split_name(str(name)))
+    """A column name's words (data/names.py splits every name the same way)."""
+    return list(name_words(str(name)))
 
 
 @lru_cache(maxsize=65536)
 def _column_tokens(name: str) -> tuple[str, ...]:
-    return tuple(lemma(w) for w in _split_name(name) if w)
+    return tuple(lemma(w) for w in name_words(name) if w)
 
 
 def column_tokens(name: str) -> list[str]:

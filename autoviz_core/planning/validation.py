@@ -25,7 +25,7 @@ from autoviz_core.tools.registry import ToolSpec, get_tool
 
 NoteLevel = Literal["repaired", "rejected", "info"]
 MAX_STEPS = 30
-FILTER_PARAMS = ("filters", "conditions")
+FILTER_PARAMS = ("filters", "conditions", "counted")
 MAX_FILTERS_DROPPED = 10  # bounds the drop-and-revalidate loop beyond one pass per parameter
 
 

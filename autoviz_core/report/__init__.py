@@ -7,7 +7,8 @@ from autoviz_core.report.exports import (
     table_to_csv_bytes,
     tables_to_xlsx_bytes,
 )
-from autoviz_core.report.findings import Finding, collect_findings
+from autoviz_core.report.finding import Finding
+from autoviz_core.report.findings import collect_findings
 from autoviz_core.report.html import render_html
 from autoviz_core.report.markdown import render_markdown
 

@@ -18,29 +18,35 @@ from pathlib import Path
 from typing import Any
 
 from autoviz_core.report.exports import table_to_csv_bytes
-from autoviz_core.report.findings import Finding
+from autoviz_core.report.finding import Finding
 from autoviz_core.report.html import figure_json, render_html
 from autoviz_core.report.markdown import render_markdown
 from autoviz_core.runtime.executor import ExecutionResult
 from autoviz_core.tools.common import to_json_value
+from autoviz_core.unicode_safe import utf8
 
 RUN_METADATA = "run_metadata.json"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def dumps(obj: Any) -> str:
-    """Stable JSON: sorted keys, two-space indent, unicode kept, unknown values as text."""
-    return json.dumps(_plain(obj), sort_keys=True, indent=2, ensure_ascii=False, default=str) + "\n"
+    """Stable, strict JSON: sorted keys, two-space indent, unicode kept, unknown values as
+    text, no NaN or Infinity (they are null)."""
+    return (
+        json.dumps(json_ready(obj), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
 
 
-def _plain(obj: Any) -> Any:
-    """Pydantic models and dataclass-like values as plain JSON values."""
+def json_ready(obj: Any) -> Any:
+    """Pydantic models, numpy and pandas values as plain JSON values; NaN and infinities as
+    None, so the document is strict JSON (`json.dumps(..., allow_nan=False)` holds)."""
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
+        return json_ready(obj.model_dump(mode="json"))
     if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
+        return {str(k): json_ready(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
+        return [json_ready(v) for v in obj]
     if isinstance(obj, (str, int, float, bool)) or obj is None:
         return to_json_value(obj)
     return to_json_value(obj)
@@ -72,7 +78,7 @@ def _chart_files(result: ExecutionResult) -> dict[str, bytes]:
             "chart": res.chart.model_dump(mode="json") if res.chart is not None else None,
             "figure": json.loads(figure_json(res.figure)) if res.figure is not None else None,
         }
-        files[f"charts/{safe_name(r.step_id)}.json"] = dumps(doc).encode("utf-8")
+        files[f"charts/{safe_name(r.step_id)}.json"] = utf8(dumps(doc))
     return files
 
 
@@ -91,7 +97,7 @@ def run_metadata(result: ExecutionResult, extra: Mapping[str, Any] | None = None
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "step_durations_ms": {r.step_id: round(r.duration_ms, 3) for r in result.records},
     }
-    meta.update(_plain(dict(extra or {})))
+    meta.update(json_ready(dict(extra or {})))
     return meta
 
 
@@ -123,18 +129,18 @@ def bundle_files(
         "findings": findings,
     }
     files = {
-        "plan_template.json": dumps(template_plan).encode("utf-8"),
-        "plan_adapted.json": dumps(adapted_plan).encode("utf-8"),
-        "plan_diff.md": (plan_diff_md.rstrip("\n") + "\n").encode("utf-8"),
-        "tool_calls.json": dumps(
-            list(tool_calls) if tool_calls is not None else tool_calls_from(result)
-        ).encode("utf-8"),
-        "execution_log.json": dumps([r.to_log() for r in result.records]).encode("utf-8"),
-        "report.html": render_html(**report_args).encode("utf-8"),
-        "report.md": render_markdown(**report_args).encode("utf-8"),
+        "plan_template.json": utf8(dumps(template_plan)),
+        "plan_adapted.json": utf8(dumps(adapted_plan)),
+        "plan_diff.md": utf8(plan_diff_md.rstrip("\n") + "\n"),
+        "tool_calls.json": utf8(
+            dumps(list(tool_calls) if tool_calls is not None else tool_calls_from(result))
+        ),
+        "execution_log.json": utf8(dumps([r.to_log() for r in result.records])),
+        "report.html": utf8(render_html(**report_args)),
+        "report.md": utf8(render_markdown(**report_args)),
         **_chart_files(result),
         **_table_files(result),
-        RUN_METADATA: dumps(run_metadata(result, metadata)).encode("utf-8"),
+        RUN_METADATA: utf8(dumps(run_metadata(result, metadata))),
     }
     return dict(sorted(files.items()))
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from autoviz_core.unicode_safe import utf8
+
 # A cell starting with one of these is run as a formula by Excel/LibreOffice/Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -44,7 +46,7 @@ def table_to_csv_bytes(df: pd.DataFrame) -> bytes:
     characters: with "\n" a bare "\r" inside a cell was left unquoted, a spreadsheet read it
     as a row break, and "a\r=1+1" became a live formula on the next row.
     """
-    return safe_table(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return utf8(safe_table(df).to_csv(index=False, lineterminator="\r\n"))
 
 
 def _xlsx_ready(df: pd.DataFrame) -> pd.DataFrame:

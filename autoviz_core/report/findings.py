@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from autoviz_core.report.finding import Finding
+from autoviz_core.report.headline import headline
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One sentence and the step that produced it (so a reader can trace it)."""
-
-    step_id: str
-    tool: str
-    text: str
-    primary: bool = False
-    headline: bool = False  # the answer to the question
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step_id": self.step_id,
-            "tool": self.tool,
-            "text": self.text,
-            "headline": self.headline,
-        }
 
 
 def ordered_records(result: ExecutionResult) -> list[StepRecord]:
@@ -47,8 +29,6 @@ def collect_findings(
     out: list[Finding] = []
     seen: set[str] = set()
     if planned is not None:
-        from autoviz_core.report.headline import headline
-
         first = headline(result, planned)
         out.append(first)
         seen.add(first.text)

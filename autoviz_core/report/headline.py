@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autoviz_core.report.findings import Finding
+from autoviz_core.report.finding import Finding
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from autoviz_core.tools.common import join_labels
 

@@ -15,7 +15,8 @@ from typing import Any
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from autoviz_core.report.findings import Finding, collect_findings, ordered_records
+from autoviz_core.report.finding import Finding
+from autoviz_core.report.findings import collect_findings, ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from autoviz_core.tools.common import to_json_value
 

@@ -8,7 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from autoviz_core.report.findings import Finding, collect_findings, ordered_records
+from autoviz_core.report.finding import Finding
+from autoviz_core.report.findings import collect_findings, ordered_records
 from autoviz_core.report.html import (
     TABLE_ROWS,
     cell_text,

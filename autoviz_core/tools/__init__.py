@@ -1,17 +1,6 @@
-"""Deterministic analysis tools. Importing this package registers every tool."""
+"""Deterministic analysis tools, looked up through the registry (which loads every tool module
+listed in `registry.TOOL_MODULES` on the first lookup)."""
 
-from autoviz_core.tools import (  # noqa: F401  (imported to register their tools)
-    anomalies,
-    answers,
-    charts,
-    charts_sql,
-    comparison,
-    distributions,
-    relationships,
-    stats,
-    timeseries,
-    transforms,
-)
 from autoviz_core.tools.registry import (  # noqa: F401
     ChartData,
     ToolContext,

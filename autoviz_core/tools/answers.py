@@ -59,6 +59,7 @@ from autoviz_core.vocabulary import (
     Statistic,
     TimeGrain,
 )
+from autoviz_core.wording import AGG_LEADS, FILTER_OP_SYMBOLS, said
 
 ALPHA = 0.05
 SHAPIRO_MAX_N = 5000  # scipy's Shapiro–Wilk p-value is not accurate above this
@@ -76,15 +77,8 @@ STAT_WORDS = {
     "skewness": "skewness",
     "kurtosis": "excess kurtosis",
 }
-AGG_WORDS = {
-    "sum": "total",
-    "mean": "average",
-    "median": "median",
-    "min": "lowest",
-    "max": "highest",
-    "count": "number of rows",
-}
-OP_SIGNS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "in": "in"}
+# "lowest price", "number of rows": a step sentence's leading words (wording.py), mid-sentence.
+AGG_WORDS: dict[str, str] = {agg: lead.lower() for agg, lead in AGG_LEADS.items()}
 
 
 def scipy_stats() -> Any:
@@ -176,7 +170,7 @@ def condition_text(conditions: Sequence[FilterCondition]) -> str:
             shown = f"[{shown}]" if c.op == "between" else shown
         else:
             shown = label(value)
-        parts.append(f"{c.column} {OP_SIGNS.get(c.op, c.op.replace('_', ' '))} {shown}")
+        parts.append(f"{c.column} {said(FILTER_OP_SYMBOLS, c.op, c.op.replace('_', ' '))} {shown}")
     return " and ".join(parts)
 
 
@@ -200,7 +194,7 @@ class StatisticParams(FilteredParams):
     stat: Statistic = "mean"
     column: str | None = column_param(None, role="any", description="the column measured")
     quantile: int = Field(50, ge=0, le=100, description="percent, for stat = quantile")
-    conditions: list[FilterCondition] = Field(
+    counted: list[FilterCondition] = Field(
         default_factory=list, description="count / share: the rows counted"
     )
 
@@ -215,7 +209,7 @@ class StatisticParams(FilteredParams):
 def answer_statistic(df: pd.DataFrame, params: StatisticParams, ctx: ToolContext) -> ToolResult:
     """The asked statistic, with n, the method and what was left out."""
     rows = filtered_rows(df, params)
-    require_columns(rows, [params.column, *(c.column for c in params.conditions)])
+    require_columns(rows, [params.column, *(c.column for c in params.counted)])
     if params.stat in ("count", "share"):
         return answered(_counted(rows, params))
     if params.column is None:
@@ -232,17 +226,17 @@ def answer_statistic(df: pd.DataFrame, params: StatisticParams, ctx: ToolContext
 
 def _counted(rows: pd.DataFrame, p: StatisticParams) -> Answer:
     """Rows meeting the conditions: how many, or what share (of rows, or of a measure's total)."""
-    kept, _ = apply_filters(rows, p.conditions) if p.conditions else (rows, [])
-    what = condition_text(p.conditions)
+    kept, _ = apply_filters(rows, p.counted) if p.counted else (rows, [])
+    what = condition_text(p.counted)
     base = scope(p.filters)
     common: dict[str, Any] = dict(columns=_columns(p), filters=filter_dicts(p.filters))
     if p.stat == "count":
         text = (
             f"{len(kept):,} of {len(rows):,} rows{base} have {what}."
-            if p.conditions
+            if p.counted
             else f"There are {len(rows):,} rows{base}."
         )
-        method = "count of rows meeting the condition" if p.conditions else "count of rows"
+        method = "count of rows meeting the condition" if p.counted else "count of rows"
         return Answer("statistic", text, method, len(rows), value=len(kept), **common)
     if p.column is not None and is_numeric(rows[p.column]):
         total = float(numeric_values(rows[p.column]).sum())
@@ -278,7 +272,7 @@ def _counted(rows: pd.DataFrame, p: StatisticParams) -> Answer:
 
 def _columns(p: StatisticParams) -> list[str]:
     cols = [p.column] if p.column else []
-    return list(dict.fromkeys([*cols, *(c.column for c in p.conditions)]))
+    return list(dict.fromkeys([*cols, *(c.column for c in p.counted)]))
 
 
 def _distinct(s: pd.Series, p: StatisticParams) -> Answer:
@@ -446,7 +440,7 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
     kind = "linear" if method == "pearson" else "monotonic"
     figures = f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})"
     subject_cap = f"{subject[0].upper()}{subject[1:]}"
-    text = f"{subject_cap} have {_strength(r, 0.0)} {kind} relation: {figures}."
+    text = f"Between {subject} there is {_strength(r, 0.0)} {kind} relation: {figures}."
     part = part_of_total(df, params.x, params.y)
     order = both_drift(rows, params.x, params.y) if not part else None
     relation = Correlated(
@@ -463,11 +457,11 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
         )
     elif part:
         holds = (
-            f"{subject_cap} rise together by construction, one being a total that contains "
-            f"the other: {figures}."
+            f"Between {subject} the relation is by construction, one being a total that "
+            f"contains the other: {figures}."
         )
     else:
-        holds = f"{subject_cap} have {_strength(r, p)} {kind} relation: {figures}."
+        holds = f"Between {subject} there is {_strength(r, p)} {kind} relation: {figures}."
     claim = Claim(text, (relation,), Claim(holds, denies=(relation,)))
     more = []
     if method == "pearson" and order is None and not part:
@@ -552,12 +546,12 @@ def answer_distribution(
     shape = _skew_words(skew)
     if normal:
         text = (
-            f"{subject[0].upper()}{subject[1:]} looks normally distributed: the {name} finds no "
-            f"evidence against normality ({symbol} = {num(round(stat, 3))}, {p_text(p)}, n = {n:,})."
+            f"The distribution of {subject} looks normal: the {name} finds no evidence against "
+            f"normality ({symbol} = {num(round(stat, 3))}, {p_text(p)}, n = {n:,})."
         )
     else:
         text = (
-            f"{subject[0].upper()}{subject[1:]} is not normally distributed: {name} "
+            f"The distribution of {subject} is not normal: {name} "
             f"{symbol} = {num(round(stat, 3))}, {p_text(p)} (n = {n:,}); it is {shape} "
             f"(skewness {num(skew)})."
         )
@@ -733,18 +727,18 @@ def _chi_square(frame: pd.DataFrame, p: GroupDifferenceParams) -> ToolResult:
     common: dict[str, Any] = dict(columns=[p.measure, p.group_by], filters=filter_dicts(p.filters))
     subject = f"{p.measure} and {p.group_by}{scope(p.filters)}"
     if min(table.shape) < 2:
-        text = (
-            f"{subject[0].upper()}{subject[1:]} cannot be tested: one of them has a single value."
-        )
+        text = f"The relation between {subject} cannot be tested: one of them has a single value."
         return answered(Answer("group_difference", text, name, n, **common))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = scipy_stats().chi2_contingency(table.to_numpy())
     v = math.sqrt(float(r.statistic) / (n * (min(table.shape) - 1)))
     verdict = "significant" if r.pvalue < ALPHA else "not significant"
-    related = "are related" if verdict == "significant" else "show no significant relation"
+    related = (
+        "is a significant relation" if verdict == "significant" else "is no significant relation"
+    )
     text = (
-        f"{subject[0].upper()}{subject[1:]} {related} at the 0.05 level: {name}, "
+        f"Between {subject} there {related} at the 0.05 level: {name}, "
         f"chi² = {num(round(float(r.statistic), 2))}, {p_text(float(r.pvalue))}, "
         f"Cramér's V = {num(round(v, 2) + 0.0)} (n = {n:,})."
     )
@@ -951,7 +945,7 @@ def _group_noun(column: str, grain: str) -> str:
 def _agg_phrase(agg: str, measure: str | None) -> str:
     if agg == "count" or measure is None:
         return "number of rows"
-    return f"{AGG_WORDS.get(agg, agg)} {measure}"
+    return f"{AGG_WORDS.get(agg, agg)} of {measure}"
 
 
 def _join(names: Sequence[str]) -> str:

@@ -65,6 +65,7 @@ from autoviz_core.tools.relationships import relation_claim
 from autoviz_core.vocabulary import (
     NUMBER_AGGREGATIONS,
     PERIOD_GRAINS,
+    RANKED_CHART_KINDS,
     Aggregation,
     ChartKind,
     SortBy,
@@ -371,7 +372,7 @@ def _group_claims(
         return _line_claims(data, p, sums, partial)
     every = _xy_data(full)
     assert every is not None
-    if p.sort_by == "y" and p.limit and p.kind in ("bar", "pie"):
+    if p.sort_by == "y" and p.limit and p.kind in RANKED_CHART_KINDS:
         return [_top_claim(data, every, p, x_col, sums)]
     fallback = (
         _extreme_claims(every, every, p, x_col, sums, "") if len(every) != len(data) else None

@@ -20,6 +20,7 @@ from autoviz_core.errors import AutoVizError
 from autoviz_core.tools.cache import shared
 from autoviz_core.tools.registry import ToolParams, ToolResult, column_param
 from autoviz_core.vocabulary import NUMBER_AGGREGATIONS, FilterOp
+from autoviz_core.wording import FILTER_OP_SYMBOLS, said
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -422,9 +423,6 @@ def apply_filters(
     return df.loc[total], notes
 
 
-_OP_WORDS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
-
-
 class FilteredParams(ToolParams):
     """Base of the analysis tools: the rows the question restricts the analysis to."""
 
@@ -444,7 +442,7 @@ def scope_text(filters: Sequence[FilterCondition]) -> str:
             if isinstance(f.value, list)
             else _value_text(f.value)
         )
-        parts.append(f"{f.column} {_OP_WORDS.get(f.op, f.op)} {value}")
+        parts.append(f"{f.column} {said(FILTER_OP_SYMBOLS, f.op)} {value}")
     return " for " + " and ".join(parts)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,9 +18,26 @@ import plotly.io as pio
 from pydantic import BaseModel, ConfigDict, Field
 
 from autoviz_core.tools.claims import Claim, fact, settle
+from autoviz_core.tools.figure_text import escape_figure_text
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
 FIGURE_TEMPLATE = "plotly_white"
+# The modules whose @tool (and @sql_implementation) functions make up the registry, loaded on
+# the first lookup in this order (a SQL implementation needs its tool registered). Listed
+# here rather than imported through the package, so a tool module importing the registry is
+# never an import cycle (tests/unit/tools/test_registry.py checks the list is complete).
+TOOL_MODULES = (
+    "anomalies",
+    "answers",
+    "charts",
+    "charts_sql",
+    "comparison",
+    "distributions",
+    "relationships",
+    "stats",
+    "timeseries",
+    "transforms",
+)
 
 # What kind of column a parameter accepts; the validator and the UI's column pickers use it.
 ColumnRole = Literal["any", "numeric", "categorical", "temporal", "groupable"]
@@ -160,13 +178,13 @@ def tool(
             raise ValueError(f"tool {name!r} registered twice")
 
         @functools.wraps(fn)
-        def with_figure_template(df: pd.DataFrame, p: ToolParams, ctx: ToolContext) -> ToolResult:
+        def as_drawn(df: pd.DataFrame, p: ToolParams, ctx: ToolContext) -> ToolResult:
             keep_figure_template()
-            return said(fn(df, p, ctx))
+            result = fn(df, p, ctx)
+            escape_figure_text(result.figure)  # data never becomes markup in a chart
+            return said(result)
 
-        _REGISTRY[name] = ToolSpec(
-            name, family, description, params, with_figure_template, produces
-        )
+        _REGISTRY[name] = ToolSpec(name, family, description, params, as_drawn, produces)
         return fn
 
     return register
@@ -196,9 +214,16 @@ def sql_implementation(name: str) -> Callable[[SqlToolFn], SqlToolFn]:
     return register
 
 
+_loaded = False
+
+
 def _ensure_tools_loaded() -> None:
     """Import the tool modules so their decorators run (once)."""
-    from autoviz_core import tools  # noqa: F401  (the package imports every tool module)
+    global _loaded
+    if not _loaded:
+        for module in TOOL_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
+        _loaded = True
 
 
 def get_tool(name: str) -> ToolSpec | None:

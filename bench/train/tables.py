@@ -85,7 +85,7 @@ def weather() -> pd.DataFrame:
     days = pd.date_range("2021-01-01", "2023-12-31", freq="D")
     rows = []
     for city, base, amp in (("Harbor City", 14.0, 8.0), ("Hill Town", 9.0, 11.0)):
-        season = np.sin((days.dayofyear.to_numpy() - 110) / 365 * 2 * np.pi)
+        season = np.sin((days.day_of_year.to_numpy() - 110) / 365 * 2 * np.pi)
         tmax = np.round(base + amp * season + rng.normal(0, 2.5, len(days)) + 5, 1)
         tmin = np.round(tmax - rng.uniform(4, 10, len(days)), 1)
         precip = np.round(np.where(rng.random(len(days)) < 0.3, rng.gamma(2, 4, len(days)), 0), 1)
@@ -116,7 +116,7 @@ def web() -> pd.DataFrame:
     days = pd.date_range("2024-01-01", "2024-12-31", freq="D")
     rows = []
     for channel, base in (("Search", 900), ("Social", 500), ("Email", 250), ("Direct", 400)):
-        visits = rng.poisson(base * (1 + 0.3 * (days.dayofweek.to_numpy() < 5)), len(days))
+        visits = rng.poisson(base * (1 + 0.3 * (days.day_of_week.to_numpy() < 5)), len(days))
         conv = rng.binomial(visits, 0.03)
         rows.append(
             pd.DataFrame(

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 if TYPE_CHECKING:
     from app_helpers import StubFactory
 
-QUESTION = "Which region had the highest revenue?"
+QUESTION = "Which region brought in the most revenue?"
 UploadApp = Callable[[], AppTest]
 
 
@@ -139,12 +139,14 @@ def test_plan_review_shows_intent_template_steps_and_diff(
         at.selectbox(key=f"template:{version}").value == "(best match)"
         or at.selectbox(key=f"template:{version}").value == at.session_state["planned"].template_id
     )
-    assert step_ids(at)[0] == "answer"
+    # The asked value first (which region), then the chart that shows every region's total.
+    assert step_ids(at)[:2] == ["value", "answer"]
     # The diff is said in words, not as tool names and parameter dumps.
     assert (
         "Added: total revenue per region, highest first (bar chart), because it answers the "
         "question directly" in texts(at.markdown)
     )
+    assert "Added: which region has the highest total revenue" in texts(at.markdown)
     assert "None" not in texts(at.markdown)
     assert "run" not in at.session_state  # nothing runs before approval
     assert stub_factory.built and stub_factory.built[0].calls  # the stub model was asked
@@ -156,7 +158,7 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     at = planned(app, december_csv)
     # Edit a parameter: the comparison sorts by median instead of mean.
     at.selectbox(key=f"param:{uid(at, 'group_stats')}:sort_by").set_value("median").run()
-    assert at.session_state["draft"][1]["params"]["sort_by"] == "median"
+    assert at.session_state["draft"][2]["params"]["sort_by"] == "median"
     # Remove a step, add one from the registry.
     at.button(key=f"remove:{uid(at, 'spread')}").click().run()
     assert "spread" not in step_ids(at)
@@ -166,24 +168,28 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     at.selectbox(key=f"param:{uid(at, 'histogram_1')}:column").set_value("units").run()
     # Move the new step up one place.
     at.button(key=f"up:{uid(at, 'histogram_1')}").click().run()
-    assert step_ids(at) == ["answer", "histogram_1", "group_stats"]
+    assert step_ids(at) == ["value", "answer", "histogram_1", "group_stats"]
     assert not at.exception and not at.error
 
     at.button(key="approve").click().run()
     assert not at.exception
     assert at.title[0].value == "Results"
     at.switch_page("pages/results.py")
+    # The answer first, as a metric card: the region with the highest total, and its sentence.
+    totals = december_df.groupby("region")["revenue"].sum().sort_values(ascending=False)
+    card = at.get("metric")[0].proto
+    assert card.body == totals.index[0] and "highest total revenue" in card.label
+    assert f"{totals.index[0]} has the highest total of revenue" in texts(at.markdown)
     charts = at.get("plotly_chart")
     assert len(charts) >= 2
     primary = json.loads(charts[0].proto.spec)["data"][0]
-    totals = december_df.groupby("region")["revenue"].sum().sort_values(ascending=False)
     assert primary["type"] == "bar"
     assert primary["x"][0] == totals.index[0]
     assert (
         primary["y"][0] == round(totals.iloc[0], 2) or abs(primary["y"][0] - totals.iloc[0]) < 0.01
     )
     approved = [s.id for s in at.session_state["approved"].plan.steps]
-    assert approved == ["answer", "histogram_1", "group_stats"]
+    assert approved == ["value", "answer", "histogram_1", "group_stats"]
     labels = [d.label for d in at.get("download_button")]
     assert labels == ["HTML report", "Markdown", "Provenance bundle (zip)"]
 
@@ -200,7 +206,11 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     assert "run" not in at.session_state
     at.button(key="approve").click().run()
     assert not at.exception
-    assert [s.id for s in at.session_state["approved"].plan.steps] == ["answer", "group_stats"]
+    assert [s.id for s in at.session_state["approved"].plan.steps] == [
+        "value",
+        "answer",
+        "group_stats",
+    ]
     assert at.session_state["run"] is not run
 
 

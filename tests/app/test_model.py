@@ -22,11 +22,11 @@ from autoviz_core import pipeline
 from autoviz_core.config import REPO_ROOT, load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import BackendError
-from autoviz_core.llm.base import Generation, Progress, invalid_output_error, validate_output
+from autoviz_core.llm.base import Generation, invalid_output_error, validate_output
+from autoviz_core.llm.watched import WatchedBackend
 from autoviz_core.planning import planner
 from autoviz_core.planning.planner import Alternative
 from ui import backend as ui_backend
-from ui.progress import WatchedBackend
 
 App = Callable[[], AppTest]
 GARBAGE = "Sure! Here is your plan: {"
@@ -106,7 +106,7 @@ def test_the_model_choice_survives_navigation_and_is_recorded(
         at.switch_page(page).run()
         assert at.sidebar.radio(key="backend_name").value == "smollm2-gpt4all", page
         assert at.session_state["backend_choice"].name == "smollm2-gpt4all", page
-    at = on_plan_page(ask(at, "Average tip by day"))
+    at = on_plan_page(ask(at, "Mean tip for each day"))
     assert at.sidebar.radio(key="backend_name").value == "smollm2-gpt4all"
     planned = at.session_state["planned"]
     assert planned.backend == "smollm2-gpt4all"
@@ -119,6 +119,7 @@ def test_the_model_choice_survives_navigation_and_is_recorded(
     assert prov["backends"] == {
         "intent": "none",
         "request": "none",
+        "answer": "none",
         "adapt": "smollm2-gpt4all",
     }
 
@@ -131,7 +132,7 @@ def test_a_plan_made_without_a_model_is_recorded_as_none(
     import streamlit as st
 
     st.cache_resource.clear()
-    ask(at, "Average tip by day")
+    ask(at, "Mean tip for each day")
     assert "Planning failed" in texts(at.error)
     at.button(key="plan_without_model").click().run()
     at = on_plan_page(at)
@@ -151,7 +152,7 @@ def test_an_adaptation_that_never_validates_still_gives_an_approvable_plan(
     backend_kind["cls"] = InvalidJsonBackend
     at = load_tips(app())
     started = time.monotonic()
-    at = on_plan_page(ask(at, "Average tip by day"))
+    at = on_plan_page(ask(at, "Mean tip for each day"))
     assert time.monotonic() - started < load_settings().limits.llm_timeout_s
     warning = texts(at.warning)
     assert warning.count("The model proposed no valid change") == 1
@@ -185,7 +186,7 @@ def test_a_model_that_never_answers_is_cut_off_at_the_time_limit(
     backend_kind["cls"] = HangingBackend
     at = load_tips(app())
     started = time.monotonic()
-    at = on_plan_page(ask(at, "Average tip by day"))
+    at = on_plan_page(ask(at, "Mean tip for each day"))
     assert time.monotonic() - started < 15
     assert "it gave no answer within 1 s" in texts(at.warning)
     assert not at.button(key="approve").disabled
@@ -199,7 +200,7 @@ def test_the_model_call_is_its_own_stage_with_its_time(
 
     def with_alternatives(*args: Any, **kwargs: Any) -> Any:
         planned = real(*args, **kwargs)
-        if kwargs.get("request_override") is None:
+        if kwargs.get("chosen") is None:
             planned.alternatives = [
                 Alternative("total tip by day", AnalysisRequest(x="day", y="tip", agg="sum"), 0.4)
             ]
@@ -207,7 +208,7 @@ def test_the_model_call_is_its_own_stage_with_its_time(
         return planned
 
     monkeypatch.setattr(pipeline, "plan_question", with_alternatives)  # the pages' one call
-    at = ask(load_tips(app()), "Average tip by day")
+    at = ask(load_tips(app()), "Mean tip for each day")
     assert at.title[0].value == "Ask a question"
     lines = texts(at.markdown)
     assert ":material/smart_toy: The model, adapting the plan ·" in lines
@@ -244,7 +245,7 @@ def test_an_ambiguous_question_offers_the_real_runners_up_and_one_click_replans(
 
 
 def test_a_confident_question_offers_no_alternatives(app: App) -> None:
-    at = ask(load_tips(app()), "Average tip by day")
+    at = ask(load_tips(app()), "Mean tip for each day")
     assert at.title[0].value == "Review the plan"  # straight to review
     at.switch_page("pages/question.py").run()
     assert "Did you mean:" not in texts(at.markdown)
@@ -264,7 +265,7 @@ def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> N
     timer.start()
     started = time.monotonic()
     try:
-        planned = planner.plan_question("Average tip by day", df, profile_table(df), watched)
+        planned = planner.plan_question("Mean tip for each day", df, profile_table(df), watched)
     finally:
         hanging.release.set()
     assert time.monotonic() - started < 5
@@ -301,44 +302,3 @@ def test_choosing_another_model_does_not_wait_for_a_busy_one(
     assert at.session_state["backend_choice"].name == "smollm2-gpt4all"
     assert not busy.closed  # still finishing in the background
     busy.idle.set()
-
-
-class StreamingBackend(StubBackend):
-    """A backend whose generate() takes the optional progress / cancel / time-limit hooks."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.hooks: dict[str, Any] = {}
-
-    def generate(  # type: ignore[override]
-        self,
-        messages: list[Any],
-        contract: type[BaseModel],
-        *,
-        max_tokens: int | None = None,
-        timeout_s: float | None = None,
-        on_progress: Callable[[Progress], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Generation:
-        self.hooks = {"on_progress": on_progress, "cancel": cancel, "timeout_s": timeout_s}
-        assert on_progress is not None
-        on_progress(Progress(elapsed_s=0.5, tokens=17, attempt=1))
-        return super().generate(messages, contract, max_tokens=max_tokens)
-
-
-def test_a_backend_that_takes_progress_cancel_and_a_time_limit_gets_them() -> None:
-    inner = StreamingBackend("streaming")
-    cancel = threading.Event()
-    watched = WatchedBackend(inner, cancel, limit_s=30)
-    from autoviz_core.contracts import intent_contract
-
-    watched.generate([], intent_contract())
-    assert inner.hooks["cancel"] is cancel
-    assert inner.hooks["timeout_s"] == 30
-    assert (
-        watched.calls[0].tokens == 17 and watched.calls[0].task == "choosing the kind of analysis"
-    )
-    # A backend without them is called exactly as the Backend protocol says.
-    plain = StubBackend("plain")
-    WatchedBackend(plain, cancel, limit_s=30).generate([], intent_contract())
-    assert plain.calls == ["IntentChoice"]

@@ -29,7 +29,7 @@ TOOL_NAMES = ("compare_groups", "box_by_group", "group_stats", "`")
 
 
 def planned_tips(app: App) -> AppTest:
-    return on_plan_page(ask(load_tips(app()), "Average tip by day"))
+    return on_plan_page(ask(load_tips(app()), "Mean tip for each day"))
 
 
 def test_step_cards_say_what_they_compute(app: App) -> None:
@@ -133,7 +133,7 @@ def test_diff_in_words_skips_defaults_written_out_by_validation() -> None:
                 "id": "x",
                 "tool": "histogram",
                 "params": {"column": "tip"},
-                "why": "(added by the model)",
+                "origin": "model_added",
             }
         ],
         modified=[

@@ -21,9 +21,9 @@ App = Callable[[], AppTest]
 
 
 def first_version(app: App) -> AppTest:
-    """Tips loaded, "Average tip by day" planned, then two edits made through widgets:
+    """Tips loaded, "Mean tip for each day" planned, then two edits made through widgets:
     a filter row (time is Dinner) on the answer chart, and the comparison sorted by median."""
-    at = on_plan_page(ask(load_tips(app()), "Average tip by day"))
+    at = on_plan_page(ask(load_tips(app()), "Mean tip for each day"))
     answer = uid_of(at, step_id="answer")
     add_filter(at, answer, "time", "Dinner")
     stats = uid_of(at, tool="compare_groups")
@@ -80,7 +80,7 @@ def test_reopening_an_earlier_version_restores_its_plan_and_edits(app: App) -> N
     at = on_plan_page(at)
     assert not at.exception
     planned = at.session_state["planned"]
-    assert planned.request.chart == "bar" and planned.question == "Average tip by day"
+    assert planned.request.chart == "bar" and planned.question == "Mean tip for each day"
     answer = next(s for s in at.session_state["draft"] if s["id"] == "answer")
     assert [describe_filter(f) for f in answer["params"]["filters"]] == ["time is Dinner"]
     stats = next(s for s in at.session_state["draft"] if s["tool"] == "compare_groups")
@@ -104,9 +104,9 @@ def test_a_new_question_starts_a_new_thread(app: App) -> None:
 def test_a_follow_up_with_nothing_to_change_is_planned_with_the_previous_question(
     app: App,
 ) -> None:
-    at = on_plan_page(ask(load_tips(app()), "Average tip by day"))
+    at = on_plan_page(ask(load_tips(app()), "Mean tip for each day"))
     at = on_plan_page(ask(at, "and what else?", button="follow_up"))
-    assert at.session_state["planned"].question == "Average tip by day — and what else?"
+    assert at.session_state["planned"].question == "Mean tip for each day — and what else?"
     assert "planned as a new question" in texts(at.info)
 
 

@@ -78,7 +78,7 @@ def test_a_whole_run_on_postgres_answers_as_on_the_file(
 ) -> None:
     parquet = tmp_path / "sales.parquet"
     sales_table().to_parquet(parquet)
-    question = "total revenue by region for the South and East regions"
+    question = "sum of revenue for each region, only the South and East regions"
     on_pg = run_analysis(reader_env.url(), question, None, engine_settings, table_name="sales")
     on_file = run_analysis(str(parquet), question, None, engine_settings)
     a, b = result_document(on_pg, "none"), result_document(on_file, "none")

@@ -23,10 +23,10 @@ TABLES: dict[str, list[str]] = {
     "december": ["date", "region", "product_category", "revenue", "units"],
 }  # fmt: skip
 QUESTIONS: dict[str, str] = {
-    "tips": "What is the average tip by day?",
+    "tips": "What is the mean tip for each day?",
     "iris": "Compare petal length across species.",
     "gapminder": "How did life expectancy change over the years by continent?",
-    "december": "Show total revenue by region.",
+    "december": "Show the total revenue of every region.",
 }
 STEP_IDS = ("profile", "primary_chart", "trend")
 TOOLS = ("summary_stats", "bar_chart", "line_chart", "group_aggregate")

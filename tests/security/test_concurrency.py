@@ -30,7 +30,7 @@ MAX_TOKENS = 200  # the shipped limits.llm_max_tokens
 SLOW_MACHINE_TIME_LIMIT_S = 600.0
 MODEL_MODE = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
 REQUESTS = {
-    "tips": "What is the average tip by day?",
+    "tips": "What is the mean tip for each day?",
     "iris": "Compare petal length across species.",
     "gapminder": "How did life expectancy change over the years?",
     "wind": "Show the frequency by direction.",
@@ -62,7 +62,8 @@ def _columns_named_by(planned: PlannedAnalysis) -> set[str]:
 
 def _check_belongs(table: str, question: str, planned: PlannedAnalysis) -> None:
     assert planned.question == question
-    assert [c.stage for c in planned.model_calls] == ["intent", "request"], planned.model_calls
+    stages = [c.stage for c in planned.model_calls]
+    assert stages == ["intent", "request", "answer"], planned.model_calls
     own = ALL_COLUMNS[table]
     named = _columns_named_by(planned) - {"", "none", "auto"}
     foreign = {c for c in named if c not in own and any(c in ALL_COLUMNS[o] for o in ALL_COLUMNS)}
@@ -174,7 +175,7 @@ def test_four_processes_against_llama_server(llama_server: str) -> None:
         assert doc["question"] == REQUESTS[name]
         if name in rejected:
             continue
-        assert doc["stages"] == ["intent", "request"]
+        assert doc["stages"] == ["intent", "request", "answer"]
         own = ALL_COLUMNS[name]
         named = {doc["request"].get(k) for k in ("x", "y", "color")} - {None, "", "none"}
         for step in doc["steps"]:

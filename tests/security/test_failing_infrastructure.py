@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from security_helpers import assert_clean_failure
 
 from autoviz_core.config import load_settings
 from autoviz_core.errors import BackendError, ModelUnavailableError
@@ -175,19 +176,6 @@ def run_cli(
     return subprocess.run(
         args, capture_output=True, text=True, env=env, timeout=timeout, cwd=data.parent, check=False
     )
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str], *phrases: str) -> str:
-    """Non-zero exit, no result printed, exactly one line on stderr naming the reason."""
-    assert proc.returncode not in (0, None), proc
-    assert proc.returncode > 0, f"killed by signal {-proc.returncode}: {proc.stderr[-2000:]}"
-    assert "intent:" not in proc.stdout and "success" not in proc.stdout.lower(), proc.stdout
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr[-3000:]
-    assert lines[0].startswith("error: ") and "Traceback" not in proc.stderr
-    for phrase in phrases:
-        assert phrase.lower() in lines[0].lower(), lines[0]
-    return lines[0]
 
 
 # ------------------------------------------------------------------ vLLM server failures (CLI)

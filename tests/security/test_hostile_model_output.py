@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from security_helpers import assert_one_line, bounded
 
 from autoviz_core.config import Limits, PlannerSettings, load_settings
-from autoviz_core.contracts import INTENTS, intent_contract, request_contract
+from autoviz_core.contracts import INTENTS, answer_contract, intent_contract, request_contract
 from autoviz_core.data.loading import load_table_bytes
 from autoviz_core.data.profiling import profile_table
 from autoviz_core.errors import BackendError
@@ -324,9 +324,18 @@ def test_injection_cannot_run_anything_but_registry_tools(
             ],
         }
     )
-    backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), adapt])
+    answer = {
+        "kind": "statistic", "stat": "mean", "column": "units", "column2": "none",
+        "group_by": "none", "agg": "none", "time_grain": "none", "quantile": 0,
+        "method": "default", "direction": "max", "scope": "group",
+        "filters": [{"column": "note", "op": "contains", "value": CODE}], "conditions": [],
+        "groups": [], "periods": [], "rationale": INJECTION,
+    }  # fmt: skip
+    assert validate_output(answer_contract(profile.names()), json.dumps(answer))[0] is not None
+    backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), json.dumps(answer), adapt])
     planned = plan_question(INJECTION, hostile_table, profile, backend, MODEL_MODE)
-    assert len(planned.model_calls) == 3
+    assert len(planned.model_calls) == 4
+    assert planned.answer.filters and planned.answer.filters[0].value == CODE  # data, not code
     assert planned.request.filters and planned.request.filters[0].value == CODE  # data, not code
     registry = {t.name for t in all_tools()}
     for step in planned.plan.steps:

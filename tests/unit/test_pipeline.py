@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from autoviz_core.config import PlannerSettings, Settings, load_settings
+from autoviz_core.errors import DataLoadError
 from autoviz_core.pipeline import (
     AnalysisRun,
     bundle_args,
@@ -145,3 +146,28 @@ def test_plan_analysis_is_a_new_question_without_a_previous_version(
         "only online", table, run.profile, None, settings.planner, previous=previous
     )
     assert isinstance(follow, FollowUpPlan)
+
+
+def test_a_sample_table_loads_and_an_unknown_one_is_a_clear_error(settings: Settings) -> None:
+    table = load_dataset("plotly:tips", settings)
+    assert table.name == "tips" and len(table.df) == 244
+    with pytest.raises(DataLoadError, match="Unknown sample dataset 'nope'"):
+        load_dataset("plotly:nope", settings)
+
+
+def test_the_product_knows_no_evaluation_convention(settings: Settings, tmp_path: Path) -> None:
+    """`shared:PATH` names a file of the evaluation sets; bench/eval.py resolves it. For the
+    product it is an ordinary (missing) path, and no file of autoviz_core mentions the folder."""
+    with pytest.raises(DataLoadError):
+        load_dataset("shared:eval/data/nothing.csv", settings)
+    mentions = [
+        path.relative_to(REPO).as_posix()
+        for path in sorted((REPO / "autoviz_core").rglob("*"))
+        if path.is_file()
+        and path.suffix in {".py", ".yaml", ".json", ".gbnf"}
+        and any(
+            word in path.read_text(encoding="utf-8")
+            for word in ("shared:", "shared/eval", "../shared", "AUTOVIZ_SHARED")
+        )
+    ]
+    assert mentions == []

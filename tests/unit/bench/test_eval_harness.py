@@ -202,3 +202,16 @@ def test_analysis_columns_chart_and_pandas_check() -> None:
         "chart": False,
         "check": False,
     }
+
+
+def test_the_harness_resolves_the_evaluation_sets_dataset_names(tmp_path) -> None:
+    """`shared:PATH` (the sets' convention) and `table` (beside the cases file) are resolved by
+    the harness; anything else (a path, `plotly:NAME`) goes to the product as it is."""
+    cases = tmp_path / "cases.jsonl"
+    assert harness.dataset_spec({"dataset": "shared:eval/data/t.csv"}, cases) == str(
+        harness.SHARED / "eval" / "data" / "t.csv"
+    )
+    assert harness.dataset_spec({"table": "t.csv", "dataset": "x"}, cases) == str(
+        tmp_path / "t.csv"
+    )
+    assert harness.dataset_spec({"dataset": "plotly:tips"}, cases) == "plotly:tips"

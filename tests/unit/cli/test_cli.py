@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import plotly.express as px
+import pytest
 
 from autoviz_core.cli import main
 
@@ -25,7 +27,7 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
     out = tmp_path / "r.json"
     code = run_cli(
         str(december_csv),
-        "Which region had the highest revenue?",
+        "Which region brought in the most revenue?",
         "--json",
         str(out),
         "--out",
@@ -56,7 +58,7 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
 
 def test_sample_dataset_and_seed(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(out), "--seed", "7") == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(out), "--seed", "7") == 0
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, SCHEMA)
     assert doc["intent"] == "comparative_analysis"
@@ -66,7 +68,7 @@ def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
     """A terse question lists the planner's runners-up; a clear one lists none."""
     vague, clear = tmp_path / "vague.json", tmp_path / "clear.json"
     assert run_cli("plotly:tips", "tips", "--json", str(vague)) == 0
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(clear)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(clear)) == 0
     doc = json.loads(vague.read_text())
     jsonschema.validate(doc, SCHEMA)
     assert doc["confidence"] < 0.6
@@ -130,7 +132,7 @@ def test_unknown_backend_and_missing_file(tmp_path: Path, capsys) -> None:  # ty
 # ---------------------------------------------------------------- follow-ups and honest backends
 def test_follow_up_filters_the_previous_request(tmp_path: Path) -> None:
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    assert run_cli("plotly:tips", "Average tip by day for dinner", "--json", str(first)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day for dinner", "--json", str(first)) == 0
     code = run_cli(
         "plotly:tips", "only for females", "--follow-up", str(first), "--json", str(second)
     )
@@ -144,7 +146,7 @@ def test_follow_up_filters_the_previous_request(tmp_path: Path) -> None:
     unchanged = {k: v for k, v in before["request"].items() if k != "filters"}
     assert {k: after["request"][k] for k in unchanged} == unchanged
     assert after["follow_up"]["changes"][0] == "Added the filter: sex is Female"
-    assert after["follow_up"]["previous_question"] == "Average tip by day for dinner"
+    assert after["follow_up"]["previous_question"] == "Mean tip for each day for dinner"
     # The chart shows the filtered rows: the mean tip per day of female diners only.
     primary = next(c for c in after["charts"] if c["primary"])
     df = px.data.tips()
@@ -166,7 +168,7 @@ def test_follow_up_with_a_file_that_is_not_a_result(tmp_path: Path, capsys) -> N
 
 def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli("plotly:tips", "Average tip by day", "--json", str(out)) == 0
+    assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(out)) == 0
     doc = json.loads(out.read_text())
     assert doc["backend"] == "none"
     assert doc["backends"] == {
@@ -175,3 +177,58 @@ def test_a_run_without_a_model_records_backend_none(tmp_path: Path) -> None:
         "answer": "none",
         "adapt": "none",
     }
+
+
+def test_a_single_value_question_states_the_answer_first_in_the_json(tmp_path: Path) -> None:
+    """The answer object (kind, value, method, n, columns, filters) and the headline written
+    from it; the result stays strict JSON; the evidence chart is the primary chart."""
+    df = pd.DataFrame(
+        {
+            "depot": ["north", "south", "north", "east", "south", "north"] * 5,
+            "parcels": [12, 30, 7, 18, 25, 9] * 5,
+            "late": [1, 0, 2, 0, 3, 1] * 5,
+        }
+    )
+    data = tmp_path / "depots.csv"
+    df.to_csv(data, index=False)
+    out = tmp_path / "r.json"
+    assert run_cli(str(data), "what is the median number of parcels?", "--json", str(out)) == 0
+    text = out.read_text()
+    doc = json.loads(text)
+    jsonschema.validate(doc, SCHEMA)
+    json.dumps(doc, allow_nan=False)
+    answer = doc["answer"]
+    assert answer["kind"] == "statistic" and answer["columns"] == ["parcels"]
+    assert answer["value"] == df["parcels"].median() and answer["n"] == len(df)
+    headline = next(f for f in doc["findings"] if f["headline"])
+    assert headline["text"] == answer["text"] and "15" in headline["text"]
+    primary = next(c for c in doc["charts"] if c["primary"])
+    assert primary["kind"] == "histogram" and primary["x"] == "parcels"
+
+
+def test_a_chart_question_has_no_answer_object(tmp_path: Path, december_csv: Path) -> None:
+    out = tmp_path / "r.json"
+    assert run_cli(str(december_csv), "sum of revenue for every region", "--json", str(out)) == 0
+    assert json.loads(out.read_text())["answer"] is None
+
+
+def test_an_output_folder_that_is_not_writable_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Tests run as root on CI, where every folder is writable: os.access is what decides.)"""
+    from autoviz_core import cli
+    from autoviz_core.errors import OutputPathError
+
+    monkeypatch.setattr(cli.os, "access", lambda *args: False)
+    with pytest.raises(OutputPathError, match=r"the folder .* is not writable"):
+        cli.check_output_file(str(tmp_path / "new" / "r.json"), "--json")
+    with pytest.raises(OutputPathError, match=r"--out .* is not writable"):
+        cli.check_output_folder(str(tmp_path), "--out")
+
+
+def test_the_result_json_is_strict(tmp_path: Path) -> None:
+    from autoviz_core.cli import write_result_json
+
+    path = tmp_path / "deep" / "r.json"
+    write_result_json(path, {"y": [1.5, float("nan"), float("inf")], "n": np.int64(3)})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"y": [1.5, None, None], "n": 3}

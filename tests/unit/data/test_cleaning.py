@@ -95,3 +95,32 @@ def test_the_cell_limit_counts_characters_not_bytes_in_arrow_text(cell: str, ref
             coerce_column_types(df, Limits(max_cell_chars=40), [])
     else:
         assert coerce_column_types(df, Limits(max_cell_chars=40), [])["note"].iloc[1] == cell
+
+
+def test_infinities_become_missing_with_a_note() -> None:
+    notes: list[str] = []
+    df = pd.DataFrame({"x": [1.0, float("inf"), -float("inf"), 2.0], "n": [1, 2, 3, 4]})
+    out = coerce_column_types(df, Limits(), notes)
+    assert out["x"].isna().tolist() == [False, True, True, False]
+    assert notes == [
+        "Column 'x' has 2 infinite value(s) (inf, -inf or a number too large for a float, "
+        "such as 1e400); they are treated as missing."
+    ]
+    df, notes = _coerce(big=["1e400", "5", "7"] * 10)  # text that parses past the float range
+    assert df["big"].isna().sum() == 10 and "10 infinite" in notes[0]
+
+
+def test_decimal_commas_with_dots_between_thousands() -> None:
+    df, notes = _coerce(amount=["1.234,50", "12,5", "-3,25", "1.000.000,01"] * 5)
+    assert df["amount"].tolist()[:4] == [1234.5, 12.5, -3.25, 1000000.01]
+    assert notes == ["Column 'amount' uses a decimal comma (e.g. '1.234,50'); read it as numbers."]
+
+
+def test_a_date_column_with_some_text_says_why() -> None:
+    days = [f"2024-03-{d:02d}" for d in range(1, 19)] + ["soon", "tbd"]
+    df, notes = _coerce(day=days)
+    assert df["day"].tolist() == days
+    assert notes == [
+        "Column 'day' was read as text because 10% of its values are not dates "
+        "(e.g. 'soon', 'tbd'); write them in one date format."
+    ]

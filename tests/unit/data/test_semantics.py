@@ -52,3 +52,14 @@ def test_default_agg_never_sums_a_level(gapminder) -> None:
     assert default_agg(cols["lifeExp"], "median") == "median"
     assert default_agg(cols["pop"], None) == "sum"
     assert default_agg(None, None) == "count"
+
+
+def test_additivity_and_the_planner_split_names_the_same_way() -> None:
+    """One tokeniser for column names (data/names.py): digits split from letters for both."""
+    from autoviz_core.planning.text import split_name
+
+    for name in ("pop2007", "gdpPercap", "Q3_salesUSD", "HTTPStatus", "net-revenue"):
+        words = split_name(name)
+        assert name_tokens(name)[: len(words)] == words
+    assert name_tokens("pop2007") == ["pop", "2007", "pop2007"]
+    assert name_tokens("HTTPStatus") == ["http", "status", "httpstatus"]

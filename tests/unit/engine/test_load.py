@@ -12,7 +12,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.pipeline import load_dataset, provenance, result_document, run_analysis
 
 QUESTIONS = [
-    "total revenue by region",
+    "sum of revenue for each region",
     "average units per month",
     "how many orders by product for the North region",
     "units by weekday",
@@ -50,7 +50,7 @@ def test_steps_without_sql_say_they_ran_on_a_sample(
     settings = engine_settings.model_copy(
         update={"engine": engine_settings.engine.model_copy(update={"sample_rows": 1000})}
     )
-    run = run_analysis(str(sales_parquet), "total revenue by region", None, settings)
+    run = run_analysis(str(sales_parquet), "sum of revenue for each region", None, settings)
     sampled = [r for r in run.result.records if r.result and "sample" in r.result.metrics]
     assert sampled, "the supporting steps read the sample"
     for record in sampled:

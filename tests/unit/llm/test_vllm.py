@@ -282,10 +282,10 @@ def test_a_llama_cpp_server_gets_the_contracts_gbnf_not_its_json_schema(
     if importlib.util.find_spec("llama_cpp") is None:  # no converter: the JSON schema it is
         assert "grammar" not in payload and payload["response_format"]["type"] == "json_schema"
         return
-    from autoviz_core.schemas.render import gbnf
+    from autoviz_core.llm.gbnf import contract_gbnf
 
     assert "response_format" not in payload
-    assert payload["grammar"] == gbnf(intent_contract())
+    assert payload["grammar"] == contract_gbnf(intent_contract())
     assert backend.info()["strategy"] == "gbnf"
 
 

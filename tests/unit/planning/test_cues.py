@@ -17,7 +17,7 @@ def cues_for(question: str, df: pd.DataFrame):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Average Sepal Width per species", ["sepal_width", "species"]),  # case, separator
+        ("Mean Sepal Width for each Species", ["sepal_width", "species"]),  # case, separator
         ("average sepal widths per specie", ["sepal_width", "species"]),  # plurals
         ("compare petal lenght between species", ["petal_length", "species"]),  # typo
     ],
@@ -39,7 +39,7 @@ def test_aggregation_chart_grain_and_sort(realistic_tables: dict[str, pd.DataFra
         "Show the average tip per day as a pie chart, sorted descending", realistic_tables["tips"]
     )
     assert (c.agg, c.agg_target, c.chart, c.sort_dir) == ("mean", "tip", "pie", "desc")
-    c = cues_for("How many parties per day?", realistic_tables["tips"])
+    c = cues_for("How many parties came on each day?", realistic_tables["tips"])
     assert c.agg == "count" and c.group_hint == "day"
     c = cues_for("Show monthly revenue", realistic_tables["december"])
     assert c.time_grain == "month"
@@ -58,7 +58,7 @@ def test_value_mentions_become_filters(realistic_tables: dict[str, pd.DataFrame]
 def test_two_values_with_versus_make_a_group_not_a_filter(
     realistic_tables: dict[str, pd.DataFrame],
 ) -> None:
-    c = cues_for("How many parties came at lunch versus dinner?", realistic_tables["tips"])
+    c = cues_for("count the parties seated at lunch versus dinner", realistic_tables["tips"])
     assert c.filters == [] and c.group_hint == "time"
 
 

@@ -78,12 +78,12 @@ def test_a_new_value_on_a_filtered_column_replaces_the_old_one(tips: tuple) -> N
     ("follow_up", "expected"),
     [
         ("as a line chart", {"chart": "line"}),
-        ("as a pie", {"chart": "pie"}),
+        ("make it a pie", {"chart": "pie"}),
         ("by time instead", {"x": "time"}),
-        ("split by smoker", {"color": "smoker"}),
+        ("break it down by smoker", {"color": "smoker"}),
         ("colour by sex", {"color": "sex"}),
         ("now for total bill", {"y": "total_bill"}),
-        ("median instead", {"agg": "median"}),
+        ("switch to the median", {"agg": "median"}),
         ("top 3", {"limit": 3, "sort_by": "y"}),
         ("lowest first", {"sort_by": "y", "sort_dir": "asc"}),
     ],
@@ -186,7 +186,7 @@ def test_carry_edits_keeps_changed_params_added_steps_and_removals() -> None:
 
 def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = plan_question("Average tip by day for dinner", df, profile, None, CUES_ONLY)
+    first = plan_question("Mean tip for each day for dinner", df, profile, None, CUES_ONLY)
     assert [describe_filter(f) for f in first.request.filters] == ["time is Dinner"]
     edited = Plan(
         steps=[
@@ -211,7 +211,7 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
     assert stats.params["sort_by"] == "median"
     assert [(k.kind, k.params) for k in step.kept_edits] == [("changed", ("sort_by",))]
     assert planned.intent == first.intent and planned.request_source == "follow-up"
-    assert planned.question == "Average tip by day for dinner — only for females"
+    assert planned.question == "Mean tip for each day for dinner — only for females"
     # supporting steps inherit the question's filters, so the new filter reaches them too
     modified = [m["id"] for m in step.version_diff.modified]
     assert "answer" in modified
@@ -223,17 +223,17 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
 
 def test_an_unreadable_follow_up_is_planned_as_a_new_question(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = plan_question("Average tip by day", df, profile, None, CUES_ONLY)
+    first = plan_question("Mean tip for each day", df, profile, None, CUES_ONLY)
     previous = PreviousVersion(first.question, first.intent, first.request, first.plan)
     step = plan_follow_up("and what else?", previous, df, profile, None, CUES_ONLY)
     assert not step.reading.understood
     assert "planned as a new question" in step.reading.changes[0]
-    assert step.planned.question == "Average tip by day — and what else?"
+    assert step.planned.question == "Mean tip for each day — and what else?"
 
 
 def test_previous_version_from_a_result_document() -> None:
     doc = {
-        "question": "Average tip by day",
+        "question": "Mean tip for each day",
         "intent": "comparative_analysis",
         "request": BASE.model_dump(),
         "plan": {"steps": [{"id": "answer", "tool": "chart", "params": {"kind": "bar"}}]},

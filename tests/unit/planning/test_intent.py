@@ -31,7 +31,7 @@ CASES = {
         ("gapminder", "Which countries have abnormal GDP per capita?"),
     ],
     "comparative_analysis": [
-        ("tips", "Average tip by day"),
+        ("tips", "Mean tip for each day"),
         ("december", "Which region sold the most units?"),
         ("gapminder", "Compare population across continents"),
     ],

@@ -14,7 +14,7 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning import planner
-from autoviz_core.planning.planner import PRIMARY_ID, PlannedAnalysis, plan_question
+from autoviz_core.planning.planner import PRIMARY_ID, Chosen, PlannedAnalysis, plan_question
 from autoviz_core.planning.templates import get_template
 
 CUES = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
@@ -99,7 +99,7 @@ def test_the_same_input_gives_the_same_plan(sales: pd.DataFrame) -> None:
 
 def test_a_person_s_request_replaces_the_ranking(sales: pd.DataFrame) -> None:
     chosen = AnalysisRequest(chart="bar", x="channel", y="units", agg="sum")
-    planned = plan(sales, "average revenue by region", request_override=chosen)
+    planned = plan(sales, "average revenue by region", chosen=Chosen(request=chosen))
     assert planned.request_source == "person"
     assert (planned.request.x, planned.request.y, planned.request.agg) == (
         "channel",
@@ -118,7 +118,7 @@ def test_a_person_s_request_replaces_the_ranking(sales: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("intent", ["anomaly_detection", "segmentation_drivers"])
 def test_a_person_s_intent_chooses_the_template(sales: pd.DataFrame, intent: str) -> None:
-    planned = plan(sales, "average revenue by region", intent_override=intent)
+    planned = plan(sales, "average revenue by region", chosen=Chosen(intent=intent))
     assert (planned.intent, planned.intent_source) == (intent, "person")
     template = get_template(planned.template_id)
     assert template is not None and template.intent == intent

@@ -76,7 +76,7 @@ def tips(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def test_adaptation_failure_keeps_the_template_plan(tips: pd.DataFrame, error: Exception) -> None:
     profile = profile_table(tips)
     backend = RaisingBackend(error)
-    planned = plan_question("Average tip by day", tips, profile, backend, DEFAULT)
+    planned = plan_question("Mean tip for each day", tips, profile, backend, DEFAULT)
     assert backend.calls == 1
     ids = [s.id for s in planned.plan.steps]
     assert ids[0] == "answer" and ids[1:] == [s.id for s in planned.template_plan.steps]
@@ -101,7 +101,9 @@ def test_the_real_retry_loop_on_garbage_ends_in_the_template_plan(
     backend = create_backend("smollm2-llamacpp", settings)
     started = time.monotonic()
     try:
-        planned = plan_question("Average tip by day", tips, profile_table(tips), backend, DEFAULT)
+        planned = plan_question(
+            "Mean tip for each day", tips, profile_table(tips), backend, DEFAULT
+        )
     finally:
         backend.close()
     assert time.monotonic() - started < settings.limits.llm_timeout_s
@@ -112,7 +114,7 @@ def test_the_real_retry_loop_on_garbage_ends_in_the_template_plan(
 
 def test_no_model_run_is_recorded_as_none(tips: pd.DataFrame) -> None:
     planned = plan_question(
-        "Average tip by day",
+        "Mean tip for each day",
         tips,
         profile_table(tips),
         None,
@@ -143,4 +145,4 @@ def test_hybrid_keeps_the_ranked_reading_when_the_model_fails(tips: pd.DataFrame
 def test_model_mode_reports_the_model_failure(tips: pd.DataFrame) -> None:
     backend = RaisingBackend(BackendError("failing-model: HTTP 500 out of memory", "Try again."))
     with pytest.raises(BackendError, match="HTTP 500"):
-        plan_question("Average tip by day", tips, profile_table(tips), backend, MODEL)
+        plan_question("Mean tip for each day", tips, profile_table(tips), backend, MODEL)

@@ -13,7 +13,7 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Chosen, plan_question
 from autoviz_core.planning.request import (
     CONFIDENT,
     label_request,
@@ -163,7 +163,9 @@ def test_confidence_and_alternatives() -> None:
     assert all(a.score <= vague.confidence for a in vague.alternatives)
     # choosing an alternative re-plans with exactly that request
     chosen = vague.alternatives[0].request
-    again = plan_question("price and size", CLUB, prof, None, settings, request_override=chosen)
+    again = plan_question(
+        "price and size", CLUB, prof, None, settings, chosen=Chosen(request=chosen)
+    )
     assert (again.request.chart, again.request.x, again.request.y, again.request.agg) == (
         chosen.chart,
         chosen.x,

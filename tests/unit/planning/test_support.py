@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
 from autoviz_core.llm.base import Generation
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Chosen, plan_question
 from autoviz_core.planning.support import TOOL_PARTS
 from autoviz_core.planning.templates import load_templates
 from autoviz_core.tools.registry import all_tools
@@ -21,8 +21,9 @@ from autoviz_core.vocabulary import QUESTION_PARTS
 CUES = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
 
 
-def _plan(question: str, df: pd.DataFrame, **kw: Any) -> Any:
-    return plan_question(question, df, profile_table(df), None, CUES, **kw)
+def _plan(question: str, df: pd.DataFrame, intent: str | None = None) -> Any:
+    chosen = Chosen(intent=intent)
+    return plan_question(question, df, profile_table(df), None, CUES, chosen=chosen)
 
 
 def test_every_tool_and_template_step_names_a_known_part() -> None:
@@ -51,9 +52,9 @@ def test_a_trend_question_does_not_look_for_unusual_periods(stocks: pd.DataFrame
 
 
 def test_an_overview_is_run_only_when_nothing_specific_is_asked(tips: pd.DataFrame) -> None:
-    overview = _plan("Give me an overview of this table", tips, intent_override="general_eda")
+    overview = _plan("Give me an overview of this table", tips, intent="general_eda")
     assert "summary_stats" in [s.tool for s in overview.plan.steps]
-    specific = _plan("Which day has the most tables?", tips, intent_override="general_eda")
+    specific = _plan("Which day has the most tables?", tips, intent="general_eda")
     assert "summary_stats" not in [s.tool for s in specific.plan.steps]
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import INTENTS
 from autoviz_core.data import profile_table
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Chosen, plan_question
 from autoviz_core.planning.templates import (
     TemplateStep,
     is_eligible,
@@ -43,8 +43,7 @@ def test_template_executes_where_eligible(
         profile,
         None,
         PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
-        intent_override=template.intent,
-        template_override=template_id,
+        chosen=Chosen(intent=template.intent, template=template_id),
     )
     assert planned.template_id == template_id
     # every step of the template, resolved from the table alone (the question then leaves out

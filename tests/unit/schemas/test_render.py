@@ -1,9 +1,12 @@
 """The committed schema and grammar files are what a real run builds (real registry, real plan),
-match the contracts, and stay in the subset every engine honours."""
+match the contracts, and stay in the subset every engine honours. The build step that writes them
+is scripts/render_schemas.py (`make schemas`)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +14,17 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from autoviz_core.cli import main
 from autoviz_core.contracts import INTENTS, contract_json_schema
+from autoviz_core.llm.gbnf import contract_gbnf
 from autoviz_core.planning.adaptation import addable_tools
-from autoviz_core.schemas import render
+
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "render_schemas.py"
+_spec = importlib.util.spec_from_file_location("render_schemas", SCRIPT)
+assert _spec is not None and _spec.loader is not None, f"missing build step {SCRIPT}"
+render = importlib.util.module_from_spec(_spec)
+sys.modules["render_schemas"] = render
+_spec.loader.exec_module(render)
+main = render.main
 
 NAMES = ("intent", "request", "answer", "adaptation")
 # Keywords some engine ignores or rejects (DESIGN.md, "One schema, three backends").
@@ -111,7 +121,9 @@ def test_decision_fields_come_first_and_rationale_last(
     assert properties[-1] == last
     rule = "changes-item" if name == "adaptation" else "root"
     grammar_rule = next(
-        line for line in render.gbnf(contracts[name]).splitlines() if line.startswith(f"{rule} ::=")
+        line
+        for line in contract_gbnf(contracts[name]).splitlines()
+        if line.startswith(f"{rule} ::=")
     )
     first = f"{properties[0].replace('_', '-')}-kv"
     assert grammar_rule.index(first) < grammar_rule.index(f"{last}-kv")
@@ -127,13 +139,13 @@ def test_gbnf_compiles(rendered: dict[str, str], name: str) -> None:
 def test_the_schemas_command_writes_and_checks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["schemas", "--check", "--dir", str(tmp_path)]) == 1  # nothing there yet
-    assert main(["schemas", "--dir", str(tmp_path)]) == 0
-    assert main(["schemas", "--check", "--dir", str(tmp_path)]) == 0
+    assert main(["--check", "--dir", str(tmp_path)]) == 1  # nothing there yet
+    assert main(["--dir", str(tmp_path)]) == 0
+    assert main(["--check", "--dir", str(tmp_path)]) == 0
     written = json.loads((tmp_path / "request.schema.json").read_text(encoding="utf-8"))
     (tmp_path / "request.schema.json").write_text(json.dumps(written), encoding="utf-8")
     capsys.readouterr()
-    assert main(["schemas", "--check", "--dir", str(tmp_path)]) == 1
+    assert main(["--check", "--dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "drifted:" in err and "request.schema.json" in err and "adaptation" not in err
 

@@ -3,6 +3,8 @@ names, and column parameters the validator and the UI read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from pydantic import ValidationError
@@ -78,3 +80,31 @@ def test_every_real_tool_is_listed_once_in_name_order() -> None:
     names = [t.name for t in all_tools()]
     assert names == sorted(set(names)) and "chart" in names
     assert get_tool("no_such_tool") is None
+
+
+def test_every_module_with_a_tool_is_listed_for_the_registry() -> None:
+    """A module missing from TOOL_MODULES would never register: its tools (or the SQL version of
+    one) would vanish."""
+    folder = Path(registry.__file__).parent
+    marks = ("@tool(", "@sql_implementation(")
+    with_tools = {
+        p.stem
+        for p in folder.glob("*.py")
+        if any(mark in p.read_text(encoding="utf-8") for mark in marks)
+    }
+    assert with_tools and with_tools == set(registry.TOOL_MODULES)
+
+
+def test_every_figure_a_tool_returns_is_escaped(scratch_registry: dict) -> None:
+    """The registry's call wrapper is the one place every figure passes (data never markup)."""
+    import plotly.graph_objects as go
+
+    def draw(df: pd.DataFrame, params: EchoParams, ctx: ToolContext) -> ToolResult:
+        return ToolResult(summary="", figure=go.Figure(go.Bar(x=list(df[params.column]), y=[1])))
+
+    tool("zz_draw", family="test", description="", params=EchoParams, produces="chart")(draw)
+    spec = get_tool("zz_draw")
+    assert spec is not None
+    params = spec.params_model.model_validate({"column": "name"})
+    result = spec.fn(pd.DataFrame({"name": ["<b>x</b>"]}), params, ToolContext())
+    assert result.figure.data[0].x == ("&lt;b&gt;x&lt;/b&gt;",)

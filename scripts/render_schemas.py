@@ -1,32 +1,44 @@
-"""Render each contract's JSON schema and GBNF grammar exactly as a real run builds them: the
-request grammar for a real table's columns, the adaptation grammar from the tool registry and
-the plan the planner makes for a real question (no model involved), so the committed files show
-what the app sends, and `--check` fails when code changes it without regenerating them."""
+"""Build step: render each contract's JSON schema and GBNF grammar into autoviz_core/schemas/
+exactly as a real run builds them: the request grammar for a real table's columns, the adaptation
+grammar from the tool registry and the plan the planner makes for a real question (no model
+involved), so the committed files show what the app sends, and `--check` fails when code changes
+it without regenerating them.
+
+    .venv/bin/python scripts/render_schemas.py [--check] [--dir DIR]      (make schemas)
+
+A script, not a module of the package: it runs the planner and the pipeline, and no part of the
+product needs it at run time (the backends get their grammars from autoviz_core.llm).
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from autoviz_core.config import PlannerSettings, load_settings
-from autoviz_core.contracts import (
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autoviz_core.config import PlannerSettings, load_settings  # noqa: E402
+from autoviz_core.contracts import (  # noqa: E402
     answer_contract,
     contract_schema_text,
     intent_contract,
     request_contract,
 )
-from autoviz_core.data.profiling import profile_table
-from autoviz_core.llm.base import schema_text
-from autoviz_core.pipeline import load_dataset
-from autoviz_core.plan import Plan
-from autoviz_core.planning.adaptation import contract_for
-from autoviz_core.planning.planner import plan_question, primary_step
+from autoviz_core.data.profiling import profile_table  # noqa: E402
+from autoviz_core.llm.gbnf import contract_gbnf  # noqa: E402
+from autoviz_core.pipeline import load_dataset  # noqa: E402
+from autoviz_core.plan import Plan  # noqa: E402
+from autoviz_core.planning.adaptation import contract_for  # noqa: E402
+from autoviz_core.planning.planner import plan_question, primary_step  # noqa: E402
 
-SCHEMA_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = REPO / "autoviz_core" / "schemas"
 # A sample table shipped inside plotly and a question about it: what the example plan is for.
 EXAMPLE_DATA = "plotly:tips"
-EXAMPLE_QUESTION = "What is the average tip by day?"
+EXAMPLE_QUESTION = "What is the mean tip for each day?"
 # Cue-only planning with no adaptation: deterministic, and needs no model.
 NO_MODEL = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
 
@@ -54,19 +66,12 @@ def example_contracts() -> dict[str, type[BaseModel]]:
     }
 
 
-def gbnf(contract: type[BaseModel]) -> str:
-    """The GBNF grammar the llama.cpp backend compiles for this contract (field order kept)."""
-    from llama_cpp.llama_grammar import json_schema_to_gbnf
-
-    return json_schema_to_gbnf(schema_text(contract))
-
-
 def render() -> dict[str, str]:
     """File name -> content of every generated artifact."""
     files: dict[str, str] = {}
     for name, contract in example_contracts().items():
         files[f"{name}.schema.json"] = contract_schema_text(contract) + "\n"
-        files[f"{name}.gbnf"] = gbnf(contract).rstrip("\n") + "\n"
+        files[f"{name}.gbnf"] = contract_gbnf(contract).rstrip("\n") + "\n"
     return files
 
 
@@ -90,3 +95,25 @@ def write(directory: Path = SCHEMA_DIR) -> list[Path]:
         path.write_text(content, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the files, or with --check only report the drifted ones (exit 1)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="only report drift (exit 1)")
+    ap.add_argument("--dir", type=Path, default=SCHEMA_DIR, help="folder of the files")
+    args = ap.parse_args(argv)
+    if args.check:
+        stale = drifted(args.dir)
+        for name in stale:
+            print(f"drifted: {args.dir / name}", file=sys.stderr)
+        if stale:
+            print("error: run `make schemas` and commit the files", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write(args.dir):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
