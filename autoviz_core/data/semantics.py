@@ -73,11 +73,15 @@ def name_tokens(name: str) -> list[str]:
     return [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens
 
 
+# Words naming a number that names a row (an id, a code): never a total, never a measure.
+ID_WORDS = frozenset({"id", "code", "key", "zip", "postcode", "iso"})
+
+
 def additive_by_name(name: str) -> bool | None:
     """True/False when the name decides it; None when the name says nothing either way."""
     words = set(name_tokens(name))
     vocab = vocabulary()
-    if words & vocab.non_additive:
+    if words & vocab.non_additive or words & ID_WORDS:
         return False
     if words & vocab.additive:
         return True
@@ -242,9 +246,6 @@ def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
             if len(within) >= 2 and covered.median() >= 0.8:  # they make up most of it
                 out[col] = tuple(within)
     return out
-
-
-ID_WORDS = frozenset({"id", "code", "key", "zip", "postcode", "iso"})
 
 
 def is_identifier(s: pd.Series) -> bool:

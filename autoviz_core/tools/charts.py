@@ -636,6 +636,10 @@ def xy_result(
         if p.kind != "scatter"
         else _scatter_claims(limited, p, df)
     )
+    if p.kind == "pie" and p.agg not in ("sum", "count"):
+        claims.append(
+            fact(f"The slices are {_what(p)}, not parts of a whole: their sizes are no shares.")
+        )
     return _result(p, chart, fig, frame, notes, claims, total_points, x_col)
 
 

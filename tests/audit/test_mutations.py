@@ -17,7 +17,7 @@ SPEC = load_cases()
 # guard -> the audit case whose trap it is (one is enough: the checker must see the guard's work)
 SHOWN_BY = {
     "ranking.complete": "cities-compare-crime",  # 80 cities, 50 drawn
-    "ranking.no_tie": "ballots-who-won",  # every precinct has one row
+    "ranking.no_tie": "cities-highest-rating",  # 12 cities rated 5
     "ranking.whole_periods": "visits-monthly-trend",  # a month missing a week of days
     "correlation.significant": "cities-population-crime",
     "correlation.min_r": "clicks-time-on-page",  # r = 0.05 with n = 6,000
