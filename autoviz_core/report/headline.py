@@ -159,7 +159,8 @@ def headline(result: ExecutionResult, planned: Any) -> Finding:
     found = found or primary_headline(result)
     if found is not None:
         return found
-    failed = [f"{r.step_id} ({r.error})" for r in result.records if r.status != "ok"]
+    # the reasons in words: a step's id or tool name means nothing to the person reading
+    failed = list(dict.fromkeys(r.error for r in result.records if r.status != "ok" and r.error))
     reason = f": {join_labels(failed, limit=3)}" if failed else ""
     return Finding(
         "answer", "", f"No step that answers the question produced a result{reason}.", headline=True

@@ -44,6 +44,8 @@ def cell_text(value: Any, limit: int = CELL_CHARS) -> str:
     v = to_json_value(value)
     if isinstance(v, float):
         v = round(v, 6)  # display only: hide float noise such as 82736.90000000002
+        if v.is_integer():
+            v = int(v)  # a whole number (a year in a column with gaps) without ".0"
     text = (
         "" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else str(v))
     )

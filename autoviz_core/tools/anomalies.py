@@ -698,7 +698,7 @@ def _band_figure(
                 line={"dash": "dot"},
             )
         )
-    title = f"{what} per {p.grain} with rolling anomaly band"
+    title = f"{what} with rolling anomaly band"
     fig.update_layout(title=title, xaxis_title=p.date_column, yaxis_title=what)
     chart = ChartData(
         kind="line", x=p.date_column, y=p.metric, color=p.group_by, agg=p.agg,

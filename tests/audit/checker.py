@@ -88,6 +88,7 @@ class Step:
     claims: list[dict[str, Any]] = field(default_factory=list)
     answer: bool = False
     supports: str = ""
+    title: str = ""
 
 
 @dataclass
@@ -155,7 +156,7 @@ def run_pair(case: dict[str, Any]) -> Outcome:
         planned = revalidate(planned, plan, profile)  # type: ignore[arg-type]
     run = run_approved(table, profile, planned, settings)  # type: ignore[arg-type]
     findings = collect_findings(run.result, run.planned)
-    planned = {s.id: s for s in run.planned.plan.steps}
+    by_id = {s.id: s for s in run.planned.plan.steps}
     steps = [
         Step(
             r.step_id,
@@ -163,17 +164,18 @@ def run_pair(case: dict[str, Any]) -> Outcome:
             dict(r.params),
             r.result.table,
             list(r.result.findings),
-            planned[r.step_id].note if r.step_id in planned else "",
+            by_id[r.step_id].note if r.step_id in by_id else "",
             r.primary,
             [c.to_dict() for c in getattr(r.result, "claims", [])],
             r.answer,
-            getattr(planned.get(r.step_id), "supports", ""),
+            getattr(by_id.get(r.step_id), "supports", ""),
+            r.result.chart.title if r.result.chart is not None else "",
         )
         for r in run.result.records
         if r.status == "ok" and r.result is not None
     ]
     head = (findings[0].tool, findings[0].text) if findings else ("", "")
-    return Outcome(steps, head, run.table.df, [f.text for f in findings], list(planned))
+    return Outcome(steps, head, run.table.df, [f.text for f in findings], list(by_id))
 
 
 def measured(step: Step) -> str | None:
@@ -718,6 +720,7 @@ def _data_years(data: pd.DataFrame) -> set[int]:
 
 def check_wording(case: dict[str, Any], out: Outcome, table: Table) -> list[str]:
     texts = [*out.all_findings, *(f for s in out.steps for f in s.findings)]
+    texts += [s.title for s in out.steps if s.title]  # chart titles are read too
     years = _data_years(out.data)
     bad = []
     for text in dict.fromkeys(texts):

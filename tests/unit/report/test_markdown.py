@@ -68,3 +68,9 @@ def test_findings_and_section_titles_carry_no_internal_names(tips):
     for name in ("(answer)", "(group\\_stats)", "compare\\_groups", "group\\_stats"):
         assert name not in findings and name not in charts_and_tables
     assert "### mean of tip by day (the answer)" in charts_and_tables
+
+
+def test_a_whole_number_in_a_report_table_has_no_decimal_point():
+    from autoviz_core.report.html import cell_text
+
+    assert cell_text(1952.0) == "1952" and cell_text(82736.90000000002) == "82736.9"
