@@ -6,24 +6,33 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from autoviz_core.config import PlannerSettings, Settings, load_settings
-from autoviz_core.data import LoadedTable, load_table, profile_table, table_from_dataframe
+from autoviz_core.data import (
+    LoadedTable,
+    load_table,
+    load_table_bytes,
+    profile_table,
+    table_from_dataframe,
+)
+from autoviz_core.data.guard import display_text
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.engine.load import EngineLoadedTable, open_source
 from autoviz_core.engine.query import OnProgress
-from autoviz_core.engine.route import use_engine
-from autoviz_core.engine.source import is_database_url
+from autoviz_core.engine.route import use_engine, use_engine_for_upload
+from autoviz_core.engine.source import is_database_url, spill_upload
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
 from autoviz_core.planning.planner import Chosen, OnStage, PlannedAnalysis, plan_question
 from autoviz_core.report.findings import collect_findings
-from autoviz_core.runtime.executor import ExecutionResult, OnStep, execute_plan
+from autoviz_core.runtime.executor import ExecutionResult, OnStep, StopAsked, execute_plan
+from autoviz_core.runtime.job import RunJob, start_job
 from autoviz_core.tools.registry import ToolContext
 
 SAMPLE_PREFIX = "plotly:"
@@ -56,6 +65,19 @@ def load_dataset(
             spec, settings, table=table, seed=settings.planner.seed, on_progress=on_progress
         )
     return load_table(spec, settings.limits)
+
+
+def open_upload(content: bytes, name: str, settings: Settings) -> LoadedTable:
+    """An uploaded file: loaded into pandas as before, or, when its table would not fit the
+    memory budget (engine/route.py), written to a file and analysed where it lives."""
+    if use_engine_for_upload(content, name, settings):
+        path = spill_upload(content, name, settings)
+        table = open_source(str(path), settings, seed=settings.planner.seed)
+        table.name = display_text(Path(name).name)  # the upload's name, as the loader shows it
+        if table.source is not None:
+            table.source.name = table.name
+        return table
+    return load_table_bytes(content, name, settings.limits)
 
 
 def connect_database(
@@ -109,14 +131,21 @@ def execute(
     settings: Settings,
     seed: int,
     on_step: OnStep | None = None,
+    stop: StopAsked | None = None,
 ) -> ExecutionResult:
     """Run the approved plan with the limits from config (chart points, step time), on a
-    frame or a loaded table (which may stay where it lives: see tool_context)."""
+    frame or a loaded table (which may stay where it lives: see tool_context); `stop()`
+    true skips the steps not started."""
     if isinstance(data, pd.DataFrame):
         data = LoadedTable(data, "", "dataframe")
     ctx = tool_context(data, settings, seed)
     return execute_plan(
-        planned.plan, data.df, ctx, step_timeout_s=settings.limits.step_timeout_s, on_step=on_step
+        planned.plan,
+        data.df,
+        ctx,
+        step_timeout_s=settings.limits.step_timeout_s,
+        on_step=on_step,
+        stop=stop,
     )
 
 
@@ -165,17 +194,45 @@ def run_approved(
     *,
     seed: int | None = None,
     on_step: OnStep | None = None,
+    stop: StopAsked | None = None,
 ) -> AnalysisRun:
     """Execute an approved plan and time planning and execution, as the CLI and the results
     page both report them."""
     seed = settings.planner.seed if seed is None else seed
     started = time.perf_counter()
-    result = execute(planned, table, settings, seed, on_step=on_step)
+    result = execute(planned, table, settings, seed, on_step=on_step, stop=stop)
     timings = {
         "plan": round(sum(planned.timings_ms.values()), 1),
         "execute": round((time.perf_counter() - started) * 1000, 1),
     }
     return AnalysisRun(table, profile, planned, result, timings)
+
+
+def start_run(
+    table: LoadedTable, profile: SchemaProfile, planned: PlannedAnalysis, settings: Settings
+) -> RunJob:
+    """`run_approved` in a worker thread, for the app: the job hears each step and each long
+    engine query, and its `stop()` interrupts the engine and skips the steps not started."""
+    source = table.source if isinstance(table, EngineLoadedTable) else None
+
+    def work(job: RunJob) -> AnalysisRun:
+        if source is None:
+            return run_approved(
+                table, profile, planned, settings, on_step=job.on_step, stop=job.asked_to_stop
+            )
+        heard, source.on_progress = source.on_progress, job.on_query
+        if source.canceller is not None:
+            source.canceller.reset()  # a stop that came after the last run ended
+        try:
+            return run_approved(
+                table, profile, planned, settings, on_step=job.on_step, stop=job.asked_to_stop
+            )
+        finally:
+            source.on_progress = heard
+            if source.canceller is not None:
+                source.canceller.reset()  # the next question's queries run again
+
+    return start_job(work, len(planned.plan.steps), source.cancel if source else None)
 
 
 def run_analysis(

@@ -7,6 +7,8 @@ so the figure is the same rule. Use it while working; report the scorer's own ru
 
   python -m bench.eval_answers                      # answers_dev
   python -m bench.eval_answers --cases FILE --show  # another file; print every miss
+  python -m bench.eval_answers --engine --compare   # every table through the engine (SQL),
+                                                    # each headline against the pandas run's
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.eval import SHARED, dataset_spec
+from bench.eval import SHARED, as_engine_file, dataset_spec
 
 ANSWERS_DEV = SHARED / "eval" / "answers_dev.jsonl"
 SCORER = SHARED / "eval" / "score" / "score_answers.py"
@@ -43,6 +45,8 @@ def run_case(case: dict[str, Any], cases_file: Path, settings: Any) -> dict[str,
     spec = dataset_spec(case, cases_file)
     if not spec.startswith(("plotly:", "/")) and (cases_file.parent / spec).exists():
         spec = str(cases_file.parent / spec)  # "data/tips.csv" is relative to the cases file
+    if settings.engine.route == "engine":
+        spec = as_engine_file(spec, settings)  # a plotly sample as a Parquet file of its rows
     run = run_analysis(spec, case["question"], None, settings)
     return result_document(run, "none")
 
@@ -84,15 +88,20 @@ def score_case(sc: Any, case: dict[str, Any], doc: dict[str, Any]) -> dict[str, 
     return {"scored": scored, "headline_ok": head_ok, "said": said_ok, "headline": headline}
 
 
-def no_model_settings() -> Any:
-    """The configured settings with the planner reading cues only and no adaptation."""
+def no_model_settings(engine: bool = False) -> Any:
+    """The configured settings with the planner reading cues only and no adaptation; with
+    `engine`, every table is analysed where it lives (SQL), as a table too big for memory is."""
     from autoviz_core.config import load_settings
 
     settings = load_settings()
     planner = settings.planner.model_copy(
         update={"intent_mode": "cues", "request_mode": "cues", "adapt_mode": "off"}
     )
-    return settings.model_copy(update={"planner": planner})
+    settings = settings.model_copy(update={"planner": planner})
+    if engine:
+        route = settings.engine.model_copy(update={"route": "engine"})
+        settings = settings.model_copy(update={"engine": route})
+    return settings
 
 
 def read_cases(path: Path, ids: str = "") -> list[dict[str, Any]]:
@@ -104,11 +113,11 @@ def read_cases(path: Path, ids: str = "") -> list[dict[str, Any]]:
 
 
 def evaluate_answers(
-    cases_file: Path = ANSWERS_DEV, ids: str = "", show: bool = False
+    cases_file: Path = ANSWERS_DEV, ids: str = "", show: bool = False, engine: bool = False
 ) -> dict[str, Any]:
     """Every case planned and executed in this process, scored with the judges' matching;
     the summary (headline and said case rates, per kind) with the rows."""
-    settings, sc = no_model_settings(), scorer()
+    settings, sc = no_model_settings(engine), scorer()
     rows = []
     t0 = time.perf_counter()
     for case in read_cases(cases_file, ids):
@@ -151,9 +160,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=Path, default=ANSWERS_DEV)
     ap.add_argument("--show", action="store_true", help="print each miss with its headline")
     ap.add_argument("--ids", default="", help="only these ids (comma separated)")
+    ap.add_argument("--engine", action="store_true", help="every table through the engine (SQL)")
+    ap.add_argument(
+        "--compare", action="store_true", help="with --engine: list headlines unlike pandas'"
+    )
     args = ap.parse_args(argv)
-    summary = evaluate_answers(args.cases, args.ids, args.show)
-    summary.pop("rows")
+    summary = evaluate_answers(args.cases, args.ids, args.show, args.engine)
+    rows = summary.pop("rows")
+    if args.engine and args.compare:
+        pandas_rows = evaluate_answers(args.cases, args.ids)["rows"]
+        summary["headlines_unlike_pandas"] = [
+            a["id"]
+            for a, b in zip(rows, pandas_rows, strict=True)
+            if a["headline"] != b["headline"]
+        ]
     print(json.dumps(summary))
     return 0 if not math.isnan(summary["headline_case_rate"]) else 1
 

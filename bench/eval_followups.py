@@ -15,6 +15,7 @@ import argparse
 import importlib.util
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,24 @@ def scorer() -> Any:
 
 
 def table_path(case: dict[str, Any], cases_file: Path) -> str:
+    """The table's file: an evaluation set's, or a training table written once as CSV."""
     ds = case.get("dataset") or case["table"]
     if ds.startswith("shared:"):
         return str(SHARED / ds[len("shared:") :])
-    return str(cases_file.parent / ds)
+    if (cases_file.parent / ds).exists():
+        return str(cases_file.parent / ds)
+    return str(training_csv(ds))
+
+
+def training_csv(name: str) -> Path:
+    """A training table of bench/train/tables.py as a CSV (the row check reads files)."""
+    from bench.train.tables import TABLES
+
+    path = Path(tempfile.gettempdir()) / "autoviz-train-tables" / f"{name}.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        TABLES[name]().to_csv(path, index=False)
+    return path
 
 
 def run_conversation(

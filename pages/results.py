@@ -7,40 +7,58 @@ from typing import Any
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.pipeline import bundle_args, run_approved, stage_backends
+from autoviz_core.pipeline import bundle_args, stage_backends, start_run
 from autoviz_core.report.answer_card import answer_card
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from ui import sidebar, state
+from ui.run_progress import follow_run
 from ui.wording import filters_text, rounded, step_sentence, supporting_rows_note, tidy_figure
 
 
 def run_plan() -> dict[str, Any]:
-    """Execute the approved plan with a progress bar; keep the result and the downloads."""
+    """Execute the approved plan in a worker thread, showing its progress (with a Stop
+    button); keep the result and the downloads."""
     approved, table, profile = (
         state.get(state.APPROVED),
         state.get(state.TABLE),
         state.get(state.PROFILE),
     )
     settings = load_settings()
-    bar = st.progress(0.0, text="Starting…")
-
-    def on_step(index: int, total: int, record: StepRecord) -> None:
-        bar.progress(
-            (index + 1) / total,
-            text=f"Step {index + 1} of {total}: {record.tool} ({record.status})",
-        )
-
-    run = run_approved(table, profile, approved, settings, on_step=on_step)
-    bar.empty()
+    running = state.get(state.RUN_JOB)
+    if running is None or running["plan"] is not approved:
+        if running is not None:
+            running["job"].stop()  # a run of a plan approved before: no longer wanted
+        running = {"plan": approved, "job": start_run(table, profile, approved, settings)}
+        st.session_state[state.RUN_JOB] = running
+    job = running["job"]
+    names = [step_sentence(s.tool, s.params) for s in approved.plan.steps]
+    run = follow_run(job, names, settings.engine.progress_after_s)
+    st.session_state.pop(state.RUN_JOB, None)
     files = bundle_files(**bundle_args(run, approved.backend))  # "none" when no model ran
     return {
         "result": run.result,
         "html": files["report.html"],
         "markdown": files["report.md"],
         "bundle": zip_bytes(files),
+        "stopped": job.asked_to_stop(),
+        "seconds": job.elapsed_s(),
     }
+
+
+def show_stopped(run: dict[str, Any]) -> None:
+    """A run the person stopped: say so, and offer to run it again."""
+    if not run.get("stopped"):
+        return
+    skipped = sum(1 for r in run["result"].records if r.status != "ok")
+    st.warning(
+        f"You stopped the run after {run['seconds']:.1f} s: {skipped} step(s) did not finish.",
+        icon=":material/stop_circle:",
+    )
+    if st.button("Run it again", key="run_again", icon=":material/replay:"):
+        st.session_state.pop(state.RUN, None)
+        st.rerun()
 
 
 def first_finding(record: StepRecord) -> str:
@@ -173,6 +191,7 @@ if state.get(state.RUN) is None:
     st.session_state[state.RUN] = run_plan()
 run = state.get(state.RUN)
 result: ExecutionResult = run["result"]
+show_stopped(run)
 
 answered = show_answer(result)
 primary = show_primary(result, answered is not None)

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.data import load_table_bytes, profile_table
+from autoviz_core.data import profile_table
 from autoviz_core.errors import DataLoadError
-from autoviz_core.pipeline import SAMPLES, connect_database, load_dataset, profile_of
+from autoviz_core.pipeline import SAMPLES, connect_database, load_dataset, open_upload, profile_of
 from ui import sidebar, state
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json", "gz", "bz2", "xz"]
@@ -26,11 +26,12 @@ def load_upload(uploaded: st.runtime.uploaded_file_manager.UploadedFile) -> None
     st.session_state[state.UPLOAD_SEEN] = uploaded.file_id
     settings = load_settings()
     try:
-        table = load_table_bytes(uploaded.getvalue(), uploaded.name, settings.limits)
+        # a table too big for the memory budget is written to a file and queried in place
+        table = open_upload(uploaded.getvalue(), uploaded.name, settings)
     except DataLoadError as exc:
         st.session_state[state.UPLOAD_ERROR] = (uploaded.file_id, exc.message, exc.hint)
         return
-    state.set_table(table, profile_table(table.df), uploaded.file_id)
+    state.set_table(table, profile_of(table), uploaded.file_id)
 
 
 def load_sample(label: str) -> None:

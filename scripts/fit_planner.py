@@ -45,7 +45,15 @@ from autoviz_core.planning.answers import (  # noqa: E402
     score_answers,
     slot_features,
 )
+from autoviz_core.contracts import AnalysisRequest, RequestFilter  # noqa: E402
 from autoviz_core.planning.derive import read_question  # noqa: E402
+from autoviz_core.planning.edits import (  # noqa: E402
+    Edit,
+    apply_edits,
+    candidate_edits,
+    edit_evidence,
+    edit_features,
+)
 from autoviz_core.planning.features import (  # noqa: E402
     Candidate,
     candidate_features,
@@ -434,6 +442,137 @@ def fit_answers(request_weights: dict[str, float]) -> tuple[dict[str, Any], dict
     return weights, figures
 
 
+# ---------------------------------------------------------------- follow-up edit model
+OWN_FOLLOWUPS = REPO / "bench" / "train" / "followups.jsonl"
+L2_EDITS = 1.0
+GOLD_OPS = {"==": "eq", "!=": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le", "in": "in"}
+
+
+def gold_request(gold: dict[str, Any], df: Any) -> AnalysisRequest:
+    """A conversation turn's gold state as a request (its filters in the planner's terms)."""
+    filters = [f for g in gold.get("filters", []) for f in gold_filters(g, df)]
+    return AnalysisRequest(
+        chart=gold.get("chart", "bar"), x=gold.get("x"), y=gold.get("y"),
+        agg=gold.get("agg", "none"), color=gold.get("color"),
+        time_grain=gold.get("time_grain", "none"), filters=filters,
+        limit=gold.get("limit", 0), sort_dir=gold.get("sort_dir", "desc"),
+    )  # fmt: skip
+
+
+def gold_filters(g: list[Any], df: Any) -> list[RequestFilter]:
+    """[column, op, value] as request filters; a year alone on a date column is that year."""
+    col, op, value = g
+    dated = str(df[col].dtype).startswith("datetime")
+    if dated and isinstance(value, int):
+        start, last = f"{value}-01-01", f"{value}-12-31 23:59:59"
+        after = f"{value + 1}-01-01"
+        pairs = {
+            "==": [("ge", start), ("le", last)], ">=": [("ge", start)], ">": [("ge", after)],
+            "<": [("lt", start)], "<=": [("le", last)], "!=": [("ne", value)],
+        }[op]  # fmt: skip
+        return [RequestFilter(column=col, op=o, value=v) for o, v in pairs]  # type: ignore[arg-type]
+    return [RequestFilter(column=col, op=GOLD_OPS[op], value=value)]  # type: ignore[arg-type]
+
+
+def kept_rows(df: Any, filters: list[RequestFilter]) -> Any:
+    import numpy as np
+
+    from autoviz_core.tools.common import FilterCondition, condition_mask
+
+    mask = np.ones(len(df), dtype=bool)
+    for f in filters:
+        try:
+            mask &= condition_mask(df, FilterCondition.model_validate(f.model_dump()))[0].to_numpy()
+        except Exception:
+            return None
+    return mask
+
+
+def edit_correct(e: Edit, prev: AnalysisRequest, gold: dict[str, Any], df: Any, prof: Any) -> bool:
+    """Whether making this one edit moves the field it changes to the turn's gold state."""
+    if e.op in ("add_filter", "replace_filter", "clear_filters"):
+        made = apply_edits(prev, [e], prof).filters
+        want = kept_rows(df, [f for g in gold.get("filters", []) for f in gold_filters(g, df)])
+        got = kept_rows(df, made)
+        return want is not None and got is not None and bool((want == got).all())
+    field_of = {"set_x": "x", "set_color": "color", "set_y": "y", "set_agg": "agg",
+                "set_chart": "chart", "set_grain": "time_grain"}  # fmt: skip
+    if e.op in field_of:
+        want_value = e.column if e.op in ("set_x", "set_color", "set_y") else e.value
+        return gold.get(field_of[e.op]) == want_value
+    if e.op == "set_limit":
+        return gold.get("limit") == e.value[0] and gold.get("sort_dir", "desc") == e.value[1]
+    if e.op == "set_sort":
+        return gold.get("sort_dir") == e.value and prev.sort_dir != e.value
+    return False
+
+
+def edit_examples() -> list[tuple[str, dict[str, float], bool]]:
+    """(table, features, correct) for every candidate edit of every own follow-up turn, read
+    against the previous turn's gold state (teacher forcing)."""
+    out = []
+    for case in read_jsonl(OWN_FOLLOWUPS):
+        df, prof = own_table(case["table"])
+        turns = case["turns"]
+        for before, turn in zip(turns, turns[1:], strict=False):
+            prev = gold_request(before["gold"], df)
+            cues = read_question(turn["q"], df, prof).cues
+            ev = edit_evidence(cues, prev, prof)
+            for e in candidate_edits(ev):
+                out.append((case["table"], edit_features(e, ev), edit_correct(e, prev, turn["gold"], df, prof)))
+    return out
+
+
+def fit_binary(examples: list[tuple[str, dict[str, float], bool]], l2: float) -> dict[str, float]:
+    """Logistic regression over named features, from zero with L-BFGS (deterministic)."""
+    names = sorted({k for _, f, _ in examples for k in f})
+    index = {n: i for i, n in enumerate(names)}
+    rows, cols, vals = [], [], []
+    for r, (_, f, _) in enumerate(examples):
+        for k, v in f.items():
+            rows.append(r)
+            cols.append(index[k])
+            vals.append(v)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(examples), len(names)))
+    y = np.array([1.0 if ok else -1.0 for _, _, ok in examples])
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = y * (x @ w)
+        total = float(np.logaddexp(0.0, -margin).sum()) + 0.5 * l2 * float(w @ w)
+        grad = x.T @ (-y / (1.0 + np.exp(margin))) + l2 * w
+        return total, grad
+
+    res = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    return _rounded(dict(zip(names, res.x, strict=True)))
+
+
+def edit_accuracy(examples: list[tuple[str, dict[str, float], bool]], w: dict[str, float]) -> float:
+    hits = sum(
+        (sum(w.get(k, 0.0) * v for k, v in f.items()) >= 0) == ok for _, f, ok in examples
+    )
+    return round(hits / max(1, len(examples)), 3)
+
+
+def fit_edits() -> tuple[dict[str, float], dict[str, Any]]:
+    """The follow-up edit model and its accuracy over the own candidates (train), with a
+    table-grouped held-out figure (every table left out once)."""
+    examples = edit_examples()
+    w = fit_binary(examples, L2_EDITS)
+    tables = sorted({t for t, _, _ in examples})
+    held = []
+    for t in tables:
+        held_w = fit_binary([e for e in examples if e[0] != t], L2_EDITS)
+        held += [(e[0], e[1], e[2]) for e in examples if e[0] == t and ((sum(held_w.get(k, 0.0) * v for k, v in e[1].items()) >= 0) == e[2])]
+    figures = {
+        "edit_accuracy": {
+            "train": edit_accuracy(examples, w),
+            "held_out_tables": round(len(held) / max(1, len(examples)), 3),
+        },
+        "candidates": len(examples),
+    }
+    return w, figures
+
+
 # ---------------------------------------------------------------- request model
 def feature_index(examples: list[Example]) -> list[str]:
     names: set[str] = set()
@@ -647,6 +786,7 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
     attach_intent_features(train, request_w)
     intent_w = fit_intent(train, L2_INTENT)
     answer_w, answer_figures = fit_answers(request_w)
+    edits_w, edit_figures = fit_edits()
     figures = {
         "request_top1": {
             "nvbench_train": top1(nv_train, request_w),
@@ -662,6 +802,7 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
             "own_train": intent_accuracy(own, intent_w),
         },
         "answer_top1": answer_figures["answer_top1"],
+        "edits": edit_figures,
         "questions": {
             "nvbench_train": len(nv_train),
             "own_train": len(own),
@@ -672,7 +813,7 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
     return {
         "meta": {
             "fitted_by": "scripts/fit_planner.py",
-            "l2": {"request": L2_REQUEST, "intent": L2_INTENT, "answer": L2_ANSWER},
+            "l2": {"request": L2_REQUEST, "intent": L2_INTENT, "answer": L2_ANSWER, "edits": L2_EDITS},
             "nvbench_answer_weight": NV_ANSWER_WEIGHT,
             "own_weight": OWN_WEIGHT,
             "nvbench_intent_weight": NV_INTENT_WEIGHT,
@@ -681,6 +822,7 @@ def fit(cache: Path | None = None) -> dict[str, Any]:
         "request": request_w,
         "intent": intent_w,
         "answer": answer_w,
+        "edits": edits_w,
     }
 
 
@@ -700,7 +842,18 @@ def main(argv: list[str] | None = None) -> int:
         help="refit only the answer model, keeping the file's request and intent models "
         "(the fits are independent, so the result equals a full fit's)",
     )
+    ap.add_argument(
+        "--edits-only", action="store_true", help="refit only the follow-up edit model (as above)"
+    )
     args = ap.parse_args(argv)
+    if args.edits_only:
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        result["edits"], figures = fit_edits()
+        result["meta"]["figures"]["edits"] = figures
+        result["meta"]["l2"]["edits"] = L2_EDITS
+        print(json.dumps(figures, indent=2))
+        args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     if args.answers_only:
         result = json.loads(args.out.read_text(encoding="utf-8"))
         answer_w, figures = fit_answers(result["request"])

@@ -37,4 +37,10 @@ produced_features  # scripts/fit_planner.py
 
 # The engine (#26): registered or dumped, read by their registries and the bundle.
 chart_sql  # @sql_implementation("chart"), autoviz_core/tools/charts_sql.py
+answer_statistic_sql  # @sql_implementation, autoviz_core/tools/answers_sql.py
+answer_relation_sql
+answer_distribution_sql
+answer_group_difference_sql
+answer_extreme_sql
+answer_change_sql
 approximate  # ColumnProfile.approximate: in the profile a bundle dumps (data/profiling.py)

@@ -27,6 +27,7 @@ RUN = "run"  # dict: execution result, timings, download bytes
 THREAD = "thread"  # list[dict]: every plan version of this thread of questions (ui/thread.py)
 CURRENT = "current_version"  # index in THREAD of the version PLANNED/DRAFT show
 PLAN_JOB = "plan_job"  # ui.progress.PlanJob: planning running in a worker thread
+RUN_JOB = "run_job"  # {"plan": the approved plan, "job": autoviz_core.runtime.job.RunJob}
 
 # The widget that holds the question text (kept while planning fails or the plan is reviewed).
 QUESTION_INPUT = "question_input"
@@ -54,6 +55,13 @@ def set_table(table: Any, profile: Any, source: str) -> None:
     job = st.session_state.pop(PLAN_JOB, None)
     if job is not None:
         job.cancel.set()  # planning for the old table: stop it, its plan no longer applies
+    running = st.session_state.pop(RUN_JOB, None)
+    if running is not None:
+        running["job"].stop()  # a run on the old table: its results no longer apply
+    old = st.session_state.get(TABLE)
+    source = getattr(old, "source", None)
+    if source is not None and old is not table:
+        source.close()  # a table that stayed where it lives: end its connection
     st.session_state.pop(QUESTION_INPUT, None)
     st.session_state[TABLE] = table
     st.session_state[PROFILE] = profile

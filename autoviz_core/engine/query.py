@@ -60,6 +60,10 @@ class Canceller:
         self.requested.set()
         self.interrupt()
 
+    def reset(self) -> None:
+        """Let queries run again after a cancelled run (the next question starts afresh)."""
+        self.requested.clear()
+
     def interrupt(self) -> None:
         con = getattr(self._backend, "con", None)
         if con is None:

@@ -9,7 +9,9 @@ the table's own size).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 from autoviz_core.config import Settings
 from autoviz_core.data.estimate import estimate_expanded_bytes, fits_memory_budget
@@ -38,16 +40,32 @@ def use_engine(spec: str, settings: Settings) -> bool:
     return not fits_memory_budget(estimated_table_bytes(path), settings.limits)
 
 
-def parquet_rows(path: Path) -> int:
+def use_engine_for_upload(content: bytes, name: str, settings: Settings) -> bool:
+    """Whether an uploaded file is analysed where it lives (written to a file first) rather
+    than loaded into pandas: the decision `use_engine` makes for the same file on disk."""
+    parquet = content[:4] == b"PAR1"
+    if not (parquet or Path(name).name.lower().endswith(PARQUET_SUFFIXES + CSV_SUFFIXES)):
+        return False
+    route = settings.engine.route
+    if route != "auto":
+        return route == "engine"
+    if parquet and parquet_rows(io.BytesIO(content)) > settings.limits.max_rows:
+        return True
+    estimate = estimate_expanded_bytes(content)
+    return not fits_memory_budget(len(content) if estimate is None else estimate, settings.limits)
+
+
+def parquet_rows(source: Path | BinaryIO) -> int:
     """A Parquet file's row count from its footer (0 for other files)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    with path.open("rb") as fh:
-        if fh.read(4) != b"PAR1":
-            return 0
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            if fh.read(4) != b"PAR1":
+                return 0
     try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(pq.ParquetFile(source).metadata.num_rows)
     except (pa.ArrowException, OSError):
         return 0
 

@@ -218,6 +218,36 @@ def cache_folder(settings: Settings) -> Path:
     return Path(root).expanduser() / "engine"
 
 
+def spill_upload(content: bytes, name: str, settings: Settings) -> Path:
+    """An uploaded file written to the cache folder (`uploads/<content hash><suffix>`), so the
+    engine reads it in place; the same upload again reuses the file (and the profile and
+    sample kept for it). The upload's name never reaches the file system: only its kind
+    (Parquet by its first bytes, else one of the CSV suffixes it ends with) names the file."""
+    lower = name.lower()
+    suffix = (
+        ".parquet"
+        if content[:4] == b"PAR1"
+        else next(
+            (s for s in sorted(CSV_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), ".csv"
+        )
+    )
+    folder = cache_folder(settings) / "uploads"
+    target = folder / f"{hashlib.sha256(content).hexdigest()[:24]}{suffix}"
+    if target.is_file() and target.stat().st_size == len(content):
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}-{threading.get_ident()}")
+        partial.write_bytes(content)
+        os.replace(partial, target)
+    except OSError as exc:
+        raise DataLoadError(
+            f"Cannot write the uploaded file to {folder}: {exc.strerror}.",
+            "Set engine.cache_dir in config.yaml or AUTOVIZ_CACHE to a writable folder.",
+        ) from None
+    return target
+
+
 def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: list[str]) -> str:
     """A Parquet copy of the CSV file(s), made once per file version (path, size, mtime).
 

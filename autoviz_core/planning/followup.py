@@ -10,7 +10,6 @@ new question worded with the previous one (the planner asks the model where conf
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +21,10 @@ from autoviz_core.data.derived import Derived
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan, PlanStep
-from autoviz_core.planning.cues import Cues, extract_cues
+from autoviz_core.planning.cues import extract_cues
+from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
+from autoviz_core.planning.edits import apply_edits, chosen_edits, edit_evidence, read_edits
 from autoviz_core.planning.planner import (
     PRIMARY_ID,
     Chosen,
@@ -32,39 +33,9 @@ from autoviz_core.planning.planner import (
     plan_question,
     with_derived_columns,
 )
-from autoviz_core.planning.text import column_tokens, tokens
+from autoviz_core.planning.request import load_weights
 from autoviz_core.planning.validation import validate_plan
-from autoviz_core.vocabulary import GROUPED_CHART_KINDS
 from autoviz_core.wording import AGG_NOUNS, CHART_NAMES, FILTER_OP_WORDS, said
-
-# ---------------------------------------------------------------- words
-# Aggregation words a follow-up may use, read outside the column names it mentions
-# ("now for total bill" names a column, it does not ask for a sum).
-_AGG_TOKENS = {
-    "average": "mean",
-    "mean": "mean",
-    "avg": "mean",
-    "median": "median",
-    "sum": "sum",
-    "total": "sum",
-    "count": "count",
-    "minimum": "min",
-    "min": "min",
-    "maximum": "max",
-    "max": "max",
-}
-_COLOR_PHRASE = re.compile(
-    r"\b(split|splitting|colou?r(?:ed)?|break(?:ing)?(?:\s+(?:it|this|them))?\s+down|"
-    r"broken\s+down|segment(?:ed)?|separated?|stack(?:ed)?)\s+(?:it\s+|them\s+|this\s+)?by\b"
-)
-_GROUP_PHRASE = re.compile(r"\b(by|per|for each|across|group(?:ed)? by)\s+")
-_ASC_FIRST = re.compile(r"\b(lowest|smallest|least|fewest|bottom)\s+(first|on top)\b")
-_DESC_FIRST = re.compile(r"\b(highest|largest|biggest|most)\s+(first|on top)\b")
-_SHOW_ALL = re.compile(r"\bshow (them )?all\b|\ball of them\b|\bevery (group|one)\b")
-_CLEAR_FILTERS = re.compile(
-    r"\b(remove|drop|clear|without)\s+(the\s+|all\s+|any\s+)?filters?\b|\ball rows( again)?\b|"
-    r"\bfor everyone\b"
-)
 
 
 def value_text(value: Any) -> str:
@@ -176,135 +147,27 @@ class FollowUpReading:
     understood: bool = False
 
 
-def _role(profile: SchemaProfile, name: str | None) -> str | None:
-    col = profile.column(name) if name else None
-    return col.role if col else None
-
-
-def _first_column(text: str, profile: SchemaProfile, df: pd.DataFrame | None) -> str | None:
-    cols = extract_cues(text, profile, df).columns if text.strip() else []
-    return cols[0] if cols else None
-
-
-def _agg_word(text: str, mentioned: list[str]) -> str | None:
-    """An aggregation word outside the mentioned column names."""
-    words = tokens(text)
-    for col in mentioned:
-        for t in column_tokens(col):
-            if t in words:
-                words.remove(t)
-    if re.search(r"\bhow many\b|\bnumber of (rows|records|entries)\b", text):
-        return "count"
-    return next((_AGG_TOKENS[w] for w in words if w in _AGG_TOKENS), None)
-
-
-def _merge_filters(current: list[RequestFilter], added: list[RequestFilter]) -> list[RequestFilter]:
-    """The earlier filters plus the new ones; a new equality on a column replaces the old one."""
-    out = [f.model_copy() for f in current]
-    for f in added:
-        if f.op in ("eq", "in"):
-            out = [g for g in out if not (g.column == f.column and g.op in ("eq", "in"))]
-        if not any((g.column, g.op, str(g.value)) == (f.column, f.op, str(f.value)) for g in out):
-            out.append(f.model_copy())
-    return out
-
-
-def _text(question: str) -> str:
-    return " ".join(question.lower().replace("’", "'").split())
-
-
 def read_follow_up(
     question: str,
     current: AnalysisRequest,
     profile: SchemaProfile,
     df: pd.DataFrame | None = None,
 ) -> FollowUpReading:
-    """Change `current` only where the follow-up `question` says so."""
-    cues = extract_cues(question, profile, df)
-    text = _text(question)
-    req = current.model_copy(deep=True)
-    mentioned = [c for c in cues.columns if c not in cues.filter_columns]
-    _filters(req, cues, text)
-    _grouping(req, cues, text, profile, df, mentioned)
-    _measure(req, cues, text, profile, mentioned)
-    _shape(req, cues, text, profile)
+    """Change `current` only where the follow-up `question` says so: its candidate edits are
+    scored by the fitted edit model (planning/edits.py) and the likely ones are made."""
+    cues = (
+        read_question(question, df, profile).cues
+        if df is not None
+        else extract_cues(question, profile)
+    )
+    scored = read_edits(edit_evidence(cues, current, profile), load_weights().get("edits", {}))
+    edits = chosen_edits(scored)
+    req = apply_edits(current, edits, profile)
     changes = request_changes(current, req)
-    understood = bool(changes) or bool(cues.filters)
+    understood = bool(edits)
     if not changes and cues.filters:
         changes = ["No change: " + "; ".join(describe_filter(f) for f in cues.filters)]
     return FollowUpReading(req, changes, understood)
-
-
-def _filters(req: AnalysisRequest, cues: Cues, text: str) -> None:
-    if _CLEAR_FILTERS.search(text):
-        req.filters = []
-    if cues.filters:
-        req.filters = _merge_filters(req.filters, cues.filters)
-
-
-def _grouping(
-    req: AnalysisRequest,
-    cues: Cues,
-    text: str,
-    profile: SchemaProfile,
-    df: pd.DataFrame | None,
-    mentioned: list[str],
-) -> None:
-    """'split by X' sets the colour; 'by X' / 'per X' (a category or date) sets the groups."""
-    rest = text
-    colour = _COLOR_PHRASE.search(text)
-    if colour:
-        col = _first_column(text[colour.end() :], profile, df)
-        if col and col in mentioned and col != req.x:
-            req.color = col
-        rest = text[: colour.start()]
-    group = _GROUP_PHRASE.search(rest)
-    col = _first_column(rest[group.end() :], profile, df) if group else None
-    if col is None and not colour:
-        col = cues.group_hint if cues.group_hint in mentioned else None
-    if col and col in mentioned and _role(profile, col) != "numeric" and col != req.x:
-        req.x = col
-        if req.color == col:
-            req.color = None
-        if _role(profile, col) != "temporal":
-            req.time_grain = NONE
-
-
-def _measure(
-    req: AnalysisRequest, cues: Cues, text: str, profile: SchemaProfile, mentioned: list[str]
-) -> None:
-    """'now for body mass': a newly named number becomes the value; an agg word its combination."""
-    numbers = [
-        c for c in mentioned if _role(profile, c) == "numeric" and c not in (req.x, req.color)
-    ]
-    if numbers and numbers[0] != req.y:
-        if req.chart == "histogram":
-            req.x = numbers[0]
-        else:
-            req.y = numbers[0]
-            if req.agg in ("count", "none") and req.chart in GROUPED_CHART_KINDS:
-                column = profile.column(numbers[0])
-                req.agg = "sum" if column is not None and column.additive else "mean"
-    agg = _agg_word(text, cues.columns)
-    if agg and req.chart != "histogram":
-        req.agg = agg
-
-
-def _shape(req: AnalysisRequest, cues: Cues, text: str, profile: SchemaProfile) -> None:
-    """Chart kind, time grain, order and top-N, each only when the follow-up names it."""
-    if cues.chart:
-        req.chart = cues.chart
-    if cues.time_grain and _role(profile, req.x) == "temporal":
-        req.time_grain = cues.time_grain
-    if cues.limit:
-        req.limit = cues.limit
-        req.sort_by, req.sort_dir = "y", cues.sort_dir or "desc"
-    elif _ASC_FIRST.search(text) or _DESC_FIRST.search(text):
-        req.sort_by, req.sort_dir = "y", "asc" if _ASC_FIRST.search(text) else "desc"
-    elif cues.sort_dir:
-        req.sort_by, req.sort_dir = cues.sort_by or "y", cues.sort_dir
-    if _SHOW_ALL.search(text) and not cues.limit:
-        req.limit = 0
 
 
 # ---------------------------------------------------------------- keeping the person's edits

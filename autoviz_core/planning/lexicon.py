@@ -45,6 +45,8 @@ GRAIN_LABELS = (*(g for g in TIME_GRAINS if g != "none"), "decade")
 # "in" is not a word of its own: a list of values ("lunch or dinner") makes it.
 FILTER_LABELS = (*(op for op in FILTER_OPS if op != "in"), "null", "only")
 INTENT_LABELS = INTENTS
+# Classes of follow-up words (planning/edits.py reads them as evidence for each edit).
+FOLLOW_UP_CLASSES = ("instead", "split", "only", "about", "again", "also", "make", "every")
 # The sections keyed by labels, and the labels each must have exactly.
 LABELLED_SECTIONS: dict[str, Sequence[str]] = {
     "aggregations": AGG_LABELS,
@@ -52,6 +54,7 @@ LABELLED_SECTIONS: dict[str, Sequence[str]] = {
     "cues": CUE_LABELS,
     "grains": GRAIN_LABELS,
     "filters": FILTER_LABELS,
+    "follow_ups": FOLLOW_UP_CLASSES,
 }
 # Classes of answer words (planning/answers.py reads them as evidence for the answer kind).
 ANSWER_CLASSES = (
@@ -164,6 +167,7 @@ class LexiconFile(BaseModel):
     concepts: dict[str, Concept]
     comparatives: dict[str, str]
     value_words: list[list[str]]
+    follow_ups: dict[str, list[str]]
     answers: AnswerWords
 
     @field_validator(*LABELLED_SECTIONS)
@@ -334,6 +338,10 @@ class Lexicon:
             for label, words in groups.items():
                 answer_entries += [(kind, label, phrase(w)) for w in words]
         self.answer_table = PhraseTable(answer_entries)
+        # follow-up words are a table of their own too (planning/edits.py)
+        self.follow_up_table = PhraseTable(
+            [("follow", label, phrase(w)) for label, words in raw.follow_ups.items() for w in words]
+        )
         self.keywords = frozenset(
             p for _, _, ph in entries if len(ph) == 1 for p in ph
         ) - frozenset(("by", "per", "each", "of", "in", "for", "is", "are", "from", "with"))
@@ -384,6 +392,12 @@ class Lexicon:
     ) -> list[PhraseHit]:
         """Answer words (kinds "stat", "method", "class") outside the `skip` tokens."""
         return self.answer_table.find([t.lemma for t in toks], skip)
+
+    def find_follow_up_words(
+        self, toks: Sequence[Token], skip: set[int] | None = None
+    ) -> list[PhraseHit]:
+        """Follow-up words (kind "follow") outside the `skip` tokens."""
+        return self.follow_up_table.find([t.lemma for t in toks], skip)
 
     def is_stop(self, word: str) -> bool:
         return word in self.stop_words

@@ -121,6 +121,9 @@ class StepTimeoutError(AutoVizError):
 
 
 OnStep = Callable[[int, int, StepRecord], None]
+# Asked before each step: True when the person stopped the run (the rest is not started).
+StopAsked = Callable[[], bool]
+STOPPED = "stopped before it ran"
 
 
 def describe_validation_error(tool_name: str, exc: ValidationError) -> str:
@@ -267,8 +270,10 @@ def execute_plan(
     *,
     step_timeout_s: float | None = None,
     on_step: OnStep | None = None,
+    stop: StopAsked | None = None,
 ) -> ExecutionResult:
-    """Run every step in plan order; `on_step(index, total, record)` reports progress.
+    """Run every step in plan order; `on_step(index, total, record)` reports progress, and
+    once `stop()` is true the steps not started are skipped (the person stopped the run).
 
     Derived measures (`plan.derived`) are computed from the table first. With `ctx.source`
     (an engine table: the data stays where it lives, `df` is its bounded sample) a step that
@@ -281,7 +286,7 @@ def execute_plan(
         df = with_derived(df, plan.derived)
         if ctx.source is not None and plan.derived:
             ctx = replace(ctx, source=with_derived_columns(ctx.source, plan.derived))
-        return _execute_steps(plan, df, ctx, step_timeout_s, on_step)
+        return _execute_steps(plan, df, ctx, step_timeout_s, on_step, stop)
 
 
 def _execute_steps(
@@ -290,12 +295,16 @@ def _execute_steps(
     ctx: ToolContext,
     step_timeout_s: float | None,
     on_step: OnStep | None,
+    stop: StopAsked | None = None,
 ) -> ExecutionResult:
     done: dict[str, StepRecord] = {}
     result = ExecutionResult()
     total = len(plan.steps)
     for index, step in enumerate(plan.steps):
-        if step.id in done:
+        if stop is not None and stop():
+            record = StepRecord(step.id, step.tool, dict(step.params), step.input, "skipped")
+            record.primary, record.answer, record.error = step.primary, step.answer, STOPPED
+        elif step.id in done:
             record = StepRecord(step.id, step.tool, dict(step.params), step.input, "error")
             record.error = f"duplicate step id {step.id!r}"
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from autoviz_core.tools.claims import (
     Claim,
     Correlated,
     Ranked,
+    Summed,
     fact,
     failures,
     settle_one,
@@ -140,6 +142,24 @@ def answered(
     )
 
 
+def computed_on_sample(result: ToolResult, how: str) -> ToolResult:
+    """Say in the answer's own sentence (the headline, the answer object, the summary) that
+    it was computed on a sample, and which: a test that needs every value of a table too big
+    to read runs on a seeded sample of it."""
+    note = f" Computed on {how}."
+    answer = result.metrics.get("answer")
+    if answer is not None:
+        answer["text"] = answer["text"] + note
+    if result.findings:
+        result.findings[0] += note
+    if result.claims:  # the findings are the claims' sentences: the note goes with the claim
+        first = result.claims[0]
+        result.claims[0] = dataclasses.replace(first, text=first.text + note)
+    result.summary += note
+    result.metrics["sample"] = how
+    return result
+
+
 # ---------------------------------------------------------------- formatting
 def num(value: Any) -> str:
     """A value stated as an answer: whole numbers as they are, others to two decimals
@@ -227,26 +247,39 @@ def answer_statistic(df: pd.DataFrame, params: StatisticParams, ctx: ToolContext
 def _counted(rows: pd.DataFrame, p: StatisticParams) -> Answer:
     """Rows meeting the conditions: how many, or what share (of rows, or of a measure's total)."""
     kept, _ = apply_filters(rows, p.counted) if p.counted else (rows, [])
+    sums = None
+    if p.stat == "share" and p.column is not None and is_numeric(rows[p.column]):
+        sums = (
+            float(numeric_values(kept[p.column]).sum()),
+            float(numeric_values(rows[p.column]).sum()),
+        )
+    return counted_answer(p, len(rows), len(kept), sums)
+
+
+def counted_answer(
+    p: StatisticParams, rows: int, kept: int, sums: tuple[float, float] | None
+) -> Answer:
+    """The count or share sentence from its figures: `rows` in scope, `kept` meeting the
+    conditions, and for a share of a number column (part, total) of its sums."""
     what = condition_text(p.counted)
     base = scope(p.filters)
     common: dict[str, Any] = dict(columns=_columns(p), filters=filter_dicts(p.filters))
     if p.stat == "count":
         text = (
-            f"{len(kept):,} of {len(rows):,} rows{base} have {what}."
+            f"{kept:,} of {rows:,} rows{base} have {what}."
             if p.counted
-            else f"There are {len(rows):,} rows{base}."
+            else f"There are {rows:,} rows{base}."
         )
         method = "count of rows meeting the condition" if p.counted else "count of rows"
-        return Answer("statistic", text, method, len(rows), value=len(kept), **common)
-    if p.column is not None and is_numeric(rows[p.column]):
-        total = float(numeric_values(rows[p.column]).sum())
-        part = float(numeric_values(kept[p.column]).sum())
+        return Answer("statistic", text, method, rows, value=kept, **common)
+    if sums is not None:
+        part, total = sums
         if total == 0:
             return Answer(
                 "statistic",
                 f"The share of {p.column} cannot be computed: its total{base} is 0.",
                 "share of the total",
-                len(rows),
+                rows,
                 **common,
             )
         pct = part / total * 100
@@ -257,15 +290,15 @@ def _counted(rows: pd.DataFrame, p: StatisticParams) -> Answer:
         values = {"part": part, "total": total, "percent": pct}
         return Answer(
             "statistic", text, f"sum of {p.column} where {what} / sum of {p.column}",
-            len(rows), value=pct, values=values, **common,
+            rows, value=pct, values=values, **common,
         )  # fmt: skip
-    if not len(rows):
+    if not rows:
         return Answer("statistic", f"No rows{base} to count.", "share of rows", 0, **common)
-    pct = len(kept) / len(rows) * 100
-    text = f"{num(pct)}% of the rows{base} have {what} ({len(kept):,} of {len(rows):,})."
-    values = {"part": len(kept), "total": len(rows), "percent": pct}
+    pct = kept / rows * 100
+    text = f"{num(pct)}% of the rows{base} have {what} ({kept:,} of {rows:,})."
+    values = {"part": kept, "total": rows, "percent": pct}
     return Answer(
-        "statistic", text, "share of rows meeting the condition", len(rows), value=pct,
+        "statistic", text, "share of rows meeting the condition", rows, value=pct,
         values=values, **common,
     )  # fmt: skip
 
@@ -276,20 +309,28 @@ def _columns(p: StatisticParams) -> list[str]:
 
 
 def _distinct(s: pd.Series, p: StatisticParams) -> Answer:
-    k = int(s.nunique(dropna=True))
-    text = f"{p.column} has {k:,} different values{scope(p.filters)} ({count_text(int(s.notna().sum()), 'row')} with a value)."
+    return distinct_answer(p, int(s.nunique(dropna=True)), int(s.notna().sum()))
+
+
+def distinct_answer(p: StatisticParams, k: int, present: int) -> Answer:
+    """`k` different values among `present` rows with a value."""
+    text = f"{p.column} has {k:,} different values{scope(p.filters)} ({count_text(present, 'row')} with a value)."
     return Answer(
-        "statistic", text, "count of distinct non-missing values", int(s.notna().sum()),
+        "statistic", text, "count of distinct non-missing values", present,
         _columns(p), filter_dicts(p.filters), value=k,
     )  # fmt: skip
 
 
 def _missing(s: pd.Series, p: StatisticParams) -> Answer:
-    k = int(s.isna().sum())
-    share = k / len(s) * 100 if len(s) else 0.0
-    text = f"{p.column} is missing in {k:,} of {len(s):,} rows{scope(p.filters)} ({num(share)}%)."
+    return missing_answer(p, int(s.isna().sum()), len(s))
+
+
+def missing_answer(p: StatisticParams, k: int, rows: int) -> Answer:
+    """`k` of `rows` rows without a value."""
+    share = k / rows * 100 if rows else 0.0
+    text = f"{p.column} is missing in {k:,} of {rows:,} rows{scope(p.filters)} ({num(share)}%)."
     return Answer(
-        "statistic", text, "count of missing values", len(s), _columns(p),
+        "statistic", text, "count of missing values", rows, _columns(p),
         filter_dicts(p.filters), value=k, values={"percent": share},
     )  # fmt: skip
 
@@ -297,54 +338,100 @@ def _missing(s: pd.Series, p: StatisticParams) -> Answer:
 def _mode(s: pd.Series, p: StatisticParams) -> Answer:
     present = s.dropna()
     if present.empty:
+        return mode_answer(p, [], 0, 0)
+    counts = present.value_counts()
+    top = counts[counts == counts.iloc[0]]
+    return mode_answer(p, list(top.index), int(counts.iloc[0]), len(present))
+
+
+def mode_answer(p: StatisticParams, tied: list[Any], k: int, present: int) -> Answer:
+    """The most frequent value (`tied`: every value seen `k` times, the most) of `present`."""
+    if not present:
         return Answer(
             "statistic", f"{p.column} has no values{scope(p.filters)}.", "mode", 0, _columns(p)
         )
-    counts = present.value_counts()
-    top = counts[counts == counts.iloc[0]]
-    names = [label(v) for v in sorted(top.index, key=str)]
-    k = int(counts.iloc[0])
+    names = [label(v) for v in sorted(tied, key=str)]
     if len(names) > 1:
         text = (
             f"No single {p.column} is the most common{scope(p.filters)}: "
-            f"{', '.join(names[:5])} tie with {k:,} rows each (of {len(present):,})."
+            f"{', '.join(names[:5])} tie with {k:,} rows each (of {present:,})."
         )
         value: Any = None
     else:
-        text = f"The most common {p.column}{scope(p.filters)} is {names[0]} ({k:,} of {len(present):,} rows)."
+        text = f"The most common {p.column}{scope(p.filters)} is {names[0]} ({k:,} of {present:,} rows)."
         value = names[0]
     return Answer(
-        "statistic", text, "most frequent value", len(present), _columns(p),
+        "statistic", text, "most frequent value", present, _columns(p),
         filter_dicts(p.filters), value=value, values={"count": k, "tied": names},
     )  # fmt: skip
 
 
-def _number_statistic(s: pd.Series, p: StatisticParams) -> Answer:
-    if not is_numeric(s):
+@dataclass
+class NumberFigures:
+    """What a number statistic's sentence reads besides the value: the values counted, those
+    left out as missing, and the median, lowest and highest value where the sentence names
+    them (all equal values are stated as `low`)."""
+
+    n: int
+    dropped: int
+    median: Any = None
+    low: Any = None
+    high: Any = None
+
+
+def require_number(p: StatisticParams, numeric: bool) -> None:
+    """A number statistic of a column that holds no numbers is a clear error."""
+    if not numeric:
         raise ToolInputError(
             f"{p.column!r} is not a number column: its {p.stat} cannot be computed"
         )
+
+
+def needs_median(p: StatisticParams) -> bool:
+    """Whether the sentence of `p.stat` names the median beside it."""
+    return p.stat in ("mean", "sum", "std", "var")
+
+
+def _number_statistic(s: pd.Series, p: StatisticParams) -> Answer:
+    require_number(p, is_numeric(s))
     values = numeric_values(s).dropna()
-    dropped = len(s) - len(values)
     n = len(values)
+    if n < MIN_VALUES.get(p.stat, 1):
+        return number_answer(p, None, {}, NumberFigures(n, len(s) - n))
+    value, extra = _compute(values, p)
+    figures = NumberFigures(
+        n,
+        len(s) - n,
+        median=values.median() if needs_median(p) else None,
+        low=values.min(),
+        high=values.max(),
+    )
+    return number_answer(p, value, extra, figures)
+
+
+def number_answer(
+    p: StatisticParams, value: Any, extra: dict[str, Any], f: NumberFigures
+) -> Answer:
+    """The number statistic's sentence: too few values, undefined (all equal), or its value
+    with n, what was left out and the figures its kind names."""
     where = scope(p.filters)
     common: dict[str, Any] = dict(columns=_columns(p), filters=filter_dicts(p.filters))
     name = _stat_name(p)
     need = MIN_VALUES.get(p.stat, 1)
+    n = f.n
     if n < need:
         text = f"The {name} of {p.column}{where} needs at least {count_text(need)}; there {'is' if n == 1 else 'are'} {n}."
         return Answer("statistic", text, name, n, **common)
-    value, extra = _compute(values, p)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        text = f"The {name} of {p.column}{where} is undefined: all {count_text(n)} are equal ({num(values.iloc[0])})."
+        text = f"The {name} of {p.column}{where} is undefined: all {count_text(n)} are equal ({num(f.low)})."
         return Answer("statistic", text, name, n, **common)
-    detail = f"{count_text(n)}{missing_note(dropped)}"
-    if p.stat in ("mean", "sum", "std", "var"):
-        detail += f"; median {num(values.median())}"
+    detail = f"{count_text(n)}{missing_note(f.dropped)}"
+    if needs_median(p):
+        detail += f"; median {num(f.median)}"
     if p.stat == "iqr":
         detail = f"25th percentile {num(extra['q25'])}, 75th {num(extra['q75'])}; " + detail
     if p.stat == "range":
-        detail = f"from {num(values.min())} to {num(values.max())}; " + detail
+        detail = f"from {num(f.low)} to {num(f.high)}; " + detail
     text = f"The {name} of {p.column}{where} is {num(value)} ({detail})."
     if p.stat == "skewness":
         text = f"{p.column}{where} has a skewness of {num(value)}: {_skew_words(value)} ({detail})."
@@ -415,10 +502,55 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
     """r, p and n on the rows where both columns have a value; direction and strength in words."""
     rows = filtered_rows(df, params)
     require_columns(rows, [params.x, params.y])
+    return relation_on_rows(rows, params)
+
+
+def relation_on_rows(rows: pd.DataFrame, params: RelationParams) -> ToolResult:
+    """The correlation of the two columns on `rows` (the filters already applied), with what
+    its claim must know of the table: a part against its total, two series drifting in time
+    (then the correlation of their changes from one row to the next)."""
     a, b = numeric_values(rows[params.x]), numeric_values(rows[params.y])
     pair = pd.DataFrame({"a": a, "b": b}).dropna()
     n = len(pair)
-    method = "pearson" if params.method == "default" else params.method
+    constant = [c for c, s in ((params.x, pair["a"]), (params.y, pair["b"])) if s.nunique() < 2]
+    if n < 3 or constant:
+        return relation_answer(params, n, constant)
+    method = relation_method(params)
+    fit = _correlation(pair["a"], pair["b"], method)
+    rank = _correlation(pair["a"], pair["b"], "spearman") if method == "pearson" else None
+    part = part_of_total(rows, params.x, params.y)
+    order = both_drift(rows, params.x, params.y) if not part else None
+    changes = None
+    if order is not None:
+        steps = pair.reindex(order).dropna().diff().dropna()
+        changes = (*_correlation(steps["a"], steps["b"], method), len(steps))
+    table = pair.rename(columns={"a": params.x, "b": params.y})
+    return relation_answer(params, n, [], fit, rank, table, part=part, changes=changes)
+
+
+def relation_method(params: RelationParams) -> str:
+    """The method asked for, Pearson's r unless the question names another."""
+    return "pearson" if params.method == "default" else params.method
+
+
+def relation_answer(
+    params: RelationParams,
+    n: int,
+    constant: Sequence[str],
+    fit: tuple[float, float] | None = None,
+    rank: tuple[float, float] | None = None,
+    table: pd.DataFrame | None = None,
+    rank_on: str = "",
+    part: bool = False,
+    changes: tuple[float, float, int] | None = None,
+) -> ToolResult:
+    """The relation's sentence from (r, p) on `n` pairs; too few pairs or a `constant` column
+    said in words; with Pearson's r the rank correlation (`rank`, computed `rank_on` a
+    sample when that is not every row) follows it. The sentence is a claim (tools/claims.py):
+    a relation is said only when significant, not negligible, not of a part with its total
+    (`part`) and not of two series drifting over time (`changes`: r, p and n of their changes
+    from one row to the next); otherwise what holds is said, with the same figures."""
+    method = relation_method(params)
     name = {"pearson": "Pearson's r", "spearman": "Spearman's rho", "kendall": "Kendall's tau"}[
         method
     ]
@@ -431,29 +563,24 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
             f"The correlation of {subject} needs at least 3 rows with both values; there are {n}."
         )
         return answered(Answer("relation", text, name, n, **common))
-    constant = [c for c, s in ((params.x, pair["a"]), (params.y, pair["b"])) if s.nunique() < 2]
-    if constant:
+    if constant or fit is None:
         text = f"The correlation of {subject} is undefined: {constant[0]} has one value only."
         return answered(Answer("relation", text, name, n, **common))
-    r, p = _correlation(pair["a"], pair["b"], method)
+    r, p = fit
     verdict = "significant" if p < ALPHA else "not significant"
     kind = "linear" if method == "pearson" else "monotonic"
     figures = f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})"
-    subject_cap = f"{subject[0].upper()}{subject[1:]}"
     text = f"Between {subject} there is {_strength(r, 0.0)} {kind} relation: {figures}."
-    part = part_of_total(df, params.x, params.y)
-    order = both_drift(rows, params.x, params.y) if not part else None
     relation = Correlated(
         params.x, params.y, r, p, n, method, part, tuple(filter_dicts(params.filters)),
-        order is not None,
+        changes is not None,
     )  # fmt: skip
-    if order is not None:
-        steps = pair.loc[pair.index.intersection(order)].reindex(order).dropna().diff().dropna()
-        rc, pc = _correlation(steps["a"], steps["b"], method)
+    if changes is not None:
+        rc, pc, nc = changes
         holds = (
-            f"{subject_cap} both drift over time, which alone makes levels correlate: "
-            f"{figures} on their levels; their changes from one row to the next give "
-            f"{name} = {num(round(rc, 2) + 0.0)} ({p_text(pc)}, n = {len(steps):,})."
+            f"{subject[0].upper()}{subject[1:]} both drift over time, which alone makes levels "
+            f"correlate: {figures} on their levels; their changes from one row to the next give "
+            f"{name} = {num(round(rc, 2) + 0.0)} ({p_text(pc)}, n = {nc:,})."
         )
     elif part:
         holds = (
@@ -464,16 +591,17 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
         holds = f"Between {subject} there is {_strength(r, p)} {kind} relation: {figures}."
     claim = Claim(text, (relation,), Claim(holds, denies=(relation,)))
     more = []
-    if method == "pearson" and order is None and not part:
-        rho, p_rho = _correlation(pair["a"], pair["b"], "spearman")
+    if rank is not None and changes is None and not part:
+        rho, p_rho = rank
+        on = f" on {rank_on}" if rank_on else ""
         more.append(
-            f"The rank (monotonic) correlation is Spearman's rho = {num(round(rho, 2) + 0.0)} ({p_text(p_rho)})."
+            f"The rank (monotonic) correlation{on} is Spearman's rho = {num(round(rho, 2) + 0.0)} ({p_text(p_rho)})."
         )
     answer = Answer(
         "relation", text, name, n, value=r, values={"r": r, "direction": "positive" if r > 0 else "negative"},
         verdict=verdict, p_value=p, **common,
     )  # fmt: skip
-    return answered(answer, pair.rename(columns={"a": params.x, "b": params.y}), more, claim)
+    return answered(answer, table, more, claim)
 
 
 def _correlation(a: pd.Series, b: pd.Series, method: str) -> tuple[float, float]:
@@ -517,6 +645,11 @@ def answer_distribution(
     """A verdict at 0.05 with the test, its statistic, p and n, and the skewness in words."""
     rows = filtered_rows(df, params)
     require_columns(rows, [params.column])
+    return distribution_on_rows(rows, params)
+
+
+def distribution_on_rows(rows: pd.DataFrame, params: DistributionParams) -> ToolResult:
+    """The normality test of the column on `rows` (the filters already applied)."""
     values = numeric_values(rows[params.column]).dropna()
     n = len(values)
     method = params.method
@@ -604,6 +737,11 @@ def answer_group_difference(
     """The verdict at 0.05, the test, p, an effect size and each group's centre and n."""
     rows = filtered_rows(df, params)
     require_columns(rows, [params.measure, params.group_by])
+    return group_difference_on_rows(rows, params)
+
+
+def group_difference_on_rows(rows: pd.DataFrame, params: GroupDifferenceParams) -> ToolResult:
+    """The test of the groups of `rows` (the filters already applied)."""
     frame = pd.DataFrame({"g": rows[params.group_by], "v": rows[params.measure]}).dropna()
     if params.groups:
         wanted = {_key(v) for v in params.groups}
@@ -775,6 +913,11 @@ def answer_extreme(df: pd.DataFrame, params: ExtremeParams, ctx: ToolContext) ->
     """The winner over every group (never a drawn subset), its value, the runner-up; ties said."""
     rows = filtered_rows(df, params)
     require_columns(rows, [params.measure, params.by, *params.labels])
+    return extreme_on_rows(rows, params)
+
+
+def extreme_on_rows(rows: pd.DataFrame, params: ExtremeParams) -> ToolResult:
+    """The extreme row or group of `rows` (the filters already applied)."""
     if params.by is None:
         return answered(_extreme_row(rows, params))
     return _extreme_group(rows, params)
@@ -783,33 +926,48 @@ def answer_extreme(df: pd.DataFrame, params: ExtremeParams, ctx: ToolContext) ->
 def _extreme_row(rows: pd.DataFrame, p: ExtremeParams) -> Answer:
     if p.measure is None:
         raise ToolInputError("the highest row needs a measure column")
-    values = numeric_values(rows[p.measure])
-    present = values.dropna()
+    present = numeric_values(rows[p.measure]).dropna()
+    if present.empty:
+        return row_extreme_answer(p, None, 0, rows.iloc[:0], 0, [])
+    best = present.max() if p.direction == "max" else present.min()
+    winners = rows.loc[present[present == best].index]
+    return row_extreme_answer(
+        p, best, len(present), winners.head(5), len(winners), _row_labels(rows, p)
+    )
+
+
+def row_extreme_answer(
+    p: ExtremeParams,
+    best: Any,
+    present: int,
+    winners: pd.DataFrame,
+    n_winners: int,
+    names: list[str],
+) -> Answer:
+    """The extreme row's sentence: the `best` value over `present` values, held by `n_winners`
+    rows, the first of which are `winners` (in table order), named by their `names` columns."""
     word = "highest" if p.direction == "max" else "lowest"
     common: dict[str, Any] = dict(columns=[p.measure, *p.labels], filters=filter_dicts(p.filters))
-    if present.empty:
+    if not present:
         return Answer(
             "extreme", f"{p.measure} has no values{scope(p.filters)}.", f"{word} row", 0, **common
         )
-    best = present.max() if p.direction == "max" else present.min()
-    winners = rows.loc[present[present == best].index]
-    names = _row_labels(rows, p)
     described = [
         ", ".join(f"{c} = {_cell(r[c])}" for c in names) for _, r in winners.head(5).iterrows()
     ]
     where = scope(p.filters)
-    if len(winners) > 1:
+    if n_winners > 1:
         text = (
-            f"The {word} {p.measure}{where} is {num(best)}, shared by {len(winners):,} rows: "
+            f"The {word} {p.measure}{where} is {num(best)}, shared by {n_winners:,} rows: "
             f"{'; '.join(described)}."
         )
     else:
         text = f"The {word} {p.measure}{where} is {num(best)}, in the row where {described[0]}."
     first = winners.iloc[0]
     values = {c: to_json_value(first[c]) for c in names}
-    values[p.measure] = to_json_value(best)
+    values[str(p.measure)] = to_json_value(best)
     return Answer(
-        "extreme", text, f"{word} value of {p.measure} over {len(present):,} rows", len(present),
+        "extreme", text, f"{word} value of {p.measure} over {present:,} rows", present,
         value=to_json_value(best), values=values, **common,
     )  # fmt: skip
 
@@ -845,9 +1003,8 @@ def _cell(value: Any) -> str:
 
 
 def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
-    by = str(p.by)
-    keys = _keys(rows, by, p.time_grain)
-    agg = "count" if p.measure is None else p.agg
+    keys = _keys(rows, str(p.by), p.time_grain)
+    agg = extreme_agg(p)
     frame = pd.DataFrame({"g": keys})
     if p.measure is not None:
         frame["v"] = numeric_values(rows[p.measure])
@@ -855,23 +1012,40 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     grouped = frame.groupby("g", sort=True, observed=True)
     totals = grouped.size() if agg == "count" else grouped["v"].agg(agg)
     totals = totals.dropna()
+    ordered = totals.sort_values(ascending=p.direction == "min", kind="stable")
+    total = summed(rows, p.measure, [keys]) if agg == "sum" and p.measure else None
+    return group_extreme_answer(p, ordered, len(totals), len(frame), total)
+
+
+def extreme_agg(p: ExtremeParams) -> str:
+    """How a group's rows combine: a count of rows without a measure."""
+    return "count" if p.measure is None else p.agg
+
+
+def group_extreme_answer(
+    p: ExtremeParams, ordered: pd.Series, k: int, rows: int, summed_by: Summed | None = None
+) -> ToolResult:
+    """The extreme group's sentence from every group's value, best first (`ordered`: ties in
+    ascending key order; it may stop after the best groups when `k`, the number of groups
+    with a value, is larger), over `rows` rows with a group. A total (`summed_by`: the axes it
+    runs along) of a measure that does not add up there is still stated, with why it misleads."""
+    by = str(p.by)
+    agg = extreme_agg(p)
     word = "highest" if p.direction == "max" else "lowest"
     what = _agg_phrase(agg, p.measure)
     common: dict[str, Any] = dict(
         columns=[c for c in (p.measure, by) if c], filters=filter_dicts(p.filters)
     )
     group_noun = _group_noun(by, p.time_grain)
-    if totals.empty:
+    if ordered.empty:
         text = f"No {group_noun} has a value of {p.measure or 'rows'}{scope(p.filters)}."
         return answered(Answer("extreme", text, f"{word} {what}", 0, **common))
-    ordered = totals.sort_values(ascending=p.direction == "min", kind="stable")
     best = ordered.iloc[0]
     tied = ordered[ordered == best]
     grain: str = p.time_grain
     if grain == "none" and isinstance(ordered.index[0], pd.Timestamp):
         grain = calendar_grain(ordered.index)
-    names = [_group_label(k, grain) for k in tied.index]
-    k = len(totals)
+    names = [_group_label(key, grain) for key in tied.index]
     where = scope(p.filters)
     runner = ordered[ordered != best]
     tie_text = (
@@ -886,7 +1060,7 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
         tuple(names), k, k, measure=p.measure, by=by, agg=agg, direction=p.direction,
         grain=p.time_grain, filters=tuple(filter_dicts(p.filters)),
     )  # fmt: skip
-    total = (summed(rows, p.measure, [keys]),) if agg == "sum" and p.measure else ()
+    total = (summed_by,) if summed_by is not None else ()
     applicable = tie_text if len(tied) > 1 else text
     level = None
     if total and (why := failures(Claim("", total))):
@@ -903,7 +1077,7 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     values = {by: names[0] if len(names) == 1 else names, what: to_json_value(best)}
     answer = Answer(
         "extreme", text, f"{agg} of {p.measure or 'rows'} per {group_noun}, {word} of {k:,}",
-        len(frame), value=names[0] if len(names) == 1 else None, values=values,
+        rows, value=names[0] if len(names) == 1 else None, values=values,
         **common,
     )  # fmt: skip
     return answered(answer, table, claim=claim)
@@ -984,6 +1158,26 @@ def answer_change(df: pd.DataFrame, params: ChangeParams, ctx: ToolContext) -> T
     """Each period's value (its one row, or its rows combined), then the change and its %."""
     rows = filtered_rows(df, params)
     require_columns(rows, [params.measure, params.period, params.quarter])
+    return change_on_rows(rows, params)
+
+
+def change_on_rows(rows: pd.DataFrame, params: ChangeParams) -> ToolResult:
+    """The change between the two periods of `rows` (the filters already applied)."""
+    labels = period_labels(rows, params)
+    values = numeric_values(rows[params.measure])
+    found: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    agg: str | None = params.agg
+    for side in (params.start, params.end):
+        mask = labels == _period_key(side, params.time_grain)
+        counts[side] = int(mask.sum())
+        agg = agg or period_agg(counts[side])
+        found[side] = values[mask].dropna().agg(agg) if mask.any() else None
+    return change_answer(params, found, counts, agg)
+
+
+def period_labels(rows: pd.DataFrame, params: ChangeParams) -> pd.Series:
+    """Each row's period in one spelling ("1959-q1" with a quarter column)."""
     keys = _keys(rows, params.period, params.time_grain)
     labels = keys.map(lambda k: _period_key(k, params.time_grain))
     if params.quarter is not None:  # a year column and a quarter column: "1959-q1"
@@ -991,17 +1185,20 @@ def answer_change(df: pd.DataFrame, params: ChangeParams, ctx: ToolContext) -> T
             lambda q: "" if pd.isna(q) else f"-q{int(q)}"
         )
         labels = labels + quarter
-    values = numeric_values(rows[params.measure])
-    found: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    agg: str | None = params.agg
-    for side in (params.start, params.end):
-        want = _period_key(side, params.time_grain)
-        mask = labels == want
-        counts[side] = int(mask.sum())
-        if agg is None:
-            agg = "mean" if counts[side] > 1 else "sum"
-        found[side] = values[mask].dropna().agg(agg) if mask.any() else None
+    return labels
+
+
+def period_agg(rows: int) -> str:
+    """How a period's rows combine when the question does not say (set by the first period):
+    the mean of several rows, else the one row's value."""
+    return "mean" if rows > 1 else "sum"
+
+
+def change_answer(
+    params: ChangeParams, found: dict[str, Any], counts: dict[str, int], agg: str | None
+) -> ToolResult:
+    """The change's sentence from each period's value (`found`, None where the period has no
+    rows) and row count, its rows combined by `agg`."""
     columns = [c for c in (params.measure, params.period, params.quarter) if c]
     common: dict[str, Any] = dict(columns=columns, filters=filter_dicts(params.filters))
     where = scope(params.filters)
@@ -1056,10 +1253,22 @@ def _period_key(key: Any, grain: str) -> str:
             pass
         if grain in PERIOD_GRAINS:
             try:
-                return period_id(pd.Timestamp(text), grain).lower()
+                return period_id(_period_start(text), grain).lower()
             except (ValueError, TypeError):
                 return text
         return text
     if isinstance(key, (pd.Timestamp, np.datetime64)):
         return period_id(key, grain if grain in PERIOD_GRAINS else "day").lower()
     return label(key).lower()
+
+
+_QUARTER_TEXT = re.compile(r"(\d{4})-?q([1-4])")
+
+
+def _period_start(text: str) -> pd.Timestamp:
+    """The first moment of a period written as text; "2015-q3" read as its quarter directly
+    (pandas deprecates reading quarter strings as timestamps)."""
+    quarter = _QUARTER_TEXT.fullmatch(text)
+    if quarter:
+        return pd.Timestamp(year=int(quarter[1]), month=3 * int(quarter[2]) - 2, day=1)
+    return pd.Timestamp(text)

@@ -29,6 +29,7 @@ FIGURE_TEMPLATE = "plotly_white"
 TOOL_MODULES = (
     "anomalies",
     "answers",
+    "answers_sql",
     "charts",
     "charts_sql",
     "comparison",

@@ -44,7 +44,16 @@ def require_engine_columns(source: Any, columns: Sequence[str | None]) -> None:
 # ---------------------------------------------------------------- filters
 def filtered_table(source: Any, conditions: Sequence[FilterCondition]) -> tuple[Any, list[str]]:
     """The rows meeting every condition (an ibis table) and how each text condition matched."""
+    predicates, notes = filter_predicates(source, conditions)
     table = source.table
+    return (table.filter(predicates) if predicates else table), notes
+
+
+def filter_predicates(
+    source: Any, conditions: Sequence[FilterCondition]
+) -> tuple[list[Any], list[str]]:
+    """One boolean expression per condition over `source.table`, and how each text condition
+    matched (for counting rows that meet conditions beside the rows that do not)."""
     require_engine_columns(source, [c.column for c in conditions])
     predicates, notes = [], []
     for cond in conditions:
@@ -52,7 +61,7 @@ def filtered_table(source: Any, conditions: Sequence[FilterCondition]) -> tuple[
         predicates.append(predicate)
         if note:
             notes.append(note)
-    return (table.filter(predicates) if predicates else table), notes
+    return predicates, notes
 
 
 def condition_expr(source: Any, cond: FilterCondition) -> tuple[Any, str]:

@@ -112,6 +112,14 @@ def _fingerprint(postgres: Postgres) -> list[tuple[Any, ...]]:
         return out
 
 
+def _answer(source: EngineTable, tool: str, params: dict[str, Any]) -> ToolResult:
+    spec = get_tool(tool)
+    assert spec is not None and spec.sql_fn is not None
+    result = spec.sql_fn(source, spec.params_model.model_validate(params), ToolContext(seed=42))
+    assert result.metrics["answer"]["text"]
+    return result
+
+
 HOSTILE_TABLE = 'sales"; DROP TABLE sales; --'
 HOSTILE_COLUMN = "region'); DELETE FROM sales; --"
 HOSTILE_VALUES = [
@@ -144,6 +152,30 @@ def test_hostile_names_and_values_change_nothing(
                 filt = {"column": HOSTILE_COLUMN, "op": op, "value": value_or_list}
                 params = {"x": HOSTILE_COLUMN, "y": "units", "agg": "sum", "filters": [filt]}
                 assert _chart(source, params).chart is not None
+        for value in HOSTILE_VALUES:  # the answers' SQL quotes them too
+            _answer(
+                source,
+                "answer_statistic",
+                {
+                    "stat": "count",
+                    "counted": [{"column": HOSTILE_COLUMN, "op": "eq", "value": value}],
+                },
+            )
+            _answer(
+                source,
+                "answer_statistic",
+                {
+                    "stat": "mode",
+                    "column": HOSTILE_COLUMN,
+                    "filters": [{"column": HOSTILE_COLUMN, "op": "ne", "value": value}],
+                },
+            )
+            _answer(
+                source,
+                "answer_change",
+                {"measure": "units", "period": HOSTILE_COLUMN, "start": value, "end": "North"},
+            )
+        _answer(source, "answer_extreme", {"measure": "revenue", "by": HOSTILE_COLUMN})
         # a hostile value that is really in the table is matched as one literal
         match = {"column": HOSTILE_COLUMN, "op": "eq", "value": "North"}
         counted = _chart(source, {"x": HOSTILE_COLUMN, "agg": "count", "filters": [match]})

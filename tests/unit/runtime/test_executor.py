@@ -10,6 +10,7 @@ import pytest
 
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.runtime import execute_plan
+from autoviz_core.runtime.executor import STOPPED
 from autoviz_core.tools import ToolContext, ToolParams, ToolResult, registry, tool
 
 
@@ -163,3 +164,25 @@ def test_primary_falls_back_to_first_chart(tips):
         ]
     )
     assert execute_plan(plan, tips).primary().step_id == "h"
+
+
+def test_a_stopped_run_skips_the_steps_not_started(tips):
+    plan = Plan(
+        steps=[
+            PlanStep(id="a", tool="summary_stats"),
+            PlanStep(id="b", tool="missing_report", primary=True),
+            PlanStep(id="c", tool="value_counts", params={"column": "day"}),
+        ]
+    )
+    heard: list[str] = []
+    result = execute_plan(
+        plan,
+        tips,
+        on_step=lambda i, n, r: heard.append(r.step_id),
+        stop=lambda: "a" in heard,  # the person stops the run while the first step runs
+    )
+    assert result.records[0].status == "ok"
+    stopped = result.records[1:]
+    assert all(r.status == "skipped" and r.error == STOPPED for r in stopped)
+    assert stopped[0].primary  # the record keeps what the step was for
+    assert result.records[2].status == "skipped" and heard == ["a", "b", "c"]
