@@ -25,6 +25,7 @@ class PlanStep(BaseModel):
     answer: bool = False  # computes the value the question asks for (stated first)
     origin: StepOrigin = "template"
     note: str = ""  # the resolver's reasons for what it filled in
+    supports: str = ""  # the part of the question it serves (vocabulary.QUESTION_PARTS)
 
     def why(self) -> str:
         """Where the step came from and the resolver's reasons, as one note."""

@@ -142,3 +142,20 @@ DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 # What an extreme or a change is taken over: the rows themselves, or groups of them.
 ExtremeScope = Literal["row", "group"]
 EXTREME_SCOPES: tuple[ExtremeScope, ...] = get_args(ExtremeScope)
+# The parts of a question a step can serve (planning/support.py): a supporting step that serves
+# no part of this question is not run. The words say it to a person.
+QuestionPart = Literal[
+    "answer", "chart", "measure", "groups", "time", "relation", "drivers", "unusual", "overview"
+]
+QUESTION_PARTS: tuple[QuestionPart, ...] = get_args(QuestionPart)
+PART_WORDS: dict[str, str] = {
+    "answer": "computes the asked value",
+    "chart": "answers the question directly",
+    "measure": "shows how the measure asked about is spread",
+    "groups": "compares the groups asked about",
+    "time": "follows the measure over time, as asked",
+    "relation": "relates the columns asked about",
+    "drivers": "finds what relates to the measure asked about",
+    "unusual": "looks for the unusual values asked about",
+    "overview": "describes the table, as asked",
+}

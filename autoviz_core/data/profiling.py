@@ -15,7 +15,12 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from autoviz_core.data.cleaning import spread_sample
-from autoviz_core.data.semantics import is_additive
+from autoviz_core.data.semantics import (
+    additive_over_time,
+    is_additive,
+    is_panel,
+    total_parts,
+)
 from autoviz_core.vocabulary import Role
 
 SAMPLE_VALUES = 5
@@ -73,6 +78,9 @@ class ColumnProfile(BaseModel):
     mean: float | None = None
     top_values: list[str] = Field(default_factory=list)  # most frequent (categorical/boolean)
     additive: bool = False  # sums across rows mean something (data/semantics.py decides)
+    # ... and over time as well: False for a stock (population) or a level (data/semantics.py)
+    additive_over_time: bool = False
+    parts: list[str] = Field(default_factory=list)  # the columns this total adds up
     derived_from: list[str] = Field(default_factory=list)  # the two columns a derived measure uses
     # figures that are estimates (the engine's approximate distinct count of a large column)
     approximate: list[str] = Field(default_factory=list)
@@ -156,9 +164,20 @@ COLUMN_GROUPS: dict[ColumnGroup, Callable[[ColumnProfile], bool]] = {
 def profile_table(df: pd.DataFrame) -> SchemaProfile:
     """Profile every column and describe the table's shape."""
     columns = [profile_column(df[name], str(name), len(df)) for name in df.columns]
+    add_table_semantics(df, columns)
     return SchemaProfile(
         n_rows=len(df), n_columns=len(df.columns), shape=_shape(columns, len(df)), columns=columns
     )
+
+
+def add_table_semantics(df: pd.DataFrame, columns: list[ColumnProfile]) -> None:
+    """What only the whole table tells: additivity over time (a panel's measures are levels
+    unless named as flows) and which columns total others."""
+    panel = is_panel(df)
+    totals = total_parts(df)
+    for c in columns:
+        c.additive_over_time = additive_over_time(c.name, c.additive, panel)
+        c.parts = list(totals.get(c.name, ()))
 
 
 def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from autoviz_core.data.names import name_words
@@ -42,8 +43,10 @@ class Vocabulary(BaseModel):
 
     additive: frozenset[str]
     non_additive: frozenset[str]
+    stock: frozenset[str] = frozenset()
+    total: frozenset[str] = frozenset()
 
-    @field_validator("additive", "non_additive", mode="before")
+    @field_validator("additive", "non_additive", "stock", "total", mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         return frozenset(str(w).strip().lower() for w in words)
@@ -70,11 +73,15 @@ def name_tokens(name: str) -> list[str]:
     return [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens
 
 
+# Words naming a number that names a row (an id, a code): never a total, never a measure.
+ID_WORDS = frozenset({"id", "code", "key", "zip", "postcode", "iso"})
+
+
 def additive_by_name(name: str) -> bool | None:
     """True/False when the name decides it; None when the name says nothing either way."""
     words = set(name_tokens(name))
     vocab = vocabulary()
-    if words & vocab.non_additive:
+    if words & vocab.non_additive or words & ID_WORDS:
         return False
     if words & vocab.additive:
         return True
@@ -109,3 +116,145 @@ def default_agg(column: MeasureColumn | None, asked: str | None = None) -> str:
     if asked in GROUP_AGGREGATIONS and not (asked == "sum" and not additive):
         return asked
     return "sum" if additive else "mean"
+
+
+# ---------------------------------------------------------------- additivity along each axis
+# A sum can run along two axes: across groups (several countries in one year) and over time
+# (several years of one country). Flows (sales, births) add up along both; stocks (population,
+# balances) only across groups; levels (prices, rates) along neither.
+YEAR_WORDS = frozenset({"year", "yr", "yyyy", "season", "fiscal"})
+PANEL_MAX_ENTITY_COLUMNS = 5  # candidate entity columns tried when looking for a panel
+
+
+def additive_over_time(name: str, additive_across_groups: bool, panel: bool) -> bool:
+    """Whether summing the measure over several moments of one series means something.
+
+    A stock word decides (population summed over years counts people again); in a panel (one
+    row per entity and period) a measure that no flow word names is taken as a level recorded
+    per period, not an amount that accumulates, so it is not summed over time either.
+    """
+    if not additive_across_groups:
+        return False
+    words = set(name_tokens(name))
+    vocab = vocabulary()
+    if words & vocab.stock:
+        return False
+    return not panel or bool(words & vocab.additive)
+
+
+def series_additive(name: str, values: pd.Series) -> bool:
+    """`is_additive` for a column of a table (tools see frames, not profiles)."""
+    by_name = additive_by_name(name)
+    if by_name is not None:
+        return by_name
+    if not pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    present = values.dropna()
+    return bool(len(present) and present.min() >= 0)
+
+
+def is_year_name(name: str) -> bool:
+    return bool(set(name_tokens(name)) & YEAR_WORDS)
+
+
+def time_columns(df: pd.DataFrame) -> list[str]:
+    """Columns that place a row in time: dates, and whole numbers named like years."""
+    out = []
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out.append(str(col))
+        elif pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            if is_year_name(str(col)):
+                out.append(str(col))
+        elif (pd.api.types.is_string_dtype(s) or s.dtype == object) and _dates_as_text(s):
+            out.append(str(col))
+    return out
+
+
+def _dates_as_text(s: pd.Series) -> bool:
+    sample = s.dropna().astype("string").head(50)
+    if sample.empty or not sample.str.fullmatch(r"\d{4}-\d{2}(-\d{2})?([ T][\d:.]+)?").all():
+        return False
+    return bool(pd.to_datetime(sample, errors="coerce", format="ISO8601").notna().all())
+
+
+def panel_entity(df: pd.DataFrame, time: str) -> str | None:
+    """The entity column of a panel over `time`: each (entity, time) pair appears once, with
+    several entities each seen at several times. None when the table is not such a panel."""
+    n = len(df)
+    if n < 4 or df[time].nunique() < 2:
+        return None
+    tried = 0
+    for col in df.columns:
+        s = df[col]
+        if col == time or pd.api.types.is_float_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        k = s.nunique()
+        if not 2 <= k <= n // 2:
+            continue
+        tried += 1
+        if not df.duplicated([col, time]).any():
+            return str(col)
+        if tried >= PANEL_MAX_ENTITY_COLUMNS:
+            break
+    return None
+
+
+def is_panel(df: pd.DataFrame) -> bool:
+    return any(panel_entity(df, t) is not None for t in time_columns(df))
+
+
+# ---------------------------------------------------------------- totals
+TOTAL_SHARE = 0.95  # rows on which a total must equal the sum of its parts
+
+
+def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Columns that total others, and the parts each contains.
+
+    A column equal to the row sum of the other additive number columns is their total; a
+    column named like a total ("total", "all_votes") contains every other additive number
+    column that never exceeds it. A part is never related to its total as if independent.
+    """
+    numbers = [
+        str(c)
+        for c in df.columns
+        if pd.api.types.is_numeric_dtype(df[c])
+        and not pd.api.types.is_bool_dtype(df[c])
+        and not is_year_name(str(c))
+        and additive_by_name(str(c)) is not False
+        and not is_identifier(df[c])
+    ]
+    out: dict[str, tuple[str, ...]] = {}
+    for col in numbers:
+        others = [c for c in numbers if c != col]
+        if len(others) < 2:
+            continue
+        total = df[col].astype("float64")
+        parts = df[others].astype("float64")
+        ok = total.notna() & parts.notna().all(axis=1)
+        if ok.sum() >= 2:
+            close = (parts[ok].sum(axis=1) - total[ok]).abs() <= 1e-6 * total[ok].abs().clip(
+                lower=1
+            )
+            if close.mean() >= TOTAL_SHARE:
+                out[col] = tuple(others)
+                continue
+        if set(name_tokens(col)) & vocabulary().total:
+            within = [c for c in others if bool((parts[c][ok] <= total[ok] + 1e-9).all())]
+            covered = parts.loc[ok, within].sum(axis=1) / total[ok].where(total[ok] != 0)
+            if len(within) >= 2 and covered.median() >= 0.8:  # they make up most of it
+                out[col] = tuple(within)
+    return out
+
+
+def is_identifier(s: pd.Series) -> bool:
+    """Whole numbers that name rows rather than measure them: named like an id or a code, or
+    all different and running almost one after another (1, 2, 3 ...)."""
+    if set(name_tokens(str(s.name))) & ID_WORDS:
+        return True
+    present = s.dropna()
+    if len(present) <= 10 or not pd.api.types.is_integer_dtype(present):
+        return False
+    span = float(present.max()) - float(present.min()) + 1
+    return bool(present.nunique() == len(present) and span <= 1.5 * len(present))

@@ -57,6 +57,7 @@ from autoviz_core.planning.request import (
     repair_request,
 )
 from autoviz_core.planning.resolver import ResolveContext, resolve_step
+from autoviz_core.planning.support import question_parts, serves, step_part
 from autoviz_core.planning.templates import (
     AUTO,
     Template,
@@ -66,7 +67,7 @@ from autoviz_core.planning.templates import (
 )
 from autoviz_core.planning.validation import PlanNote, validate_plan, validate_step
 from autoviz_core.tools.registry import get_tool
-from autoviz_core.vocabulary import INTENTS
+from autoviz_core.vocabulary import INTENTS, PART_WORDS
 
 PRIMARY_ID = "answer"
 NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"
@@ -440,6 +441,7 @@ def primary_step(req: AnalysisRequest) -> PlanStep:
         params=params,
         primary=True,
         origin="question",
+        supports="chart",
     )
 
 
@@ -449,7 +451,9 @@ def answer_step(answer: AnswerRequest) -> PlanStep | None:
     if call is None:
         return None
     tool, params = call
-    return PlanStep(id=ANSWER_ID, tool=tool, params=params, answer=True, origin="answer")
+    return PlanStep(
+        id=ANSWER_ID, tool=tool, params=params, answer=True, origin="answer", supports="answer"
+    )
 
 
 def repeats_chart(step: PlanStep, chart: PlanStep) -> bool:
@@ -469,17 +473,30 @@ def repeats_chart(step: PlanStep, chart: PlanStep) -> bool:
 
 
 def template_steps(
-    template: Template, ctx: ResolveContext, profile: SchemaProfile
+    template: Template,
+    ctx: ResolveContext,
+    profile: SchemaProfile,
+    parts: set[str] | None = None,
 ) -> tuple[list[PlanStep], list[PlanNote]]:
-    """The template's steps with "auto" resolved; a step that cannot run is left out (why)."""
+    """The template's steps with "auto" resolved; a step that cannot run, or (given the
+    question's `parts`) serves no part of the question, is left out (why)."""
     counts = role_counts(profile)
     steps: list[PlanStep] = []
     notes: list[PlanNote] = []
     for ts in template.steps:
+        if parts is not None and not serves(ts.supports, parts):
+            shows = PART_WORDS[ts.supports]
+            notes.append(
+                PlanNote(
+                    ts.id, "info", f"left out: the question does not ask what it shows ({shows})"
+                )
+            )
+            continue
         if any(counts.get(role, 0) < n for role, n in ts.needs.items()):
             notes.append(PlanNote(ts.id, "info", f"left out: the table lacks {ts.needs}"))
             continue
-        step, why = resolve_step(PlanStep(id=ts.id, tool=ts.tool, params=dict(ts.params)), ctx)
+        draft = PlanStep(id=ts.id, tool=ts.tool, params=dict(ts.params), supports=ts.supports)
+        step, why = resolve_step(draft, ctx)
         if step is None:
             notes.append(PlanNote(ts.id, "info", "left out: " + "; ".join(why)))
             continue
@@ -524,7 +541,8 @@ def build_plan(
     template_steps_alone = template_steps(template, alone, profile)[0]
     with timer.within("validation"):
         template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
-    steps, notes = template_steps(template, ctx, profile)
+    parts = question_parts(cues, req, intent, answer, profile)
+    steps, notes = template_steps(template, ctx, profile, parts)
     first = primary_step(req)
     repeats = [s for s in steps if repeats_chart(s, first)]
     notes += [
@@ -558,7 +576,7 @@ def build_plan(
         else:
             known = {s.id for s in plan.steps}
             outcome = apply_changes(
-                plan, proposal, lambda s: _check_change(s, ctx, profile, known, timer)
+                plan, proposal, lambda s: _check_change(s, ctx, profile, known, timer, parts)
             )
             plan, rationale = outcome.plan, outcome.review_rationale()
             notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
@@ -588,8 +606,14 @@ def _check_change(
     profile: SchemaProfile,
     known: set[str],
     timer: StageTimer,
+    parts: set[str] | None = None,
 ) -> tuple[PlanStep | None, str]:
-    """A model-changed step resolved like a template step, then validated; or why it is not valid."""
+    """A model-changed step resolved like a template step, then validated; or why it is not
+    valid. It must serve a part of the question, as a template's step must."""
+    part = step_part(step.tool, step.supports)
+    if parts is not None and not step.primary and not serves(part, parts):
+        return None, "it serves no part of the question"
+    step = step.model_copy(update={"supports": part})
     resolved = _resolve_again(step, ctx)
     with timer.within("validation"):
         valid, vnotes = validate_step(resolved, profile, known)

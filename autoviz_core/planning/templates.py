@@ -17,7 +17,7 @@ from autoviz_core.data.profiling import ColumnGroup, SchemaProfile
 from autoviz_core.data_files import read_yaml
 from autoviz_core.errors import ConfigError
 from autoviz_core.tools.registry import get_tool
-from autoviz_core.vocabulary import INTENTS
+from autoviz_core.vocabulary import INTENTS, QuestionPart
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 AUTO = "auto"
@@ -39,6 +39,7 @@ class TemplateStep(BaseModel):
 
     id: str
     tool: str
+    supports: QuestionPart  # the part of a question it serves; left out of plans without it
     params: dict[str, Any] = Field(default_factory=dict)
     needs: dict[str, int] = Field(default_factory=dict)  # role -> minimum number of columns
 

@@ -12,14 +12,12 @@ from typing import Any
 
 from autoviz_core.report.finding import Finding
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
-from autoviz_core.tools.common import fmt_num, join_labels
+from autoviz_core.tools.common import join_labels
 
 ANOMALY_TOOLS = ("rolling_anomalies", "iqr_outliers", "robust_zscore_outliers")
 TIME_TOOLS = ("trend",)
 DRIVER_TOOLS = ("driver_ranking",)
 COMPARE_TOOLS = ("compare_groups",)
-MIN_ASSOCIATION = 0.1  # below this, a column "relates" to the target only by chance
-TOP_DRIVERS = 3
 
 
 def _ok(result: ExecutionResult, tools: tuple[str, ...]) -> list[StepRecord]:
@@ -60,32 +58,11 @@ def anomaly_headline(result: ExecutionResult, planned: Any) -> Finding | None:
 
 
 def drivers_headline(result: ExecutionResult, planned: Any) -> Finding | None:
-    """The strongest associations with the target, from the ranking's own table."""
+    """The strongest associations with the target that hold, as the ranking step said them."""
     steps = _ok(result, DRIVER_TOOLS)
     if not steps:
         return None
-    record = steps[0]
-    table = record.result.table  # type: ignore[union-attr]
-    target = record.params.get("target")
-    if table is None or table.empty:
-        return _from(record, record.result.findings[0])  # type: ignore[union-attr]
-    ranked = table.dropna(subset=["strength"])
-    strong = ranked[ranked["strength"] >= MIN_ASSOCIATION].head(TOP_DRIVERS)
-    if strong.empty:
-        top = ranked.iloc[0] if len(ranked) else None
-        detail = (
-            f": the strongest is {top['column']} ({fmt_num(top['strength'])})"
-            if top is not None
-            else ""
-        )
-        return _from(record, f"No column relates clearly to {target}{detail}.")
-    parts = [
-        f"{row['column']} ({row['measure']} {row['strength']:.2f}"
-        + (f", {row['detail']}" if isinstance(row["detail"], str) and row["detail"] else "")
-        + ")"
-        for row in strong.to_dict("records")
-    ]
-    return _from(record, f"What relates most to {target}: {join_labels(parts)}.")
+    return _from(steps[0], steps[0].result.findings[0])  # type: ignore[union-attr]
 
 
 def comparison_headline(result: ExecutionResult, planned: Any) -> Finding | None:
@@ -182,7 +159,8 @@ def headline(result: ExecutionResult, planned: Any) -> Finding:
     found = found or primary_headline(result)
     if found is not None:
         return found
-    failed = [f"{r.step_id} ({r.error})" for r in result.records if r.status != "ok"]
+    # the reasons in words: a step's id or tool name means nothing to the person reading
+    failed = list(dict.fromkeys(r.error for r in result.records if r.status != "ok" and r.error))
     reason = f": {join_labels(failed, limit=3)}" if failed else ""
     return Finding(
         "answer", "", f"No step that answers the question produced a result{reason}.", headline=True

@@ -44,6 +44,8 @@ def cell_text(value: Any, limit: int = CELL_CHARS) -> str:
     v = to_json_value(value)
     if isinstance(v, float):
         v = round(v, 6)  # display only: hide float noise such as 82736.90000000002
+        if v.is_integer():
+            v = int(v)  # a whole number (a year in a column with gaps) without ".0"
     text = (
         "" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else str(v))
     )
@@ -107,18 +109,27 @@ def _record_table(record: StepRecord) -> str:
         if len(table) > TABLE_ROWS
         else ""
     )
-    title = f"{record.step_id} · {record.tool}"
-    return f"<h3>{esc(title)}</h3>" + _html_table([str(c) for c in table.columns], rows) + more
+    return (
+        f"<h3>{esc(section_title(record))}</h3>"
+        + _html_table([str(c) for c in table.columns], rows)
+        + more
+    )
+
+
+def section_title(record: StepRecord) -> str:
+    """What a chart or table section is, for a person: the chart's title (or the step's summary),
+    marked when it answers the question; never the step's or the tool's internal name."""
+    chart = record.result.chart if record.result is not None else None
+    title = chart.title if chart is not None and chart.title else record.summary.rstrip(".")
+    return f"{title} (the answer)" if record.primary or record.answer else title
 
 
 def _chart_block(index: int, record: StepRecord) -> str:
     assert record.result is not None and record.result.figure is not None
-    chart = record.result.chart
-    title = chart.title if chart is not None and chart.title else record.summary
     data = script_safe(figure_json(record.result.figure))
     return (
-        f"<h3>{esc(record.step_id)} · {esc(record.tool)}{' (primary)' if record.primary else ''}</h3>"
-        f"<p class='muted'>{esc(title)}</p>"
+        f"<h3>{esc(section_title(record))}</h3>"
+        f"<p class='muted'>{esc(record.summary)}</p>"
         f"<div class='chart' id='chart-{index}'></div>"
         f"<script type='application/json' data-chart='chart-{index}'>{data}</script>"
     )
@@ -144,11 +155,7 @@ def _sections(
 ) -> list[str]:
     parts = [f"<h2>Question</h2><p>{esc(question)}</p>"]
     findings = collect_findings(result) if findings is None else findings
-    items = "".join(
-        f"<li>{ANSWER_MARK if f.headline else ''}{esc(f.text)} "
-        f"<span class='muted'>({esc(f.step_id)})</span></li>"
-        for f in findings
-    )
+    items = "".join(f"<li>{ANSWER_MARK if f.headline else ''}{esc(f.text)}</li>" for f in findings)
     parts.append("<h2>Findings</h2>" + (f"<ul>{items}</ul>" if items else "<p>No findings.</p>"))
     charts = [
         r for r in ordered_records(result) if r.result is not None and r.result.figure is not None

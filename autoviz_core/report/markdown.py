@@ -10,7 +10,13 @@ from typing import Any
 
 from autoviz_core.report.finding import Finding
 from autoviz_core.report.findings import collect_findings, ordered_records
-from autoviz_core.report.html import TABLE_ROWS, cell_text, plan_rows, profile_columns
+from autoviz_core.report.html import (
+    TABLE_ROWS,
+    cell_text,
+    plan_rows,
+    profile_columns,
+    section_title,
+)
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from autoviz_core.tools.common import agg_label
 
@@ -43,9 +49,7 @@ def _chart_section(record: StepRecord) -> str:
     chart = record.result.chart if record.result is not None else None
     if chart is None:
         return ""
-    head = (
-        f"### {md(record.step_id)} · {md(record.tool)}{' (primary)' if record.primary else ''}\n\n"
-    )
+    head = f"### {md(section_title(record))}\n\n"
     meta = f"{md(chart.kind)} of {md(chart.title)}; {chart.points_sent} point(s).\n\n"
     x_name, y_name = chart.x or "x", agg_label(chart.agg, chart.y) or "y"
     rows: list[tuple[Any, ...]] = list(zip(chart.x_values, chart.y_values, strict=False))
@@ -69,7 +73,7 @@ def _table_section(record: StepRecord) -> str:
     rows = list(table.head(TABLE_ROWS).itertuples(index=False, name=None))
     more = f"\n_First {TABLE_ROWS} of {len(table):,} rows._\n" if len(table) > TABLE_ROWS else ""
     return (
-        f"### {md(record.step_id)} · {md(record.tool)}\n\n"
+        f"### {md(section_title(record))}\n\n"
         + md_table([str(c) for c in table.columns], rows)
         + more
         + "\n"
@@ -89,10 +93,7 @@ def render_markdown(
     out = [f"# {md(title)}\n", f"## Question\n\n{md(question)}\n", "## Findings\n"]
     findings = collect_findings(result) if findings is None else findings
     out.append(
-        "".join(
-            f"- {'**Answer:** ' if f.headline else ''}{md(f.text)} ({md(f.step_id)})\n"
-            for f in findings
-        )
+        "".join(f"- {'**Answer:** ' if f.headline else ''}{md(f.text)}\n" for f in findings)
         or "No findings.\n"
     )
     out.append("## Charts\n")

@@ -22,6 +22,7 @@ from autoviz_core.engine.derived import with_derived_columns
 from autoviz_core.errors import AutoVizError
 from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.tools.cache import run_cache
+from autoviz_core.tools.claims import fact
 from autoviz_core.tools.common import ToolInputError
 from autoviz_core.tools.registry import ToolContext, ToolResult, ToolSpec, get_tool
 
@@ -151,6 +152,7 @@ def on_sample(result: ToolResult, how: str) -> None:
     """Say in the step's summary and findings that it ran on a sample, and which."""
     result.summary = f"{result.summary.rstrip('.')} (on {how})."
     result.findings.append(f"This step ran on {how}.")
+    result.claims.append(fact(f"This step ran on {how}."))
     result.metrics["sample"] = how
 
 

@@ -6,6 +6,7 @@ Each returns the flagged rows with a `reason` sentence, so a person can check a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -13,9 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Unusual
 from autoviz_core.tools.common import (
     FilteredParams,
     agg_label,
+    datetime_values,
     empty_result,
     filtered_rows,
     fmt_num,
@@ -28,11 +31,16 @@ from autoviz_core.tools.common import (
     scope_text,
     to_json_list,
 )
+from autoviz_core.tools.measures import table_time
 from autoviz_core.tools.periods import (
+    SEASON_LENGTH,
+    SEASON_NAME,
     Periods,
     Seasonal,
     build_periods,
     fit_trend,
+    native_grain,
+    phase_of,
     seasonal_cycle,
 )
 from autoviz_core.tools.registry import (
@@ -111,11 +119,14 @@ def row_names(df: pd.DataFrame, column: str) -> list[str]:
         and not is_temporal(df[c])
         and df[c].nunique() > ID_ROLES_MAX_SHARE * min(len(df), 200) ** 0.5
     ]
-    if texty:
-        parts.append(df[texty[0]].astype("string").fillna("?"))
     dated = [
         c for c in df.columns if c != column and (is_temporal(df[c]) or str(c).lower() == "year")
     ]
+    if not texty and dated and df[dated[0]].duplicated().any():
+        # several rows per date (one per store): the grouping names the row
+        texty = [c for c in df.columns if c != column and not is_numeric(df[c]) and c not in dated]
+    if texty:
+        parts.append(df[texty[0]].astype("string").fillna("?"))
     if dated:
         parts.append(pd.Series([label(v) for v in df[dated[0]]], index=df.index, dtype="string"))
     if not parts:
@@ -124,23 +135,133 @@ def row_names(df: pd.DataFrame, column: str) -> list[str]:
     return [f"{v}: " for v in joined.tolist()]
 
 
-def outlier_findings(
-    table: pd.DataFrame, column: str, n_rows: int, rule: str, rule_in_words: str
-) -> list[str]:
+def outlier_claims(
+    table: pd.DataFrame,
+    column: str,
+    n_rows: int,
+    rule: str,
+    rule_in_words: str,
+    pattern: RowPattern,
+) -> list[Claim]:
     """How many rows lie beyond the rule, with the most extreme ones named; or that none does.
 
+    Rows whose value is ordinary for their weekday (or month), when the table's calendar
+    pattern is significant, are explained by it: the claim naming them is not said, and the
+    rows beyond the rule within their own weekday are said instead.
     The rule's numbers (fences, median) are columns of the flagged table, so they are printed
     only when there is a flagged row to carry them.
     """
+    none = Claim(
+        f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked.",
+        denies=(Unusual(pattern.tested, pattern.name),),
+    )
     if table.empty:
-        return [f"No row of {column} lies beyond {rule_in_words}: all {n_rows:,} rows checked."]
-    shown = [
-        r.split(" > ")[0].split(" < ")[0].split(": robust")[0] for r in table["reason"].head(3)
-    ]
-    return [
-        f"{len(table):,} of {n_rows:,} rows of {column} lie beyond {rule}; most extreme: "
-        f"{join_labels(shown, limit=3)}."
-    ]
+        return [none]
+    names = [_short(r) for r in table["reason"]]
+    explained = tuple(n for n, e in zip(names, pattern.explained, strict=True) if e)
+    unusual = Unusual(pattern.tested, pattern.name, explained)
+    verb = "lies" if len(table) == 1 else "lie"
+    text = (
+        f"{len(table):,} of {n_rows:,} rows of {column} {verb} beyond {rule}; most extreme: "
+        f"{join_labels(names[:3], limit=3)}."
+    )
+    kept = [n for n, e in zip(names, pattern.explained, strict=True) if not e]
+    if kept:
+        instead = Claim(
+            f"{len(kept):,} of {n_rows:,} rows of {column} lie beyond {rule} and are unusual "
+            f"for their {pattern.unit} too; most extreme: {join_labels(kept[:3], limit=3)}.",
+            (Unusual(pattern.tested, pattern.name),),
+        )
+    else:
+        instead = Claim(
+            f"The {len(table):,} rows of {column} beyond {rule} are ordinary for their "
+            f"{pattern.unit}: the {pattern.name} pattern explains them, so none is called "
+            "unusual.",
+            denies=(unusual,),
+        )
+    if not pattern.tested:
+        instead = Claim(
+            f"{len(table):,} row(s) of {column} lie beyond {rule}, but the dates cover too "
+            f"little time to tell them from a {pattern.name} pattern: none is called unusual.",
+            denies=(unusual,),
+        )
+    return [Claim(text, (unusual,), instead)]
+
+
+def _short(reason: str) -> str:
+    return reason.split(" > ")[0].split(" < ")[0].split(": robust")[0]
+
+
+@dataclass(frozen=True)
+class RowPattern:
+    """The calendar pattern tested before rows are called unusual: its name ("weekly",
+    "yearly", "" when there is none), the unit ("weekday"), whether the dates allowed a test,
+    and per flagged row whether its value is ordinary within its own phase."""
+
+    name: str
+    unit: str
+    tested: bool
+    explained: tuple[bool, ...]
+
+
+MIN_PATTERN_CYCLES = 2  # cycles the dates must cover before a pattern can be told from an outlier
+
+
+def row_pattern(
+    df: pd.DataFrame,
+    values: pd.Series,
+    flagged: np.ndarray,
+    beyond: Callable[[pd.Series, float], bool],
+) -> RowPattern:
+    """Test the calendar patterns the dates can show before rows are called unusual: the
+    weekday for daily data (two weeks at least), the month of the year (two years at least).
+    A flagged row is explained when a pattern is significant (Kruskal–Wallis) and the row is
+    not beyond the same rule within its own phase (`beyond(phase values, value)`), or when
+    most rows of its phase in the other cycles are flagged the same way (every December)."""
+    time = table_time(df)
+    nothing = tuple(False for _ in flagged)
+    if time is None or is_numeric(df[time]):
+        return RowPattern("", "row", True, nothing)
+    times = datetime_values(df[time])
+    if times.notna().sum() < 2:
+        return RowPattern("", "row", True, nothing)
+    span_days = float((times.max() - times.min()).total_seconds() / 86400)
+    daily = native_grain(times)[0] == "day"
+    if daily and span_days < 7 * MIN_PATTERN_CYCLES:
+        return RowPattern("weekly", "weekday", False, nothing)
+    candidates = [("weekly", "weekday", times.dt.day_of_week)] if daily else []
+    if span_days >= 365.25 * MIN_PATTERN_CYCLES - 31:
+        candidates.append(("yearly", "month", times.dt.month))
+    elif not daily:
+        return RowPattern("yearly", "month", False, nothing)
+    side = np.sign(values - values.median())
+    flag_mask = pd.Series(False, index=values.index)
+    flag_mask.iloc[list(flagged)] = True
+    best: RowPattern | None = None
+    for name, unit, phase in candidates:
+        significant = _phase_p(values, phase) < 0.05
+        explained = []
+        for i in flagged:
+            same = (phase == phase.iloc[i]) & (values.index != values.index[i])
+            recurs = bool(
+                same.any() and (flag_mask[same] & (side[same] == side.iloc[i])).mean() >= 0.5
+            )
+            ordinary = significant and not beyond(values[same].dropna(), float(values.iloc[i]))
+            explained.append(recurs or ordinary)
+        found = RowPattern(name, unit, True, tuple(explained))
+        if best is None or sum(found.explained) > sum(best.explained):
+            best = found
+    return best or RowPattern("", "row", True, nothing)
+
+
+def _phase_p(values: pd.Series, phase: pd.Series) -> float:
+    from scipy import stats as sps
+
+    frame = pd.DataFrame({"v": values.to_numpy(), "g": phase.to_numpy()}).dropna()
+    samples = [part.to_numpy() for _, part in frame.groupby("g")["v"] if len(part) >= 2]
+    if len(samples) < 2 or frame["v"].nunique() < 2:
+        return 1.0
+    return float(sps.kruskal(*samples).pvalue)
 
 
 def _summary(n_flagged: int, n: int, column: str, rule: str) -> str:
@@ -187,12 +308,19 @@ def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolR
     table = _flagged_table(df, mask, severity.fillna(0), reason_at)
     fig, chart = _strip_figure(values, mask, params.column, f"{params.column}: IQR outliers", ctx)
     table["lower_fence"], table["upper_fence"] = lo, hi
-    findings = outlier_findings(
+    order = table["row_index" if "row_index" in table else "_row_index"].to_numpy()
+
+    def beyond(phase: pd.Series, value: float) -> bool:
+        a, b = float(phase.quantile(0.25)), float(phase.quantile(0.75))
+        return bool(value > b + params.k * (b - a) or value < a - params.k * (b - a))
+
+    claims = outlier_claims(
         table,
         params.column,
         len(df),
         f"the IQR fences {fmt_num(lo)} and {fmt_num(hi)}",
         f"the IQR fences (Q1 − {k}·IQR, Q3 + {k}·IQR)",
+        row_pattern(df, values, order, beyond),
     )
     return ToolResult(
         summary=_summary(
@@ -201,7 +329,7 @@ def iqr_outliers(df: pd.DataFrame, params: IqrParams, ctx: ToolContext) -> ToolR
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"flagged": int(mask.sum()), "lower": lo, "upper": hi, "q1": q1, "q3": q3},
     )
 
@@ -254,12 +382,20 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
         float(zarr[i]) for i in table["row_index" if "row_index" in table else "_row_index"]
     ]
     table["median"] = median
-    findings = outlier_findings(
+    order = table["row_index" if "row_index" in table else "_row_index"].to_numpy()
+
+    def beyond(phase: pd.Series, value: float) -> bool:
+        centre = float(phase.median())
+        spread = MAD_TO_SIGMA * float((phase - centre).abs().median())
+        return bool(spread > 0 and abs(value - centre) / spread > params.threshold)
+
+    claims = outlier_claims(
         table,
         params.column,
         len(df),
         f"|robust z| = {params.threshold:g} (median {fmt_num(median)})",
         f"|robust z| = {params.threshold:g}",
+        row_pattern(df, values, order, beyond),
     )
     return ToolResult(
         summary=_summary(
@@ -268,7 +404,7 @@ def robust_zscore_outliers(df: pd.DataFrame, params: RobustZParams, ctx: ToolCon
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"flagged": int(mask.sum()), "median": median, "mad": mad},
     )
 
@@ -329,18 +465,49 @@ def period_bands(periods: Periods, p: RollingParams) -> tuple[pd.DataFrame, Seas
     """
     season = seasonal_cycle(periods)
     effect = season.effect if season is not None else np.zeros(len(periods.keys))
-    usable = pd.Series(periods.usable)
-    fit = fit_trend(periods.positions, np.where(periods.usable, periods.values - effect, np.nan))
+    usable = pd.Series(periods.usable & ~periods.no_rows)  # a period without rows is a gap
+    fit = fit_trend(periods.positions, np.where(usable, periods.values - effect, np.nan))
     if fit.supported:  # a steady rise is expected too: the first and last periods are not odd
         effect = effect + fit.intercept + fit.slope * periods.positions
     adjusted = pd.Series(periods.values - effect).where(usable)
     flags = rolling_flags(adjusted, p.window, p.k, p.direction)
     table = periods.table("value").drop(columns=["t"])
+    table["value"] = table["value"].where(~pd.Series(periods.no_rows))
     table["expected"] = flags["rolling_median"] + effect
     table["upper"] = flags["upper"] + effect
     table["lower"] = flags["lower"] + effect
     table["flag"] = flags["flag"].astype(bool) & usable
+    table["recurring"] = recurring(periods, table)
     return table, season
+
+
+def pattern_testable(periods: Periods) -> bool:
+    """Whether the series is long enough to tell its calendar cycle (weekly for days, yearly
+    for weeks, months, quarters) from an unusual period: two whole cycles. A grain with no
+    cycle (years, irregular spacing) has nothing to test."""
+    length = SEASON_LENGTH.get(periods.grain)
+    if length is None or periods.numeric_years or periods.step != 1:
+        return True
+    return int(periods.usable.sum()) >= MIN_PATTERN_CYCLES * length
+
+
+def recurring(periods: Periods, table: pd.DataFrame) -> np.ndarray:
+    """Flagged periods whose departure recurs at the same phase of the other cycles (every
+    December high): the calendar pattern explains them, whatever the cycle's overall strength."""
+    out = np.zeros(len(table), dtype=bool)
+    length = SEASON_LENGTH.get(periods.grain)
+    if length is None or periods.numeric_years or periods.step != 1:
+        return out
+    phases = np.array([phase_of(k, periods.grain) for k in periods.keys])
+    dev = (table["value"] - table["expected"]).to_numpy(dtype="float64")
+    half = 0.5 * (table["upper"] - table["expected"]).to_numpy(dtype="float64")
+    for i in np.flatnonzero(table["flag"].to_numpy()):
+        others = (phases == phases[i]) & np.isfinite(dev) & (np.arange(len(dev)) != i)
+        if not others.any():
+            continue
+        same = (np.sign(dev[others]) == np.sign(dev[i])) & (np.abs(dev[others]) >= half[others])
+        out[i] = bool(same.mean() >= 0.5)
+    return out
 
 
 @tool(
@@ -356,11 +523,12 @@ def rolling_anomalies(df: pd.DataFrame, params: RollingParams, ctx: ToolContext)
     rows = filtered_rows(df, params)
     if rows.empty:
         return empty_result(f"rolling anomalies of {params.metric or 'rows'}")
-    frames, seasonal, grain = [], False, str(params.grain)
+    frames, seasonal, grain, tested = [], False, str(params.grain), True
     for key, part in _group_frames(rows, params.group_by):
         periods = build_periods(part, params.date_column, params.metric, params.agg, params.grain)
         bands, season = period_bands(periods, params)
         seasonal = seasonal or season is not None
+        tested = tested and pattern_testable(periods)
         grain = periods.grain
         if params.group_by:
             bands.insert(0, params.group_by, key)
@@ -375,14 +543,14 @@ def rolling_anomalies(df: pd.DataFrame, params: RollingParams, ctx: ToolContext)
     ).where(bands["flag"])
     table = _flagged_first(bands)
     fig, chart = _band_figure(bands, params, what, ctx, periods.key_column)
-    findings = rolling_findings(table, params, what, grain, seasonal)
+    claims = rolling_claims(table, params, what, grain, seasonal, tested)
     n_flagged = int(table["flag"].sum())
     return ToolResult(
         summary=f"{n_flagged:,} anomalous {grain}(s) of {what} (window {params.window}, k = {params.k:g}).",
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"flagged": n_flagged, "periods": len(table), "seasonal": seasonal},
     )
 
@@ -393,36 +561,74 @@ def _flagged_first(bands: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([flagged, bands[~bands["flag"]]], ignore_index=True)
 
 
-def rolling_findings(
-    table: pd.DataFrame, p: RollingParams, what: str, grain: str, seasonal: bool
-) -> list[str]:
-    """Which periods stand out, with their values and expected levels; or that none does."""
+def rolling_claims(
+    table: pd.DataFrame, p: RollingParams, what: str, grain: str, seasonal: bool, tested: bool
+) -> list[Claim]:
+    """Which periods stand out, with their values and expected levels; or that none does.
+
+    Proposed of every flagged period; a period whose departure recurs at the same phase of the
+    other cycles is explained by the calendar pattern, and a series too short for two cycles
+    cannot tell the two apart: the validator then says what holds instead.
+    """
     checked = table[table["value"].notna() & ~table["partial"]]
     flagged = table[table["flag"]]
+    cycle = SEASON_NAME.get(grain, "")
     rule = f"their expected level ± {p.k:g}·MAD" + (
         " (calendar cycle included)" if seasonal else ""
     )
     if flagged.empty:
-        return [
+        text = (
             f"No {grain} stands out in {what} beyond {rule}: all {len(checked):,} {grain}s "
             "stay within their expected range."
-        ]
+        )
+        return [Claim(text, denies=(Unusual(tested, cycle),))]
+    explained = tuple(_label_of(r, p) for r in flagged[flagged["recurring"]].to_dict("records"))
+    unusual = Unusual(tested, cycle, explained)
+    kept = flagged[~flagged["recurring"]]
+    if not tested:
+        instead = Claim(
+            f"{len(flagged):,} {grain}(s) of {what} lie beyond {rule}, but {len(checked):,} "
+            f"{grain}s are too few to tell an unusual {grain} from the {cycle} pattern (two "
+            f"cycles are needed): none is called unusual.",
+            denies=(unusual,),
+        )
+    elif kept.empty:
+        instead = Claim(
+            f"No {grain} stands out in {what} beyond its {cycle} pattern: the {len(flagged):,} "
+            f"{grain}(s) beyond {rule} depart the same way at the same time in other cycles.",
+            denies=(unusual,),
+        )
+    else:
+        instead = _flagged_claim(kept, checked, p, what, grain, rule, Unusual(tested, cycle))
+    return [_flagged_claim(flagged, checked, p, what, grain, rule, unusual, instead)]
+
+
+def _label_of(row: dict[str, object], p: RollingParams) -> str:
+    return f"{_who(row, p)}{row['period']}"
+
+
+def _flagged_claim(
+    flagged: pd.DataFrame,
+    checked: pd.DataFrame,
+    p: RollingParams,
+    what: str,
+    grain: str,
+    rule: str,
+    unusual: Unusual,
+    instead: Claim | None = None,
+) -> Claim:
     shown = [
         f"{_who(r, p)}{r['period']} ({fmt_num(r['value'])} vs expected {fmt_num(r['expected'])})"
         for r in flagged.head(3).to_dict("records")
     ]
-    unit = f"{grain}s" if len(flagged) > 1 else grain
-    return [
+    more = f" (all {len(flagged):,} are listed in the table)" if len(flagged) > 3 else ""
+    text = (
         f"{len(flagged):,} of {len(checked):,} {grain}s stand out in {what} beyond {rule}: "
-        f"{join_labels(shown, limit=3)}."
+        f"{join_labels(shown, limit=3)}{more}."
         if len(flagged) > 1
-        else f"1 of {len(checked):,} {grain}s stands out in {what} beyond {rule}: {shown[0]}.",
-        *(
-            []
-            if len(flagged) <= 3
-            else [f"All {len(flagged):,} flagged {unit} are listed in the table."]
-        ),
-    ]
+        else f"1 of {len(checked):,} {grain}s stands out in {what} beyond {rule}: {shown[0]}."
+    )
+    return Claim(text, (unusual,), instead)
 
 
 def _who(row: dict[str, object], p: RollingParams) -> str:
@@ -492,7 +698,7 @@ def _band_figure(
                 line={"dash": "dot"},
             )
         )
-    title = f"{what} per {p.grain} with rolling anomaly band"
+    title = f"{what} with rolling anomaly band"
     fig.update_layout(title=title, xaxis_title=p.date_column, yaxis_title=what)
     chart = ChartData(
         kind="line", x=p.date_column, y=p.metric, color=p.group_by, agg=p.agg,

@@ -12,6 +12,7 @@ column) is said in words; a NaN never reaches a sentence.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import warnings
@@ -23,6 +24,16 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from autoviz_core.tools.claims import (
+    MIN_ABS_R,
+    Claim,
+    Correlated,
+    Ranked,
+    Summed,
+    fact,
+    failures,
+    settle_one,
+)
 from autoviz_core.tools.common import (
     MONTHS,
     FilterCondition,
@@ -36,10 +47,12 @@ from autoviz_core.tools.common import (
     is_temporal,
     label,
     numeric_values,
+    p_text,
     require_columns,
     to_json_value,
 )
-from autoviz_core.tools.periods import period_label
+from autoviz_core.tools.measures import both_drift, part_of_total, summed
+from autoviz_core.tools.periods import calendar_grain, period_id, period_label
 from autoviz_core.tools.registry import ToolContext, ToolResult, column_param, tool
 from autoviz_core.vocabulary import (
     PERIOD_GRAINS,
@@ -109,13 +122,22 @@ class Answer:
 
 
 def answered(
-    answer: Answer, table: pd.DataFrame | None = None, more: Sequence[str] = ()
+    answer: Answer,
+    table: pd.DataFrame | None = None,
+    more: Sequence[str] = (),
+    claim: Claim | None = None,
 ) -> ToolResult:
-    """The tool result of an answer: its sentence first, then any supporting sentences."""
+    """The tool result of an answer: its sentence first, then any supporting sentences.
+
+    With `claim` (what the sentence asserts), the sentence is the one the validator lets say:
+    the asked value is always stated, worded as what holds (tools/claims.py)."""
+    said = settle_one(dataclasses.replace(claim, asked=True)) if claim is not None else None
+    if said is not None:
+        answer.text = said.text
     return ToolResult(
         summary=answer.text,
         table=table,
-        findings=[answer.text, *more],
+        claims=[said or fact(answer.text), *(fact(m) for m in more)],
         metrics={"answer": answer.to_dict(), "rows": answer.n},
     )
 
@@ -130,6 +152,9 @@ def computed_on_sample(result: ToolResult, how: str) -> ToolResult:
         answer["text"] = answer["text"] + note
     if result.findings:
         result.findings[0] += note
+    if result.claims:  # the findings are the claims' sentences: the note goes with the claim
+        first = result.claims[0]
+        result.claims[0] = dataclasses.replace(first, text=first.text + note)
     result.summary += note
     result.metrics["sample"] = how
     return result
@@ -149,15 +174,6 @@ def num(value: Any) -> str:
     if v != 0 and abs(v) < 0.01:
         return f"{v:.3g}"
     return f"{v:,.2f}"
-
-
-def p_text(p: float) -> str:
-    """A p-value as papers write it: p<0.001, p=0.004, p=0.93."""
-    if p < 0.001:
-        return "p<0.001"
-    if p < 0.01:
-        return f"p={p:.3f}"
-    return f"p={p:.2f}"
 
 
 def count_text(n: int, noun: str = "value") -> str:
@@ -490,7 +506,9 @@ def answer_relation(df: pd.DataFrame, params: RelationParams, ctx: ToolContext) 
 
 
 def relation_on_rows(rows: pd.DataFrame, params: RelationParams) -> ToolResult:
-    """The correlation of the two columns on `rows` (the filters already applied)."""
+    """The correlation of the two columns on `rows` (the filters already applied), with what
+    its claim must know of the table: a part against its total, two series drifting in time
+    (then the correlation of their changes from one row to the next)."""
     a, b = numeric_values(rows[params.x]), numeric_values(rows[params.y])
     pair = pd.DataFrame({"a": a, "b": b}).dropna()
     n = len(pair)
@@ -500,9 +518,14 @@ def relation_on_rows(rows: pd.DataFrame, params: RelationParams) -> ToolResult:
     method = relation_method(params)
     fit = _correlation(pair["a"], pair["b"], method)
     rank = _correlation(pair["a"], pair["b"], "spearman") if method == "pearson" else None
-    return relation_answer(
-        params, n, [], fit, rank, pair.rename(columns={"a": params.x, "b": params.y})
-    )
+    part = part_of_total(rows, params.x, params.y)
+    order = both_drift(rows, params.x, params.y) if not part else None
+    changes = None
+    if order is not None:
+        steps = pair.reindex(order).dropna().diff().dropna()
+        changes = (*_correlation(steps["a"], steps["b"], method), len(steps))
+    table = pair.rename(columns={"a": params.x, "b": params.y})
+    return relation_answer(params, n, [], fit, rank, table, part=part, changes=changes)
 
 
 def relation_method(params: RelationParams) -> str:
@@ -518,10 +541,15 @@ def relation_answer(
     rank: tuple[float, float] | None = None,
     table: pd.DataFrame | None = None,
     rank_on: str = "",
+    part: bool = False,
+    changes: tuple[float, float, int] | None = None,
 ) -> ToolResult:
     """The relation's sentence from (r, p) on `n` pairs; too few pairs or a `constant` column
     said in words; with Pearson's r the rank correlation (`rank`, computed `rank_on` a
-    sample when that is not every row) follows it."""
+    sample when that is not every row) follows it. The sentence is a claim (tools/claims.py):
+    a relation is said only when significant, not negligible, not of a part with its total
+    (`part`) and not of two series drifting over time (`changes`: r, p and n of their changes
+    from one row to the next); otherwise what holds is said, with the same figures."""
     method = relation_method(params)
     name = {"pearson": "Pearson's r", "spearman": "Spearman's rho", "kendall": "Kendall's tau"}[
         method
@@ -541,12 +569,29 @@ def relation_answer(
     r, p = fit
     verdict = "significant" if p < ALPHA else "not significant"
     kind = "linear" if method == "pearson" else "monotonic"
-    text = (
-        f"Between {subject} there is {_strength(r, p)} {kind} relation: "
-        f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})."
-    )
+    figures = f"{name} = {num(round(r, 2) + 0.0)} ({p_text(p)}, n = {n:,})"
+    text = f"Between {subject} there is {_strength(r, 0.0)} {kind} relation: {figures}."
+    relation = Correlated(
+        params.x, params.y, r, p, n, method, part, tuple(filter_dicts(params.filters)),
+        changes is not None,
+    )  # fmt: skip
+    if changes is not None:
+        rc, pc, nc = changes
+        holds = (
+            f"{subject[0].upper()}{subject[1:]} both drift over time, which alone makes levels "
+            f"correlate: {figures} on their levels; their changes from one row to the next give "
+            f"{name} = {num(round(rc, 2) + 0.0)} ({p_text(pc)}, n = {nc:,})."
+        )
+    elif part:
+        holds = (
+            f"Between {subject} the relation is by construction, one being a total that "
+            f"contains the other: {figures}."
+        )
+    else:
+        holds = f"Between {subject} there is {_strength(r, p)} {kind} relation: {figures}."
+    claim = Claim(text, (relation,), Claim(holds, denies=(relation,)))
     more = []
-    if rank is not None:
+    if rank is not None and changes is None and not part:
         rho, p_rho = rank
         on = f" on {rank_on}" if rank_on else ""
         more.append(
@@ -556,7 +601,7 @@ def relation_answer(
         "relation", text, name, n, value=r, values={"r": r, "direction": "positive" if r > 0 else "negative"},
         verdict=verdict, p_value=p, **common,
     )  # fmt: skip
-    return answered(answer, table, more)
+    return answered(answer, table, more, claim)
 
 
 def _correlation(a: pd.Series, b: pd.Series, method: str) -> tuple[float, float]:
@@ -573,7 +618,7 @@ def _correlation(a: pd.Series, b: pd.Series, method: str) -> tuple[float, float]
 
 def _strength(r: float, p: float) -> str:
     size = abs(r)
-    if p >= ALPHA or size < 0.1:
+    if p >= ALPHA or size < MIN_ABS_R:
         return "no clear" if p >= ALPHA else "a negligible (though significant)"
     word = "a weak" if size < 0.3 else "a moderate" if size < 0.5 else "a strong"
     return f"{word} {'positive' if r > 0 else 'negative'}"
@@ -968,7 +1013,8 @@ def _extreme_group(rows: pd.DataFrame, p: ExtremeParams) -> ToolResult:
     totals = grouped.size() if agg == "count" else grouped["v"].agg(agg)
     totals = totals.dropna()
     ordered = totals.sort_values(ascending=p.direction == "min", kind="stable")
-    return group_extreme_answer(p, ordered, len(totals), len(frame))
+    total = summed(rows, p.measure, [keys]) if agg == "sum" and p.measure else None
+    return group_extreme_answer(p, ordered, len(totals), len(frame), total)
 
 
 def extreme_agg(p: ExtremeParams) -> str:
@@ -976,10 +1022,13 @@ def extreme_agg(p: ExtremeParams) -> str:
     return "count" if p.measure is None else p.agg
 
 
-def group_extreme_answer(p: ExtremeParams, ordered: pd.Series, k: int, rows: int) -> ToolResult:
+def group_extreme_answer(
+    p: ExtremeParams, ordered: pd.Series, k: int, rows: int, summed_by: Summed | None = None
+) -> ToolResult:
     """The extreme group's sentence from every group's value, best first (`ordered`: ties in
     ascending key order; it may stop after the best groups when `k`, the number of groups
-    with a value, is larger), over `rows` rows with a group."""
+    with a value, is larger), over `rows` rows with a group. A total (`summed_by`: the axes it
+    runs along) of a measure that does not add up there is still stated, with why it misleads."""
     by = str(p.by)
     agg = extreme_agg(p)
     word = "highest" if p.direction == "max" else "lowest"
@@ -993,28 +1042,45 @@ def group_extreme_answer(p: ExtremeParams, ordered: pd.Series, k: int, rows: int
         return answered(Answer("extreme", text, f"{word} {what}", 0, **common))
     best = ordered.iloc[0]
     tied = ordered[ordered == best]
-    names = [_group_label(key, p.time_grain) for key in tied.index]
+    grain: str = p.time_grain
+    if grain == "none" and isinstance(ordered.index[0], pd.Timestamp):
+        grain = calendar_grain(ordered.index)
+    names = [_group_label(key, grain) for key in tied.index]
     where = scope(p.filters)
     runner = ordered[ordered != best]
-    if len(tied) > 1:
-        text = (
-            f"{_join(names)} tie for the {word} {what}{where}: {num(best)} each "
-            f"(of {k:,} {group_noun}s)."
+    tie_text = (
+        f"{_join(names)} tie for the {word} {what}{where}: {num(best)} each "
+        f"(of {k:,} {group_noun}s)."
+    )
+    text = f"{names[0]} has the {word} {what}{where}: {num(best)} (of {k:,} {group_noun}s"
+    if len(runner):
+        text += f"; next is {_group_label(runner.index[0], grain)} with {num(runner.iloc[0])}"
+    text += ")."
+    ranking = Ranked(
+        tuple(names), k, k, measure=p.measure, by=by, agg=agg, direction=p.direction,
+        grain=p.time_grain, filters=tuple(filter_dicts(p.filters)),
+    )  # fmt: skip
+    total = (summed_by,) if summed_by is not None else ()
+    applicable = tie_text if len(tied) > 1 else text
+    level = None
+    if total and (why := failures(Claim("", total))):
+        level = Claim(
+            f"{applicable.rstrip('.')} ({'; '.join(why)}, so this total adds up every moment "
+            f"of each {group_noun} and counts the same {p.measure} again).",
+            denies=total,
         )
-    else:
-        text = f"{names[0]} has the {word} {what}{where}: {num(best)} (of {k:,} {group_noun}s"
-        if len(runner):
-            text += f"; next is {_group_label(runner.index[0], p.time_grain)} with {num(runner.iloc[0])}"
-        text += ")."
+    tie = Claim(tie_text, (dataclasses.replace(ranking, says_tie=True), *total), level)
+    claim = Claim(text, (ranking, *total), tie)
+    text = tie_text if len(tied) > 1 else text
     table = ordered.rename(what).reset_index().rename(columns={"g": by})
-    table[by] = [_group_label(v, p.time_grain) for v in table[by]]
+    table[by] = [_group_label(v, grain) for v in table[by]]
     values = {by: names[0] if len(names) == 1 else names, what: to_json_value(best)}
     answer = Answer(
         "extreme", text, f"{agg} of {p.measure or 'rows'} per {group_noun}, {word} of {k:,}",
         rows, value=names[0] if len(names) == 1 else None, values=values,
         **common,
     )  # fmt: skip
-    return answered(answer, table)
+    return answered(answer, table, claim=claim)
 
 
 def _keys(rows: pd.DataFrame, column: str, grain: str) -> pd.Series:
@@ -1187,12 +1253,12 @@ def _period_key(key: Any, grain: str) -> str:
             pass
         if grain in PERIOD_GRAINS:
             try:
-                return period_label(_period_start(text), grain).lower()
+                return period_id(_period_start(text), grain).lower()
             except (ValueError, TypeError):
                 return text
         return text
     if isinstance(key, (pd.Timestamp, np.datetime64)):
-        return period_label(key, grain if grain in PERIOD_GRAINS else "day").lower()
+        return period_id(key, grain if grain in PERIOD_GRAINS else "day").lower()
     return label(key).lower()
 
 

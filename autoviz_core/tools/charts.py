@@ -7,6 +7,8 @@ filter -> bucket time -> aggregate (or keep raw rows) -> sort -> limit -> bound 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,9 +16,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Ranked, Summed, fact, failures
 from autoviz_core.tools.common import (
     FilterCondition,
     ToolInputError,
+    above_lowest,
     agg_label,
     aggregate_series,
     apply_filters,
@@ -26,6 +30,7 @@ from autoviz_core.tools.common import (
     extremes,
     fmt_num,
     fmt_pct,
+    group_name,
     is_numeric,
     is_temporal,
     join_labels,
@@ -35,15 +40,19 @@ from autoviz_core.tools.common import (
     numeric_values,
     require_columns,
     to_json_list,
+    to_json_value,
 )
 from autoviz_core.tools.distributions import (
     MAX_BOX_GROUPS,
     box_figure,
     box_stats,
+    busiest_bin_claim,
+    highest_median_claim,
     histogram_table,
     top_groups,
 )
-from autoviz_core.tools.periods import period_label
+from autoviz_core.tools.measures import part_of_total, summed, table_time
+from autoviz_core.tools.periods import build_periods, calendar_grain, period_label
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
@@ -52,6 +61,7 @@ from autoviz_core.tools.registry import (
     column_param,
     tool,
 )
+from autoviz_core.tools.relationships import relation_claim
 from autoviz_core.vocabulary import (
     NUMBER_AGGREGATIONS,
     PERIOD_GRAINS,
@@ -315,69 +325,217 @@ def _title(p: ChartParams, x_col: str | None) -> str:
 
 
 # ---------------------------------------------------------------- findings
-def x_label(value: Any, p: ChartParams) -> str:
-    """An x value for a sentence: periods at the chart's grain, whole numbers without ".0"."""
+def _calendar(data: pd.DataFrame) -> str:
+    """The grain raw dates on x were recorded at (a month's data as its first day)."""
+    x = data["x"]
+    return calendar_grain(x) if is_temporal(x) else "day"
+
+
+def x_label(value: Any, p: ChartParams, calendar: str = "day") -> str:
+    """An x value for a sentence: periods at the chart's grain (raw dates at the grain they
+    were recorded at: monthly data as 2021-05), whole numbers without ".0"."""
     if p.time_grain in PERIOD_GRAINS and isinstance(value, (pd.Timestamp, np.datetime64)):
         return period_label(value, p.time_grain)
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return period_label(value, calendar)
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     return label(value)
 
 
-def _group_findings(frame: pd.DataFrame, p: ChartParams, x_col: str | None) -> list[str]:
-    """The ranked list for a top-N, else highest vs lowest group (ties named together)."""
-    if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
+@dataclass(frozen=True)
+class SumContext:
+    """What a sum chart's findings need beyond the plotted frame: the axes the sum runs along,
+    and (when it runs over time but the measure is a level) the same chart for the latest
+    moment of the table's time column, where a total of it does mean something."""
+
+    summed: Summed
+    # "In 2007", the chart of that moment, its sum, and the moment as a filter
+    latest: tuple[str, pd.DataFrame, Summed, tuple[dict[str, Any], ...]] | None = None
+
+
+def _group_claims(
+    full: pd.DataFrame,
+    shown: pd.DataFrame,
+    p: ChartParams,
+    x_col: str | None,
+    sums: SumContext | None = None,
+    partial: frozenset[Any] = frozenset(),
+) -> list[Claim]:
+    """The ranked list for a top-N, else highest vs lowest group (ties named together). The
+    sentence is first made of the drawn groups; the validator keeps it only when they are all
+    the groups, else the same sentence over every group is said."""
+    data = _xy_data(shown)
+    if data is None:
         return []
+    if p.kind == "line" and x_col:
+        return _line_claims(data, p, sums, partial)
+    every = _xy_data(full)
+    assert every is not None
+    if p.sort_by == "y" and p.limit and p.kind in RANKED_CHART_KINDS:
+        return [_top_claim(data, every, p, x_col, sums)]
+    fallback = (
+        _extreme_claims(every, every, p, x_col, sums, "") if len(every) != len(data) else None
+    )
+    claims = _extreme_claims(data, every, p, x_col, sums, "", fallback)
+    return claims
+
+
+def _xy_data(frame: pd.DataFrame) -> pd.DataFrame | None:
+    if "y" not in frame or "x" not in frame or "c" in frame or frame.empty:
+        return None
     y = pd.to_numeric(frame["y"], errors="coerce")
     data = pd.DataFrame({"x": frame["x"].to_numpy(), "y": y.to_numpy()}).dropna(subset=["y"])
-    if data.empty:
-        return []
-    what = agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
-    names = [x_label(v, p) for v in data["x"]]
-    if p.kind == "line" and x_col:
-        return _line_findings(names, data["y"].tolist(), what)
-    if p.sort_by == "y" and p.limit and p.kind in RANKED_CHART_KINDS:
-        ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
-        order = "Top" if p.sort_dir == "desc" else "Bottom"
-        return [f"{order} {len(ranked)} {x_col} by {what}: {join_labels(ranked, limit=10)}."]
+    return None if data.empty else data
+
+
+def _what(p: ChartParams) -> str:
+    return agg_label(p.agg, p.y) if p.agg != "none" else (p.y or "value")
+
+
+def _sum_asserts(p: ChartParams, sums: SumContext | None) -> tuple[Summed, ...]:
+    return (sums.summed,) if sums is not None and p.agg == "sum" else ()
+
+
+def _top_claim(
+    data: pd.DataFrame, every: pd.DataFrame, p: ChartParams, x_col: str | None,
+    sums: SumContext | None,
+) -> Claim:  # fmt: skip
+    names = [group_name(x_col, x_label(v, p, _calendar(data)), p.y) for v in data["x"]]
+    ranked = [f"{n} ({fmt_num(v)})" for n, v in zip(names, data["y"], strict=True)]
+    order = "Top" if p.sort_dir == "desc" else "Bottom"
+    ranking = Ranked(
+        (names[0],), len(every), len(every), measure=p.y, by=x_col, agg=p.agg,
+        direction="max" if p.sort_dir == "desc" else "min", grain=p.time_grain,
+        filters=_filter_dicts(p),
+    )  # fmt: skip
+    text = f"{order} {len(ranked)} {x_col} by {_what(p)}: {join_labels(ranked, limit=10)}."
+    return Claim(text, (ranking, *_sum_asserts(p, sums)), _latest_claim(p, x_col, sums))
+
+
+def _extreme_claims(
+    data: pd.DataFrame,
+    every: pd.DataFrame,
+    p: ChartParams,
+    x_col: str | None,
+    sums: SumContext | None,
+    when: str,
+    fallback: list[Claim] | None = None,
+    moment: tuple[dict[str, Any], ...] = (),
+) -> list[Claim]:
+    """ "A has the highest X: v, n% above the lowest, B (w)." and A's share of the total."""
+    what = _what(p)
+    names = [group_name(x_col, x_label(v, p, _calendar(data)), p.y) for v in data["x"]]
     hi, top, lo, low = extremes(names, data["y"].tolist())
+    ranking = Ranked(
+        tuple(hi), len(data), len(every), says_tie=len(hi) > 1, measure=p.y, by=x_col,
+        agg=p.agg, grain=p.time_grain, filters=_filter_dicts(p) + moment,
+    )  # fmt: skip
+    asserts = (ranking, *_sum_asserts(p, sums))
+    later: Sequence[Claim | None] = fallback or (
+        [_latest_claim(p, x_col, sums)] if when == "" else []
+    )
     if len(data) > 1 and fmt_num(top) == fmt_num(low):
-        return [f"All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."]
+        text = f"{when}All {len(data)} {x_col or 'groups'} have the same {what}: {fmt_num(top)}."
+        return [Claim(text, asserts[1:], _first(later))]
     verb = "tie for" if len(hi) > 1 else "has"
-    out = [f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"]
-    if len(data) > 1 and fmt_num(top) != fmt_num(low):
-        above = f" {fmt_pct((top - low) / abs(low))} above" if low != 0 else " above"
-        out[0] += f",{above} the lowest, {join_labels(lo)} ({fmt_num(low)})"
-    out[0] += "."
+    text = f"{when}{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
+    if len(data) > 1:
+        above = above_lowest(top, low) if low != 0 else "above the lowest"
+        text += f", {above}, {join_labels(lo)} ({fmt_num(low)})"
+    out = [Claim(text + ".", asserts, _first(later))]
     total = float(data["y"].sum())
     if p.agg in ("sum", "count") and total > 0 and len(data) > 1 and len(hi) == 1:
-        out.append(f"{hi[0]} accounts for {fmt_pct(top / total)} of the total.")
+        share = f"{when}{hi[0]} accounts for {fmt_pct(top / total)} of the total."
+        out.append(Claim(share, asserts, _nth(later, 1)))
     return out
 
 
-def _line_findings(names: list[str], values: list[float], what: str) -> list[str]:
-    """Where the line peaks and bottoms; a change over time is the trend step's to report."""
+def _first(claims: Sequence[Claim | None]) -> Claim | None:
+    return claims[0] if claims else None
+
+
+def _nth(claims: Sequence[Claim | None], i: int) -> Claim | None:
+    return claims[i] if len(claims) > i else None
+
+
+def _latest_claim(p: ChartParams, x_col: str | None, sums: SumContext | None) -> Claim | None:
+    """The same ranking for the latest moment only, where a total of a level means something;
+    else the reason no total is stated."""
+    if sums is None or p.agg != "sum" or not failures(Claim("", (sums.summed,))):
+        return None  # the sum holds: nothing to say in its place
+    if sums.latest is None:
+        why = "; ".join(failures(Claim("", (sums.summed,))))
+        by = f" by {x_col}" if x_col else ""
+        return Claim(f"No total of {sums.summed.measure}{by} is stated: {why}.")
+    when, frame, summed_latest, moment = sums.latest
+    data = _xy_data(frame)
+    if data is None:
+        return None
+    return _extreme_claims(
+        data, data, p, x_col, SumContext(summed_latest), f"{when}, ", moment=moment
+    )[0]
+
+
+def _filter_dicts(p: ChartParams) -> tuple[dict[str, Any], ...]:
+    return tuple(f.model_dump(mode="json") for f in p.filters)
+
+
+def _line_claims(
+    data: pd.DataFrame, p: ChartParams, sums: SumContext | None, partial: frozenset[Any]
+) -> list[Claim]:
+    """Where the line peaks and bottoms; a change over time is the trend step's to report.
+    Proposed over every point; when a period is only partly covered by the data, the validator
+    says the same over whole periods instead."""
+    calendar = _calendar(data)
+    cut = data["x"].isin(partial)
+    whole = None
+    if cut.any() and (~cut).sum() >= 2:
+        left_out = join_labels([x_label(v, p, calendar) for v in data.loc[cut, "x"]])
+        whole = _line_claim(
+            data[~cut], p, sums, calendar, f" (whole {p.time_grain}s only: {left_out} is partial)"
+        )
+    partial_names = tuple(x_label(v, p, calendar) for v in data.loc[cut, "x"])
+    return [_line_claim(data, p, sums, calendar, "", partial_names, whole)]
+
+
+def _line_claim(
+    data: pd.DataFrame,
+    p: ChartParams,
+    sums: SumContext | None,
+    calendar: str,
+    note: str,
+    partial: tuple[str, ...] = (),
+    whole: Claim | None = None,
+) -> Claim:
+    names = [x_label(v, p, calendar) for v in data["x"]]
+    values = data["y"].tolist()
+    what = _what(p)
     hi, top, lo, low = extremes(names, values)
+    ranking = Ranked(
+        tuple(hi), len(values), len(values), says_tie=len(hi) > 1, measure=p.y, by=p.x,
+        agg=p.agg, grain=p.time_grain, filters=_filter_dicts(p), partial=partial,
+    )  # fmt: skip
+    asserts = (ranking, *_sum_asserts(p, sums))
+    instead = whole or (_latest_claim(p, None, sums) if asserts[1:] else None)
     if fmt_num(top) == fmt_num(low):
-        return [f"{what} is {fmt_num(top)} at every one of the {len(values)} points."]
-    return [
+        text = f"{what} is {fmt_num(top)} at every one of the {len(values)} points{note}."
+        return Claim(text, asserts[1:], instead)
+    text = (
         f"{what} ranges from {fmt_num(low)} ({join_labels(lo)}) to {fmt_num(top)} "
-        f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}."
-    ]
+        f"({join_labels(hi)}) over {len(values)} points, {names[0]} to {names[-1]}{note}."
+    )
+    return Claim(text, asserts, instead)
 
 
-def _scatter_findings(frame: pd.DataFrame, p: ChartParams) -> list[str]:
+def _scatter_claims(frame: pd.DataFrame, p: ChartParams, df: pd.DataFrame | None) -> list[Claim]:
     if "x" not in frame or "y" not in frame or not is_numeric(frame["x"]):
         return []
     pair = pd.DataFrame({"x": numeric_values(frame["x"]), "y": numeric_values(frame["y"])}).dropna()
     if len(pair) < 3 or pair["x"].std() == 0 or pair["y"].std() == 0:
         return []
-    r = float(np.corrcoef(pair["x"], pair["y"])[0, 1])
-    strength = "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
-    direction = "positive" if r > 0 else "negative"
-    return [
-        f"{p.x} and {p.y} have a {strength} {direction} correlation (r = {r:.2f}, n = {len(pair):,})."
-    ]
+    part = df is not None and p.x is not None and p.y is not None and part_of_total(df, p.x, p.y)
+    return [relation_claim(str(p.x), str(p.y), pair["x"], pair["y"], part, df=df)]
 
 
 # ---------------------------------------------------------------- kinds
@@ -395,12 +553,64 @@ def _xy_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[st
     """Bar, line, scatter and pie: aggregate or raw rows, then sort, limit, bound, plot."""
     p = xy_params(p, notes)
     frame, x_col = _prepare(df, p, notes)
+    sums = _sum_context(df, frame, p)
     frame = _aggregate(frame, p.agg) if p.agg != "none" else frame.reset_index(drop=True)
-    return xy_result(frame, p, ctx, notes, x_col)
+    return xy_result(frame, p, ctx, notes, x_col, sums, df, _partial_periods(df, p))
+
+
+def _partial_periods(df: pd.DataFrame, p: ChartParams) -> frozenset[Any]:
+    """The x periods the data cover only in part (a year whose data end in June), when x
+    buckets dates to a coarser grain than they were recorded at."""
+    if p.time_grain not in PERIOD_GRAINS or p.x is None or p.agg == "none":
+        return frozenset()
+    if not looks_temporal(df[p.x]):
+        return frozenset()
+    try:
+        periods = build_periods(df, p.x, None, "count", p.time_grain)
+    except ToolInputError:
+        return frozenset()
+    return frozenset(
+        pd.Timestamp(k) for k, part in zip(periods.keys, periods.partial, strict=True) if part
+    )
+
+
+def _sum_context(df: pd.DataFrame, frame: pd.DataFrame, p: ChartParams) -> SumContext | None:
+    """The axes a sum chart adds its measure along; for a level summed over time, the same
+    chart of the latest moment (where its total means something)."""
+    if p.agg != "sum" or p.y is None or p.measures or p.y not in df:
+        return None
+    keys = [frame[k] for k in ("x", "c") if k in frame]
+    total = summed(df, p.y, keys)
+    time = table_time(df)
+    level_over_time = total.over_time and not total.additive_over_time
+    if not (level_over_time and total.additive_across_groups) or time is None:
+        return SumContext(total)  # a stock's total of one moment is the only one worth saying
+    if time in (p.x, p.color):
+        return SumContext(total)
+    moments = df[time].dropna()
+    if moments.empty:
+        return SumContext(total)
+    last = moments.max()
+    rows = df[df[time] == last]
+    part, _ = _prepare(rows, p, [])
+    latest = _aggregate(part, p.agg)
+    keys = [part[k] for k in ("x", "c") if k in part]
+    when = (
+        f"On {period_label(last, 'day')}" if isinstance(last, pd.Timestamp) else f"In {label(last)}"
+    )
+    moment = ({"column": time, "op": "eq", "value": to_json_value(last)},)
+    return SumContext(total, (when, latest, summed(rows, p.y, keys), moment))
 
 
 def xy_result(
-    frame: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str], x_col: str | None
+    frame: pd.DataFrame,
+    p: ChartParams,
+    ctx: ToolContext,
+    notes: list[str],
+    x_col: str | None,
+    sums: SumContext | None = None,
+    df: pd.DataFrame | None = None,
+    partial: frozenset[Any] = frozenset(),
 ) -> ToolResult:
     """The chart of a prepared frame (x / y / c; aggregated with keys ascending, or raw rows):
     sort, limit, bound, plot, findings. The pandas and the SQL path both end here."""
@@ -413,17 +623,24 @@ def xy_result(
         notes.append(
             "x repeats within a series: an aggregation (e.g. sum) would draw one point per x"
         )
-    frame = _limit(_sort(frame, p, notes), p.limit)
-    total_points = len(frame)
-    frame = _bound(frame, p.kind, ctx, notes)
+    every = _sort(frame, p, notes)
+    limited = _limit(every, p.limit)
+    total_points = len(limited)
+    frame = _bound(limited, p.kind, ctx, notes)
     title = _title(p, x_col)
     fig = _xy_figure(frame, p.kind)
     _layout(fig, p, x_col, title, frame)
     chart = _chart_data(frame, p, x_col, title)
-    findings = (
-        _group_findings(frame, p, x_col) if p.kind != "scatter" else _scatter_findings(frame, p)
+    claims = (
+        _group_claims(every, frame, p, x_col, sums, partial)
+        if p.kind != "scatter"
+        else _scatter_claims(limited, p, df)
     )
-    return _result(p, chart, fig, frame, notes, findings, total_points, x_col)
+    if p.kind == "pie" and p.agg not in ("sum", "count"):
+        claims.append(
+            fact(f"The slices are {_what(p)}, not parts of a whole: their sizes are no shares.")
+        )
+    return _result(p, chart, fig, frame, notes, claims, total_points, x_col)
 
 
 def _chart_data(frame: pd.DataFrame, p: ChartParams, x_col: str | None, title: str) -> ChartData:
@@ -448,7 +665,7 @@ def _result(
     fig: go.Figure,
     table: pd.DataFrame,
     notes: list[str],
-    findings: list[str],
+    claims: list[Claim],
     total_points: int,
     x_col: str | None,
 ) -> ToolResult:
@@ -470,7 +687,7 @@ def _result(
         table=out,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"points_sent": chart.points_sent, "points_total": total_points, "notes": notes},
     )
 
@@ -500,14 +717,14 @@ def _histogram_chart(
         title=title,
         points_sent=len(table),
     )
-    top = table.loc[table["count"].idxmax()]
-    findings = [f"The most common range of {column} is {top['bin']} ({int(top['count']):,} rows)."]
+    claims = [busiest_bin_claim(table, column, "rows")]
     summary = f"histogram of {column}: {len(table)} bins" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
     return ToolResult(
-        summary + ".", table, fig, chart, findings, {"points_sent": len(table), "notes": notes}
-    )
+        summary + ".", table, fig, chart, metrics={"points_sent": len(table), "notes": notes},
+        claims=claims,
+    )  # fmt: skip
 
 
 def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]) -> ToolResult:
@@ -518,6 +735,7 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
         raise ToolInputError("a box chart needs a numeric y column")
     values = numeric_values(df[y_col])
     groups = _x_values(df[x_col], p.time_grain, notes) if x_col else None
+    all_values, all_groups = values, groups
     if groups is not None and groups.nunique() > MAX_BOX_GROUPS:
         keep = top_groups(groups, MAX_BOX_GROUPS)
         values, groups = values[groups.isin(keep)], groups[groups.isin(keep)]
@@ -540,18 +758,19 @@ def _box_chart(df: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[s
         title=title,
         points_sent=sent,
     )
-    findings = []
-    if len(stats) > 1:
-        top = stats.sort_values("median", ascending=False, kind="stable").iloc[0]
-        findings.append(
-            f"{label(top['group'])} has the highest median {y_col}: {fmt_num(top['median'])}."
-        )
+    claims = []
+    if len(stats) > 1 and all_groups is not None:
+        every = all_values.groupby(all_groups, observed=True).median().dropna()
+        claims.append(highest_median_claim(stats, every, y_col, x_col))
     summary = f"box chart of {title}: {len(stats)} group(s)" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
+    shown_all = all_groups is None or len(stats) == all_groups.nunique()
+    table = stats if shown_all else box_stats(all_values, all_groups)
     return ToolResult(
-        summary + ".", stats, fig, chart, findings, {"points_sent": sent, "notes": notes}
-    )
+        summary + ".", table, fig, chart, metrics={"points_sent": sent, "notes": notes},
+        claims=claims,
+    )  # fmt: skip
 
 
 def _heatmap_chart(
@@ -561,7 +780,10 @@ def _heatmap_chart(
     q = heatmap_params(p, notes)
     agg = q.agg
     frame, _ = _prepare(df, q, notes)
-    return heatmap_result(_aggregate(frame, agg), q, ctx, notes)
+    total = None
+    if agg == "sum" and q.y is not None and q.y in df:
+        total = summed(df, q.y, [frame[k] for k in ("x", "c") if k in frame])
+    return heatmap_result(_aggregate(frame, agg), q, ctx, notes, total)
 
 
 def heatmap_params(p: ChartParams, notes: list[str]) -> ChartParams:
@@ -575,11 +797,16 @@ def heatmap_params(p: ChartParams, notes: list[str]) -> ChartParams:
 
 
 def heatmap_result(
-    cells: pd.DataFrame, p: ChartParams, ctx: ToolContext, notes: list[str]
+    cells: pd.DataFrame,
+    p: ChartParams,
+    ctx: ToolContext,
+    notes: list[str],
+    total: Summed | None = None,
 ) -> ToolResult:
     """The heatmap of aggregated cells (x, c, y with keys ascending); both paths end here."""
     agg = p.agg
     assert p.x is not None and p.color is not None
+    every = cells
     cells = _bound_cells(cells, ctx.max_chart_points, notes)
     xs = list(pd.unique(cells["x"]))
     cs = list(pd.unique(cells.sort_values("c", kind="stable")["c"]))
@@ -602,19 +829,37 @@ def heatmap_result(
         title=title,
         points_sent=len(cells),
     )
-    top = cells.sort_values("y", ascending=False, kind="stable").iloc[0] if len(cells) else None
-    findings = (
-        [f"The largest cell is {label(top['x'])} / {label(top['c'])}: {fmt_num(top['y'])}."]
-        if top is not None
-        else []
-    )
+    claims = [_largest_cell_claim(cells, every, p, total)] if len(cells) else []
     table = cells.rename(columns={"x": p.x, "c": p.color, "y": agg_label(agg, p.y)})
     summary = f"heatmap of {title}: {len(cells):,} cells" + (
         f" ({'; '.join(notes)})" if notes else ""
     )
     return ToolResult(
-        summary + ".", table, fig, chart, findings, {"points_sent": len(cells), "notes": notes}
-    )
+        summary + ".", table, fig, chart, metrics={"points_sent": len(cells), "notes": notes},
+        claims=claims,
+    )  # fmt: skip
+
+
+def _largest_cell_claim(
+    cells: pd.DataFrame, every: pd.DataFrame, p: ChartParams, total: Summed | None
+) -> Claim:
+    """The largest cell of the drawn cells, kept only when they are every cell and one leads."""
+
+    def claim(frame: pd.DataFrame, instead: Claim | None) -> Claim:
+        top = frame["y"].max()
+        lead = frame[frame["y"].map(fmt_num) == fmt_num(top)]
+        names = [f"{label(r['x'])} / {label(r['c'])}" for r in lead.to_dict("records")]
+        ranking = Ranked(
+            tuple(names), len(frame), len(every), says_tie=len(names) > 1, measure=p.y,
+            by=f"{p.x} and {p.color}", agg=p.agg,
+        )  # fmt: skip
+        verb = "cells are" if len(names) > 1 else "cell is"
+        text = f"The largest {verb} {join_labels(names)}: {fmt_num(top)}."
+        asserts = (ranking, *((total,) if total is not None else ()))
+        return Claim(text, asserts, instead)
+
+    fallback = claim(every, None) if len(every) != len(cells) else None
+    return claim(cells, fallback)
 
 
 def _bound_cells(cells: pd.DataFrame, cap: int, notes: list[str]) -> pd.DataFrame:
@@ -675,6 +920,6 @@ def _empty_chart(p: ChartParams, df: pd.DataFrame, notes: list[str]) -> ToolResu
         table=pd.DataFrame(),
         figure=fig,
         chart=chart_data,
-        findings=[f"Nothing to plot: {reason}."],
+        claims=[fact(f"Nothing to plot: {reason}.")],
         metrics={"points_sent": 0, "rows_in": len(df), "notes": notes},
     )

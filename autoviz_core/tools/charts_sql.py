@@ -20,6 +20,7 @@ from autoviz_core.tools.charts import (
     _box_chart,
     _empty_chart,
     _histogram_chart,
+    _partial_periods,
     _xy_chart,
     heatmap_params,
     heatmap_result,
@@ -64,7 +65,20 @@ def chart_sql(source: Any, params: ChartParams, ctx: ToolContext) -> ToolResult:
     if p.agg == "none":
         return _xy_chart(_raw_rows(source, table, p, ctx, rows, notes), p, ctx, notes)
     frame, x_col = _grouped_xy(source, table, p, notes)
-    return xy_result(frame, p, ctx, notes, x_col)
+    partial = _partial_periods(moments_of(source, table, p), p)
+    return xy_result(frame, p, ctx, notes, x_col, partial=partial)
+
+
+MAX_MOMENTS = 200_000  # distinct dates read to tell whole periods from partial ones
+
+
+def moments_of(source: Any, table: Any, p: ChartParams) -> pd.DataFrame:
+    """The distinct dates of a bucketed x (one row each): what tells a period the data cover
+    only in part, read where the data live (the pandas path reads them from its rows)."""
+    if p.x is None or p.time_grain == "none" or not is_dated(table[p.x]):
+        return pd.DataFrame({p.x or "x": pd.Series(dtype="datetime64[ns]")})
+    distinct = table.select(table[p.x]).distinct().limit(MAX_MOMENTS)
+    return to_frame(source.fetch(distinct, "distinct dates"))
 
 
 # ---------------------------------------------------------------- raw rows

@@ -529,6 +529,41 @@ def fmt_num(value: Any) -> str:
     return f"{v:.3g}"
 
 
+def p_text(p: float) -> str:
+    """A p-value as papers write it: p<0.001, p=0.004, p=0.93."""
+    if p < 0.001:
+        return "p<0.001"
+    if p < 0.01:
+        return f"p={p:.3f}"
+    return f"p={p:.2f}"
+
+
+TIMES_FROM = 10.0  # from ten times as high on, a percentage reads worse than "n times"
+
+
+def higher_than(top: float, low: float) -> str:
+    """How much higher `top` is than `low`: "35% higher", or "13 times as high" (never "1225%")."""
+    ratio = top / low
+    if ratio >= TIMES_FROM:
+        return f"{fmt_num(round(ratio, 1))} times as high"
+    return f"{fmt_pct((top - low) / abs(low))} higher"
+
+
+def above_lowest(top: float, low: float) -> str:
+    """ "35% above the lowest" or "13 times the lowest" (the words after a leader's value)."""
+    if low > 0 and top / low >= TIMES_FROM:
+        return f"{fmt_num(round(top / low, 1))} times the lowest"
+    return f"{fmt_pct((top - low) / abs(low))} above the lowest"
+
+
+def group_name(by: str | None, value: str, measure: str | None) -> str:
+    """A group as a sentence names it; a group named like the measure it leads on gets its
+    column ("winner Baker has the highest mean Baker" reads as one thing twice otherwise)."""
+    if by and measure and value.strip().lower() == str(measure).strip().lower():
+        return f"{by} {value}"
+    return value
+
+
 def fmt_pct(share: float) -> str:
     """A share (0.354) as a percentage for sentences ("35%")."""
     if share is None or math.isnan(share):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Ranked, fact
 from autoviz_core.tools.common import (
     FilteredParams,
     empty_result,
     extremes,
     filtered_rows,
     fmt_num,
-    fmt_pct,
+    group_name,
+    higher_than,
     join_labels,
     label,
     numeric_values,
@@ -80,9 +83,10 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
     groups = df[params.group_by]
     if values.dropna().empty:
         return empty_result(f"{params.metric} by {params.group_by}", "no numeric values")
-    table = group_table(values, groups).rename(columns={"g": params.group_by})
-    table = table.sort_values(params.sort_by, ascending=not params.descending, kind="stable")
-    table = table.head(params.max_groups).reset_index(drop=True)
+    every = group_table(values, groups).rename(columns={"g": params.group_by})
+    every = every.sort_values(params.sort_by, ascending=not params.descending, kind="stable")
+    every = every.reset_index(drop=True)
+    table = every.head(params.max_groups)
     test = difference_test(values, groups)
     x, y = [label(v) for v in table[params.group_by]], to_json_list(table[params.sort_by])
     title = f"{params.sort_by} of {params.metric} by {params.group_by}"
@@ -99,11 +103,12 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
         y_values=y, title=title, points_sent=len(x),
     )  # fmt: skip
     return ToolResult(
-        summary=f"{params.metric} compared across {len(table)} {params.group_by} groups.",
-        table=table,
+        summary=f"{params.metric} compared across {len(every)} {params.group_by} groups"
+        + (f" (the first {len(table)} drawn)." if len(table) < len(every) else "."),
+        table=every,
         figure=fig,
         chart=chart,
-        findings=_compare_findings(table, params, test),
+        claims=_compare_claims(table, every, params, test),
         metrics={
             "groups": len(table),
             "test": test[0] if test else None,
@@ -112,31 +117,47 @@ def compare_groups(df: pd.DataFrame, params: CompareParams, ctx: ToolContext) ->
     )
 
 
-def _compare_findings(
-    table: pd.DataFrame, p: CompareParams, test: tuple[str, float] | None
-) -> list[str]:
-    """Highest and lowest mean (ties reported as ties), and whether the gap could be chance."""
+def _compare_claims(
+    table: pd.DataFrame, every: pd.DataFrame, p: CompareParams, test: tuple[str, float] | None
+) -> list[Claim]:
+    """Highest and lowest mean (of the listed groups only when they are every group; ties
+    said as ties), and whether the gap could be chance."""
+    fallback = _extremes_claim(every, every, p) if len(every) != len(table) else None
+    out = [c for c in (_extremes_claim(table, every, p, fallback),) if c is not None]
+    if out and test is not None:
+        name, pvalue = test
+        out.append(
+            fact(
+                f"{name} test: the difference is unlikely to be chance (p < 0.05)."
+                if pvalue < 0.05
+                else f"{name} test: the difference could be chance (p ≥ 0.05)."
+            )
+        )
+    return out
+
+
+def _extremes_claim(
+    table: pd.DataFrame, every: pd.DataFrame, p: CompareParams, instead: Claim | None = None
+) -> Claim | None:
     data = table.dropna(subset=["mean"])
     if data.empty:
-        return []
-    groups = [label(v) for v in data[p.group_by]]
+        return None
+    groups = [group_name(p.group_by, label(v), p.metric) for v in data[p.group_by]]
     hi, top, lo, low = extremes(groups, data["mean"].tolist())
     what = f"mean {p.metric}{scope_text(p.filters)}"
+    n_groups = int(every["mean"].notna().sum())
+    ranking = Ranked(
+        tuple(hi), len(data), n_groups, says_tie=len(hi) > 1, measure=p.metric, by=p.group_by,
+        agg="mean", filters=tuple(f.model_dump(mode="json") for f in p.filters),
+    )  # fmt: skip
     if len(data) == 1:
-        return [f"Only {groups[0]} has values: {what} {fmt_num(top)}."]
+        return Claim(f"Only {groups[0]} has values: {what} {fmt_num(top)}.", (ranking,), instead)
     if fmt_num(top) == fmt_num(low):
-        return [f"Every {p.group_by} has the same {what}: {fmt_num(top)}."]
+        text = f"Every {p.group_by} has the same {what}: {fmt_num(top)}."
+        return Claim(text, (dataclasses.replace(ranking, says_tie=True),), instead)
     verb = "tie for" if len(hi) > 1 else "has"
     text = f"{join_labels(hi)} {verb} the highest {what}: {fmt_num(top)}"
     text += f" vs {fmt_num(low)} for {join_labels(lo)}"
     if low != 0:
-        text += f" ({fmt_pct((top - low) / abs(low))} higher)"
-    out = [text + "."]
-    if test is not None:
-        name, pvalue = test
-        out.append(
-            f"{name} test: the difference is unlikely to be chance (p < 0.05)."
-            if pvalue < 0.05
-            else f"{name} test: the difference could be chance (p ≥ 0.05)."
-        )
-    return out
+        text += f" ({higher_than(top, low)})"
+    return Claim(text + ".", (ranking,), instead)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from typing import Literal
@@ -11,11 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Ranked, fact
 from autoviz_core.tools.common import (
     FilteredParams,
     empty_result,
+    extremes,
     filtered_rows,
     fmt_num,
+    join_labels,
     label,
     numeric_values,
     require_columns,
@@ -130,7 +134,7 @@ def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> To
         table=table,
         figure=histogram_figure(table, params.column, title),
         chart=chart,
-        findings=_distribution_findings(params.column, present, table),
+        claims=_distribution_claims(params.column, present, table),
         metrics={
             "bins": len(table),
             "values": len(present),
@@ -139,27 +143,72 @@ def histogram(df: pd.DataFrame, params: HistogramParams, ctx: ToolContext) -> To
     )
 
 
-def _distribution_findings(column: str, present: pd.Series, table: pd.DataFrame) -> list[str]:
-    """Where the values lie, read from the bins: range, busiest bin, the bin holding the median."""
+def _distribution_claims(column: str, present: pd.Series, table: pd.DataFrame) -> list[Claim]:
+    """Where the values lie: their real range (not the bins' edges), the bin holding the
+    median, the busiest bin, the skew."""
     total = int(table["count"].sum())
-    top = table.loc[table["count"].idxmax()]
     cumulative = table["count"].cumsum()
     middle = table.loc[int((cumulative >= total / 2).idxmax())]
     out = [
-        f"{column} runs from {fmt_num(table['bin_start'].iloc[0])} to "
-        f"{fmt_num(table['bin_end'].iloc[-1])}; half of its {total:,} values lie up to the "
-        f"{middle['bin']} bin.",
-        f"The most common range of {column} is {top['bin']} with {int(top['count']):,} values.",
+        fact(
+            f"{column} runs from {fmt_num(present.min())} to {fmt_num(present.max())}; half of "
+            f"its {total:,} values lie up to the {middle['bin']} bin."
+        ),
+        busiest_bin_claim(table, column, "values"),
     ]
     median, mean = float(present.median()), float(present.mean())
     std = float(present.std()) if len(present) > 1 else 0.0
     if std > 0 and abs(mean - median) > 0.1 * std:
         side = "right (a tail of high values)" if mean > median else "left (a tail of low values)"
-        out.append(f"{column} is skewed to the {side}.")
+        out.append(fact(f"{column} is skewed to the {side}."))
     return out
 
 
-# ---------------------------------------------------------------- box / violin
+def busiest_bin_claim(table: pd.DataFrame, column: str, noun: str) -> Claim:
+    """ "The most common range of X is a–b (n values)", or the bins that tie for it."""
+    top = int(table["count"].max())
+    bins = [str(b) for b in table.loc[table["count"] == top, "bin"]]
+    ranking = Ranked(tuple(bins), len(table), len(table), measure=column, by="bin", agg="count")
+    what = "value" if _one_value_bins(table) else "range"
+    tie = Claim(
+        f"The most common {what}s of {column} are {join_labels(bins)}, with {top:,} {noun} each.",
+        (dataclasses.replace(ranking, says_tie=True),),
+    )
+    return Claim(
+        f"The most common {what} of {column} is {bins[0]} with {top:,} {noun}.", (ranking,), tie
+    )
+
+
+def _one_value_bins(table: pd.DataFrame) -> bool:
+    """Bins one whole number wide (a rating of 1..5): each bin is a value, not a range."""
+    width = table["bin_end"] - table["bin_start"]
+    return bool(len(table) and (width == 1).all() and (table["bin_start"] % 1 == 0.5).all())
+
+
+def highest_median_claim(
+    stats: pd.DataFrame, every: pd.Series, column: str, group_by: str | None
+) -> Claim:
+    """Which group sits highest and lowest by median: said of the drawn groups only when they
+    are every group, else of every group; ties named as ties."""
+
+    def claim(medians: pd.Series, instead: Claim | None) -> Claim:
+        names = [label(g) for g in medians.index]
+        hi, top, lo, low = extremes(names, medians.tolist())
+        ranking = Ranked(
+            tuple(hi), len(medians), len(every), measure=column, by=group_by, agg="median"
+        )
+        text = f"{hi[0]} has the highest median {column} ({fmt_num(top)}); "
+        text += f"{join_labels(lo)} the lowest ({fmt_num(low)})."
+        tie_text = f"{join_labels(hi)} share the highest median {column} ({fmt_num(top)}); "
+        tie_text += f"{join_labels(lo)} the lowest ({fmt_num(low)})."
+        tie = Claim(tie_text, (dataclasses.replace(ranking, says_tie=True),), instead)
+        return Claim(text, (ranking,), tie if len(hi) > 1 else instead)
+
+    shown = pd.Series(stats["median"].to_numpy(), index=stats["group"].to_numpy()).dropna()
+    fallback = claim(every, None) if len(shown) != len(every) else None
+    return claim(shown, fallback)
+
+
 def box_stats(values: pd.Series, groups: pd.Series | None) -> pd.DataFrame:
     """Per-group count, quartiles, whisker ends (1.5·IQR fences) and outlier count."""
     frame = pd.DataFrame({"g": groups if groups is not None else "all", "v": values}).dropna()
@@ -257,6 +306,7 @@ def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolR
     if values.dropna().empty:
         return empty_result(f"box plot of {params.column}", "no numeric values")
     notes: list[str] = []
+    all_values, all_groups = values, groups
     if groups is not None and groups.nunique() > params.max_groups:
         keep = top_groups(groups, params.max_groups)
         mask = groups.isin(keep)
@@ -285,34 +335,41 @@ def box_by_group(df: pd.DataFrame, params: BoxParams, ctx: ToolContext) -> ToolR
         title=title,
         points_sent=sent,
     )
+    shown_all = all_groups is None or len(stats) == all_groups.nunique()
+    full = stats if shown_all else box_stats(all_values, all_groups)
     return ToolResult(
         summary=f"{params.style} plot of {params.column} over {len(stats)} group(s)"
         + (f" ({'; '.join(notes)})" if notes else "")
         + ".",
-        table=stats,
+        table=full,
         figure=fig,
         chart=chart,
-        findings=_box_findings(params.column, params.group_by, stats),
+        claims=_box_claims(params.column, params.group_by, full, all_values, all_groups),
         metrics={"groups": len(stats), "points_sent": sent},
     )
 
 
-def _box_findings(column: str, group_by: str | None, stats: pd.DataFrame) -> list[str]:
+def _box_claims(
+    column: str,
+    group_by: str | None,
+    stats: pd.DataFrame,
+    values: pd.Series,
+    groups: pd.Series | None,
+) -> list[Claim]:
     """Which group sits highest/lowest by median, and how many values lie beyond the fences."""
     out = []
-    if group_by and len(stats) > 1:
-        ordered = stats.sort_values("median", ascending=False, kind="stable")
-        hi, lo = ordered.iloc[0], ordered.iloc[-1]
-        out.append(
-            f"{label(hi['group'])} has the highest median {column} ({fmt_num(hi['median'])}); "
-            f"{label(lo['group'])} the lowest ({fmt_num(lo['median'])})."
-        )
+    if group_by and groups is not None and len(stats) > 1:
+        every = values.groupby(groups, observed=True).median().dropna()
+        out.append(highest_median_claim(stats, every, column, group_by))
     elif len(stats):
         row = stats.iloc[0]
         out.append(
-            f"Half of the {column} values lie between {fmt_num(row['q1'])} and {fmt_num(row['q3'])}."
+            fact(
+                f"Half of the {column} values lie between {fmt_num(row['q1'])} and "
+                f"{fmt_num(row['q3'])}."
+            )
         )
     n_out = int(stats["outliers"].sum()) if len(stats) else 0
     if n_out:
-        out.append(f"{n_out:,} value(s) of {column} lie beyond the 1.5·IQR whiskers.")
+        out.append(fact(f"{n_out:,} value(s) of {column} lie beyond the 1.5·IQR whiskers."))
     return out

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr  # Student's t CDF: scipy.stats itself costs ~50 MB and ~1 s
 
+from autoviz_core.tools.claims import MAX_TREND_P, MIN_TREND_POINTS, MIN_TREND_R2
 from autoviz_core.tools.common import (
     ToolInputError,
     aggregate_series,
@@ -40,10 +41,8 @@ SEASON_LENGTH = {"day": 7, "week": 52, "month": 12, "quarter": 4}
 SEASON_NAME = {"day": "weekly", "week": "yearly", "month": "yearly", "quarter": "yearly"}
 MIN_SEASONAL_STRENGTH = 0.5  # share of the non-trend variation the cycle explains
 MIN_CYCLES = 3  # phase effects from two cycles fit noise as well as a season
-# A straight line is reported as a trend only when it explains something and is unlikely chance.
-MIN_TREND_R2 = 0.3
-MAX_TREND_P = 0.05
-MIN_TREND_POINTS = 4
+# A straight line is reported as a trend only when it explains something and is unlikely chance
+# (the thresholds are the trend claim's preconditions, tools/claims.py).
 ADDITIVE_AGGS = ("count", "sum")
 # Columns every period table adds; a source column with one of these names is renamed.
 RESERVED = ("period", "rows", "t", "partial", "value", "expected", "upper", "lower", "flag")
@@ -70,8 +69,37 @@ def native_grain(times: pd.Series) -> tuple[str, float]:
     return "year", gap
 
 
+def calendar_grain(values: Any) -> str:
+    """The grain dates are recorded at, when every one of them starts its period (monthly data
+    stored as 2021-05-01 is a month, printed 2021-05); else "day"."""
+    times = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()
+    if len(times) < 2 or (times != times.dt.normalize()).any():
+        return "day"
+    grain, _ = native_grain(times)
+    starts = {
+        "year": (times.dt.month == 1) & (times.dt.day == 1),
+        "quarter": times.dt.is_quarter_start,
+        "month": times.dt.day == 1,
+    }
+    fits = starts.get(grain)
+    return grain if fits is not None and bool(fits.all()) else "day"
+
+
 def period_label(key: Any, grain: str) -> str:
-    """A period as people write it at its grain: 1952, 2015-Q3, 2015-07, 2015-W28, 2015-07-14."""
+    """A period as people write it at its grain: 1952, 2015-Q3, 2015-07, week of 2015-07-13,
+    2015-07-14. A week is named by its first day, in the data's own calendar: an ISO label
+    puts Monday 2019-12-30 in "2020-W01", a year the data may not reach."""
+    if grain == "week" and not isinstance(key, (int, np.integer, float, np.floating)):
+        if key is None or key is pd.NaT:
+            return "(missing)"
+        ts = pd.Timestamp(key).normalize()
+        return f"week of {(ts - pd.Timedelta(days=ts.day_of_week)).strftime('%Y-%m-%d')}"
+    return period_id(key, grain)
+
+
+def period_id(key: Any, grain: str) -> str:
+    """A period's identifier at its grain, weeks as ISO weeks (2015-W29): how a question may
+    name a period, so both sides of a comparison are spelled the same way."""
     if key is None or (isinstance(key, float) and np.isnan(key)) or key is pd.NaT:
         return "(missing)"
     if isinstance(key, (int, np.integer, float, np.floating)):
@@ -191,16 +219,26 @@ def _native_step(positions: np.ndarray) -> int:
 
 
 def _expected_keys(present: list[Any], grain: str, numeric: bool, step: int) -> list[Any]:
-    """Every period between the first and the last at the native step (present ones kept)."""
+    """Every period between the first and the last at the native step (present ones kept).
+
+    Days follow the data's own calendar: a weekday that never has a row (the weekend of
+    trading days) is outside it, not a gap of zeros."""
     if numeric:
         first, last = int(present[0]), int(present[-1])
         full: list[Any] = list(range(first, last + 1, step))
     else:
         rng = pd.date_range(present[0], present[-1], freq=_RANGE_FREQ[grain])
+        if grain == "day" and len(rng) >= 2 * 7:
+            rng = rng[rng.day_of_week.isin(weekdays_of(present))]
         full = list(rng)[::step]
     have = {position(k, grain) for k in present}
     want = {position(k, grain) for k in full}
     return full if have <= want else present
+
+
+def weekdays_of(keys: list[Any]) -> set[int]:
+    """The weekdays a daily series has rows on (Monday = 0)."""
+    return {int(pd.Timestamp(k).day_of_week) for k in keys}
 
 
 def _partial_edges(times: pd.Series, keys: list[Any], grain: str, native_days: float) -> np.ndarray:
@@ -243,12 +281,44 @@ def build_periods(
     if agg in ADDITIVE_AGGS:
         values_out = np.where(rows == 0, 0.0, values_out)  # no rows: truly nothing counted
     native_grain_of_data = "year" if numeric else native_grain(datetime_values(df[date_column]))[0]
-    partial = (
-        np.zeros(len(keys), dtype=bool)
-        if numeric or used == native_grain_of_data
-        else _partial_edges(datetime_values(df[date_column]), keys, used, native_days)
-    )
+    if numeric or used == native_grain_of_data:
+        partial = np.zeros(len(keys), dtype=bool)
+    else:
+        times = datetime_values(df[date_column])
+        partial = _partial_edges(times, keys, used, native_days)
+        partial |= _thin(times, keys, used, native_grain_of_data)
     return Periods(date_column, used, keys, values_out, rows, partial, step, numeric, notes)
+
+
+MIN_COVERAGE = 0.8  # share of its days (or months...) a period needs to count as whole
+DENSE = 0.9  # a regular series has rows on at least this share of its days (or months...)
+
+
+def _thin(times: pd.Series, keys: list[Any], grain: str, native: str) -> np.ndarray:
+    """Periods missing a good part of their native moments inside the data's span (a month
+    with a week of days absent): their totals would compare a part with wholes."""
+    out = np.zeros(len(keys), dtype=bool)
+    if native not in _RANGE_FREQ or grain_index(native) >= grain_index(grain):
+        return out
+    moments = pd.Series(bucket_time(times.dropna(), native).unique())
+    if moments.empty:
+        return out
+    weekdays = weekdays_of(list(moments)) if native == "day" else set(range(7))
+    every = pd.date_range(moments.min(), moments.max(), freq=_RANGE_FREQ[native])
+    if native == "day":
+        every = every[every.day_of_week.isin(weekdays)]
+    if len(moments) < DENSE * len(every):
+        return out  # an event log, not a regular series: a quiet month is not a partial one
+    have = bucket_time(moments, grain).value_counts()
+    for i, key in enumerate(keys):
+        span = pd.date_range(key, pd.Timestamp(key) + _NEXT[grain], freq=_RANGE_FREQ[native])
+        span = span[(span < pd.Timestamp(key) + _NEXT[grain]) & (span >= moments.min())]
+        span = span[span <= moments.max()]
+        if native == "day":
+            span = span[span.day_of_week.isin(weekdays)]
+        expected = len(span)
+        out[i] = bool(expected and have.get(pd.Timestamp(key), 0) < MIN_COVERAGE * expected)
+    return out
 
 
 # ---------------------------------------------------------------- seasonality
@@ -284,6 +354,17 @@ def phase_name(phase: int, grain: str) -> str:
     return f"week {phase + 1}"
 
 
+def cycle_length(p: Periods) -> int | None:
+    """Periods in one calendar cycle of the series (a week of days is 5 on trading days), or
+    None when the grain has no cycle or the spacing is irregular."""
+    length = SEASON_LENGTH.get(p.grain)
+    if length is None or p.numeric_years or p.step != 1:
+        return None
+    if p.grain == "day" and p.keys:
+        return len(weekdays_of(p.keys))
+    return length
+
+
 def seasonal_cycle(p: Periods) -> Seasonal | None:
     """The calendar cycle of a series when it is strong (classical decomposition, robust medians).
 
@@ -291,8 +372,8 @@ def seasonal_cycle(p: Periods) -> Seasonal | None:
     detrended values at that phase; strength = 1 - var(remainder) / var(effect + remainder).
     Needs three whole cycles of regular periods; partial periods are left out.
     """
-    length = SEASON_LENGTH.get(p.grain)
-    if length is None or p.numeric_years or p.step != 1:
+    length = cycle_length(p)
+    if length is None:
         return None
     values = np.where(p.partial, np.nan, p.values)
     if np.isfinite(values).sum() < MIN_CYCLES * length:

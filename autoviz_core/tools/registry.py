@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.io as pio
 from pydantic import BaseModel, ConfigDict, Field
 
+from autoviz_core.tools.claims import Claim, fact, settle
 from autoviz_core.tools.figure_text import escape_figure_text
 from autoviz_core.vocabulary import Aggregation, ToolChartKind
 
@@ -94,6 +95,22 @@ class ToolResult:
     chart: ChartData | None = None
     findings: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    # what the findings assert (tools/claims.py); `findings` are the sentences of those said
+    claims: list[Claim] = field(default_factory=list)
+
+
+def said(result: ToolResult) -> ToolResult:
+    """The tool's proposed claims through the one validator: `findings` become the sentences
+    that may be said (a finding written without a claim is a plain fact)."""
+    if result.claims:
+        settled = settle(result.claims)
+        result.claims = settled.said
+        result.findings = [c.text for c in settled.said]
+        if settled.not_said:
+            result.metrics["not_said"] = settled.not_said
+    else:
+        result.claims = [fact(t) for t in result.findings]
+    return result
 
 
 ToolFn = Callable[[pd.DataFrame, Any, ToolContext], ToolResult]
@@ -166,7 +183,7 @@ def tool(
             keep_figure_template()
             result = fn(df, p, ctx)
             escape_figure_text(result.figure)  # data never becomes markup in a chart
-            return result
+            return said(result)
 
         _REGISTRY[name] = ToolSpec(name, family, description, params, as_drawn, produces)
         return fn
@@ -190,7 +207,7 @@ def sql_implementation(name: str) -> Callable[[SqlToolFn], SqlToolFn]:
         @functools.wraps(fn)
         def with_figure_template(source: Any, p: ToolParams, ctx: ToolContext) -> ToolResult:
             keep_figure_template()
-            return fn(source, p, ctx)
+            return said(fn(source, p, ctx))
 
         _REGISTRY[name] = dataclasses.replace(spec, sql_fn=with_figure_template)
         return fn

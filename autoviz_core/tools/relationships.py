@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from autoviz_core.data.semantics import is_year_name
+from autoviz_core.tools.claims import Claim, Correlated, fact, failures, holding
 from autoviz_core.tools.common import (
     FilteredParams,
     ToolInputError,
@@ -18,12 +20,15 @@ from autoviz_core.tools.common import (
     fmt_num,
     is_numeric,
     is_temporal,
+    join_labels,
     label,
     numeric_values,
+    p_text,
     require_columns,
     to_json_list,
     to_json_value,
 )
+from autoviz_core.tools.measures import both_drift, is_code, part_of_total
 from autoviz_core.tools.registry import (
     ChartData,
     ToolContext,
@@ -34,6 +39,65 @@ from autoviz_core.tools.registry import (
 
 MAX_CORR_COLUMNS = 30
 SCATTERGL_ABOVE = 1000
+PAIRS_SAID = 3  # the strongest pairs a correlation matrix names
+
+
+def pearson(a: pd.Series, b: pd.Series) -> tuple[float, float]:
+    """Pearson's r and its two-sided p-value (scipy, loaded only when a relation is claimed)."""
+    from scipy import stats as sps
+
+    x, y = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan"), float("nan")
+    result = sps.pearsonr(x, y)
+    return float(result.statistic), float(result.pvalue)
+
+
+def strength_word(r: float) -> str:
+    return "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
+
+
+def relation_claim(
+    x: str,
+    y: str,
+    a: pd.Series,
+    b: pd.Series,
+    part: bool,
+    text: str | None = None,
+    filters: tuple[dict[str, Any], ...] = (),
+    df: pd.DataFrame | None = None,
+) -> Claim:
+    """ "x and y have a moderate positive correlation (r, n)", said only when it is significant,
+    not negligible, not of a part with its total and not of two series drifting over time
+    (then their period-to-period changes are related instead); else what holds, with figures."""
+    r, p = pearson(a, b)
+    n = len(a)
+    direction = "positive" if r > 0 else "negative"
+    said = text or (
+        f"{x} and {y} have a {strength_word(r)} {direction} correlation (r = {r:.2f}, n = {n:,})."
+    )
+    order = both_drift(df, x, y) if df is not None and not part else None
+    relation = Correlated(
+        x, y, r, p if np.isfinite(p) else None, n, "pearson", part, filters, order is not None
+    )
+    if order is not None and df is not None:
+        return Claim(said, (relation,), changes_claim(df, x, y, order, r))
+    if part:
+        negative = (
+            f"One of {x} and {y} is a total that contains the other, so they rise together by "
+            f"construction (r = {r:.2f}); that is not a relation between them."
+        )
+    elif np.isfinite(p) and p < 0.05:  # significant, but too weak to matter
+        negative = (
+            f"{x} and {y} have only a negligible linear relation "
+            f"(r = {r:.2f}, {p_text(p)}, n = {n:,}): significant, but r is too small to matter."
+        )
+    else:
+        negative = (
+            f"{x} and {y} show no clear linear relation "
+            f"(r = {r:.2f}, {p_text(p) if np.isfinite(p) else 'p n/a'}, n = {n:,})."
+        )
+    return Claim(said, (relation,), Claim(negative, denies=(relation,)))
 
 
 # ---------------------------------------------------------------- correlation matrix
@@ -48,7 +112,7 @@ class CorrelationParams(FilteredParams):
 
 def _numeric_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Float64 copies of the numeric columns that vary (a constant has no correlation)."""
-    cols = columns or [str(c) for c in df.columns if is_numeric(df[c])]
+    cols = columns or [str(c) for c in df.columns if is_numeric(df[c]) and not is_code(df, str(c))]
     frame = pd.DataFrame({c: numeric_values(df[c]) for c in cols}, index=df.index)
     varying = [c for c in frame.columns if frame[c].nunique(dropna=True) > 1]
     return frame[varying[:MAX_CORR_COLUMNS]]
@@ -90,18 +154,79 @@ def correlation_matrix(df: pd.DataFrame, params: CorrelationParams, ctx: ToolCon
         points_sent=len(cols) ** 2,
     )
     table = corr.reset_index(names="column")
-    findings = [
-        f"{a} and {b}: {'positive' if r > 0 else 'negative'} correlation r = {r:.2f}."
-        for a, b, r in pairs[:3]
-    ]
+    claims = holding(_pair_claims(df, frame, pairs, params), PAIRS_SAID)
     return ToolResult(
         summary=f"{params.method} correlation of {len(cols)} numeric columns.",
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"columns": len(cols), "top_pairs": [[a, b, r] for a, b, r in pairs[:5]]},
     )
+
+
+PAIR_CANDIDATES = 15  # pairs tested (strongest first) to find the few that may be said
+
+
+def changes_claim(df: pd.DataFrame, x: str, y: str, order: pd.Index, r_levels: float) -> Claim:
+    """Two drifting series related by their changes from one moment to the next: what their
+    levels' correlation (which drift alone produces) cannot tell."""
+    frame = pd.DataFrame({x: numeric_values(df[x]), y: numeric_values(df[y])}).loc[order]
+    steps = frame.diff().dropna()
+    r, p = pearson(steps[x], steps[y])
+    n = len(steps)
+    drift = (
+        f"{x} and {y} both drift over time, so their levels correlate (r = {r_levels:.2f}) "
+        "whatever links them; "
+    )
+    relation = Correlated(f"change of {x}", f"change of {y}", r, p if np.isfinite(p) else None, n)
+    if np.isfinite(p) and p < 0.05 and abs(r) >= 0.1:
+        direction = "positive" if r > 0 else "negative"
+        text = (
+            f"{drift}their changes from one row to the next have a {strength_word(r)} "
+            f"{direction} correlation (r = {r:.2f}, {p_text(p)}, n = {n:,})."
+        )
+        return Claim(text, (relation,))
+    text = (
+        f"{drift}their changes from one row to the next show no clear relation "
+        f"(r = {r:.2f}, {p_text(p) if np.isfinite(p) else 'p n/a'}, n = {n:,})."
+    )
+    return Claim(text, denies=(relation,))
+
+
+def _pair_claims(
+    df: pd.DataFrame,
+    frame: pd.DataFrame,
+    pairs: list[tuple[str, str, float]],
+    p: CorrelationParams,
+) -> list[Claim]:
+    """The strongest pairs as claims with their p-value and n (pairwise complete rows); a
+    pair that is not significant, negligible or a part with its total is not said."""
+    out = []
+    for a, b, r in pairs[:PAIR_CANDIDATES]:
+        both = frame[[a, b]].dropna()
+        pvalue = _p_value(both[a], both[b], p.method)
+        drift = both_drift(df, a, b) is not None
+        relation = Correlated(
+            a, b, r, pvalue, len(both), p.method, part_of_total(df, a, b), _filters(p), drift
+        )
+        text = f"{a} and {b}: {'positive' if r > 0 else 'negative'} correlation r = {r:.2f}."
+        out.append(Claim(text, (relation,)))
+    return out
+
+
+def _p_value(a: pd.Series, b: pd.Series, method: str) -> float | None:
+    from scipy import stats as sps
+
+    if len(a) < 3 or a.nunique() < 2 or b.nunique() < 2:
+        return None
+    fn = sps.spearmanr if method == "spearman" else sps.pearsonr
+    value = float(fn(a.to_numpy(dtype=float), b.to_numpy(dtype=float)).pvalue)
+    return value if np.isfinite(value) else None
+
+
+def _filters(p: FilteredParams) -> tuple[dict[str, Any], ...]:
+    return tuple(f.model_dump(mode="json") for f in p.filters)
 
 
 def _pairs(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
@@ -175,7 +300,7 @@ def scatter(df: pd.DataFrame, params: ScatterParams, ctx: ToolContext) -> ToolRe
         table=frame.rename(columns={"x": params.x, "y": params.y, "c": params.color or "c"}),
         figure=fig,
         chart=chart,
-        findings=_scatter_findings(frame, params, fit),
+        claims=_scatter_claims(df, frame, params, fit),
         metrics={"points_sent": len(shown), "points_total": n, **(fit or {})},
     )
 
@@ -231,19 +356,20 @@ def _fit(frame: pd.DataFrame, p: ScatterParams, fig: go.Figure) -> dict[str, Any
     return {"slope": slope, "intercept": intercept, "r2": to_json_value(r2), "r": to_json_value(r)}
 
 
-def _scatter_findings(
-    frame: pd.DataFrame, p: ScatterParams, fit: dict[str, Any] | None
-) -> list[str]:
+def _scatter_claims(
+    df: pd.DataFrame, frame: pd.DataFrame, p: ScatterParams, fit: dict[str, Any] | None
+) -> list[Claim]:
     if fit is None or fit["r"] is None:
-        return [f"{len(frame):,} pairs of {p.x} and {p.y}."]
+        return [fact(f"{len(frame):,} pairs of {p.x} and {p.y}.")]
     r = fit["r"]
-    strength = "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
     direction = "rises" if fit["slope"] > 0 else "falls"
-    return [
+    text = (
         f"{p.y} {direction} by {fmt_num(abs(fit['slope']))} per unit of {p.x} "
-        f"({strength} {'positive' if r > 0 else 'negative'} correlation, r = {r:.2f}, "
+        f"({strength_word(r)} {'positive' if r > 0 else 'negative'} correlation, r = {r:.2f}, "
         f"R² = {fit['r2']:.2f}, n = {len(frame):,})."
-    ]
+    )
+    part = part_of_total(df, p.x, p.y)
+    return [relation_claim(p.x, p.y, frame["x"], frame["y"], part, text, _filters(p), df)]
 
 
 # ---------------------------------------------------------------- driver ranking
@@ -294,6 +420,7 @@ def _categorical_driver(target: pd.Series, s: pd.Series) -> dict[str, Any]:
     return {
         "measure": "eta",
         "strength": eta,
+        "p_value": _anova_p(frame),
         "effect_size": effect,
         "detail": f"highest mean: {label(by.index[0])}, lowest: {label(by.index[-1])}"
         if len(by) > 1
@@ -302,13 +429,27 @@ def _categorical_driver(target: pd.Series, s: pd.Series) -> dict[str, Any]:
     }
 
 
+def _anova_p(frame: pd.DataFrame) -> float | None:
+    """One-way ANOVA p-value of the groups' means: whether eta could be chance."""
+    from scipy import stats as sps
+
+    samples = [part.to_numpy(dtype=float) for _, part in frame.groupby("g", observed=True)["v"]]
+    samples = [x for x in samples if len(x) >= 2]
+    if len(samples) < 2 or frame["v"].nunique() < 2:
+        return None
+    value = float(sps.f_oneway(*samples).pvalue)
+    return value if np.isfinite(value) else None
+
+
 def _numeric_driver(target: pd.Series, s: pd.Series) -> dict[str, Any]:
     """|Spearman| (rank correlation survives outliers and monotone curves) with its sign."""
     frame = pd.DataFrame({"x": numeric_values(s), "v": target}).dropna()
+    pvalue = None
     if len(frame) < 3 or frame["x"].nunique() < 2 or frame["v"].nunique() < 2:
         rho = float("nan")
     else:
         rho = float(frame["x"].rank().corr(frame["v"].rank()))
+        pvalue = _p_value(frame["x"], frame["v"], "spearman")
     return {
         "measure": "spearman",
         "strength": abs(rho) if not math.isnan(rho) else float("nan"),
@@ -317,6 +458,7 @@ def _numeric_driver(target: pd.Series, s: pd.Series) -> dict[str, Any]:
         if not math.isnan(rho)
         else "",
         "n": len(frame),
+        "p_value": pvalue,
     }
 
 
@@ -326,7 +468,7 @@ def _candidate(df: pd.DataFrame, col: str, target: str, max_categories: int) -> 
     if col == target or is_temporal(s) or s.notna().sum() < 3:
         return "not comparable"
     if is_numeric(s):
-        return None
+        return "a code, not a measure" if is_code(df, col) and not is_year_name(col) else None
     n_unique = s.nunique(dropna=True)
     if n_unique > max_categories or n_unique >= 0.9 * s.notna().sum():
         return "too many distinct values"
@@ -367,10 +509,13 @@ def driver_ranking(df: pd.DataFrame, params: DriverParams, ctx: ToolContext) -> 
     table["_key"] = table["strength"].fillna(-1.0)
     table = table.sort_values(["_key", "column"], ascending=[False, True], kind="stable")
     table = table.drop(columns="_key").reset_index(drop=True)
-    return _driver_result(table, params.target, skipped)
+    return _driver_result(df, table, params, skipped)
 
 
-def _driver_result(table: pd.DataFrame, target: str, skipped: list[str]) -> ToolResult:
+def _driver_result(
+    df: pd.DataFrame, table: pd.DataFrame, p: DriverParams, skipped: list[str]
+) -> ToolResult:
+    target = p.target
     x, y = table["column"].tolist(), to_json_list(table["strength"])
     title = f"What relates to {target}"
     fig = go.Figure(go.Bar(x=x, y=y, text=table["measure"].tolist()))
@@ -384,14 +529,50 @@ def _driver_result(table: pd.DataFrame, target: str, skipped: list[str]) -> Tool
         kind="bar", x="column", y="strength", agg="none", x_values=x, y_values=y, title=title,
         points_sent=len(x),
     )  # fmt: skip
-    findings = []
-    for _, row in table.head(3).iterrows():
-        if pd.isna(row["strength"]):
-            continue
-        text = f"{row['column']} relates to {target} with {row['measure']} {row['strength']:.2f}"
-        findings.append(text + (f" ({row['detail']})." if row["detail"] else "."))
+    claims = _driver_claims(df, table, p)
     summary = f"Ranked {len(table)} columns against {target}"
     summary += f"; skipped {', '.join(skipped)}." if skipped else "."
     return ToolResult(
-        summary, table, fig, chart, findings, {"skipped": skipped, "ranked": len(table)}
-    )
+        summary, table, fig, chart, metrics={"skipped": skipped, "ranked": len(table)},
+        claims=claims,
+    )  # fmt: skip
+
+
+TOP_DRIVERS = 3
+
+
+def _driver_claims(df: pd.DataFrame, table: pd.DataFrame, p: DriverParams) -> list[Claim]:
+    """The strongest associations that hold (significant, not negligible, not a part of the
+    target or a total containing it): first together, as the answer, then one by one."""
+    singles = []
+    for row in table.dropna(subset=["strength"]).to_dict("records"):
+        column = str(row["column"])
+        drift = row["measure"] != "eta" and both_drift(df, column, p.target) is not None
+        relation = Correlated(
+            column, p.target, float(row["strength"]), row.get("p_value"), int(row["n"]),
+            str(row["measure"]), part_of_total(df, column, p.target), _filters(p), drift,
+        )  # fmt: skip
+        detail = f" ({row['detail']})" if row["detail"] else ""
+        text = (
+            f"{row['column']} relates to {p.target} with {row['measure']} "
+            f"{row['strength']:.2f}{detail}."
+        )
+        singles.append((Claim(text, (relation,)), row))
+    kept = holding([c for c, _ in singles], TOP_DRIVERS)
+    rows = {c.text: r for c, r in singles}
+    if not kept:
+        detail = ""
+        if singles:
+            strongest, row = singles[0]
+            why = "; ".join(failures(strongest))
+            detail = f": the strongest, {row['column']} ({fmt_num(row['strength'])}), does not hold ({why})"
+        denied = tuple(c.asserts[0] for c, _ in singles[:TOP_DRIVERS])
+        return [Claim(f"No column relates clearly to {p.target}{detail}.", denies=denied)]
+    parts = []
+    for claim in kept:
+        row = rows[claim.text]
+        detail = f", {row['detail']}" if isinstance(row["detail"], str) and row["detail"] else ""
+        parts.append(f"{row['column']} ({row['measure']} {row['strength']:.2f}{detail})")
+    asserts = tuple(a for c in kept for a in c.asserts)
+    summary = Claim(f"What relates most to {p.target}: {join_labels(parts)}.", asserts)
+    return [summary, *kept]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.data.profiling import distinct_count
+from autoviz_core.data.semantics import ID_WORDS, name_tokens, time_columns
+from autoviz_core.tools.claims import Claim, Ranked, fact
 from autoviz_core.tools.common import (
     FilteredParams,
     empty_result,
@@ -18,6 +21,7 @@ from autoviz_core.tools.common import (
     fmt_pct,
     is_numeric,
     is_temporal,
+    join_labels,
     label,
     numeric_values,
     require_columns,
@@ -149,34 +153,64 @@ def summary_stats(df: pd.DataFrame, params: SummaryParams, ctx: ToolContext) -> 
     table = table.astype({c: "object" for c in ("min", "max", "top")})
     kinds = table["kind"].value_counts()
     kind_text = ", ".join(f"{int(n)} {k}" for k, n in sorted(kinds.items()))
-    findings = [f"The table has {len(df):,} rows and {len(cols)} columns ({kind_text})."]
-    findings += _spread_findings(table)
+    claims = [fact(f"The table has {len(df):,} rows and {len(cols)} columns ({kind_text}).")]
+    claims += _spread_claims(table, df)
     return ToolResult(
         summary=f"Summarised {len(cols)} columns over {len(df):,} rows.",
         table=table,
-        findings=findings,
+        claims=claims,
         metrics={"rows": len(df), "columns": len(cols)},
     )
 
 
-def _spread_findings(table: pd.DataFrame) -> list[str]:
-    """The widest-ranging numeric column and the most concentrated categorical one."""
+def _spread_claims(table: pd.DataFrame, df: pd.DataFrame) -> list[Claim]:
+    """The first measure's centre and range, and the most common value of the first
+    categorical column (not said when several values tie for it)."""
     out = []
-    num = table[table["kind"] == "numeric"].dropna(subset=["mean"])
+    times = set(time_columns(df))
+    num = table[(table["kind"] == "numeric") & ~table["column"].isin(times)]
+    num = num[[not _code(df[c]) for c in num["column"]]].dropna(subset=["mean"])
     if len(num):
         row = num.iloc[0]
         out.append(
-            f"{row['column']} averages {fmt_num(row['mean'])} "
-            f"(median {fmt_num(row['median'])}, range {fmt_num(row['min'])} to {fmt_num(row['max'])})."
+            fact(
+                f"{row['column']} averages {fmt_num(row['mean'])} (median "
+                f"{fmt_num(row['median'])}, range {fmt_num(row['min'])} to {fmt_num(row['max'])})."
+            )
         )
     cat = table[(table["kind"] == "categorical") & table["top_count"].notna()]
     if len(cat):
         row = cat.iloc[0]
-        share = row["top_count"] / row["count"] if row["count"] else float("nan")
-        out.append(
-            f"The most common {row['column']} is {row['top']} ({fmt_pct(share)} of non-missing values)."
-        )
+        out.append(most_common_claim(df[row["column"]].dropna().value_counts(), str(row["column"])))
     return out
+
+
+def _code(s: pd.Series) -> bool:
+    """Whole numbers that name rather than measure (ids, codes): no average is worth saying."""
+    return bool(set(name_tokens(str(s.name))) & ID_WORDS)
+
+
+def most_common_claim(counts: pd.Series, column: str) -> Claim:
+    """ "The most common X is v (n rows, s%)": the leader over every value; when several tie,
+    the validator says the tie instead (the first few named, with how many tie)."""
+    total = int(counts.sum())
+    top = int(counts.max())
+    tied = sorted((label(v) for v in counts.index[counts == top]), key=str)
+    ranking = Ranked(tuple(tied), len(counts), len(counts), measure=column, by=column, agg="count")
+    share = fmt_pct(top / total) if total else "n/a"
+    text = (
+        f"The most common {column} is {tied[0]}: {top:,} rows ({share}); "
+        f"{len(counts):,} distinct values in all."
+    )
+    if len(tied) == len(counts):
+        tie_text = f"No {column} is more common than another: each of the {len(counts):,} values has {top:,} row(s)."
+    else:
+        tie_text = (
+            f"{len(tied):,} values of {column} tie as the most common, with {top:,} rows each "
+            f"({join_labels(tied)}); {len(counts):,} distinct values in all."
+        )
+    tie = Claim(tie_text, (dataclasses.replace(ranking, says_tie=True),))
+    return Claim(text, (ranking,), tie)
 
 
 class MissingParams(FilteredParams):
@@ -209,9 +243,15 @@ def missing_report(df: pd.DataFrame, params: MissingParams, ctx: ToolContext) ->
         findings = [f"No missing values in any of the {len(cols)} columns."]
     else:
         top = with_missing.iloc[0]
+        tied = with_missing[with_missing["missing"] == top["missing"]]
+        most = (
+            f"{top['column']} has the most"
+            if len(tied) == 1
+            else f"{join_labels(list(tied['column']))} have the most"
+        )
         findings = [
             f"{len(with_missing)} of {len(cols)} columns have missing values; "
-            f"{top['column']} has the most: {int(top['missing']):,} ({top['missing_pct']:.1f}%)."
+            f"{most}: {int(top['missing']):,} ({top['missing_pct']:.1f}%)."
         ]
         full = table[table["missing"] == len(df)]
         if len(df) and len(full):
@@ -286,17 +326,12 @@ def value_counts(df: pd.DataFrame, params: ValueCountsParams, ctx: ToolContext) 
         kind="bar", x=params.column, agg="count", x_values=x, y_values=y, title=title,
         points_sent=len(x),
     )  # fmt: skip
-    findings = []
-    if top:
-        findings.append(
-            f"The most common {params.column} is {label(top[0][0])}: {int(top[0][1]):,} rows "
-            f"({fmt_pct(top[0][1] / len(s))}); {len(counts):,} distinct values in all."
-        )
+    claims = [most_common_claim(counts, params.column)] if top else []
     return ToolResult(
         summary=f"Top {len(top)} of {len(counts):,} distinct values of {params.column}.",
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"distinct": len(counts)},
     )

@@ -7,7 +7,8 @@ only numbers that can be recomputed from the step's own output table.
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,16 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from autoviz_core.tools.cache import shared
+from autoviz_core.tools.claims import (
+    ALPHA,
+    Changed,
+    Claim,
+    Ranked,
+    Summed,
+    Trending,
+    also_asserting,
+    fact,
+)
 from autoviz_core.tools.common import (
     FilteredParams,
     ToolInputError,
@@ -27,21 +38,26 @@ from autoviz_core.tools.common import (
     filtered_rows,
     fmt_num,
     fmt_pct,
+    higher_than,
     join_labels,
     numeric_values,
+    p_text,
     require_columns,
     scope_text,
     to_json_list,
     to_json_value,
 )
+from autoviz_core.tools.measures import summed
 from autoviz_core.tools.periods import (
     MAX_TREND_P,
+    MIN_TREND_POINTS,
     MIN_TREND_R2,
     SEASON_NAME,
     Periods,
     Seasonal,
     build_periods,
     fit_trend,
+    period_label,
     phase_name,
     seasonal_cycle,
 )
@@ -145,6 +161,28 @@ def partial_findings(periods: Periods) -> list[str]:
     return out
 
 
+def sum_asserted(df: pd.DataFrame, p: SeriesParams, periods: Periods) -> tuple[Summed, ...]:
+    """A per-period sum asserts that the measure adds up along the axes it runs: across the
+    groups within a period, and over the moments a period gathers (days of a month)."""
+    if p.agg != "sum" or p.metric is None or not periods.keys:
+        return ()
+    rows = filtered_rows(df, p)
+    keys = (
+        rows[p.date_column]
+        if periods.numeric_years
+        else bucket_time(rows[p.date_column], periods.grain)
+    )
+    return (summed(rows, p.metric, [keys]),)
+
+
+def level_summed(p: SeriesParams, grain: str) -> Claim:
+    """What is said instead of a finding about a sum that does not add up."""
+    return fact(
+        f"No finding about the sum of {p.metric} per {grain} is stated: {p.metric} is a level, "
+        "not an amount that accumulates, so that sum counts it again at every moment."
+    )
+
+
 # ---------------------------------------------------------------- parse_dates
 class ParseDatesParams(ToolParams):
     """The text column holding dates and, optionally, its strftime format."""
@@ -181,7 +219,8 @@ def parse_dates(df: pd.DataFrame, params: ParseDatesParams, ctx: ToolContext) ->
     findings = []
     if len(present):
         findings.append(
-            f"{params.column} runs from {to_json_value(present.min())} to {to_json_value(present.max())}."
+            f"{params.column} runs from {period_label(present.min(), 'day')} to "
+            f"{period_label(present.max(), 'day')}."
         )
     summary = f"Parsed {len(present):,} dates in {params.column}"
     summary += f"; {failed:,} value(s) could not be read." if failed else "."
@@ -214,26 +253,34 @@ def resample(df: pd.DataFrame, params: ResampleParams, ctx: ToolContext) -> Tool
     what = series_label(params, periods.grain)
     x, y = to_json_list(table[key]), to_json_list(table[name])
     fig = line_figure(x, {what: y}, what, params.date_column, agg_label(params.agg, params.metric))
-    findings = range_findings(table, name, what) + gap_findings(periods, what)
+    claims = [
+        also_asserting(c, sum_asserted(df, params, periods), level_summed(params, periods.grain))
+        for c in range_claims(table, name, what)
+    ]
+    claims += [fact(n) for n in gap_findings(periods, what) + periods.notes]
     return ToolResult(
         summary=f"{len(table):,} {periods.grain} periods of {what}.",
         table=table,
         figure=fig,
         chart=_line_chart(params.date_column, name, params.agg, x, y, what),
-        findings=findings + periods.notes,
+        claims=claims,
         metrics={"periods": len(table)},
     )
 
 
-def range_findings(table: pd.DataFrame, y: str, what: str) -> list[str]:
+def range_claims(table: pd.DataFrame, y: str, what: str) -> list[Claim]:
     """The highest and lowest periods (ties named together), partial periods left out."""
     data = table[~table["partial"]].dropna(subset=[y]) if "partial" in table else table
     if data.empty:
         return []
     hi, top, lo, low = extremes(data["period"].tolist(), data[y].tolist())
+    ranking = Ranked(tuple(hi), len(data), len(data), says_tie=len(hi) > 1, measure=y, by="period")
     return [
-        f"The highest {what} is {fmt_num(top)} ({join_labels(hi)}); "
-        f"the lowest {fmt_num(low)} ({join_labels(lo)})."
+        Claim(
+            f"The highest {what} is {fmt_num(top)} ({join_labels(hi)}); "
+            f"the lowest {fmt_num(low)} ({join_labels(lo)}).",
+            (ranking,),
+        )
     ]
 
 
@@ -244,11 +291,15 @@ class TrendParams(SeriesParams):
     window: int = Field(7, ge=1, le=365, description="rolling mean window in periods")
 
 
-def trend_table(periods: Periods, name: str, window: int) -> tuple[pd.DataFrame, Seasonal | None]:
+def trend_table(
+    periods: Periods, name: str, window: int
+) -> tuple[pd.DataFrame, Seasonal | None, pd.Series]:
     """Per period: value, rolling mean, and (for a seasonal series) the value net of the cycle.
 
     `fitted` is what the trend line is fitted on: the value (or its seasonally adjusted form),
-    missing for gaps and partial periods, so the finding can be recomputed from this table.
+    missing for gaps, partial periods and periods without rows (a period nobody recorded is
+    not a zero), so the finding can be recomputed from this table. Also returned: the same
+    values with those periods counted as 0, what a line through every period would fit.
     """
     table = periods.table(name)
     value = table[table.columns[2]]
@@ -257,52 +308,141 @@ def trend_table(periods: Periods, name: str, window: int) -> tuple[pd.DataFrame,
     base = value - season.effect if season is not None else value
     if season is not None:
         table["seasonal_effect"] = season.effect
-    table["fitted"] = base.where(periods.usable)
-    return table, season
+    table["fitted"] = base.where(periods.usable & ~periods.no_rows)
+    return table, season, base.where(periods.usable)
 
 
-def trend_sentence(table: pd.DataFrame, what: str, grain: str, seasonal: bool) -> str:
-    """A slope when the line explains enough of the series; "no clear trend" otherwise."""
-    fit = fit_trend(table["t"].to_numpy(), table["fitted"].to_numpy())
-    used = table.dropna(subset=["fitted"])
+def trend_claim(
+    table: pd.DataFrame, filled_in: pd.Series, what: str, grain: str, seasonal: bool
+) -> Claim:
+    """A slope when the line explains enough of the series; else a year-on-year change of like
+    periods when there is one; else "no clear trend". The line is first proposed through every
+    period (those without rows counted as 0); the validator keeps it only when none was filled.
+    """
+    honest = _line_claim(table, table["fitted"], what, grain, seasonal, None)
+    if filled_in.notna().sum() == table["fitted"].notna().sum():
+        return honest
+    return _line_claim(table, filled_in, what, grain, seasonal, honest)
+
+
+def _line_claim(
+    table: pd.DataFrame,
+    fitted: pd.Series,
+    what: str,
+    grain: str,
+    seasonal: bool,
+    instead: Claim | None,
+) -> Claim:
+    fit = fit_trend(table["t"].to_numpy(), fitted.to_numpy())
+    used = table[fitted.notna()]
+    filled = int((used["rows"] == 0).sum())
     span = f"{used['period'].iloc[0]}–{used['period'].iloc[-1]}" if len(used) else ""
     net = ", net of the seasonal cycle" if seasonal else ""
-    if not np.isfinite(fit.r2):
-        return f"Too few {grain}s of {what} to judge a trend."
-    if fit.supported:
-        direction = "rises" if fit.slope > 0 else "falls"
-        ends = ""
-        if not seasonal:
-            first, last = used.iloc[0], used.iloc[-1]
-            name = table.columns[2]
-            ends = (
-                f", from {fmt_num(first[name])} in {first['period']} "
-                f"to {fmt_num(last[name])} in {last['period']}"
-            )
-        return (
-            f"{what} {direction} by about {fmt_num(abs(fit.slope))} per {grain}{ends} "
-            f"({fit.n} {grain}s{net}; R² = {fit.r2:.2f})."
-        )
-    if fit.r2 >= MIN_TREND_R2:  # a good line through too few points
-        return (
-            f"No clear trend in {what} ({span}{net}): with {fit.n} {grain}s, a straight line "
-            f"(R² = {fit.r2:.2f}) could be chance (p ≥ {MAX_TREND_P:g})."
-        )
-    return (
-        f"No clear trend in {what} ({span}{net}): a straight line explains "
-        f"{fmt_pct(fit.r2)} of the variation (R² = {fit.r2:.2f})."
+    line = Trending(
+        fit.n,
+        float(fit.r2) if np.isfinite(fit.r2) else 0.0,
+        float(fit.p_value) if np.isfinite(fit.p_value) else 1.0,
+        filled,
+        grain=grain,
     )
+    if not np.isfinite(fit.r2):
+        no_trend = Claim(f"Too few {grain}s of {what} to judge a trend.", denies=(line,))
+    elif fit.n < MIN_TREND_POINTS:
+        no_trend = Claim(
+            f"No trend is stated for {what} ({span}{net}): {fit.n} {grain}s are too few to "
+            f"tell a line (R² = {fit.r2:.2f}) from chance.",
+            denies=(line,),
+        )
+    elif fit.r2 >= MIN_TREND_R2:  # a good line, but it could be chance
+        no_trend = Claim(
+            f"No clear trend in {what} ({span}{net}): with {fit.n} {grain}s, a straight line "
+            f"(R² = {fit.r2:.2f}) could be chance (p ≥ {MAX_TREND_P:g}).",
+            denies=(line,),
+        )
+    else:
+        no_trend = Claim(
+            f"No clear trend in {what} ({span}{net}): a straight line explains "
+            f"{fmt_pct(fit.r2)} of the variation (R² = {fit.r2:.2f}).",
+            denies=(line,),
+        )
+    otherwise = instead or year_on_year_claim(table, what, grain, no_trend) or no_trend
+    if not np.isfinite(fit.r2):
+        return otherwise
+    direction = "rises" if fit.slope > 0 else "falls"
+    ends = ""
+    if not seasonal and len(used):
+        first, last = used.iloc[0], used.iloc[-1]
+        name = table.columns[2]
+        ends = (
+            f", from {fmt_num(first[name])} in {first['period']} "
+            f"to {fmt_num(last[name])} in {last['period']}"
+        )
+    text = (
+        f"{what} {direction} by about {fmt_num(abs(fit.slope))} per {grain}{ends} "
+        f"({fit.n} {grain}s{net}; R² = {fit.r2:.2f})."
+    )
+    return Claim(text, (line,), otherwise)
 
 
-def season_sentence(season: Seasonal, periods: Periods, what: str) -> str:
+YOY_MIN_PAIRS = 6  # like periods a year apart needed to speak of a year-on-year change
+_YEAR_LAG = {"week": 52, "month": 12, "quarter": 4}
+
+
+def year_on_year_claim(table: pd.DataFrame, what: str, grain: str, instead: Claim) -> Claim | None:
+    """When a line does not describe the series, whether like periods a year apart differ one
+    way (a sign test over every matched pair): a seasonal series can grow 19% a year while a
+    straight line through its peaks and troughs explains little."""
+    lag = _YEAR_LAG.get(grain)
+    if lag is None or "partial" not in table:
+        return None
+    name = table.columns[2]
+    value = table[name].where(~table["partial"] & (table["rows"] > 0))
+    previous = value.shift(lag)
+    steps = table["t"] - table["t"].shift(lag)
+    pairs = pd.DataFrame({"now": value, "before": previous, "apart": steps}).dropna()
+    pairs = pairs[(pairs["apart"] - _cycle_span(grain)).abs() < 0.5]
+    if len(pairs) < YOY_MIN_PAIRS or (pairs["before"] <= 0).any():
+        return None
+    up = int((pairs["now"] > pairs["before"]).sum())
+    down = int((pairs["now"] < pairs["before"]).sum())
+    from scipy import stats as sps
+
+    p = float(sps.binomtest(max(up, down), up + down).pvalue) if up + down else 1.0
+    if p >= ALPHA:
+        return None
+    pct = float((pairs["now"] / pairs["before"] - 1).mean())
+    first, last = table.loc[pairs.index[0], "period"], table.loc[pairs.index[-1], "period"]
+    before_first = table.loc[pairs.index[0] - lag, "period"]
+    change = Changed(str(first), str(before_first), adjacent=True, whole=True)
+    verb = "higher" if up > down else "lower"
+    text = (
+        f"Year on year, {what} was {fmt_pct(abs(pct))} {verb} on average: "
+        f"{max(up, down)} of {up + down} {grain}s from {first} to {last} were {verb} than "
+        f"the same {grain} a year before (sign test {p_text(p)})."
+    )
+    return Claim(text, (change,), instead)
+
+
+def _cycle_span(grain: str) -> float:
+    """How far apart, in positions, a period and the same period a year before are."""
+    return {"week": 52.0, "month": 12.0, "quarter": 4.0}[grain]
+
+
+def season_claim(season: Seasonal, periods: Periods, what: str) -> Claim:
     """Where the calendar cycle peaks and bottoms, as effects on the period's level."""
     top = max(season.by_phase, key=lambda k: season.by_phase[k])
     low = min(season.by_phase, key=lambda k: season.by_phase[k])
     cycle = SEASON_NAME[periods.grain]
-    return (
+    tops = [k for k, v in season.by_phase.items() if fmt_num(v) == fmt_num(season.by_phase[top])]
+    phases = Ranked(
+        tuple(phase_name(k, periods.grain) for k in tops), len(season.by_phase),
+        len(season.by_phase), says_tie=len(tops) > 1, by="phase",
+    )  # fmt: skip
+    return Claim(
         f"{what} follows a {cycle} cycle: highest in {phase_name(top, periods.grain)} "
         f"({'+' if season.by_phase[top] >= 0 else ''}{fmt_num(season.by_phase[top])} on the "
-        f"level), lowest in {phase_name(low, periods.grain)} ({fmt_num(season.by_phase[low])})."
+        f"level), lowest in {phase_name(low, periods.grain)} ({fmt_num(season.by_phase[low])}).",
+        (phases,),
     )
 
 
@@ -318,7 +458,7 @@ def trend(df: pd.DataFrame, params: TrendParams, ctx: ToolContext) -> ToolResult
     periods = periods_of(df, params)
     if not periods.keys:
         return empty_result(f"trend of {params.metric or 'rows'}")
-    table, season = trend_table(periods, _metric_name(params), params.window)
+    table, season, filled_in = trend_table(periods, _metric_name(params), params.window)
     name = str(table.columns[2])
     what = series_label(params, periods.grain)
     fit = fit_trend(table["t"].to_numpy(), table["fitted"].to_numpy())
@@ -333,16 +473,23 @@ def trend(df: pd.DataFrame, params: TrendParams, ctx: ToolContext) -> ToolResult
         params.date_column,
         agg_label(params.agg, params.metric),
     )
-    findings = [trend_sentence(table, what, periods.grain, season is not None)]
+    claims = [
+        also_asserting(
+            trend_claim(table, filled_in, what, periods.grain, season is not None),
+            sum_asserted(df, params, periods),
+            level_summed(params, periods.grain),
+        )
+    ]
     if season is not None:
-        findings.append(season_sentence(season, periods, what))
-    findings += gap_findings(periods, what) + partial_findings(periods) + periods.notes
+        claims.append(season_claim(season, periods, what))
+    notes = gap_findings(periods, what) + partial_findings(periods) + periods.notes
+    claims += [fact(n) for n in notes]
     return ToolResult(
         summary=f"Trend of {what} over {len(table)} {periods.grain}s.",
         table=table,
         figure=fig,
         chart=_line_chart(params.date_column, name, params.agg, x, to_json_list(table[name]), what),
-        findings=findings,
+        claims=claims,
         metrics={
             "slope": to_json_value(fit.slope),
             "r2": to_json_value(fit.r2),
@@ -359,19 +506,30 @@ def change_table(periods: Periods, name: str) -> tuple[pd.DataFrame, int]:
     """Each period against the one it should be compared with, and the lag used.
 
     A seasonal series is compared with the same phase one cycle earlier (July with the July
-    before); any other series with the previous period at its native spacing. Gaps and partial
-    periods are never compared.
+    before); any other series with the previous period at its native spacing. Each period with
+    rows is set against the period `lag` rows before it that has rows too; `adjacent` says
+    whether that is really the period it should be compared with (not one across a gap) and
+    `whole` whether both are whole periods, so the validator says only changes between like,
+    adjacent periods.
     """
     table = periods.table(name)
     season = seasonal_cycle(periods)
     lag = season.length if season is not None else 1
-    usable = pd.Series(periods.usable)
-    value = table[table.columns[2]].where(usable)
-    prev = value.shift(lag)
-    table["compared_with"] = table["period"].shift(lag)
-    table["previous"] = prev
-    table["change"] = value - prev
-    table["pct_change"] = 100 * (value - prev) / prev.abs().where(prev != 0)
+    has_value = pd.Series(np.isfinite(periods.values) & ~periods.no_rows, index=table.index)
+    value = table[table.columns[2]].where(has_value)
+    known = table[has_value]
+    earlier = known.shift(lag)
+    table["compared_with"] = earlier["period"].reindex(table.index)
+    table["previous"] = earlier[table.columns[2]].reindex(table.index)
+    gap = (known["t"] - earlier["t"]).reindex(table.index)
+    table["adjacent"] = ((gap - lag * periods.step).abs() < 0.5) & has_value
+    partial = pd.Series(periods.partial, index=table.index)
+    earlier_partial = partial[has_value].shift(lag).reindex(table.index)
+    table["whole"] = ~partial & (earlier_partial == False) & has_value  # noqa: E712
+    table["change"] = value - table["previous"]
+    table["pct_change"] = (
+        100 * table["change"] / table["previous"].abs().where(table["previous"] != 0)
+    )
     return table, lag
 
 
@@ -393,47 +551,87 @@ def period_change(df: pd.DataFrame, params: SeriesParams, ctx: ToolContext) -> T
     what = series_label(params, periods.grain)
     basis = "the same period a year before" if lag > 1 else f"the previous {periods.grain}"
     title = f"% change of {what} against {basis}"
-    y = to_json_list(table["pct_change"])
+    comparable = table["adjacent"] & table["whole"]
+    y = to_json_list(table["pct_change"].where(comparable))
     fig = go.Figure(go.Bar(x=x, y=y))
     fig.update_layout(title=title, xaxis_title=params.date_column, yaxis_title="% change")
     chart = ChartData(
         kind="bar", x=params.date_column, y="pct_change", agg="none", x_values=x, y_values=y,
         title=title, points_sent=len(x),
     )  # fmt: skip
-    findings = change_findings(table, name, what, periods.grain)
-    findings += partial_findings(periods) + gap_findings(periods, what) + periods.notes
+    claims = [
+        also_asserting(c, sum_asserted(df, params, periods), level_summed(params, periods.grain))
+        for c in change_claims(table, name, what, periods.grain)
+    ]
+    notes = partial_findings(periods) + gap_findings(periods, what) + periods.notes
+    claims += [fact(n) for n in notes]
     return ToolResult(
         summary=f"{len(table):,} {periods.grain}s of {what}, each against {basis}.",
         table=table,
         figure=fig,
         chart=chart,
-        findings=findings,
+        claims=claims,
         metrics={"periods": len(table), "lag": lag},
     )
 
 
-def change_findings(table: pd.DataFrame, y: str, what: str, grain: str) -> list[str]:
-    """The latest comparable change, then the largest rise and drop (ties named together)."""
+CHANGE_CANDIDATES = 12  # earlier changes tried when the latest is not between like periods
+
+
+def change_claims(table: pd.DataFrame, y: str, what: str, grain: str) -> list[Claim]:
+    """The latest change, then the largest rise and drop (ties named together): each proposed
+    from every change the table has; the validator keeps those between adjacent, whole
+    periods, and otherwise the next one is tried."""
     changes = table.dropna(subset=["change"])
+    none = Claim(f"No two comparable {grain}s of {what}: no change to report.")
     if changes.empty:
-        return [f"No two comparable {grain}s of {what}: no change to report."]
-    last = changes.iloc[-1]
-    text = (
-        f"{what}: {last['period']} was {fmt_num(last[y])} against {fmt_num(last['previous'])} "
-        f"in {last['compared_with']}, a change of {_signed(last['change'])}"
-    )
-    if pd.notna(last["pct_change"]):
-        text += f" ({_signed_pct(last['pct_change'])})"
-    out = [text + "."]
-    labels = [
-        f"{a} (vs {b})" for a, b in zip(changes["period"], changes["compared_with"], strict=True)
-    ]
-    rises, top, drops, low = extremes(labels, changes["change"].tolist())
-    if len(changes) > 1 and top > 0:
-        out.append(f"The largest rise was {_signed(top)} in {join_labels(rises)}.")
-    if len(changes) > 1 and low < 0:
-        out.append(f"The largest drop was {_signed(low)} in {join_labels(drops)}.")
+        return [none]
+    recent = changes.iloc[::-1].head(CHANGE_CANDIDATES).to_dict("records")
+    out = [_chain([_change_claim(r, y, what) for r in recent], none)]
+    valid = changes[changes["adjacent"] & changes["whole"]]
+    for word, ascending, sign in (("rise", False, 1), ("drop", True, -1)):
+        order = changes.sort_values("change", ascending=ascending, kind="stable")
+        order = order[order["change"] * sign > 0].head(CHANGE_CANDIDATES)
+        if len(valid) > 1 and len(order):
+            out.append(_chain([_extreme_change(order, r, word) for r in order.to_dict("records")]))
     return out
+
+
+def _chain(claims: list[Claim], last: Claim | None = None) -> Claim:
+    """The first claim, each later one said in its place when the one before does not hold."""
+    out = last
+    for claim in reversed(claims):
+        out = dataclasses.replace(claim, instead=out)
+    assert out is not None
+    return out
+
+
+def _changed(row: dict[str, Any]) -> Changed:
+    return Changed(
+        str(row["period"]), str(row["compared_with"]), bool(row["adjacent"]), bool(row["whole"])
+    )
+
+
+def _change_claim(row: dict[str, Any], y: str, what: str) -> Claim:
+    text = (
+        f"{what}: {row['period']} was {fmt_num(row[y])} against {fmt_num(row['previous'])} "
+        f"in {row['compared_with']}, a change of {_signed(row['change'])}"
+    )
+    if pd.notna(row["pct_change"]):
+        text += f" ({_signed_pct(row['pct_change'])})"
+    return Claim(text + ".", (_changed(row),))
+
+
+def _extreme_change(order: pd.DataFrame, row: dict[str, Any], word: str) -> Claim:
+    """ "The largest rise was +x in P (vs Q)", other comparable periods with the same change
+    named with it."""
+    same = order[order["change"].map(fmt_num) == fmt_num(row["change"])]
+    same = same[same["adjacent"] & same["whole"]]
+    names = [f"{a} (vs {b})" for a, b in zip(same["period"], same["compared_with"], strict=True)]
+    own = f"{row['period']} (vs {row['compared_with']})"
+    names = names if own in names else [own]
+    text = f"The largest {word} was {_signed(row['change'])} in {join_labels(names)}."
+    return Claim(text, (_changed(row),))
 
 
 def _signed(value: float) -> str:
@@ -522,7 +720,7 @@ def seasonality(df: pd.DataFrame, params: SeasonalityParams, ctx: ToolContext) -
         table=table,
         figure=fig,
         chart=chart,
-        findings=season_findings(table, params.by, name, what),
+        claims=season_claims(table, params.by, name, what),
         metrics={"buckets": len(table)},
     )
 
@@ -543,23 +741,26 @@ def _phase_test(values: pd.Series | None, phases: pd.Series) -> float:
     return float(sps.kruskal(*samples).pvalue)
 
 
-def season_findings(table: pd.DataFrame, by: str, y: str, what: str) -> list[str]:
+def season_claims(table: pd.DataFrame, by: str, y: str, what: str) -> list[Claim]:
     """Highest and lowest phase (ties named together), or that the differences look like chance."""
     data = table.dropna(subset=[y])
     if len(data) < 2:
         return []
     hi, top, lo, low = extremes([str(v) for v in data[by]], data[y].tolist())
+    ranking = Ranked(tuple(hi), len(data), len(data), says_tie=len(hi) > 1, measure=y, by=by)
     if fmt_num(top) == fmt_num(low):
-        return [f"{what} is the same for every {by} ({fmt_num(top)})."]
+        return [fact(f"{what} is the same for every {by} ({fmt_num(top)}).")]
     if table.attrs.get("p_value", 0.0) >= 0.05:
         return [
-            f"No clear {by} pattern in {what}: values range from {fmt_num(low)} to "
-            f"{fmt_num(top)}, differences chance would give (Kruskal–Wallis p ≥ 0.05)."
+            fact(
+                f"No clear {by} pattern in {what}: values range from {fmt_num(low)} to "
+                f"{fmt_num(top)}, differences chance would give (Kruskal–Wallis p ≥ 0.05)."
+            )
         ]
     text = (
         f"{join_labels(hi)} {'have' if len(hi) > 1 else 'has'} the highest {what} "
         f"({fmt_num(top)}), {join_labels(lo)} the lowest ({fmt_num(low)})"
     )
     if low > 0:
-        text += f": {fmt_pct((top - low) / low)} higher"
-    return [text + "."]
+        text += f": {higher_than(top, low)}"
+    return [Claim(text + ".", (ranking,))]

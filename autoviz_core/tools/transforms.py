@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
 import pandas as pd
 from pydantic import Field
 
+from autoviz_core.tools.claims import Claim, Ranked, Summed
 from autoviz_core.tools.common import (
     FilterCondition,
     ToolInputError,
+    above_lowest,
     aggregate_series,
     apply_filters,
     bucket_time,
     describe_condition,
     fmt_num,
     fmt_pct,
+    join_labels,
     label,
     looks_temporal,
     numeric_keep_ints,
     numeric_values,
     require_columns,
 )
+from autoviz_core.tools.measures import summed
 from autoviz_core.tools.registry import (
     ToolContext,
     ToolParams,
@@ -74,6 +79,7 @@ def aggregate(df: pd.DataFrame, params: AggregateParams, ctx: ToolContext) -> To
         values = df[params.metric]
     else:
         values = numeric_keep_ints(df[params.metric])
+    total = summed(df, params.metric, keys) if params.agg == "sum" and params.metric else None
     out = aggregate_series(values, keys, params.agg)
     name = output_name(params.metric, params.agg, params.output_column)
     table = out.reset_index()
@@ -82,7 +88,7 @@ def aggregate(df: pd.DataFrame, params: AggregateParams, ctx: ToolContext) -> To
     return ToolResult(
         summary=f"{len(table):,} groups by {', '.join(params.group_by)} ({what}).",
         table=table,
-        findings=extremes_findings(table, params.group_by, name, what, params.agg),
+        claims=extremes_claims(table, params.group_by, name, what, params.agg, total),
         metrics={"groups": len(table)},
     )
 
@@ -94,9 +100,14 @@ def _key(s: pd.Series, grain: str) -> pd.Series:
     return s
 
 
-def extremes_findings(
-    table: pd.DataFrame, keys: list[str], value: str, what: str, agg: str
-) -> list[str]:
+def extremes_claims(
+    table: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    what: str,
+    agg: str,
+    total: Summed | None = None,
+) -> list[Claim]:
     """ "North has the highest total revenue: 59,385, 35% above the lowest, South (43,950)."."""
     data = table.dropna(subset=[value])
     if data.empty:
@@ -107,14 +118,22 @@ def extremes_findings(
     def name(row: pd.Series) -> str:
         return " / ".join(label(row[k]) for k in keys)
 
+    leaders = tuple(name(r) for _, r in order[order[value] == top[value]].iterrows())
+    ranking = Ranked(leaders, len(order), len(order), measure=value, by=", ".join(keys), agg=agg)
+    asserts = (ranking, *((total,) if total is not None else ()))
     text = f"{name(top)} has the highest {what}: {fmt_num(top[value])}"
     if len(order) > 1 and low[value] != 0:
-        diff = (top[value] - low[value]) / abs(low[value])
-        text += f", {fmt_pct(diff)} above the lowest, {name(low)} ({fmt_num(low[value])})"
-    out = [text + "."]
-    total = float(data[value].sum())
-    if agg in ("sum", "count") and total > 0 and len(order) > 1:
-        out.append(f"{name(top)} accounts for {fmt_pct(float(top[value]) / total)} of the total.")
+        above = above_lowest(float(top[value]), float(low[value]))
+        text += f", {above}, {name(low)} ({fmt_num(low[value])})"
+    tie = Claim(
+        f"{join_labels(list(leaders))} tie for the highest {what}: {fmt_num(top[value])}.",
+        (dataclasses.replace(ranking, says_tie=True), *asserts[1:]),
+    )
+    out = [Claim(text + ".", asserts, tie)]
+    grand = float(data[value].sum())
+    if agg in ("sum", "count") and grand > 0 and len(order) > 1:
+        share = f"{name(top)} accounts for {fmt_pct(float(top[value]) / grand)} of the total."
+        out.append(Claim(share, asserts))
     return out
 
 

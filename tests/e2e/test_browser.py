@@ -173,6 +173,11 @@ def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> N
     page.get_by_role("button", name="HTML report").wait_for()
     shot(page, "4_results", height=1700)
 
+    findings = shown_findings(page)
+    assert findings, "no finding on the results page"
+    named = [(n, f) for f in findings for n in internal_names() if n in f]
+    assert not named, f"internal step or tool names in findings: {named}"
+
     traces = plotted_traces(page)
     bars = [t for t in traces if t["type"] == "bar" and t["x"]]
     assert bars, f"no bar chart on the results page: {traces}"
@@ -181,6 +186,26 @@ def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> N
     )
     page.close()
     assert upload_shot.exists()
+
+
+def shown_findings(page: Any) -> list[str]:
+    """The findings the results page shows: the answer's heading and the bullet lists."""
+    main = page.locator("[data-testid='stMain']")
+    return [
+        t
+        for t in main.locator("h4, [data-testid='stMarkdownContainer'] li").all_inner_texts()
+        if t.strip()
+    ]
+
+
+def internal_names() -> set[str]:
+    """Tool names and template step ids (with an underscore; the plain-word ones are English
+    too, so they are looked for in brackets, as a report once appended them)."""
+    from autoviz_core.planning.templates import load_templates
+    from autoviz_core.tools.registry import all_tools
+
+    names = {t.name for t in all_tools()} | {s.id for t in load_templates() for s in t.steps}
+    return {n for n in names if "_" in n} | {f"({n})" for n in names}
 
 
 # ---------------------------------------------------------------- a single value

@@ -63,3 +63,35 @@ def test_additivity_and_the_planner_split_names_the_same_way() -> None:
         assert name_tokens(name)[: len(words)] == words
     assert name_tokens("pop2007") == ["pop", "2007", "pop2007"]
     assert name_tokens("HTTPStatus") == ["http", "status", "httpstatus"]
+
+
+def test_a_stock_adds_up_across_groups_but_not_over_time(gapminder) -> None:
+    from autoviz_core.data.semantics import additive_over_time, is_panel
+
+    assert is_panel(gapminder)  # one row per country and year
+    cols = {c.name: c for c in profile_table(gapminder).columns}
+    assert cols["pop"].additive and not cols["pop"].additive_over_time
+    assert additive_over_time("sales", True, panel=False)
+    assert additive_over_time("births", True, panel=True)  # a flow, named as one
+    assert not additive_over_time("value", True, panel=True)  # a panel's unnamed measure
+    assert not additive_over_time("lifeExp", False, panel=False)
+
+
+def test_a_total_is_a_column_adding_up_others_or_named_so() -> None:
+    from autoviz_core.data.semantics import total_parts
+
+    frame = pd.DataFrame(
+        {
+            "a": [1, 2, 3, 4],
+            "b": [5, 1, 0, 2],
+            "sum_ab": [6, 3, 3, 6],
+            "district_id": [11, 27, 35, 48],
+        }
+    )
+    assert total_parts(frame) == {"sum_ab": ("a", "b")}
+    bill = pd.DataFrame(
+        {"total_bill": [10.0, 20.0, 30.0], "tip": [1.0, 3.0, 2.0], "size": [2, 3, 4]}
+    )
+    assert total_parts(bill) == {}  # named like a total, but tip and size do not make it up
+    cols = {c.name: c for c in profile_table(frame).columns}
+    assert cols["sum_ab"].parts == ["a", "b"] and cols["a"].parts == []

@@ -46,8 +46,10 @@ def test_template_executes_where_eligible(
         chosen=Chosen(intent=template.intent, template=template_id),
     )
     assert planned.template_id == template_id
-    assert len(planned.plan.steps) >= 2, planned.notes
-    result = execute_plan(planned.plan, df)
+    # every step of the template, resolved from the table alone (the question then leaves out
+    # the steps that serve none of its parts: tests/unit/planning/test_support.py)
+    assert len(planned.template_plan.steps) >= 2, planned.notes
+    result = execute_plan(planned.template_plan, df)
     failed = [(r.step_id, r.error) for r in result.records if r.status != "ok"]
     assert failed == []
 
@@ -65,6 +67,14 @@ def test_selection_is_stable_and_prefers_time_series_templates(profiles: dict) -
 def test_a_step_has_no_optional_flag() -> None:
     """Every step is left out when it cannot run; a flag saying so would be ignored, so it is
     an error in a template file."""
-    TemplateStep.model_validate({"id": "s", "tool": "histogram", "params": {}})
+    step = {"id": "s", "tool": "histogram", "supports": "measure"}
+    TemplateStep.model_validate({**step, "params": {}})
     with pytest.raises(ValidationError):
-        TemplateStep.model_validate({"id": "s", "tool": "histogram", "optional": True})
+        TemplateStep.model_validate({**step, "optional": True})
+
+
+def test_a_step_says_which_part_of_a_question_it_serves() -> None:
+    with pytest.raises(ValidationError):
+        TemplateStep.model_validate({"id": "s", "tool": "histogram"})
+    with pytest.raises(ValidationError):
+        TemplateStep.model_validate({"id": "s", "tool": "histogram", "supports": "anything"})

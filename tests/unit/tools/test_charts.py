@@ -306,3 +306,10 @@ def test_figures_stay_white_after_streamlit_changes_plotlys_default(run_tool, ti
         assert pio.templates.default == "plotly_white"
     finally:
         pio.templates.default = before
+
+
+def test_a_pie_of_averages_says_its_slices_are_no_shares(run_tool, tips):
+    res = run_tool("chart", tips, kind="pie", x="day", y="tip", agg="mean")
+    assert any("not parts of a whole" in f for f in res.findings)
+    summed = run_tool("chart", tips, kind="pie", x="day", y="tip", agg="sum")
+    assert not any("not parts of a whole" in f for f in summed.findings)

@@ -9,6 +9,7 @@ import pytest
 from autoviz_core.tools.periods import (
     build_periods,
     fit_trend,
+    period_id,
     period_label,
     seasonal_cycle,
 )
@@ -36,7 +37,7 @@ def test_partial_first_and_last_weeks_are_marked() -> None:
     df = pd.DataFrame({"d": days, "v": 1.0})
     p = build_periods(df, "d", "v", "sum", "week")
     assert p.partial[0] and p.partial[-1] and not p.partial[1:-1].any()
-    assert p.labels[0] == "2024-W01" and p.rows[0] == 5
+    assert p.labels[0] == "week of 2024-01-01" and p.rows[0] == 5
 
 
 def test_a_finer_grain_than_the_data_is_coarsened(stocks) -> None:
@@ -46,11 +47,17 @@ def test_a_finer_grain_than_the_data_is_coarsened(stocks) -> None:
 
 @pytest.mark.parametrize(
     ("grain", "label"),
-    [("year", "2015"), ("quarter", "2015-Q3"), ("month", "2015-07"), ("week", "2015-W29"),
-     ("day", "2015-07-14")],
+    [("year", "2015"), ("quarter", "2015-Q3"), ("month", "2015-07"),
+     ("week", "week of 2015-07-13"), ("day", "2015-07-14")],
 )  # fmt: skip
 def test_labels_at_grain(grain: str, label: str) -> None:
     assert period_label(pd.Timestamp("2015-07-14"), grain) == label
+
+
+def test_a_week_is_named_in_the_data_s_own_year() -> None:
+    # ISO calls the week of Monday 2019-12-30 "2020-W01": a year the data may not reach
+    assert period_label(pd.Timestamp("2019-12-31"), "week") == "week of 2019-12-30"
+    assert period_id(pd.Timestamp("2019-12-31"), "week") == "2020-W01"
 
 
 def test_a_yearly_cycle_is_found_and_noise_is_not() -> None:

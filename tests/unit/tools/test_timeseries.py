@@ -55,9 +55,13 @@ def test_period_change_leaves_partial_weeks_out(run_tool, december):
     assert res.table["pct_change"].iloc[2:-1].tolist() == pytest.approx(
         (whole.pct_change() * 100).iloc[1:].tolist()
     )
-    assert res.table["pct_change"].iloc[[0, 1, -1]].isna().all()
-    assert res.findings[0].startswith("sum of revenue per week: 2024-W52 was")
-    assert any("2024-W48 is a partial week" in f for f in res.findings)
+    # a partial week is never compared: its change is in the table, flagged, and not said
+    comparable = res.table["adjacent"] & res.table["whole"]
+    assert comparable.tolist() == [False, False, True, True, True, False]
+    assert all(v is None for v in [res.chart.y_values[i] for i in (0, 1, 5)])
+    assert res.findings[0].startswith("sum of revenue per week: week of 2024-12-23 was")
+    assert any("week of 2024-11-25 is a partial week" in f for f in res.findings)
+    assert not any("week of 2024-12-30 was" in f for f in res.findings)
 
 
 def test_seasonality_weekday_compares_like_with_like(run_tool, december):
