@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 if TYPE_CHECKING:
     from app_helpers import StubFactory
 
-QUESTION = "Which region brought in the most revenue?"
+QUESTION = "Which store brought in the most sales?"
 UploadApp = Callable[[], AppTest]
 
 
@@ -27,18 +27,18 @@ def texts(elements: object) -> str:
     return " ".join(str(e.value) for e in elements)  # type: ignore[attr-defined]
 
 
-def loaded(app: UploadApp, december_csv: Path) -> AppTest:
+def loaded(app: UploadApp, sales_csv: Path) -> AppTest:
     at = app()
     at.file_uploader(key="upload_file").set_value(
-        ("december_revenue.csv", december_csv.read_bytes(), "text/csv")
+        (sales_csv.name, sales_csv.read_bytes(), "text/csv")
     )
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def planned(app: UploadApp, december_csv: Path, question: str = QUESTION) -> AppTest:
-    at = loaded(app, december_csv)
+def planned(app: UploadApp, sales_csv: Path, question: str = QUESTION) -> AppTest:
+    at = loaded(app, sales_csv)
     at.switch_page("pages/question.py").run()
     at.text_area(key="question_input").set_value(question).run()
     at.button(key="plan").click().run()
@@ -56,26 +56,24 @@ def uid(at: AppTest, step_id: str) -> str:
 
 
 # ---------------------------------------------------------------- upload
-def test_upload_shows_preview_profile_and_next_step(app: UploadApp, december_csv: Path) -> None:
-    at = loaded(app, december_csv)
-    assert at.session_state["table"].name == "december_revenue.csv"
-    assert at.subheader[0].value == "december_revenue.csv"
+def test_upload_shows_preview_profile_and_next_step(app: UploadApp, sales_csv: Path) -> None:
+    at = loaded(app, sales_csv)
+    assert at.session_state["table"].name == sales_csv.name
+    assert at.subheader[0].value == sales_csv.name
     frames = at.dataframe
     assert len(frames) == 2  # preview and column profile
     profile = frames[1].value
-    assert list(profile["column"]) == ["date", "region", "product_category", "revenue", "units"]
+    assert list(profile["column"]) == list(pd.read_csv(sales_csv).columns)
     assert {"role", "missing", "distinct"} <= set(profile.columns)
     assert not at.error
 
 
-def test_bad_file_shows_message_and_keeps_previous_table(
-    app: UploadApp, december_csv: Path
-) -> None:
-    at = loaded(app, december_csv)
+def test_bad_file_shows_message_and_keeps_previous_table(app: UploadApp, sales_csv: Path) -> None:
+    at = loaded(app, sales_csv)
     at.file_uploader(key="upload_file").set_value(("broken.csv", b"", "text/csv")).run()
     assert not at.exception
     assert "The file is empty." in texts(at.error)
-    assert at.session_state["table"].name == "december_revenue.csv"
+    assert at.session_state["table"].name == sales_csv.name
     assert "still in use" in texts(at.caption)
 
 
@@ -96,20 +94,20 @@ def test_question_page_without_table_points_to_upload(app: UploadApp) -> None:
     assert "Load a table first" in texts(at.info)
 
 
-def test_example_question_fills_the_text_box(app: UploadApp, december_csv: Path) -> None:
-    at = loaded(app, december_csv)
+def test_example_question_fills_the_text_box(app: UploadApp, sales_csv: Path) -> None:
+    at = loaded(app, sales_csv)
     at.switch_page("pages/question.py").run()
     examples = at.button_group[0]
-    assert "Which region has the highest total revenue?" in examples.options
-    assert "How does revenue change over time?" in examples.options
-    examples.set_value("How does revenue change over time?").run()
-    assert at.text_area(key="question_input").value == "How does revenue change over time?"
+    assert "Which store has the highest total sales?" in examples.options
+    assert "How does sales change over time?" in examples.options
+    examples.set_value("How does sales change over time?").run()
+    assert at.text_area(key="question_input").value == "How does sales change over time?"
 
 
 def test_backend_unavailable_explains_and_keeps_question(
-    app: UploadApp, december_csv: Path, stub_factory: StubFactory
+    app: UploadApp, sales_csv: Path, stub_factory: StubFactory
 ) -> None:
-    at = loaded(app, december_csv)
+    at = loaded(app, sales_csv)
     stub_factory.fail = "No answer from http://localhost:8000/v1/models."
     st.cache_resource.clear()  # the loaded model is gone; the next load fails
     at.switch_page("pages/question.py").run()
@@ -121,7 +119,7 @@ def test_backend_unavailable_explains_and_keeps_question(
     assert texts(at.caption).count("pick another model") == 1
     assert "choose another model" not in texts(at.caption)
     assert at.text_area(key="question_input").value == QUESTION
-    assert at.session_state["table"].name == "december_revenue.csv"
+    assert at.session_state["table"].name == sales_csv.name
     # The wording-only fallback still gets a plan.
     at.button(key="plan_without_model").click().run()
     assert not at.exception
@@ -130,32 +128,32 @@ def test_backend_unavailable_explains_and_keeps_question(
 
 # ---------------------------------------------------------------- plan review
 def test_plan_review_shows_intent_template_steps_and_diff(
-    app: UploadApp, december_csv: Path, stub_factory: StubFactory
+    app: UploadApp, sales_csv: Path, stub_factory: StubFactory
 ) -> None:
-    at = planned(app, december_csv)
+    at = planned(app, sales_csv)
     version = at.session_state["plan_version"]
     assert at.selectbox(key=f"intent:{version}").value == at.session_state["planned"].intent
     assert (
         at.selectbox(key=f"template:{version}").value == "(best match)"
         or at.selectbox(key=f"template:{version}").value == at.session_state["planned"].template_id
     )
-    # The asked value first (which region), then the chart that shows every region's total.
+    # The asked value first (which store), then the chart that shows every store's total.
     assert step_ids(at)[:2] == ["value", "answer"]
     # The diff is said in words, not as tool names and parameter dumps.
     assert (
-        "Added: total revenue per region, highest first (bar chart), because it answers the "
+        "Added: total sales per store, highest first (bar chart), because it answers the "
         "question directly" in texts(at.markdown)
     )
-    assert "Added: which region has the highest total revenue" in texts(at.markdown)
+    assert "Added: which store has the highest total sales" in texts(at.markdown)
     assert "None" not in texts(at.markdown)
     assert "run" not in at.session_state  # nothing runs before approval
     assert stub_factory.built and stub_factory.built[0].calls  # the stub model was asked
 
 
 def test_edit_remove_add_then_approve_shows_charts_and_downloads(
-    app: UploadApp, december_csv: Path, december_df: pd.DataFrame
+    app: UploadApp, sales_csv: Path, sales_df: pd.DataFrame
 ) -> None:
-    at = planned(app, december_csv)
+    at = planned(app, sales_csv)
     # Edit a parameter: the comparison sorts by median instead of mean.
     at.selectbox(key=f"param:{uid(at, 'group_stats')}:sort_by").set_value("median").run()
     assert at.session_state["draft"][2]["params"]["sort_by"] == "median"
@@ -165,7 +163,7 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     at.selectbox(key="add_tool").set_value("histogram").run()
     at.button(key="add_step").click().run()
     assert step_ids(at)[-1] == "histogram_1"
-    at.selectbox(key=f"param:{uid(at, 'histogram_1')}:column").set_value("units").run()
+    at.selectbox(key=f"param:{uid(at, 'histogram_1')}:column").set_value("items").run()
     # Move the new step up one place.
     at.button(key=f"up:{uid(at, 'histogram_1')}").click().run()
     assert step_ids(at) == ["value", "answer", "histogram_1", "group_stats"]
@@ -175,11 +173,11 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     assert not at.exception
     assert at.title[0].value == "Results"
     at.switch_page("pages/results.py")
-    # The answer first, as a metric card: the region with the highest total, and its sentence.
-    totals = december_df.groupby("region")["revenue"].sum().sort_values(ascending=False)
+    # The answer first, as a metric card: the store with the highest total, and its sentence.
+    totals = sales_df.groupby("store")["sales"].sum().sort_values(ascending=False)
     card = at.get("metric")[0].proto
-    assert card.body == totals.index[0] and "highest total revenue" in card.label
-    assert f"{totals.index[0]} has the highest total of revenue" in texts(at.markdown)
+    assert card.body == totals.index[0] and "highest total sales" in card.label
+    assert f"{totals.index[0]} has the highest total of sales" in texts(at.markdown)
     charts = at.get("plotly_chart")
     assert len(charts) >= 2
     primary = json.loads(charts[0].proto.spec)["data"][0]
@@ -214,16 +212,16 @@ def test_edit_remove_add_then_approve_shows_charts_and_downloads(
     assert at.session_state["run"] is not run
 
 
-def test_invalid_edit_shows_inline_validation_message(app: UploadApp, december_csv: Path) -> None:
-    at = planned(app, december_csv)
+def test_invalid_edit_shows_inline_validation_message(app: UploadApp, sales_csv: Path) -> None:
+    at = planned(app, sales_csv)
     at.number_input(key=f"param:{uid(at, 'group_stats')}:max_groups").set_value(0).run()
     assert not at.exception
     assert "At most this many groups: Input should be greater than or equal to 1" in texts(at.error)
     assert "will be left out" in texts(at.warning)
 
 
-def test_change_intent_replans(app: UploadApp, december_csv: Path) -> None:
-    at = planned(app, december_csv)
+def test_change_intent_replans(app: UploadApp, sales_csv: Path) -> None:
+    at = planned(app, sales_csv)
     version = at.session_state["plan_version"]
     at.selectbox(key=f"intent:{version}").set_value("anomaly_detection").run()
     at.button(key="replan").click().run()
@@ -234,8 +232,8 @@ def test_change_intent_replans(app: UploadApp, december_csv: Path) -> None:
 
 
 # ---------------------------------------------------------------- state hygiene
-def test_new_question_and_new_file_clear_stale_state(app: UploadApp, december_csv: Path) -> None:
-    at = planned(app, december_csv)
+def test_new_question_and_new_file_clear_stale_state(app: UploadApp, sales_csv: Path) -> None:
+    at = planned(app, sales_csv)
     at.button(key="approve").click().run()
     assert "run" in at.session_state
     at.switch_page("pages/question.py").run()
@@ -253,11 +251,11 @@ def test_new_question_and_new_file_clear_stale_state(app: UploadApp, december_cs
     assert "Approve a plan" in texts(at.info)
 
 
-def test_two_sessions_do_not_share_data(app: UploadApp, december_csv: Path) -> None:
-    first = loaded(app, december_csv)
+def test_two_sessions_do_not_share_data(app: UploadApp, sales_csv: Path) -> None:
+    first = loaded(app, sales_csv)
     second = app()
     assert "table" not in second.session_state
-    assert first.session_state["table"].name == "december_revenue.csv"
+    assert first.session_state["table"].name == sales_csv.name
 
 
 # ---------------------------------------------------------------- backend

@@ -85,7 +85,7 @@ def test_a_big_upload_is_queried_where_it_lives_and_a_small_one_loads(
     app: UploadApp,
     small_budget: Path,
     orders: pd.DataFrame,
-    december_csv: Path,
+    sales_csv: Path,
     tmp_path: Path,
 ) -> None:
     parquet = tmp_path / "orders.parquet"
@@ -107,7 +107,7 @@ def test_a_big_upload_is_queried_where_it_lives_and_a_small_one_loads(
     assert f"({ROWS:,} values" in texts(at.markdown)
     table.source.close()
 
-    small = _upload(app(), "december_revenue.csv", december_csv.read_bytes())
+    small = _upload(app(), sales_csv.name, sales_csv.read_bytes())
     assert not isinstance(small.session_state["table"], EngineLoadedTable)
     assert "stays where it lives" not in texts(small.warning)
 

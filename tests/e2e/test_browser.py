@@ -7,7 +7,6 @@ model is missing: a browser test that silently does not run proves nothing.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -27,7 +26,6 @@ from autoviz_core.config import load_settings
 from autoviz_core.llm.health import check_model
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("AUTOVIZ_SHARED", REPO.parent / "shared")).resolve()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 DOCS_SHOTS = REPO / "docs" / "screenshots"
-QUESTION = "Which region brought in the most revenue?"
+QUESTION = "Which store brought in the most sales?"
 START_TIMEOUT_S = 60
 PLAN_TIMEOUT_MS = 300_000  # the embedded model on 2 CPU cores: about 1-2 minutes
 RUN_TIMEOUT_MS = 120_000
@@ -73,7 +71,6 @@ def server_url() -> Iterator[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = SHOTS.parent / "streamlit.log"
-    env = {**os.environ, "AUTOVIZ_SHARED": str(SHARED)}
     cmd = [
         str(REPO / ".venv" / "bin" / "streamlit"),
         "run",
@@ -84,7 +81,7 @@ def server_url() -> Iterator[str]:
         "true",
     ]
     with log.open("wb") as out:
-        server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     try:
         wait_healthy(url, server, log)
@@ -136,22 +133,21 @@ def top_category(trace: dict[str, Any]) -> Any:
     return max(pairs)[1] if pairs else None
 
 
-def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> None:
+def test_question_to_chart_in_a_real_browser(
+    server_url: str, browser: Any, sales_csv: Path
+) -> None:
     settings = load_settings()
     status = check_model(settings.default_model, settings)
     if not status.usable:
         pytest.fail(f"the embedded model is not usable: {status.status}: {status.detail}")
-    csv = SHARED / "eval" / "data" / "december_revenue.csv"
-    if not csv.exists():
-        pytest.fail(f"missing shared test data: {csv} (set AUTOVIZ_SHARED)")
-    expected = pd.read_csv(csv).groupby("region")["revenue"].sum().idxmax()
+    expected = pd.read_csv(sales_csv).groupby("store")["sales"].sum().idxmax()
 
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.set_default_timeout(60_000)
     page.goto(server_url)
     page.get_by_role("heading", name="Upload a table").wait_for()
-    page.locator("input[type='file']").set_input_files(str(csv))
-    page.get_by_role("heading", name="december_revenue.csv").wait_for()
+    page.locator("input[type='file']").set_input_files(str(sales_csv))
+    page.get_by_role("heading", name=sales_csv.name).wait_for()
     page.get_by_text("ready", exact=False).first.wait_for()  # the sidebar's model status
     upload_shot = shot(page, "1_upload")
 
@@ -182,7 +178,7 @@ def test_question_to_chart_in_a_real_browser(server_url: str, browser: Any) -> N
     bars = [t for t in traces if t["type"] == "bar" and t["x"]]
     assert bars, f"no bar chart on the results page: {traces}"
     assert any(top_category(t) == expected for t in bars), (
-        f"no bar chart names {expected!r} as the top region: {[(t['x'], t['y']) for t in bars]}"
+        f"no bar chart names {expected!r} as the top store: {[(t['x'], t['y']) for t in bars]}"
     )
     page.close()
     assert upload_shot.exists()

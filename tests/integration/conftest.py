@@ -15,18 +15,19 @@ from autoviz_core.errors import ModelUnavailableError
 from autoviz_core.llm import Backend, Message, create_backend
 from autoviz_core.llm.llama_server import LlamaServer
 
-# Column lists of realistic tables: plotly.express.data samples and the shared December sales.
+# Column lists of realistic tables: plotly.express.data samples and our own shop sales
+# (tests/shop_sales.py).
 TABLES: dict[str, list[str]] = {
     "tips": ["total_bill", "tip", "sex", "smoker", "day", "time", "size"],
     "iris": ["sepal_length", "sepal_width", "petal_length", "petal_width", "species", "species_id"],
     "gapminder": ["country", "continent", "year", "lifeExp", "pop", "gdpPercap", "iso_alpha", "iso_num"],
-    "december": ["date", "region", "product_category", "revenue", "units"],
+    "sales": ["sale_date", "store", "aisle", "sales", "items"],
 }  # fmt: skip
 QUESTIONS: dict[str, str] = {
     "tips": "What is the mean tip for each day?",
     "iris": "Compare petal length across species.",
     "gapminder": "How did life expectancy change over the years by continent?",
-    "december": "Show the total revenue of every region.",
+    "sales": "Show the total sales of every store.",
 }
 STEP_IDS = ("profile", "primary_chart", "trend")
 TOOLS = ("summary_stats", "bar_chart", "line_chart", "group_aggregate")

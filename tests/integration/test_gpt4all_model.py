@@ -16,14 +16,14 @@ def test_prepared_copy_is_loaded(gpt4all_backend: Backend) -> None:
     assert gpt4all_backend.strategy == "prompt_validate"
 
 
-@pytest.mark.parametrize("table", ["tips", "december"])
+@pytest.mark.parametrize("table", ["tips", "sales"])
 def test_intent_validates(gpt4all_backend: Backend, table: str) -> None:
     contract = contract_for("intent", table)
     generation = gpt4all_backend.generate(task_for("intent", table), contract, max_tokens=64)
     assert isinstance(generation.value, contract)
 
 
-@pytest.mark.parametrize(("kind", "table"), [("request", "december"), ("adaptation", "tips")])
+@pytest.mark.parametrize(("kind", "table"), [("request", "sales"), ("adaptation", "tips")])
 def test_harder_contracts_validate_or_raise(
     gpt4all_backend: Backend, kind: str, table: str
 ) -> None:

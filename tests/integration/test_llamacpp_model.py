@@ -15,7 +15,7 @@ from autoviz_core.llm.base import Progress
 
 CASES = [(kind, table) for kind in ("intent", "request") for table in TABLES] + [
     ("adaptation", "tips"),
-    ("adaptation", "december"),
+    ("adaptation", "sales"),
 ]
 
 
@@ -38,13 +38,14 @@ def test_contract_objects_validate(llamacpp_backend: Backend, kind: str, table: 
 
 
 def test_grammar_keeps_columns_in_the_enum(llamacpp_backend: Backend) -> None:
-    columns = TABLES["december"]
+    columns = TABLES["sales"]
     contract = request_contract(columns)
     question = (
-        "Plot the profit margin by store. Use the column 'profit_margin' for y and 'store' for x."
+        "Plot the profit margin by warehouse. Use the column 'profit_margin' for y and 'warehouse' "
+        "for x."
     )
     value = llamacpp_backend.generate(
-        messages("december", question), contract, max_tokens=MAX_TOKENS["request"]
+        messages("sales", question), contract, max_tokens=MAX_TOKENS["request"]
     ).value
     data = value.model_dump()
     allowed = {*columns, NONE}
@@ -91,7 +92,7 @@ def test_an_answer_does_not_depend_on_the_calls_before_it(
 
     first = ask(kind, table)
     assert ask(kind, table) == first  # the same prompt again, all of it cached
-    ask("request" if kind == "intent" else "intent", "december")  # another prompt in between
+    ask("request" if kind == "intent" else "intent", "sales")  # another prompt in between
     assert ask(kind, table) == first
 
 

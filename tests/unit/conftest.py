@@ -54,8 +54,8 @@ def iris(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def december(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    return realistic_tables["december"]
+def sales(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return realistic_tables["sales"]
 
 
 @pytest.fixture

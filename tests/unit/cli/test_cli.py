@@ -23,11 +23,11 @@ def run_cli(*args: str) -> int:
     return main(["run", *args, "--mode", "cues", "--no-adapt"])
 
 
-def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) -> None:
+def test_result_json_matches_the_contract(tmp_path: Path, sales_csv: Path) -> None:
     out = tmp_path / "r.json"
     code = run_cli(
-        str(december_csv),
-        "Which region brought in the most revenue?",
+        str(sales_csv),
+        "Which store brought in the most sales?",
         "--json",
         str(out),
         "--out",
@@ -37,8 +37,8 @@ def test_result_json_matches_the_contract(tmp_path: Path, december_csv: Path) ->
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, SCHEMA)
     primary = next(c for c in doc["charts"] if c["primary"])
-    df = pd.read_csv(december_csv)
-    expected = df.groupby("region")["revenue"].sum().sort_values(ascending=False)
+    df = pd.read_csv(sales_csv)
+    expected = df.groupby("store")["sales"].sum().sort_values(ascending=False)
     assert primary["data"]["x"] == list(expected.index)
     assert primary["data"]["y"] == [round(v, 6) for v in expected.values] or all(
         abs(a - b) < 1e-6 for a, b in zip(primary["data"]["y"], expected.values, strict=True)
@@ -85,11 +85,11 @@ def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
     assert sure["confidence"] >= 0.6 and sure["alternatives"] == []
 
 
-def test_same_input_same_output(tmp_path: Path, december_csv: Path) -> None:
+def test_same_input_same_output(tmp_path: Path, sales_csv: Path) -> None:
     docs = []
     for i in range(2):
         out = tmp_path / f"r{i}.json"
-        assert run_cli(str(december_csv), "What are the revenue trends?", "--json", str(out)) == 0
+        assert run_cli(str(sales_csv), "What are the sales trends?", "--json", str(out)) == 0
         doc = json.loads(out.read_text())
         doc.pop("timings_ms")
         docs.append(doc)
@@ -206,9 +206,9 @@ def test_a_single_value_question_states_the_answer_first_in_the_json(tmp_path: P
     assert primary["kind"] == "histogram" and primary["x"] == "parcels"
 
 
-def test_a_chart_question_has_no_answer_object(tmp_path: Path, december_csv: Path) -> None:
+def test_a_chart_question_has_no_answer_object(tmp_path: Path, sales_csv: Path) -> None:
     out = tmp_path / "r.json"
-    assert run_cli(str(december_csv), "sum of revenue for every region", "--json", str(out)) == 0
+    assert run_cli(str(sales_csv), "sum of sales for every store", "--json", str(out)) == 0
     assert json.loads(out.read_text())["answer"] is None
 
 

@@ -16,20 +16,20 @@ def roles(df: pd.DataFrame) -> dict[str, str]:
     return {c.name: c.role for c in profile_table(df).columns}
 
 
-def test_december_roles(december_df: pd.DataFrame) -> None:
-    assert roles(december_df) == {
-        "date": "temporal",
-        "region": "categorical",
-        "product_category": "categorical",
-        "revenue": "numeric",
-        "units": "numeric",
+def test_sales_roles(sales_df: pd.DataFrame) -> None:
+    assert roles(sales_df) == {
+        "sale_date": "temporal",
+        "store": "categorical",
+        "aisle": "categorical",
+        "sales": "numeric",
+        "items": "numeric",
     }
-    prof = profile_table(december_df)
-    assert (prof.n_rows, prof.n_columns, prof.shape) == (496, 5, "time_series")
-    region = prof.column("region")
-    assert region is not None
-    assert region.cardinality == december_df["region"].nunique() == 4
-    assert region.missing_share == 0.0
+    prof = profile_table(sales_df)
+    assert (prof.n_rows, prof.n_columns, prof.shape) == (len(sales_df), 5, "time_series")
+    store = prof.column("store")
+    assert store is not None
+    assert store.cardinality == sales_df["store"].nunique()
+    assert store.missing_share == 0.0
 
 
 @pytest.mark.parametrize(

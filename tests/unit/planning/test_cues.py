@@ -41,7 +41,7 @@ def test_aggregation_chart_grain_and_sort(realistic_tables: dict[str, pd.DataFra
     assert (c.agg, c.agg_target, c.chart, c.sort_dir) == ("mean", "tip", "pie", "desc")
     c = cues_for("How many parties came on each day?", realistic_tables["tips"])
     assert c.agg == "count" and c.group_hint == "day"
-    c = cues_for("Show monthly revenue", realistic_tables["december"])
+    c = cues_for("Show monthly sales", realistic_tables["sales"])
     assert c.time_grain == "month"
 
 
@@ -83,7 +83,7 @@ def test_between_contains_startswith_and_not() -> None:
 
 
 def test_temporal_words_need_a_temporal_column(realistic_tables: dict[str, pd.DataFrame]) -> None:
-    assert cues_for("revenue trend over time", realistic_tables["december"]).temporal
+    assert cues_for("sales trend over time", realistic_tables["sales"]).temporal
     assert not cues_for("tip trend over time", realistic_tables["tips"]).temporal
 
 

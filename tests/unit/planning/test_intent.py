@@ -13,26 +13,26 @@ CASES = {
     "general_eda": [
         ("tips", "Give me an overview of this table"),
         ("iris", "Describe the data"),
-        ("december", "Summarize each column"),
+        ("sales", "Summarize each column"),
     ],
     "time_series_investigation": [
-        ("december", "How did revenue develop over time?"),
+        ("sales", "How did sales develop over time?"),
         ("stocks", "Show the monthly trend of GOOG"),
         ("gapminder", "How has life expectancy changed over the years?"),
     ],
     "segmentation_drivers": [
         ("tips", "What factors influence the tip?"),
-        ("december", "What explains revenue?"),
+        ("sales", "What explains sales?"),
         ("iris", "Which measurements separate the species?"),
     ],
     "anomaly_detection": [
         ("tips", "Are there outliers in the total bill?"),
-        ("december", "Find unusual spikes in daily revenue"),
+        ("sales", "Find unusual spikes in daily sales"),
         ("gapminder", "Which countries have abnormal GDP per capita?"),
     ],
     "comparative_analysis": [
         ("tips", "Mean tip for each day"),
-        ("december", "Which region sold the most units?"),
+        ("sales", "Which store sold the most items?"),
         ("gapminder", "Compare population across continents"),
     ],
 }

@@ -8,15 +8,18 @@ from autoviz_core.planning.resolver import ResolveContext, resolve_step
 
 
 def test_request_columns_win(profiles: dict) -> None:  # type: ignore[type-arg]
-    ctx = ResolveContext(profiles["december"], AnalysisRequest(x="product_category", y="units"))
+    # the question names both groupings; the request's x (a named column) comes first. (A
+    # request x the question does not name is a fallback: it does not bind the other steps.)
+    request = AnalysisRequest(x="aisle", y="items")
+    ctx = ResolveContext(profiles["sales"], request, mentioned=["store", "aisle", "items"])
     step, _ = resolve_step(
         PlanStep(id="s", tool="compare_groups", params={"metric": "auto", "group_by": "auto"}), ctx
     )
-    assert step is not None and step.params == {"metric": "units", "group_by": "product_category"}
+    assert step is not None and step.params == {"metric": "items", "group_by": "aisle"}
 
 
 def test_profile_fallbacks_and_grain(profiles: dict) -> None:  # type: ignore[type-arg]
-    ctx = ResolveContext(profiles["december"], AnalysisRequest(), date_span_days=30)
+    ctx = ResolveContext(profiles["sales"], AnalysisRequest(), date_span_days=30)
     step, _ = resolve_step(
         PlanStep(
             id="t", tool="trend", params={"date_column": "auto", "metric": "auto", "grain": "auto"}
@@ -24,10 +27,10 @@ def test_profile_fallbacks_and_grain(profiles: dict) -> None:  # type: ignore[ty
         ctx,
     )
     assert step is not None and step.params == {
-        "date_column": "date",
-        "metric": "revenue",
+        "date_column": "sale_date",
+        "metric": "sales",
         "grain": "day",
-        "agg": "sum",  # revenue adds up; the question named no aggregation
+        "agg": "sum",  # sales add up; the question named no aggregation
     }
     assert "names no measure" in step.note
     ctx = ResolveContext(profiles["stocks"], AnalysisRequest(), date_span_days=700)

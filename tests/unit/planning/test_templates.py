@@ -18,7 +18,7 @@ from autoviz_core.planning.templates import (
 )
 from autoviz_core.runtime.executor import execute_plan
 
-TABLES = ("tips", "gapminder", "stocks", "iris", "december")
+TABLES = ("tips", "gapminder", "stocks", "iris", "sales")
 
 
 def test_every_intent_has_a_template() -> None:
@@ -57,9 +57,9 @@ def test_template_executes_where_eligible(
 def test_selection_is_stable_and_prefers_time_series_templates(profiles: dict) -> None:  # type: ignore[type-arg]
     from autoviz_core.contracts import AnalysisRequest
 
-    req = AnalysisRequest(chart="line", x="date", y="revenue", agg="sum")
-    first = select_template("general_eda", profiles["december"], req)
-    again = select_template("general_eda", profiles["december"], req)
+    req = AnalysisRequest(chart="line", x="sale_date", y="sales", agg="sum")
+    first = select_template("general_eda", profiles["sales"], req)
+    again = select_template("general_eda", profiles["sales"], req)
     assert first[0].id == again[0].id == "eda_time_series"
     assert select_template("general_eda", profiles["iris"], req)[0].id == "eda_overview"
 

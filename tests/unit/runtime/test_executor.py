@@ -41,43 +41,43 @@ def _test_tools() -> Iterator[None]:
         registry._REGISTRY.pop(name, None)
 
 
-def test_filter_aggregate_chart_chain(december):
+def test_filter_aggregate_chart_chain(sales):
     plan = Plan(
         steps=[
             PlanStep(
-                id="north",
+                id="not_harbor",
                 tool="filter_rows",
-                params={"conditions": [{"column": "region", "op": "ne", "value": "North"}]},
+                params={"conditions": [{"column": "store", "op": "ne", "value": "Harbor"}]},
             ),
             PlanStep(
-                id="by_cat",
+                id="by_aisle",
                 tool="aggregate",
-                input="north",
-                params={"group_by": ["product_category"], "metric": "revenue", "agg": "sum"},
+                input="not_harbor",
+                params={"group_by": ["aisle"], "metric": "sales", "agg": "sum"},
             ),
             PlanStep(
                 id="primary",
                 tool="chart",
-                input="by_cat",
+                input="by_aisle",
                 primary=True,
                 params={
                     "kind": "bar",
-                    "x": "product_category",
-                    "y": "revenue",
+                    "x": "aisle",
+                    "y": "sales",
                     "agg": "none",
                     "sort_by": "y",
                 },
             ),
         ]
     )
-    result = execute_plan(plan, december, ToolContext())
+    result = execute_plan(plan, sales, ToolContext())
     assert result.ok and [r.status for r in result.records] == ["ok", "ok", "ok"]
-    expected = december[december["region"] != "North"].groupby("product_category")["revenue"].sum()
+    expected = sales[sales["store"] != "Harbor"].groupby("aisle")["sales"].sum()
     expected = expected.sort_values(ascending=False)
     chart = result.primary().result.chart
     assert chart.x_values == list(expected.index)
     assert chart.y_values == pytest.approx(expected.tolist())
-    assert result.records[1].input == "north" and result.records[1].params["agg"] == "sum"
+    assert result.records[1].input == "not_harbor" and result.records[1].params["agg"] == "sum"
 
 
 def test_failure_isolation_and_skips(tips):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tests.shop_sales import SPIKE
+
 
 def test_iqr_outliers_match_pandas(run_tool, tips):
     res = run_tool("iqr_outliers", tips, column="total_bill")
@@ -43,12 +45,15 @@ def test_rolling_anomalies_finds_planted_spike(run_tool):
     assert len(res.table) == 60 and res.findings[0].startswith("1 of 60 days stands out")
 
 
-def test_rolling_anomalies_by_group(run_tool, december):
+def test_rolling_anomalies_by_group(run_tool, sales):
     res = run_tool(
-        "rolling_anomalies", december, date_column="date", metric="revenue", group_by="region"
+        "rolling_anomalies", sales, date_column="sale_date", metric="sales", group_by="store"
     )
-    assert len(res.table) >= 1 and "region" in res.table.columns
-    assert res.chart.points_sent == 4 * 31
+    assert "store" in res.table.columns
+    assert res.chart.points_sent == sales["store"].nunique() * sales["sale_date"].nunique()
+    flagged = res.table[res.table["flag"]]
+    spike = (SPIKE["store"], SPIKE["sale_date"])  # the one day planted in the table
+    assert spike in list(zip(flagged["store"], flagged["sale_date"], strict=True))
 
 
 def test_all_missing_column(run_tool, awkward):

@@ -69,12 +69,12 @@ def test_raw_rows_when_agg_none(run_tool, iris):
     assert res.chart.y_values == iris["sepal_length"].head(7).tolist()
 
 
-def test_line_over_month_grain_is_sorted_and_json_dates(run_tool, december):
-    shuffled = december.sample(frac=1.0, random_state=1)
+def test_line_over_month_grain_is_sorted_and_json_dates(run_tool, sales):
+    shuffled = sales.sample(frac=1.0, random_state=1)
     res = run_tool(
-        "chart", shuffled, kind="line", x="date", y="revenue", agg="sum", time_grain="week"
+        "chart", shuffled, kind="line", x="sale_date", y="sales", agg="sum", time_grain="week"
     )
-    expected = december.groupby(december["date"].dt.to_period("W").dt.start_time)["revenue"].sum()
+    expected = sales.groupby(sales["sale_date"].dt.to_period("W").dt.start_time)["sales"].sum()
     assert res.chart.x_values == [d.strftime("%Y-%m-%d") for d in expected.index]
     assert rounded(res.chart.y_values) == rounded(expected.to_numpy())
     json.dumps(res.chart.model_dump())
@@ -86,13 +86,13 @@ def test_line_always_ascending_x_even_if_sort_by_y(run_tool, stocks):
     assert len(res.chart.x_values) == len(stocks)
 
 
-def test_weekday_grain_in_calendar_order(run_tool, december):
+def test_weekday_grain_in_calendar_order(run_tool, sales):
     res = run_tool(
-        "chart", december, kind="bar", x="date", y="revenue", agg="mean", time_grain="weekday"
+        "chart", sales, kind="bar", x="sale_date", y="sales", agg="mean", time_grain="weekday"
     )
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     assert res.chart.x_values == days
-    expected = december.groupby(december["date"].dt.day_name())["revenue"].mean()
+    expected = sales.groupby(sales["sale_date"].dt.day_name())["sales"].mean()
     assert rounded(res.chart.y_values) == rounded(expected.reindex(days).to_numpy())
 
 
@@ -220,15 +220,15 @@ def test_nullable_and_missing_values_become_none(run_tool, awkward):
     json.dumps(res.chart.model_dump())
 
 
-def test_findings_name_the_top_group(run_tool, december):
-    res = run_tool("chart", december, kind="bar", x="region", y="revenue", agg="sum")
-    totals = december.groupby("region")["revenue"].sum()
-    assert res.findings[0].startswith(f"{totals.idxmax()} has the highest sum of revenue")
+def test_findings_name_the_top_group(run_tool, sales):
+    res = run_tool("chart", sales, kind="bar", x="store", y="sales", agg="sum")
+    totals = sales.groupby("store")["sales"].sum()
+    assert res.findings[0].startswith(f"{totals.idxmax()} has the highest sum of sales")
     assert f"{totals.max():,.0f}" in res.findings[0]
 
 
-def test_line_with_repeated_x_says_so(run_tool, december):
-    res = run_tool("chart", december, kind="line", x="date", y="revenue")
+def test_line_with_repeated_x_says_so(run_tool, sales):
+    res = run_tool("chart", sales, kind="line", x="sale_date", y="sales")
     assert "x repeats within a series" in res.summary
     assert res.chart.x_values == sorted(res.chart.x_values)
 

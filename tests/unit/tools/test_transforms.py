@@ -7,40 +7,39 @@ import pytest
 from autoviz_core.tools.common import ToolInputError
 
 
-def test_aggregate_sum_by_two_keys(run_tool, december):
-    res = run_tool(
-        "aggregate", december, group_by=["region", "product_category"], metric="revenue", agg="sum"
-    )
-    expected = december.groupby(["region", "product_category"])["revenue"].sum().reset_index()
+def test_aggregate_sum_by_two_keys(run_tool, sales):
+    res = run_tool("aggregate", sales, group_by=["store", "aisle"], metric="sales", agg="sum")
+    expected = sales.groupby(["store", "aisle"])["sales"].sum().reset_index()
     assert (
-        res.table[["region", "product_category"]].values.tolist()
-        == expected[["region", "product_category"]].values.tolist()
+        res.table[["store", "aisle"]].values.tolist()
+        == expected[["store", "aisle"]].values.tolist()
     )
-    assert res.table["revenue"].tolist() == pytest.approx(expected["revenue"].tolist())
+    assert res.table["sales"].tolist() == pytest.approx(expected["sales"].tolist())
 
 
-def test_aggregate_count_rows_and_findings(run_tool, december):
-    res = run_tool("aggregate", december, group_by=["region"])
-    assert res.table.columns.tolist() == ["region", "count"]
-    assert res.table["count"].tolist() == december.groupby("region").size().tolist()
-    sums = december.groupby("region")["revenue"].sum()
-    res = run_tool("aggregate", december, group_by=["region"], metric="revenue", agg="sum")
+def test_aggregate_count_rows_and_findings(run_tool, sales):
+    res = run_tool("aggregate", sales, group_by=["store"])
+    assert res.table.columns.tolist() == ["store", "count"]
+    assert res.table["count"].tolist() == sales.groupby("store").size().tolist()
+    sums = sales.groupby("store")["sales"].sum()
+    res = run_tool("aggregate", sales, group_by=["store"], metric="sales", agg="sum")
     top, low = sums.idxmax(), sums.idxmin()
-    assert res.findings[0].startswith(f"{top} has the highest sum of revenue: {sums.max():,.0f}")
+    assert res.findings[0].startswith(f"{top} has the highest sum of sales: {sums.max():,.0f}")
     assert f"above the lowest, {low}" in res.findings[0]
 
 
-def test_aggregate_time_grain(run_tool, december):
+def test_aggregate_time_grain(run_tool, sales):
     res = run_tool(
-        "aggregate", december, group_by=["date"], metric="units", agg="mean", time_grain="week"
+        "aggregate", sales, group_by=["sale_date"], metric="items", agg="mean", time_grain="week"
     )
-    expected = december.groupby(december["date"].dt.to_period("W").dt.start_time)["units"].mean()
-    assert res.table["units"].tolist() == pytest.approx(expected.tolist())
+    week = sales["sale_date"].dt.to_period("W").dt.start_time
+    expected = sales.groupby(week)["items"].mean()
+    assert res.table["items"].tolist() == pytest.approx(expected.tolist())
 
 
-def test_aggregate_needs_keys(run_tool, december):
+def test_aggregate_needs_keys(run_tool, sales):
     with pytest.raises(ToolInputError):
-        run_tool("aggregate", december, group_by=[])
+        run_tool("aggregate", sales, group_by=[])
 
 
 def test_filter_rows_reports_matching(run_tool, tips):
