@@ -1,11 +1,13 @@
-"""The evaluation harness runs in-process on a few cases, and bench/scoring.py's normalisation
-rules are the ones ../shared/eval/README.md states (hand-made cases that break if a rule does)."""
+"""The evaluation harness runs in-process on cases of our own (the evaluation sets' formats, our
+own tables and questions), and bench/scoring.py's normalisation rules are the ones
+../shared/eval/README.md states (hand-made cases that break if a rule does)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,16 +16,81 @@ import pytest
 from bench import eval as harness
 from bench.scoring import normalise, score_analysis, score_nvbench
 
-# --- the harness, cues mode, 5 cases of each set ------------------------------------------------
+# --- the harness, cues mode, 5 cases of each kind ------------------------------------------------
+
+
+def _chart_gold(grouped: pd.Series, chart: str = "bar", order: str = "none") -> dict:
+    by = None if order == "none" else "y"
+    return _gold(list(grouped.index), [float(v) for v in grouped.values], chart, order, by)
+
+
+def _nvbench_cases(folder: Path) -> Path:
+    """Chart questions over a small table beside the cases file (`table` is relative to it)."""
+    rng = np.random.default_rng(3)
+    parcels = pd.DataFrame(
+        {
+            "carrier": rng.choice(["Swift", "Pelican", "Northway"], size=24),
+            "zone": rng.integers(1, 4, size=24),
+            "weight": rng.gamma(2.0, 1.5, size=24).round(1),
+        }
+    )
+    (folder / "tables").mkdir()
+    parcels.to_csv(folder / "tables" / "parcels.csv", index=False)
+    by_carrier = parcels.groupby("carrier")["weight"]
+    total_by_zone = parcels.groupby("zone")["weight"].sum().sort_values(ascending=False)
+    questions = [
+        ("Show the number of parcels for each carrier in a bar chart.", _chart_gold(by_carrier.size())),
+        ("What is the average weight per carrier? Draw a pie.", _chart_gold(by_carrier.mean(), "pie")),
+        ("Total weight for every zone, highest first.", _chart_gold(total_by_zone, order="desc")),
+        ("Heaviest parcel weight of each carrier as bars.", _chart_gold(by_carrier.max())),
+        ("How many parcels went to each zone?", _chart_gold(parcels.groupby("zone").size())),
+    ]  # fmt: skip
+    cases = [
+        {"id": f"own-nv-{i}", "table": "tables/parcels.csv", "question": q, "gold": gold}
+        for i, (q, gold) in enumerate(questions)
+    ]
+    path = folder / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    return path
+
+
+def _analysis_cases(folder: Path, sales_csv: Path) -> Path:
+    """Analysis questions over our own sales table and plotly's tips sample."""
+    sales = str(sales_csv)
+    cases = [
+        (sales, "Which store brought in the most sales?", {
+            "intent": "comparative_analysis", "columns": ["sales", "store"], "chart": "bar",
+            "check": {"x": "store", "y": "sales", "agg": "sum"}}),
+        (sales, "How did sales develop over time?", {
+            "intent": "time_series_investigation", "columns": ["sales", "sale_date"],
+            "chart": "line"}),
+        (sales, "Find unusual spikes in daily sales", {
+            "intent": "anomaly_detection", "columns": ["sales"]}),
+        (sales, "What explains sales?", {
+            "intent": "segmentation_drivers", "columns": ["sales"]}),
+        ("plotly:tips", "Mean tip for each day", {
+            "intent": "comparative_analysis", "columns": ["tip", "day"], "chart": "bar",
+            "check": {"x": "day", "y": "tip", "agg": "mean"}}),
+    ]  # fmt: skip
+    path = folder / "analysis.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"own-an-{i}", "dataset": ds, "question": q, "gold": gold}) + "\n"
+            for i, (ds, q, gold) in enumerate(cases)
+        ),
+        encoding="utf-8",
+    )
+    return path
 
 
 @pytest.fixture(scope="module")
-def eval_doc(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    for cases in (harness.NVBENCH, harness.ANALYSIS):
-        if not cases.exists():
-            pytest.fail(f"missing shared evaluation data: {cases} (set AUTOVIZ_SHARED)")
-    out = tmp_path_factory.mktemp("eval") / "eval.json"
-    assert harness.main(["--set", "both", "--mode", "cues", "--limit", "5", "--out", str(out)]) == 0
+def eval_doc(tmp_path_factory: pytest.TempPathFactory, sales_csv: Path) -> dict:
+    folder = tmp_path_factory.mktemp("eval")
+    nvbench, analysis = _nvbench_cases(folder), _analysis_cases(folder, sales_csv)
+    out = folder / "eval.json"
+    args = ["--set", "both", "--mode", "cues", "--out", str(out)]
+    args += ["--nvbench-cases", str(nvbench), "--analysis-cases", str(analysis)]
+    assert harness.main(args) == 0
     return json.loads(out.read_text(encoding="utf-8"))
 
 
