@@ -14,6 +14,7 @@ import pandas as pd
 from autoviz_core.plan import Plan
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
+from autoviz_core.report.markdown import md
 from autoviz_core.tools.registry import get_tool
 from autoviz_core.wording import (
     AGG_LEADS,
@@ -88,6 +89,22 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
     "combine": {"all": "all conditions", "any": "any condition"},
     "direction": {"both": "high and low", "high": "high only", "low": "low only"},
 }
+
+
+# What only Streamlit's Markdown reads as markup: `$` opens math, `:name:` is an icon or emoji,
+# "http://" becomes a link.
+_STREAMLIT_MARKUP = re.compile(r"(\$|:(?=[\w/+-]+:|//))")
+# An underscore inside a word never starts emphasis: "total_bill" needs no backslash.
+_INNER_UNDERSCORE = re.compile(r"(?<=[0-9A-Za-z])\\_(?=[0-9A-Za-z])")
+
+
+def md_text(value: Any) -> str:
+    """Question, data, column or model text shown in Streamlit Markdown (markdown, captions,
+    alerts, button labels) as itself: the report's escaping (HTML, emphasis, links, images, a
+    leading heading or list mark), plus Streamlit's own markup. A value such as "$5 **off**"
+    or "![x](http://host/t.png)" is shown as written, never rendered or fetched."""
+    text = _INNER_UNDERSCORE.sub("_", md(value))
+    return _STREAMLIT_MARKUP.sub(r"\\\1", text)
 
 
 def param_label(name: str) -> str:
@@ -299,6 +316,16 @@ def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
     except (TypeError, ValueError, KeyError):
         return fallback or tool
     return text[:1].upper() + text[1:]
+
+
+def plan_step_titles(plan: Plan) -> list[str]:
+    """Each step of `plan` in plain words, as the Plan page says it (never a tool name): what
+    the run's progress line names while the step runs."""
+    titles = []
+    for step in plan.steps:
+        spec = get_tool(step.tool)
+        titles.append(step_sentence(step.tool, step.params, spec.description if spec else "A step"))
+    return titles
 
 
 # ---------------------------------------------------------------- diffs in words
