@@ -144,8 +144,11 @@ def replan_failed() -> None:
         st.caption("The current plan is kept.")
 
 
-def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any]:
-    """Each step in a card: a sentence, move, remove, settings. Returns uid -> message slot."""
+def step_editor(
+    profile: Any, df: Any, notes: dict[str, list[PlanNote]], sure: bool
+) -> dict[str, Any]:
+    """Each step in a card: a sentence, move, remove, settings. Returns uid -> message slot.
+    The answer chart is starred only when the planner is sure of its reading (`sure`)."""
     draft: list[dict[str, Any]] = st.session_state[state.DRAFT]
     slots: dict[str, Any] = {}
     numbers = {s["id"]: i + 1 for i, s in enumerate(draft)}
@@ -178,11 +181,13 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
                 )
                 st.json(step["params"], expanded=False)
             with title.container():
-                star = " :material/star:" if step.get("primary") else ""
+                star = " :material/star:" if step.get("primary") and sure else ""
                 fallback = spec.description if spec else step["tool"]
                 sentence = step_sentence(step["tool"], step["params"], fallback)
                 st.markdown(f"**{i + 1}. {md_text(sentence)}**{star}")
-                why = step_origin_caption(step.get("origin", "template"), step.get("note", ""))
+                why = step_origin_caption(
+                    step.get("origin", "template"), step.get("note", ""), sure=sure
+                )
                 if why:
                     st.caption(md_text(why))
     return slots
@@ -307,6 +312,7 @@ slots = step_editor(
     with_derived_columns(profile, planned),
     with_derived(table.df, planned.plan.derived) if table is not None else None,
     by_step(before.notes),
+    planning.is_sure(planned),
 )
 add_step_row(version)
 
@@ -318,6 +324,10 @@ diff_section(planned, checked)
 draft_sig = signature(st.session_state[state.DRAFT])
 if state.get(state.APPROVED_DRAFT) not in (None, draft_sig):
     state.clear_after(state.DRAFT)  # edited after approval: the old results no longer match
+elif state.get(state.RUN) is not None:  # approved as it is (a reopened version included)
+    st.page_link(
+        "pages/results.py", label="See the results of this plan", icon=":material/insights:"
+    )
 
 rejected = sum(1 for n in checked.notes if n.level == "rejected")
 if rejected:
