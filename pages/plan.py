@@ -18,6 +18,7 @@ from ui.steps import new_step, param_widgets, plan_from_draft, signature
 from ui.wording import (
     PARAM_LABELS,
     diff_sentences,
+    md_text,
     meaningful,
     model_failure_line,
     param_label,
@@ -62,10 +63,10 @@ def version_banner(version: thread.Version | None) -> None:
     lines = [*version.changes, *version.kept_edits]
     if version.plan_changes:
         lines += [f"Plan: {line}" for line in version.plan_changes]
-    body = "\n".join(f"- {line}" for line in lines) or "- Nothing changed."
+    body = "\n".join(f"- {md_text(line)}" for line in lines) or "- Nothing changed."
     st.info(
         f"**Version {version.number}** — {version.kind} of version {version.parent}: "
-        f"“{version.asked}”\n\n{body}",
+        f"“{md_text(version.asked)}”\n\n{body}",
         icon=":material/history:",
     )
 
@@ -76,7 +77,7 @@ def model_notice(planned: Any) -> None:
     if not failed:
         return
     st.warning(
-        f"The model proposed no valid change: {model_failure_line(failed[0].error)}. "
+        f"The model proposed no valid change: {md_text(model_failure_line(failed[0].error))}. "
         "This is the template plan; you can approve it as it is or edit it.",
         icon=":material/smart_toy:",
     )
@@ -138,13 +139,16 @@ def replan_controls(planned: Any, profile: Any, version: int) -> None:
 def replan_failed() -> None:
     error = state.get(state.PLAN_ERROR)
     if error:
-        st.error(f"**Re-planning failed.** {error[0]}")
-        st.caption(f"{error[1] or 'Try again, or choose another model in the sidebar.'}")
+        st.error(f"**Re-planning failed.** {md_text(error[0])}")
+        st.caption(md_text(error[1] or "Try again, or choose another model in the sidebar."))
         st.caption("The current plan is kept.")
 
 
-def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict[str, Any]:
-    """Each step in a card: a sentence, move, remove, settings. Returns uid -> message slot."""
+def step_editor(
+    profile: Any, df: Any, notes: dict[str, list[PlanNote]], sure: bool
+) -> dict[str, Any]:
+    """Each step in a card: a sentence, move, remove, settings. Returns uid -> message slot.
+    The answer chart is starred only when the planner is sure of its reading (`sure`)."""
     draft: list[dict[str, Any]] = st.session_state[state.DRAFT]
     slots: dict[str, Any] = {}
     numbers = {s["id"]: i + 1 for i, s in enumerate(draft)}
@@ -177,13 +181,15 @@ def step_editor(profile: Any, df: Any, notes: dict[str, list[PlanNote]]) -> dict
                 )
                 st.json(step["params"], expanded=False)
             with title.container():
-                star = " :material/star:" if step.get("primary") else ""
+                star = " :material/star:" if step.get("primary") and sure else ""
                 fallback = spec.description if spec else step["tool"]
                 sentence = step_sentence(step["tool"], step["params"], fallback)
-                st.markdown(f"**{i + 1}. {sentence}**{star}")
-                why = step_origin_caption(step.get("origin", "template"), step.get("note", ""))
+                st.markdown(f"**{i + 1}. {md_text(sentence)}**{star}")
+                why = step_origin_caption(
+                    step.get("origin", "template"), step.get("note", ""), sure=sure
+                )
                 if why:
-                    st.caption(why)
+                    st.caption(md_text(why))
     return slots
 
 
@@ -252,7 +258,7 @@ def show_notes(slots: dict[str, Any], notes: dict[str, list[PlanNote]]) -> None:
                 suffix = " This step will be left out." if note.level == "rejected" else ""
                 message = labelled(note.message)
                 message = message if message.endswith(".") else f"{message}."
-                show(f"{message[:1].upper()}{message[1:]}{suffix}")
+                show(md_text(f"{message[:1].upper()}{message[1:]}{suffix}"))
 
 
 def labelled(message: str) -> str:
@@ -264,13 +270,15 @@ def labelled(message: str) -> str:
 def diff_section(planned: Any, checked: Any) -> None:
     with st.expander("What changed from the template, and why"):
         sentences = diff_sentences(checked.diff, step_names(checked.plan))
-        st.markdown("\n".join(f"- {s}" for s in sentences) or "The plan is the template as it is.")
+        st.markdown(
+            "\n".join(f"- {md_text(s)}" for s in sentences) or "The plan is the template as it is."
+        )
         if meaningful(checked.diff.rationale):
-            st.markdown(f"**The model's reason:** {checked.diff.rationale}")
+            st.markdown(f"**The model's reason:** {md_text(checked.diff.rationale)}")
         planner_notes = [n for n in planned.notes if n.step_id in ("adapt", "request")]
         if planner_notes:
             st.markdown("**Planner notes**")
-            st.markdown("\n".join(f"- {n.message}" for n in planner_notes))
+            st.markdown("\n".join(f"- {md_text(n.message)}" for n in planner_notes))
 
 
 # ---------------------------------------------------------------- page
@@ -287,7 +295,7 @@ if planned is None or profile is None:
 version = state.get(state.PLAN_VERSION, 0)
 open_version = thread.current()
 st.caption(
-    f"“{planned.question}” — check the steps below, change anything, then approve. "
+    f"“{md_text(planned.question)}” — check the steps below, change anything, then approve. "
     "Nothing runs until you approve."
 )
 version_banner(open_version)
@@ -295,7 +303,7 @@ model_notice(planned)
 replan_controls(planned, profile, version)
 
 for derived in planned.plan.derived:
-    st.caption(f"Derived measure, computed before the steps run: {derived.describe()}")
+    st.caption(f"Derived measure, computed before the steps run: {md_text(derived.describe())}")
 st.subheader("Steps")
 table = state.get(state.TABLE)
 before = revalidate(planned, plan_from_draft(st.session_state[state.DRAFT]), profile)
@@ -304,6 +312,7 @@ slots = step_editor(
     with_derived_columns(profile, planned),
     with_derived(table.df, planned.plan.derived) if table is not None else None,
     by_step(before.notes),
+    planning.is_sure(planned),
 )
 add_step_row(version)
 
@@ -315,6 +324,10 @@ diff_section(planned, checked)
 draft_sig = signature(st.session_state[state.DRAFT])
 if state.get(state.APPROVED_DRAFT) not in (None, draft_sig):
     state.clear_after(state.DRAFT)  # edited after approval: the old results no longer match
+elif state.get(state.RUN) is not None:  # approved as it is (a reopened version included)
+    st.page_link(
+        "pages/results.py", label="See the results of this plan", icon=":material/insights:"
+    )
 
 rejected = sum(1 for n in checked.notes if n.level == "rejected")
 if rejected:

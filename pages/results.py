@@ -11,10 +11,19 @@ from autoviz_core.pipeline import bundle_args, stage_backends, start_run
 from autoviz_core.report.answer_card import answer_card
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
+from autoviz_core.report.headline import headline
 from autoviz_core.runtime.executor import ExecutionResult, StepRecord
 from ui import sidebar, state
 from ui.run_progress import follow_run
-from ui.wording import filters_text, rounded, step_sentence, supporting_rows_note, tidy_figure
+from ui.wording import (
+    filters_text,
+    md_text,
+    plan_step_titles,
+    rounded,
+    step_sentence,
+    supporting_rows_note,
+    tidy_figure,
+)
 
 
 def run_plan() -> dict[str, Any]:
@@ -33,8 +42,7 @@ def run_plan() -> dict[str, Any]:
         running = {"plan": approved, "job": start_run(table, profile, approved, settings)}
         st.session_state[state.RUN_JOB] = running
     job = running["job"]
-    names = [step_sentence(s.tool, s.params) for s in approved.plan.steps]
-    run = follow_run(job, names, settings.engine.progress_after_s)
+    run = follow_run(job, plan_step_titles(approved.plan), settings.engine.progress_after_s)
     st.session_state.pop(state.RUN_JOB, None)
     files = bundle_files(**bundle_args(run, approved.backend))  # "none" when no model ran
     return {
@@ -61,23 +69,22 @@ def show_stopped(run: dict[str, Any]) -> None:
         st.rerun()
 
 
-def first_finding(record: StepRecord) -> str:
-    findings = record.result.findings if record.result else []
-    return findings[0] if findings else record.summary
-
-
 def show_answer(result: ExecutionResult) -> StepRecord | None:
     """The asked value as a metric card, its sentence (method and n) under it."""
     record = result.answer()
     card = answer_card(record.result.metrics.get("answer")) if record and record.result else None
     if record is None or card is None:
         return None
-    st.metric(step_sentence(record.tool, record.params), card.value, card.delta, border=True)
-    st.markdown(f"#### {card.detail}")
+    st.metric(
+        md_text(step_sentence(record.tool, record.params)), card.value, card.delta, border=True
+    )
+    st.markdown(f"#### {md_text(card.detail)}")
     return record
 
 
-def show_primary(result: ExecutionResult, answered: bool = False) -> StepRecord | None:
+def show_primary(result: ExecutionResult, planned: Any, answered: bool) -> StepRecord | None:
+    """The answer chart; over it, unless a value answered first, the headline: the finding that
+    answers the question (a comparison, a trend, what was flagged), not the chart's own."""
     primary = result.primary()
     if primary is None:
         st.warning(
@@ -85,17 +92,18 @@ def show_primary(result: ExecutionResult, answered: bool = False) -> StepRecord 
         )
         return None
     if answered:  # the chart is the evidence of the answer above it
-        st.caption(f"The evidence: {step_sentence(primary.tool, primary.params)}")
+        st.caption(f"The evidence: {md_text(step_sentence(primary.tool, primary.params))}")
     else:
-        st.markdown(f"#### {first_finding(primary)}")
-        st.caption(step_sentence(primary.tool, primary.params))
+        st.markdown(f"#### {md_text(headline(result, planned).text)}")
+        st.caption(md_text(step_sentence(primary.tool, primary.params)))
     if where := filters_text(primary.params.get("filters")):
-        st.caption(f":material/filter_alt: Only rows where {where}.")
+        st.caption(f":material/filter_alt: Only rows where {md_text(where)}.")
     st.plotly_chart(tidy_figure(primary.result.figure), key=f"chart:{primary.step_id}")
     marked = next((r for r in result.records if r.primary), None)
     if marked is not None and marked is not primary:
         st.caption(
-            f"The planned answer chart failed ({marked.error}); this is the first chart that ran."
+            f"The planned answer chart failed ({md_text(marked.error)}); this is the first "
+            "chart that ran."
         )
     return primary
 
@@ -110,10 +118,12 @@ def step_title(record: StepRecord) -> str:
 def show_step(record: StepRecord) -> None:
     res = record.result
     with st.container(border=True):
-        st.markdown(f"**{step_title(record)}**")
-        st.caption(f"{step_sentence(record.tool, record.params)} · {record.duration_ms:,.0f} ms")
+        st.markdown(f"**{md_text(step_title(record))}**")
+        st.caption(
+            f"{md_text(step_sentence(record.tool, record.params))} · {record.duration_ms:,.0f} ms"
+        )
         for text in res.findings[:3]:
-            st.markdown(f"- {text}")
+            st.markdown(f"- {md_text(text)}")
         if res.figure is not None:
             st.plotly_chart(tidy_figure(res.figure), key=f"chart:{record.step_id}")
         elif res.table is not None:
@@ -125,13 +135,15 @@ def show_step(record: StepRecord) -> None:
 
 def show_failures(result: ExecutionResult) -> None:
     for r in result.dropped():
-        st.caption(f":material/info: Left out: {step_sentence(r.tool, r.params)} ({r.error}).")
+        sentence = md_text(step_sentence(r.tool, r.params))
+        st.caption(f":material/info: Left out: {sentence} ({md_text(r.error)}).")
     failed = result.failed()
     if not failed:
         return
     with st.expander(f"{len(failed)} step(s) did not run", expanded=True):
         for r in failed:
-            st.markdown(f"- **{step_sentence(r.tool, r.params)}** {r.status}: {r.error}")
+            sentence = md_text(step_sentence(r.tool, r.params))
+            st.markdown(f"- **{sentence}** {r.status}: {md_text(r.error)}")
         st.caption(
             "The other steps are not affected. Fix the parameters on Plan review and approve again."
         )
@@ -186,7 +198,10 @@ if approved is None:
 
 models = stage_backends(approved)
 used = ", ".join(f"{name} ({stage})" for stage, name in models.items() if name != "none")
-st.caption(f"“{approved.question}” · {state.get(state.TABLE).name} · model: {used or 'none ran'}")
+st.caption(
+    f"“{md_text(approved.question)}” · {md_text(state.get(state.TABLE).name)} · "
+    f"model: {md_text(used or 'none ran')}"
+)
 if state.get(state.RUN) is None:
     st.session_state[state.RUN] = run_plan()
 run = state.get(state.RUN)
@@ -194,7 +209,7 @@ result: ExecutionResult = run["result"]
 show_stopped(run)
 
 answered = show_answer(result)
-primary = show_primary(result, answered is not None)
+primary = show_primary(result, approved, answered is not None)
 supporting = [r for r in ordered_records(result) if r not in (primary, answered)]
 if supporting:
     st.subheader("Supporting detail")
@@ -203,7 +218,7 @@ if supporting:
             primary.params.get("filters"), [(step_title(r), r.params) for r in supporting]
         )
     ):
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {md_text(note)}")
     grid = st.columns(2)
     for i, record in enumerate(supporting):
         with grid[i % 2]:

@@ -10,6 +10,7 @@ from autoviz_core.data import profile_table
 from autoviz_core.errors import DataLoadError
 from autoviz_core.pipeline import SAMPLES, connect_database, load_dataset, open_upload, profile_of
 from ui import sidebar, state
+from ui.wording import md_text
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "json", "gz", "bz2", "xz"]
 
@@ -98,12 +99,12 @@ def show_table() -> None:
     profile = state.get(state.PROFILE)
     if table is None:
         return
-    st.subheader(f"{table.name}")
+    st.subheader(md_text(table.name))
     st.caption(
         f"{profile.n_rows:,} rows × {profile.n_columns} columns · {table.format} · {profile.shape}"
     )
     for note in table.warnings:
-        st.warning(note, icon=":material/warning:")
+        st.warning(md_text(note), icon=":material/warning:")
     preview, columns = st.tabs(["Preview", "Columns"])
     with preview:
         st.dataframe(table.df.head(50), hide_index=True)
@@ -152,7 +153,7 @@ with right:
 
 error = state.get(state.UPLOAD_ERROR)
 if error and (uploaded is None or error[0] in (uploaded.file_id, "sample", "database")):
-    st.error(f"**{error[1]}** {error[2]}".strip())
+    st.error(f"**{md_text(error[1])}** {md_text(error[2])}".strip())
     if state.get(state.TABLE) is not None:
         st.caption("The table loaded before is still in use.")
 

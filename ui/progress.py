@@ -21,6 +21,7 @@ import streamlit as st
 from autoviz_core.llm.watched import POLL_S, WatchedBackend, WatchedCall, queue_depth
 from ui import state
 from ui.backend import record_failure, record_success
+from ui.wording import md_text
 
 STAGE_LABELS = {
     "cues": "Read the question",
@@ -136,7 +137,8 @@ def _line(kind: str, item: Any) -> str:
         return f":material/hourglass_top: The model is {call.task} · {took}{tokens}"
     if call.error:
         return (
-            f":material/error: The model, {call.task}: no usable answer after {took} ({call.error})"
+            f":material/error: The model, {call.task}: no usable answer after {took} "
+            f"({md_text(call.error)})"
         )
     tries = f", {call.attempts} attempts" if call.attempts and call.attempts > 1 else ""
     return f":material/smart_toy: The model, {call.task} · {took}{tokens}{tries}"

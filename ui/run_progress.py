@@ -14,14 +14,17 @@ from typing import Any
 
 import streamlit as st
 
+from autoviz_core.engine.query import QueryProgress
 from autoviz_core.runtime.job import RunJob
+from ui.wording import md_text
 
 POLL_S = 0.15
 
 
 def progress_line(job: RunJob, steps: list[str], after_s: float) -> str | None:
-    """ "Step 2 of 6: Average revenue by region · chart: 45% (~45,000,000 of 100,000,000 rows),
-    3.1 s" once the run has taken `after_s` seconds (None before)."""
+    """ "Step 2 of 6: Average revenue per region (bar chart) · 45% of the rows read
+    (~45,000,000 of 100,000,000), 3.1 s" once the run has taken `after_s` seconds (None
+    before). `steps` are the steps' titles in plain words; no tool or engine stage is named."""
     elapsed = job.elapsed_s()
     if elapsed < after_s:
         return None
@@ -29,8 +32,20 @@ def progress_line(job: RunJob, steps: list[str], after_s: float) -> str | None:
     name = steps[index] if index < len(steps) else ""
     text = f"Step {index + 1} of {job.total}" + (f": {name}" if name else "")
     query = job.running_query()
-    text += f" · {query.text()}" if query is not None else f" · {elapsed:.1f} s"
+    text += f" · {query_words(query)}" if query is not None else f" · {elapsed:.1f} s"
     return ("Stopping… " if job.asked_to_stop() else "") + text
+
+
+def query_words(query: QueryProgress) -> str:
+    """How far the engine query has read, without the engine's internal stage name."""
+    if query.share is None:
+        return f"reading the rows, {query.elapsed_s:.1f} s"
+    rows = (
+        f" (~{int(query.share * query.rows_total):,} of {query.rows_total:,})"
+        if query.rows_total
+        else ""
+    )
+    return f"{query.share:.0%} of the rows read{rows}, {query.elapsed_s:.1f} s"
 
 
 def follow_run(job: RunJob, steps: list[str], after_s: float) -> Any:
@@ -48,7 +63,7 @@ def follow_run(job: RunJob, steps: list[str], after_s: float) -> Any:
         if text is None:
             line.empty()
         else:
-            line.caption(f":material/hourglass_top: {text}")
+            line.caption(f":material/hourglass_top: {md_text(text)}")
         time.sleep(POLL_S)
     line.empty()
     stop.empty()

@@ -11,6 +11,7 @@ from autoviz_core.config import load_settings
 from autoviz_core.errors import AutoVizError
 from ui import state
 from ui.backend import BackendChoice, get_backend, model_status, recent_failure, served_models
+from ui.wording import md_text
 
 CHOICE = "backend_choice"  # session key: the BackendChoice the pages plan with
 LOADED = "backend_loaded"  # session key: the choice this session last loaded
@@ -49,17 +50,17 @@ def backend_picker() -> BackendChoice:
     failure = recent_failure(name)
     if failure is not None and status.usable:
         st.badge("degraded", color="orange", icon=":material/warning:")
-        st.caption(f"Its last call failed: {failure.message[:160]}")
+        st.caption(f"Its last call failed: {md_text(failure.message[:160])}")
     else:
         st.badge(status.status, color=STATUS_COLOR.get(status.status, "red"))  # type: ignore[arg-type]
     if not status.usable:
-        st.caption(status.detail)
+        st.caption(md_text(status.detail))
     elif state.get(LOADED) != choice.key:
         try:
             get_backend(choice)
             st.session_state[LOADED] = choice.key
         except AutoVizError as exc:
-            st.error(f"{exc.message} {exc.hint}".strip())
+            st.error(md_text(f"{exc.message} {exc.hint}".strip()))
     st.session_state[CHOICE] = choice
     return choice
 
@@ -101,7 +102,7 @@ def _vllm_fields(name: str, default_url: str, default_model: str) -> BackendChoi
     )
     state.remember(model_key)
     if served:
-        st.caption(f"The server serves: {', '.join(served)}")
+        st.caption(f"The server serves: {md_text(', '.join(served))}")
     return BackendChoice(name, url or None, model)
 
 
@@ -111,7 +112,7 @@ def table_summary() -> None:
     if table is None or profile is None:
         st.caption("No table loaded yet.")
         return
-    st.markdown(f"**{table.name}**")
+    st.markdown(f"**{md_text(table.name)}**")
     st.caption(f"{profile.n_rows:,} rows × {profile.n_columns} columns")
     roles = Counter(c.role for c in profile.columns)
     st.caption(" · ".join(f"{n} {role}" for role, n in sorted(roles.items())))
@@ -126,7 +127,7 @@ def thread_summary() -> None:
     open_version = thread.current()
     for version in thread.versions():
         mark = ":material/arrow_right:" if version is open_version else ""
-        st.caption(f"{mark} {version.label}".strip())
+        st.caption(f"{mark} {md_text(version.label)}".strip())
 
 
 def render() -> BackendChoice:

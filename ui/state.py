@@ -28,12 +28,26 @@ THREAD = "thread"  # list[dict]: every plan version of this thread of questions 
 CURRENT = "current_version"  # index in THREAD of the version PLANNED/DRAFT show
 PLAN_JOB = "plan_job"  # ui.progress.PlanJob: planning running in a worker thread
 RUN_JOB = "run_job"  # {"plan": the approved plan, "job": autoviz_core.runtime.job.RunJob}
+# The readings of a new question the planner is not sure about, offered before it plans
+# ("Did you mean …?"): ui.planning.Readings
+READINGS = "readings"
 
 # The widget that holds the question text (kept while planning fails or the plan is reviewed).
 QUESTION_INPUT = "question_input"
 
 DOWNSTREAM: dict[str, tuple[str, ...]] = {
-    TABLE: (QUESTION, PLANNED, DRAFT, PLAN_ERROR, APPROVED, APPROVED_DRAFT, RUN, THREAD, CURRENT),
+    TABLE: (
+        QUESTION,
+        PLANNED,
+        DRAFT,
+        PLAN_ERROR,
+        APPROVED,
+        APPROVED_DRAFT,
+        RUN,
+        THREAD,
+        CURRENT,
+        READINGS,
+    ),
     QUESTION: (PLANNED, DRAFT, PLAN_ERROR, APPROVED, APPROVED_DRAFT, RUN),
     DRAFT: (APPROVED, APPROVED_DRAFT, RUN),
 }

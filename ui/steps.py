@@ -17,7 +17,7 @@ from autoviz_core.plan import DATA_INPUT, Plan, PlanStep
 from autoviz_core.planning.validation import param_group
 from autoviz_core.tools.registry import ToolSpec, get_tool
 from autoviz_core.wording import FILTER_OP_WORDS
-from ui.wording import option_label, param_label
+from ui.wording import operator_label, option_label, param_label
 
 NO_COLUMN = "(none)"
 
@@ -287,7 +287,7 @@ def filter_rows(
             "Operator",
             ops,
             index=ops.index(row["op"]) if row.get("op") in ops else 0,
-            format_func=lambda o: FILTER_OP_WORDS[o],
+            format_func=operator_label,
             key=f"{base}:op",
             label_visibility="visible" if index == 0 else "collapsed",
         )

@@ -1,7 +1,10 @@
-"""The thread of questions: every plan version of this session, which one is open, reopening one.
+"""The questions of this session: every plan version, which one is open, reopening one.
 
-A version holds what the planner proposed (PlannedAnalysis) and the draft as the person left it,
-so a follow-up can keep their edits and an earlier version reopens exactly as it was.
+A new question starts a new thread (a version without a parent); follow-ups, re-plans and chosen
+readings continue the open one. Earlier threads stay in the list and reopen like any version.
+A version holds what the planner proposed (PlannedAnalysis), the draft as the person left it
+and, once approved, the approval and its results, so a follow-up keeps their edits and an
+earlier version reopens exactly as it was, its results included.
 """
 
 from __future__ import annotations
@@ -30,10 +33,18 @@ class Version:
     changes: list[str] = field(default_factory=list)  # the request's changes, in words
     plan_changes: list[str] = field(default_factory=list)  # the plan's changes, in words
     kept_edits: list[str] = field(default_factory=list)
+    # what was approved and run for this version (kept so that reopening it shows its results)
+    approved: Any = None
+    approved_draft: str | None = None
+    run: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
         return f"{self.number}. {self.asked}"
+
+    @property
+    def has_results(self) -> bool:
+        return self.run is not None
 
 
 def versions() -> list[Version]:
@@ -46,11 +57,16 @@ def current() -> Version | None:
 
 
 def save_draft() -> None:
-    """Store the open draft in its version (before another version opens)."""
+    """Store the open draft in its version, with its approval and results if it has them
+    (before another version opens)."""
     version = current()
     draft = state.get(state.DRAFT)
-    if version is not None and draft is not None:
-        version.draft = copy.deepcopy(draft)
+    if version is None or draft is None:
+        return
+    version.draft = copy.deepcopy(draft)
+    version.approved = state.get(state.APPROVED)  # None once edited after approval
+    version.approved_draft = state.get(state.APPROVED_DRAFT)
+    version.run = state.get(state.RUN)
 
 
 def _fresh(draft: list[dict[str, Any]], plan_version: int) -> list[dict[str, Any]]:
@@ -62,14 +78,38 @@ def _open(version: Version) -> None:
     plan_version = state.get(state.PLAN_VERSION, 0) + 1
     state.set_plan(version.planned.question, version.planned, _fresh(version.draft, plan_version))
     st.session_state[state.CURRENT] = version.number - 1
+    if version.approved is not None:  # approved before: its approval and results come back
+        st.session_state[state.APPROVED] = version.approved
+        st.session_state[state.APPROVED_DRAFT] = version.approved_draft
+        if version.run is not None:
+            st.session_state[state.RUN] = version.run
 
 
 def start(asked: str, planned: Any, draft: list[dict[str, Any]]) -> Version:
-    """A new question: a new thread with this plan as version 1."""
-    version = Version(1, asked, "question", planned, copy.deepcopy(draft))
-    st.session_state[state.THREAD] = [version]
+    """A new question: a new thread, its first version without a parent. The earlier threads
+    stay in the list, each reopens as it was left."""
+    save_draft()
+    thread = versions()
+    version = Version(len(thread) + 1, asked, "question", planned, copy.deepcopy(draft))
+    st.session_state[state.THREAD] = [*thread, version]
     _open(version)
     return version
+
+
+def root(version: Version) -> Version:
+    """The first version of `version`'s thread (the question that started it)."""
+    thread = versions()
+    while version.parent is not None and 1 <= version.parent <= len(thread):
+        version = thread[version.parent - 1]
+    return version
+
+
+def threads() -> list[list[Version]]:
+    """The versions grouped by thread, each in the order asked, threads in the order started."""
+    groups: dict[int, list[Version]] = {}
+    for version in versions():
+        groups.setdefault(root(version).number, []).append(version)
+    return list(groups.values())
 
 
 def add(

@@ -11,14 +11,21 @@ from typing import Any
 
 import pandas as pd
 
+from autoviz_core.contracts import AnalysisRequest, AnswerRequest
 from autoviz_core.plan import Plan
+from autoviz_core.planning.answers import answer_label
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
+from autoviz_core.planning.planner import answer_step, primary_step
+from autoviz_core.planning.request import label_request
+from autoviz_core.report.markdown import md
 from autoviz_core.tools.registry import get_tool
 from autoviz_core.wording import (
     AGG_LEADS,
     AGG_OPTIONS,
     CHART_NAMES,
+    FILTER_OP_SYMBOLS,
+    FILTER_OP_WORDS,
     STEP_ORIGIN_CAPTIONS,
     STEP_ORIGIN_REASONS,
     said,
@@ -90,8 +97,32 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# What only Streamlit's Markdown reads as markup: `$` opens math, `:name:` is an icon or emoji.
+# (A bare URL may still show as a link: it is the text as written, and nothing is fetched.)
+_STREAMLIT_MARKUP = re.compile(r"(\$|:(?=(?:material/)?[\w+-]+:))")
+# An underscore inside a word never starts emphasis: "total_bill" needs no backslash.
+_INNER_UNDERSCORE = re.compile(r"(?<=[0-9A-Za-z])\\_(?=[0-9A-Za-z])")
+
+
+def md_text(value: Any) -> str:
+    """Question, data, column or model text shown in Streamlit Markdown (markdown, captions,
+    alerts, button labels) as itself: the report's escaping (HTML, emphasis, links, images, a
+    leading heading or list mark), plus Streamlit's own markup. A value such as "$5 **off**"
+    or "![x](http://host/t.png)" is shown as written, never rendered or fetched."""
+    text = _INNER_UNDERSCORE.sub("_", md(value))
+    return _STREAMLIT_MARKUP.sub(r"\\\1", text)
+
+
 def param_label(name: str) -> str:
     return PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def operator_label(op: str) -> str:
+    """A filter operator as the filter rows show it: its words and, for a comparison, its
+    symbol ("is not (≠)", "is at least (≥)", "contains")."""
+    words = said(FILTER_OP_WORDS, op)
+    symbol = FILTER_OP_SYMBOLS.get(op)  # type: ignore[call-overload]
+    return f"{words} ({symbol})" if symbol else words
 
 
 def option_label(param: str, value: Any) -> str:
@@ -301,6 +332,27 @@ def step_sentence(tool: str, params: dict[str, Any], fallback: str = "") -> str:
     return text[:1].upper() + text[1:]
 
 
+def reading_words(request: AnalysisRequest, answer: AnswerRequest | None = None) -> str:
+    """A reading of a question in plain words, as its first step would be said on the Plan
+    page: the value it states ("The row with the highest height_m"), else its chart
+    ("Average height_m per park (bar chart)")."""
+    asked = answer_step(answer) if answer is not None else None
+    if asked is not None:
+        return step_sentence(asked.tool, asked.params, answer_label(answer))  # type: ignore[arg-type]
+    chart = primary_step(request)
+    return step_sentence(chart.tool, chart.params, label_request(request))
+
+
+def plan_step_titles(plan: Plan) -> list[str]:
+    """Each step of `plan` in plain words, as the Plan page says it (never a tool name): what
+    the run's progress line names while the step runs."""
+    titles = []
+    for step in plan.steps:
+        spec = get_tool(step.tool)
+        titles.append(step_sentence(step.tool, step.params, spec.description if spec else "A step"))
+    return titles
+
+
 # ---------------------------------------------------------------- diffs in words
 def _lower_first(text: str) -> str:
     """'Average tip per day' -> 'average tip per day' (column names keep their case)."""
@@ -308,9 +360,21 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text
 
 
-def step_origin_caption(origin: str, note: str = "") -> str:
-    """The caption under a step: where it came from, then the resolver's reasons if any."""
-    return "; ".join(part for part in (said(STEP_ORIGIN_CAPTIONS, origin, ""), note) if part)
+UNSURE_CAPTION = (
+    "The planner's best reading of your question, but it was not sure: the other readings "
+    "are on the Question page"
+)
+
+
+def step_origin_caption(origin: str, note: str = "", *, sure: bool = True) -> str:
+    """The caption under a step: where it came from, then the resolver's reasons if any. The
+    answer chart "answers your question directly" only when the reading is sure."""
+    where = (
+        UNSURE_CAPTION
+        if origin == "question" and not sure
+        else said(STEP_ORIGIN_CAPTIONS, origin, "")
+    )
+    return "; ".join(part for part in (where, note) if part)
 
 
 def _why(row: dict[str, Any]) -> str:

@@ -10,7 +10,9 @@ import pytest
 from app_helpers import ask, load_tips, on_plan_page
 from streamlit.testing.v1 import AppTest
 
+from autoviz_core.report.headline import headline
 from autoviz_core.tools.registry import all_tools
+from ui.wording import md_text
 
 QUESTIONS = (
     "Compare the average tip across days",
@@ -52,12 +54,14 @@ def test_no_finding_on_the_results_page_names_a_step_or_a_tool(
         records = at.session_state["run"]["result"].records
         said = [f for r in records if r.result for f in r.result.findings]
         said += [r.summary for r in records]  # a chart without a finding shows its summary
+        said.append(headline(at.session_state["run"]["result"], at.session_state["approved"]).text)
         assert lines and said, question
         names = internal_names(at)
         for line in lines:
             found = [n for n in names if n in line]
             assert not found, f"{question!r}: {found} in {line!r}"
-        # what the page shows is the validated sentence itself, nothing appended to it
+        # what the page shows is the validated sentence itself (escaped for Markdown), nothing
+        # appended to it
         for line in lines:
             text = re.sub(r"^(#### |- )", "", line)
-            assert any(text == f for f in said), (question, text)
+            assert any(text == md_text(f) for f in said), (question, text)

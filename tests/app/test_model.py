@@ -195,12 +195,13 @@ def test_a_model_that_never_answers_is_cut_off_at_the_time_limit(
 def test_the_model_call_is_its_own_stage_with_its_time(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Planning that offers alternatives stays on Question, so its stage list can be read."""
+    """A plan the model made that still offers other readings stays on Question, so its stage
+    list can be read; one click re-plans with another reading."""
     real = planner.plan_question
 
     def with_alternatives(*args: Any, **kwargs: Any) -> Any:
         planned = real(*args, **kwargs)
-        if kwargs.get("chosen") is None:
+        if kwargs.get("chosen") is None and args[3] is not None:  # planned with the model
             planned.alternatives = [
                 Alternative("total tip by day", AnalysisRequest(x="day", y="tip", agg="sum"), 0.4)
             ]
@@ -222,26 +223,34 @@ def test_the_model_call_is_its_own_stage_with_its_time(
     assert at.session_state["thread"][-1].kind == "alternative"
 
 
-def test_an_ambiguous_question_offers_the_real_runners_up_and_one_click_replans(app: App) -> None:
-    """No stub: the ranking itself is unsure about a terse question and offers its runners-up."""
+def test_an_ambiguous_question_offers_its_readings_before_the_model_plans(
+    app: App, stub_factory: StubFactory
+) -> None:
+    """No stub reading: the ranking itself is unsure about a terse question, so its readings are
+    offered before anything is planned with the model; the chosen one is planned."""
     at = ask(load_tips(app()), "tips")
     assert at.title[0].value == "Ask a question"  # stays to offer the readings
-    lines = texts(at.markdown)
-    assert "Did you mean:" in lines
-    first = at.session_state["thread"][-1].planned
-    assert first.confidence < 0.6 and first.alternatives
-    offered = first.alternatives[0]
-    at.button(key="alternative:1:0").click().run()
+    assert "Did you mean:" in texts(at.markdown)
+    assert "thread" not in at.session_state or not at.session_state["thread"]
+    assert not any(b.calls for b in stub_factory.built)  # the model was not asked yet
+    offered = at.session_state["readings"].options
+    assert 2 <= len(offered) <= 4
+    labels = [b.label for b in at.button if (b.key or "").startswith("alternative:1:")]
+    assert labels == [words for words, _ in offered]
+    _, chosen = offered[1]
+    at.button(key="alternative:1:1").click().run()
     assert not at.exception and at.title[0].value == "Review the plan"
     planned = at.session_state["planned"]
-    assert planned.request_source == "person"
+    assert planned.request_source == "person" and not planned.alternatives
     assert (planned.request.chart, planned.request.x, planned.request.y, planned.request.agg) == (
-        offered.request.chart,
-        offered.request.x,
-        offered.request.y,
-        offered.request.agg,
+        chosen.request.chart,
+        chosen.request.x,
+        chosen.request.y,
+        chosen.request.agg,
     )
-    assert at.session_state["thread"][-1].kind == "alternative"
+    assert at.session_state["thread"][-1].kind == "question"
+    assert any(b.calls for b in stub_factory.built)  # the chosen reading was adapted
+    assert "readings" not in at.session_state
 
 
 def test_a_confident_question_offers_no_alternatives(app: App) -> None:

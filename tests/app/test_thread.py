@@ -92,13 +92,21 @@ def test_reopening_an_earlier_version_restores_its_plan_and_edits(app: App) -> N
     assert at.session_state["thread"][2].parent == 1
 
 
-def test_a_new_question_starts_a_new_thread(app: App) -> None:
+def test_a_new_question_starts_a_new_thread_and_the_old_one_stays_reachable(app: App) -> None:
     at = first_version(app)
     at = on_plan_page(ask(at, "only for females", button="follow_up"))
     assert len(at.session_state["thread"]) == 2
     at = on_plan_page(ask(at, "How does total bill relate to tip?", button="plan"))
-    assert len(at.session_state["thread"]) == 1
+    assert [v.parent for v in at.session_state["thread"]] == [None, 1, None]
     assert at.session_state["planned"].request.filters == []
+    at.switch_page("pages/question.py").run()
+    assert "Earlier questions" in texts(at.subheader)
+    at.button(key="reopen:2").click().run()
+    at = on_plan_page(at)
+    assert [describe_filter(f) for f in at.session_state["planned"].request.filters] == [
+        "time is Dinner",
+        "sex is Female",
+    ]
 
 
 def test_a_follow_up_with_nothing_to_change_is_planned_with_the_previous_question(
