@@ -58,9 +58,9 @@ def read_turn(
     shown = request_columns(current)
     named = cues.columns
     valued = list(dict.fromkeys(v.column for v in cues.values))
-    shared = [c for c in [*named, *valued] if c in shown]
-    if shared:
-        return TurnReading(True, f"it names {_names(shared)}, which the open chart uses.")
+    in_common = [c for c in [*named, *valued] if c in shown]
+    if in_common:
+        return TurnReading(True, f"it names {_names(in_common)}, which the open chart uses.")
     tying = [
         " ".join(t.orig for t in cues.toks[h.start : h.end])
         for h in edit_evidence(cues, current, profile).hits

@@ -61,8 +61,9 @@ TIME_GRAINS: tuple[TimeGrain, ...] = get_args(TimeGrain)
 # What a model may write in a request's filter (one value each).
 ModelFilterOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "contains", "startswith"]
 MODEL_FILTER_OPS: tuple[ModelFilterOp, ...] = get_args(ModelFilterOp)
-# A request's filter may also list values ("lunch or dinner"), which the cues produce.
-RequestFilterOp = Literal[ModelFilterOp, "in"]
+# A request's filter may also list values ("lunch or dinner") or keep the rows outside a
+# [low, high] range ("under 20 or over 60"), which the question reader produces.
+RequestFilterOp = Literal[ModelFilterOp, "in", "outside"]
 # A tool's condition may also be a [low, high] range.
 FilterOp = Literal[RequestFilterOp, "between"]
 FILTER_OPS: tuple[FilterOp, ...] = get_args(FilterOp)

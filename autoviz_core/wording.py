@@ -62,6 +62,7 @@ FILTER_OP_WORDS: dict[FilterOp, str] = {
     "contains": "contains",
     "startswith": "starts with",
     "in": "is one of",
+    "outside": "is outside",
     "between": "is between",
 }
 # The comparisons as symbols, for the scope of a finding ("for year ≥ 2000"); the other

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import pickle
 import sys
@@ -64,16 +65,19 @@ from autoviz_core.planning.features import (  # noqa: E402
     generate_candidates,
     question_evidence,
 )
+from autoviz_core.planning.filters import ScoredFilter, filter_features  # noqa: E402
+from autoviz_core.planning.filters import resolve as resolve_filters  # noqa: E402
 from autoviz_core.planning.intent import intent_features  # noqa: E402
 from autoviz_core.planning.request import (  # noqa: E402
-    WEIGHTS_FILE,
     complete_request,
     rank_request,
     repair_request,
     score_candidates,
 )
+from autoviz_core.planning.weights import WEIGHTS_FILE, fitted_in_place  # noqa: E402
 from autoviz_core.tools.charts import ChartParams, chart  # noqa: E402
 from autoviz_core.tools.registry import ToolContext  # noqa: E402
+from bench.nv_where import where_conditions  # noqa: E402
 from bench.scoring import pairs  # noqa: E402
 from bench.train.tables import TABLES  # noqa: E402
 
@@ -82,9 +86,11 @@ NV_TRAIN = SHARED / "eval" / "nvbench_train" / "cases.jsonl"
 NV_DEV = SHARED / "eval" / "nvbench_dev" / "cases.jsonl"
 OWN = REPO / "bench" / "train" / "questions.jsonl"
 OWN_ANSWERS = REPO / "bench" / "train" / "answers.jsonl"
+OWN_FILTERS = REPO / "bench" / "train" / "filters.jsonl"
 L2_ANSWER = 1.0
 L2_REQUEST = 3.0  # best held-out-by-table top-1 of 1, 3, 10 (scripts/fit_planner.py --cv)
 L2_INTENT = 1.0
+L2_FILTERS = 1.0
 OWN_WEIGHT = 2.0  # own questions cover charts nvBench lacks; each counts twice
 # nvBench has no intent labels; the ones derived from its chart kinds are weak evidence
 NV_INTENT_WEIGHT = 0.1
@@ -449,7 +455,8 @@ def fit_answers(request_weights: dict[str, float]) -> tuple[dict[str, Any], dict
 # ---------------------------------------------------------------- follow-up edit model
 OWN_FOLLOWUPS = REPO / "bench" / "train" / "followups.jsonl"
 L2_EDITS = 1.0
-GOLD_OPS = {"==": "eq", "!=": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le", "in": "in"}
+GOLD_OPS = {"==": "eq", "!=": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le", "in": "in",
+            "outside": "outside"}  # fmt: skip
 
 
 def gold_request(gold: dict[str, Any], df: Any) -> AnalysisRequest:
@@ -583,6 +590,153 @@ def fit_edits() -> tuple[dict[str, float], dict[str, Any]]:
             "held_out_tables": round(len(held) / max(1, len(examples)), 3),
         },
         "candidates": len(examples),
+    }
+    return w, figures
+
+
+# ---------------------------------------------------------------- filter model
+@dataclass
+class FilterQuestion:
+    """One training question's candidate filters: features, which keep a gold condition's
+    rows, and the gold conditions (row masks) the question's kept filters should make."""
+
+    table: str
+    source: str
+    feats: list[dict[str, float]]
+    correct: list[bool]
+    candidates: list[Any]
+    gold: list[Any]
+    df: Any
+
+
+def candidate_keeps_gold(cand: Any, gold: list[Any], df: Any) -> bool:
+    """The candidate keeps the rows of one gold condition, or of two together (a range)."""
+    mask = kept_rows(df, list(cand.filters))
+    if mask is None:
+        return False
+    if any(np.array_equal(mask, g) for g in gold):
+        return True
+    return any(np.array_equal(mask, a & b) for a, b in itertools.combinations(gold, 2))
+
+
+def filter_question(
+    question: str, df: Any, prof: Any, gold: list[Any], table: str, source: str
+) -> FilterQuestion:
+    read = read_question(question, df, prof)
+    cands = [s.candidate for s in read.cues.filter_readings]
+    return FilterQuestion(
+        table, source,
+        [filter_features(c, read.cues, read.profile) for c in cands],
+        [candidate_keeps_gold(c, gold, read.df) for c in cands],
+        cands, gold, read.df,
+    )  # fmt: skip
+
+
+def nv_filter_questions(path: Path, source: str) -> list[FilterQuestion]:
+    out = []
+    for case in read_jsonl(path):
+        df, prof = nv_table(path.parent / case["table"])
+        gold = where_conditions(case["reference_query"], df)
+        if gold is not None:
+            out.append(
+                filter_question(case["question"], df, prof, gold, "nv:" + case["table"], source)
+            )
+    return out
+
+
+def own_filter_questions() -> list[FilterQuestion]:
+    """Every turn of the own conversations: its words against the filters its gold state has
+    (one condition per column)."""
+    out = []
+    for case in read_jsonl(OWN_FOLLOWUPS):
+        df, prof = own_table(case["table"])
+        for turn in case["turns"]:
+            by_col: dict[str, list[RequestFilter]] = {}
+            for g in turn["gold"].get("filters", []):
+                by_col.setdefault(g[0], []).extend(gold_filters(g, df))
+            gold = [m for fs in by_col.values() if (m := kept_rows(df, fs)) is not None]
+            out.append(filter_question(turn["q"], df, prof, gold, "own:" + case["table"], "own"))
+    return out
+
+
+def own_filter_set() -> list[FilterQuestion]:
+    """The own filter questions (bench/train/filters.jsonl)."""
+    out = []
+    for case in read_jsonl(OWN_FILTERS):
+        df, prof = own_table(case["table"])
+        by_col: dict[str, list[RequestFilter]] = {}
+        for g in case["filters"]:
+            by_col.setdefault(g[0], []).extend(gold_filters(g, df))
+        gold = [m for fs in by_col.values() if (m := kept_rows(df, fs)) is not None]
+        out.append(
+            filter_question(case["question"], df, prof, gold, "own:" + case["table"], "own_filters")
+        )
+    return out
+
+
+def kept_filters_right(q: FilterQuestion, w: dict[str, float]) -> bool:
+    """The filters the model keeps make exactly the gold conditions (by the rows they keep)."""
+    scored = [
+        ScoredFilter(
+            c,
+            1.0
+            / (
+                1.0 + math.exp(-max(-30.0, min(30.0, sum(w.get(k, 0.0) * v for k, v in f.items()))))
+            ),
+            False,
+        )
+        for c, f in zip(q.candidates, q.feats, strict=True)
+    ]
+    kept = resolve_filters(scored)
+    got = kept_rows(q.df, [f for c in kept for f in c.filters])
+    want = np.ones(len(q.df), dtype=bool)
+    for g in q.gold:
+        want &= g
+    return got is not None and bool(np.array_equal(got, want))
+
+
+def filter_rate(
+    questions: list[FilterQuestion], w: dict[str, float], filtered: bool | None = None
+) -> str:
+    chosen = [q for q in questions if filtered is None or bool(q.gold) == filtered]
+    hits = sum(kept_filters_right(q, w) for q in chosen)
+    return f"{hits / max(1, len(chosen)):.3f} ({hits}/{len(chosen)})"
+
+
+def filter_rows(questions: list[FilterQuestion]) -> list[tuple[str, dict[str, float], bool]]:
+    return [(q.table, f, ok) for q in questions for f, ok in zip(q.feats, q.correct, strict=True)]
+
+
+def fit_filters() -> tuple[dict[str, float], dict[str, Any]]:
+    """The filter model on nvBench train and the own conversations, with its rates (the kept
+    filters exactly right) on them, on nvBench dev, and with whole tables held out (4 folds)."""
+    train = (
+        nv_filter_questions(NV_TRAIN, "nvbench_train") + own_filter_questions() + own_filter_set()
+    )
+    dev = nv_filter_questions(NV_DEV, "nvbench_dev")
+    w = fit_binary(filter_rows(train), L2_FILTERS)
+    tables = sorted({q.table for q in train})
+    held: list[bool] = []
+    held_filtered: list[bool] = []
+    for k in range(4):
+        out = {t for i, t in enumerate(tables) if i % 4 == k}
+        fold_w = fit_binary(filter_rows([q for q in train if q.table not in out]), L2_FILTERS)
+        for q in train:
+            if q.table in out and q.source == "nvbench_train":
+                (held_filtered if q.gold else held).append(kept_filters_right(q, fold_w))
+    nv = [q for q in train if q.source == "nvbench_train"]
+    own = [q for q in train if q.source == "own_filters"]
+    figures = {
+        "filters_right": {
+            "nvbench_train_filtered": filter_rate(nv, w, True),
+            "nvbench_train_unfiltered": filter_rate(nv, w, False),
+            "nvbench_train_filtered_held_out_tables": f"{sum(held_filtered) / max(1, len(held_filtered)):.3f} ({sum(held_filtered)}/{len(held_filtered)})",
+            "nvbench_train_unfiltered_held_out_tables": f"{sum(held) / max(1, len(held)):.3f} ({sum(held)}/{len(held)})",
+            "own_questions": filter_rate(own, w),
+            "nvbench_dev_filtered": filter_rate(dev, w, True),
+            "nvbench_dev_unfiltered": filter_rate(dev, w, False),
+        },
+        "candidates": sum(len(q.feats) for q in train),
     }
     return w, figures
 
@@ -794,6 +948,18 @@ def cross_validate(train: list[Example], l2_values: list[float], folds: int = 4)
 
 
 def fit(cache: Path | None = None) -> dict[str, Any]:
+    """Every model; the filter model first, since the others read questions through it."""
+    filters_w, filter_figures = fit_filters()
+    with fitted_in_place("filters", filters_w):
+        result = fit_readers(cache)
+    result["filters"] = filters_w
+    result["meta"]["figures"]["filters"] = filter_figures
+    result["meta"]["l2"]["filters"] = L2_FILTERS
+    return result
+
+
+def fit_readers(cache: Path | None = None) -> dict[str, Any]:
+    """The request, intent, answer and edit models (questions read with the filter model)."""
     nv_train, own, nv_dev = labelled(cache)
     train = nv_train + own
     request_w = fit_request(train, L2_REQUEST)
@@ -864,7 +1030,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--edits-only", action="store_true", help="refit only the follow-up edit model (as above)"
     )
+    ap.add_argument(
+        "--filters-only",
+        action="store_true",
+        help="refit only the filter model (experiments: the request model was labelled with the "
+        "file's filter model, so a full fit follows)",
+    )
     args = ap.parse_args(argv)
+    if args.filters_only:
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        result["filters"], figures = fit_filters()
+        result["meta"]["figures"]["filters"] = figures
+        result["meta"]["l2"]["filters"] = L2_FILTERS
+        print(json.dumps(figures, indent=2))
+        args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     if args.edits_only:
         result = json.loads(args.out.read_text(encoding="utf-8"))
         result["edits"], figures = fit_edits()

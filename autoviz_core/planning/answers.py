@@ -29,12 +29,13 @@ from autoviz_core.data.profiling import (
     ColumnProfile,
     SchemaProfile,
 )
-from autoviz_core.planning.cues import MONTHS, Cues
+from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.features import (
     ColumnEvidence,
     QuestionEvidence,
     question_words,
 )
+from autoviz_core.planning.filters import MONTHS
 from autoviz_core.planning.lexicon import PhraseHit, load_lexicon
 from autoviz_core.planning.text import column_tokens
 from autoviz_core.vocabulary import (
@@ -142,6 +143,9 @@ def answer_evidence(
             words.add("period_noun" if bare else "per_period" if coarser else "native_period")
     if any(h.kind == "stat" and _column_after(h, mentioned) for h in hits):
         words.add("stat_before_column")  # "average price": a statistic, or a chart's measure
+    plural = _plural_positions(cues, set(groups))
+    if any(h.kind == "stat" and h.label == "count" and _named_after(h, plural) for h in hits):
+        words.add("count_of_plural_group")  # "the number of the countries": a count per country
     if chart is not None:
         words |= chart_words(chart, ev)
     periods, period_kind, later_first = _periods(cues)
@@ -196,6 +200,19 @@ def native_grain(profile: SchemaProfile) -> str:
         spacing = span / (c.cardinality - 1)
         return next((g for limit, g in SPACING_GRAINS if spacing < limit), "year")
     return ""
+
+
+def _plural_positions(cues: Cues, names: set[str]) -> list[int]:
+    """Where the question names a column of `names` in the plural ("the countries")."""
+    return [
+        m.start
+        for m in cues.mentions
+        if m.column in names and cues.toks[m.end - 1].text != cues.toks[m.end - 1].lemma
+    ]
+
+
+def _named_after(h: PhraseHit, positions: Sequence[int]) -> bool:
+    return any(0 <= p - h.end <= STAT_WINDOW for p in positions)
 
 
 def _column_after(h: PhraseHit, mentioned: Sequence[ColumnEvidence]) -> bool:
@@ -794,7 +811,7 @@ def evidence_request(answer: AnswerRequest, chart: AnalysisRequest) -> AnalysisR
     if kind in ("chart", "unsupported"):
         return chart
     if kind == "statistic":
-        return _statistic_chart(answer, filters)
+        return _statistic_chart(answer, filters, chart)
     if kind == "relation":
         return AnalysisRequest(chart="scatter", x=answer.column, y=answer.column2, filters=filters)
     if kind == "distribution":
@@ -829,9 +846,22 @@ def evidence_request(answer: AnswerRequest, chart: AnalysisRequest) -> AnalysisR
     )  # fmt: skip
 
 
-def _statistic_chart(answer: AnswerRequest, filters: list[RequestFilter]) -> AnalysisRequest:
+def _statistic_chart(
+    answer: AnswerRequest, filters: list[RequestFilter], chart: AnalysisRequest
+) -> AnalysisRequest:
+    """A count of rows meeting conditions, when the question also names a grouping ("the
+    countries of the airlines whose names start with O"): those rows counted per group.
+    Otherwise the counted or measured column's distribution."""
     if answer.stat in ("count", "share") and answer.conditions:
         cond = answer.conditions[0].column
+        conditions = [RequestFilter.model_validate(f.model_dump()) for f in answer.conditions]
+        group = chart.x if chart.x not in {f.column for f in conditions} else None
+        if group is not None and answer.stat == "count" and answer.column is None:
+            return AnalysisRequest(
+                chart=chart.chart if chart.chart in ("bar", "pie") else "bar",
+                x=group, agg="count", time_grain=chart.time_grain,
+                filters=[*filters, *conditions],
+            )  # fmt: skip
         if answer.column is not None:
             return AnalysisRequest(chart="bar", x=cond, y=answer.column, agg="sum", filters=filters)
         return AnalysisRequest(chart="histogram", x=cond, filters=filters)

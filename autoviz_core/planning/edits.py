@@ -49,7 +49,7 @@ NEAR = 3  # words before the evidence that a phrase may stand ("only for the Lis
 class Edit:
     """One change of the previous request, and the question tokens that asked for it."""
 
-    op: str
+    op: EditOp
     column: str | None = None
     value: Any = None  # an aggregation, chart, grain, limit or sort direction
     filters: tuple[RequestFilter, ...] = ()

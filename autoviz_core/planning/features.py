@@ -100,6 +100,7 @@ class ColumnEvidence:
     sup_before: bool = False
     axis: str | None = None
     in_filter: bool = False
+    filter_only: bool = False  # every mention lies inside the words of a kept filter
     pinned: bool = False  # filtered to one value: grouping by it would draw a single bar
     in_sort: bool = False
     values: int = 0
@@ -236,6 +237,7 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
     for c in cues.filter_columns:
         if c in cols:
             cols.own(c).in_filter = True
+            cols.own(c).filter_only = _named_only_to_filter(cues, c)
     filtered = {f.column for f in cues.filters}
     for f in cues.filters:
         if f.op == "eq" and f.column in cols:
@@ -254,6 +256,14 @@ def question_evidence(cues: Cues, profile: SchemaProfile) -> QuestionEvidence:
     ev_all.parts = {c.name: frozenset(c.derived_from) for c in profile.columns if c.derived_from}
     _pools(ev_all, profile)
     return ev_all
+
+
+def _named_only_to_filter(cues: Cues, column: str) -> bool:
+    """Whether every mention of `column` is part of a kept filter's words ("mountains higher
+    than 5000 m" names height to filter, not to plot)."""
+    spans = [(s.candidate.start, s.candidate.end) for s in cues.filter_readings if s.kept]
+    named = [m for m in cues.mentions if m.column == column]
+    return bool(named) and all(any(a <= m.start and m.end <= b for a, b in spans) for m in named)
 
 
 def question_words(cues: Cues) -> set[str]:
@@ -525,6 +535,7 @@ def slot_features(prefix: str, col: ColumnEvidence | None) -> dict[str, float]:
         ("series_before", col.series_before),
         ("sup_before", col.sup_before),
         ("in_filter", col.in_filter),
+        ("filter_only", col.filter_only),
         ("in_sort", col.in_sort and col.mention > 0),
         ("values_grouped", col.values_grouped),
         ("values_one", col.values == 1 and not col.values_grouped),

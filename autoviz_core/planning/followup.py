@@ -39,8 +39,8 @@ from autoviz_core.planning.planner import (
     plan_question,
     with_derived_columns,
 )
-from autoviz_core.planning.request import load_weights
 from autoviz_core.planning.validation import validate_plan
+from autoviz_core.planning.weights import load_weights
 from autoviz_core.wording import AGG_NOUNS, CHART_NAMES, FILTER_OP_WORDS, said
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.cues import Cues
-from autoviz_core.planning.request import load_weights
+from autoviz_core.planning.weights import load_weights
 from autoviz_core.vocabulary import INTENTS
 
 DECISIVE_MARGIN = 1.0  # score gap (log-odds) above which hybrid mode does not ask the model

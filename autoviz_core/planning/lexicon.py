@@ -43,7 +43,9 @@ CHART_LABELS = (*CHART_KINDS, "generic")
 CUE_LABELS = ("relation", "distribution", "trend", "proportion", "rows", "geo", "yes_no")
 GRAIN_LABELS = (*(g for g in TIME_GRAINS if g != "none"), "decade")
 # "in" is not a word of its own: a list of values ("lunch or dinner") makes it.
-FILTER_LABELS = (*(op for op in FILTER_OPS if op != "in"), "null", "only")
+# "in" and "outside" are no words of their own: a list of values ("lunch or dinner") or two
+# bounds joined by "or" make them.
+FILTER_LABELS = (*(op for op in FILTER_OPS if op not in ("in", "outside")), "null", "only")
 INTENT_LABELS = INTENTS
 # Classes of follow-up words (planning/edits.py reads them as evidence for each edit).
 FOLLOW_UP_CLASSES = ("instead", "split", "only", "about", "again", "also", "make", "every")
@@ -166,6 +168,7 @@ class LexiconFile(BaseModel):
     named_units: list[str]
     concepts: dict[str, Concept]
     comparatives: dict[str, str]
+    filter_context: list[str]
     value_words: list[list[str]]
     follow_ups: dict[str, list[str]]
     answers: AnswerWords
@@ -360,6 +363,8 @@ class Lexicon:
             ph[0] for words in raw.grains.values() for w in words if len(ph := phrase(w)) == 1
         )
         self.comparatives = dict(raw.comparatives)
+        # words whose place right before or after a candidate filter is a feature of it
+        self.filter_context = frozenset(w for s in raw.filter_context for w in phrase(s))
         # a value's other forms ("chinese" for China, "sat" for Saturday), phrase -> phrases
         self.value_forms = self._synonym_index(raw.value_words)
         self.directions = {w: axis for axis, words in raw.directions.items() for w in words}

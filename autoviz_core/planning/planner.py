@@ -51,7 +51,6 @@ from autoviz_core.planning.request import (
     MAX_ALTERNATIVES,
     RankedRequest,
     label_request,
-    load_weights,
     merge_requests,
     rank_request,
     repair_request,
@@ -66,6 +65,7 @@ from autoviz_core.planning.templates import (
     select_template,
 )
 from autoviz_core.planning.validation import PlanNote, validate_plan, validate_step
+from autoviz_core.planning.weights import load_weights
 from autoviz_core.tools.registry import get_tool
 from autoviz_core.vocabulary import INTENTS, PART_WORDS
 

@@ -14,11 +14,8 @@ every field under the table's enums; "hybrid" lets the model pick among the top 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from autoviz_core.contracts import AnalysisRequest
@@ -34,6 +31,7 @@ from autoviz_core.planning.features import (
     is_temporal_col,
     question_evidence,
 )
+from autoviz_core.planning.weights import load_weights
 from autoviz_core.vocabulary import (
     GROUPED_CHART_KINDS,
     LIMITED_CHART_KINDS,
@@ -41,18 +39,8 @@ from autoviz_core.vocabulary import (
     TIME_GRAINS,
 )
 
-WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 MAX_ALTERNATIVES = 3
 CONFIDENT = 0.6  # below this share of the top candidates' probability, alternatives are offered
-
-
-@lru_cache(maxsize=4)
-def load_weights(path: str = str(WEIGHTS_FILE)) -> dict[str, Any]:
-    """The fitted weights (request and intent models); empty models when the file is missing."""
-    p = Path(path)
-    if not p.exists():
-        return {"request": {}, "intent": {}, "meta": {}}
-    return json.loads(p.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -187,7 +187,7 @@ def condition_text(conditions: Sequence[FilterCondition]) -> str:
         value = c.value
         if isinstance(value, (list, tuple)):
             shown = ", ".join(label(v) for v in value)
-            shown = f"[{shown}]" if c.op == "between" else shown
+            shown = f"[{shown}]" if c.op in ("between", "outside") else shown
         else:
             shown = label(value)
         parts.append(f"{c.column} {said(FILTER_OP_SYMBOLS, c.op, c.op.replace('_', ' '))} {shown}")

@@ -239,9 +239,10 @@ def _numeric_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
     if op == "in":
         wanted = [_to_float(v, column) for v in _as_list(value)]
         return x.isin(wanted)
-    if op == "between":
-        lo, hi = _pair(value, column)
-        return (x >= _to_float(lo, column)) & (x <= _to_float(hi, column))
+    if op in ("between", "outside"):
+        lo, hi = (_to_float(v, column) for v in _pair(value, column))
+        inside = (x >= lo) & (x <= hi)
+        return inside if op == "between" else ~inside & x.notna()
     v = _to_float(value, column)
     return _compare(x, op, v)
 
@@ -277,9 +278,10 @@ def _date_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
             start, end = _date_range(v, column)
             mask |= (x >= start) & (x < end)
         return mask
-    if op == "between":
+    if op in ("between", "outside"):
         lo, hi = _pair(value, column)
-        return (x >= _date_range(lo, column)[0]) & (x < _date_range(hi, column)[1])
+        inside = (x >= _date_range(lo, column)[0]) & (x < _date_range(hi, column)[1])
+        return inside if op == "between" else ~inside & x.notna()
     start, end = _date_range(value, column)
     inside = (x >= start) & (x < end)
     result = {
@@ -296,7 +298,7 @@ def _date_mask(x: pd.Series, op: str, value: Any, column: str) -> pd.Series:
 def _text_mask(text: pd.Series, op: str, value: Any) -> tuple[pd.Series, bool]:
     """Exact match first; only when it finds nothing, a case-insensitive match (reported)."""
     exact = _text_op(text, op, value, fold=False)
-    if op in ("gt", "ge", "lt", "le", "between") or bool(exact.any()):
+    if op in ("gt", "ge", "lt", "le", "between", "outside") or bool(exact.any()):
         return exact, False
     folded = _text_op(text, op, value, fold=True)
     return folded, bool(folded.any())
@@ -313,9 +315,10 @@ def _text_op(text: pd.Series, op: str, value: Any, *, fold: bool) -> pd.Series:
     present = t.notna()
     if op == "in":
         mask = t.isin([norm(v) for v in _as_list(value)])
-    elif op == "between":
+    elif op in ("between", "outside"):
         lo, hi = _pair(value, str(text.name))
         mask = (t >= norm(lo)) & (t <= norm(hi))
+        mask = mask if op == "between" else ~mask
     elif op == "contains":
         mask = t.str.contains(norm(value), regex=False)
     elif op == "startswith":
@@ -356,7 +359,7 @@ def condition_mask(df: pd.DataFrame, cond: FilterCondition) -> tuple[pd.Series, 
         mask = _numeric_mask(numeric_values(s), cond.op, cond.value, cond.column)
     elif is_temporal(s):
         mask = _date_mask(datetime_values(s), cond.op, cond.value, cond.column)
-    elif cond.op in ("gt", "ge", "lt", "le", "between") and _numeric_text(s):
+    elif cond.op in ("gt", "ge", "lt", "le", "between", "outside") and _numeric_text(s):
         mask = _numeric_mask(numeric_values(s), cond.op, cond.value, cond.column)
     else:
         mask, folded = _text_mask(s, cond.op, cond.value)
@@ -378,7 +381,7 @@ def condition_value_problem(cond: FilterCondition, kind: FilterKind) -> str | No
         if kind == "boolean":
             _bool_mask(pd.Series([True], dtype="boolean"), cond.op, cond.value, cond.column)
         elif kind in ("numeric", "temporal") and cond.op not in ("contains", "startswith"):
-            if cond.op == "between":
+            if cond.op in ("between", "outside"):
                 values = list(_pair(cond.value, cond.column))
             else:
                 values = _as_list(cond.value) if cond.op == "in" else [cond.value]

@@ -83,9 +83,10 @@ def _numeric_expr(col: Any, cond: FilterCondition) -> Any:
         return _text_op(col.cast("string"), op, value, fold=False)
     if op == "in":
         return col.isin([_to_float(v, name) for v in _as_list(value)])
-    if op == "between":
+    if op in ("between", "outside"):
         lo, hi = _pair(value, name)
-        return (col >= _to_float(lo, name)) & (col <= _to_float(hi, name))
+        inside = (col >= _to_float(lo, name)) & (col <= _to_float(hi, name))
+        return inside if op == "between" else ~inside & col.notnull()
     return _compare(col, op, _to_float(value, name))
 
 
@@ -116,9 +117,10 @@ def _date_expr(col: Any, cond: FilterCondition) -> Any:
     if op == "in":
         ranges = [_date_range(v, name) for v in _as_list(value)]
         return ibis.or_(*[(col >= stamp(a)) & (col < stamp(b)) for a, b in ranges])
-    if op == "between":
+    if op in ("between", "outside"):
         lo, hi = _pair(value, name)
-        return (col >= stamp(_date_range(lo, name)[0])) & (col < stamp(_date_range(hi, name)[1]))
+        inside = (col >= stamp(_date_range(lo, name)[0])) & (col < stamp(_date_range(hi, name)[1]))
+        return inside if op == "between" else ~inside & col.notnull()
     start, end = (stamp(t) for t in _date_range(value, name))
     inside = (col >= start) & (col < end)
     return {
@@ -152,7 +154,7 @@ def _bool_expr(col: Any, cond: FilterCondition) -> Any:
 def _text_expr(source: Any, col: Any, cond: FilterCondition) -> tuple[Any, str]:
     """Exact match first; only when no row matches, a case-insensitive match (reported)."""
     exact = _text_op(col, cond.op, cond.value, fold=False)
-    if cond.op in ("gt", "ge", "lt", "le", "between") or _any_row(source, exact):
+    if cond.op in ("gt", "ge", "lt", "le", "between", "outside") or _any_row(source, exact):
         return exact, ""
     folded = _text_op(col, cond.op, cond.value, fold=True)
     if not _any_row(source, folded):
@@ -177,9 +179,10 @@ def _text_op(col: Any, op: str, value: Any, *, fold: bool) -> Any:
         t = t.lower()
     if op == "in":
         mask = t.isin([norm(v) for v in _as_list(value)])
-    elif op == "between":
+    elif op in ("between", "outside"):
         lo, hi = _pair(value, str(col.get_name()))
         mask = (t >= norm(lo)) & (t <= norm(hi))
+        mask = mask if op == "between" else ~mask
     elif op == "contains":
         mask = t.contains(norm(value))
     elif op == "startswith":

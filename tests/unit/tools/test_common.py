@@ -35,6 +35,8 @@ def keep(df: pd.DataFrame, column: str, op: str, value) -> tuple[pd.DataFrame, l
         ("in", ["1", 4], [1, 4]),
         ("in", "1, 5", [1, 5]),
         ("between", [2, 4], [3, 4]),
+        ("outside", [2, 4], [1, 5]),  # "above 4 or below 2": the bounds themselves are out
+        ("outside", ["1", "3"], [4, 5]),
     ],
 )
 def test_numeric_filters_coerce_text_values(awkward, op, value, expected):
