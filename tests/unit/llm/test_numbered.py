@@ -80,10 +80,10 @@ def test_gpt4all_asks_for_a_number_and_stops_at_the_first_digit() -> None:
     assert generation.value.model_dump() == {"number": "2"} and generation.attempts == 1
     fake = backend._model
     assert fake.emitted == [" 2."]  # generation stopped once a digit was written
-    assert generation.raw == " 2."
+    assert generation.raw == "Option 2."  # the answer is begun for the model
     system, template = fake.sessions[0]
     assert system == "<|im_start|>system\nYou classify questions.<|im_end|>\n"
-    assert "{1}" in template and '{"' not in template  # no JSON prefix for a number
+    assert template.endswith("<|im_start|>assistant\nOption{1}<|im_end|>\n")
     prompt = fake.prompts[0]
     assert prompt.startswith("Trend of revenue?") and prompt.endswith(numbered.instruction(3))
     assert "JSON" not in prompt and "Fields of the answer" not in prompt
