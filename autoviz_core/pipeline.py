@@ -28,7 +28,6 @@ from autoviz_core.engine.source import is_database_url, spill_upload
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
-from autoviz_core.planning.change_options import NOT_ASKED
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
 from autoviz_core.planning.planner import Chosen, OnStage, PlannedAnalysis, plan_question
 from autoviz_core.report.findings import collect_findings
@@ -314,9 +313,8 @@ def adaptation_outcome(planned: PlannedAnalysis) -> str:
     not asked to adapt the plan: ..."); "" when it changed something or was never involved."""
     if "adapt" in credited_stages(planned):
         return ""
-    skipped = next((n.message for n in planned.notes if n.message.startswith(NOT_ASKED)), "")
-    if skipped:
-        return skipped.removeprefix("the model ")
+    if planned.model_not_asked:
+        return planned.model_not_asked.removeprefix("the model ")
     calls = [c for c in planned.model_calls if c.stage == "adapt"]
     if not calls:
         return ""

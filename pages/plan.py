@@ -8,7 +8,6 @@ import streamlit as st
 
 from autoviz_core.data.derived import with_derived
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.change_options import NOT_ASKED
 from autoviz_core.planning.planner import Chosen, revalidate, with_derived_columns
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
@@ -75,9 +74,9 @@ def version_banner(version: thread.Version | None) -> None:
 def model_notice(planned: Any) -> None:
     """When the model's adaptation gave nothing usable, or it was not asked: one line, the
     details folded away."""
-    skipped = [n.message for n in planned.notes if n.message.startswith(NOT_ASKED)]
-    if skipped:
-        st.info(f"{md_text(skipped[0][:1].upper() + skipped[0][1:])}.", icon=":material/smart_toy:")
+    why = planned.model_not_asked
+    if why:
+        st.info(f"{md_text(why[:1].upper() + why[1:])}.", icon=":material/smart_toy:")
     failed = [c for c in planned.model_calls if c.stage == "adapt" and c.error]
     if not failed:
         return

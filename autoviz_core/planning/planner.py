@@ -151,6 +151,9 @@ class PlannedAnalysis:
     answer: AnswerRequest = field(default_factory=AnswerRequest)  # the value asked for
     answer_source: str = "cues"
     answer_confidence: float = 1.0
+    # why the model was not asked to adapt the plan though adapting was on ("" otherwise);
+    # kept here, not only in the notes, because a reviewed plan's notes are its validation's
+    model_not_asked: str = ""
 
 
 class StageTimer:
@@ -242,10 +245,12 @@ def _pick(
 ) -> int:
     """The index of the option the model names among `labels` (best first): under an enum of
     the labels, or, for a backend without a grammar, by number (the first nine), asked once as
-    listed and once in reverse order. A small model tends to name the same position whatever
-    it holds; its answer counts only when both orders name the same option. When the first
-    option is what stands without the model (`first_stands`: the best reading, or keeping the
-    plan) and the model names it, there is nothing to check: the second order is not asked."""
+    listed and once with the list rotated by half its length. A small model tends to name the
+    same position whatever it holds; its answer counts only when both orders name the same
+    option. (Rotation, not reversal: a reversed list of odd length keeps its middle option in
+    place, so a model that always names the middle would pass.) When the first option is what
+    stands without the model (`first_stands`: the best reading, or keeping the plan) and the
+    model names it, there is nothing to check: the second order is not asked."""
     if not asks_numbered(backend):
         msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
         value = _call(backend, stage, msgs, choice_contract(labels), calls)
@@ -254,12 +259,13 @@ def _pick(
     first = _numbered(shown, stage, prompt, context, backend, calls)
     if len(shown) == 1 or (first == 0 and first_stands):
         return first
-    last = len(shown) - 1
-    again = last - _numbered(shown[::-1], stage, prompt, context, backend, calls)
-    if again != first:
+    shift = len(shown) // 2
+    rotated = shown[shift:] + shown[:shift]
+    named = _numbered(rotated, stage, prompt, context, backend, calls)
+    if (named + shift) % len(shown) != first:
         raise BackendError(
             f"{backend.name}: its choice followed the order of the options, not what they say "
-            f"(option {first + 1} as listed, option {last - again + 1} in reverse order)",
+            f"(option {first + 1} as listed, option {named + 1} with the list rotated)",
             "A larger model, or one with a grammar (llama.cpp, vLLM), chooses by content.",
         )
     return first
@@ -902,6 +908,7 @@ def plan_question(
         answer=answer,
         answer_source=answer_source,
         answer_confidence=answer_confidence,
+        model_not_asked=next((n.message for n in notes if n.message.startswith(NOT_ASKED)), ""),
     )
 
 

@@ -80,12 +80,12 @@ def test_a_change_named_in_both_orders_is_applied_and_credited(tips: pd.DataFram
     backend = NumberedBackend(by_content(f"Leave out step {leave_out} "))
     planned = plan_with(backend, tips)
     assert [s.id for s in planned.plan.steps] == [i for i in before if i != leave_out]
-    first, second = backend.asked  # as listed, then in reverse order
+    first, second = backend.asked  # as listed, then with the list rotated by half
     expected_system = prompts.prompts()["numbered_system"].strip()
     assert first[0] == {"role": "system", "content": expected_system}
-    listed = [label for _n, label in _OPTION.findall(first[-1]["content"])]
-    again = [label for _n, label in _OPTION.findall(second[-1]["content"])]
-    assert listed[0] == KEEP and again == listed[::-1]
+    listed, again = _labels(first), _labels(second)
+    half = len(listed) // 2
+    assert listed[0] == KEEP and again == listed[half:] + listed[:half]
     assert "JSON" not in first[-1]["content"]
     assert planned.diff.model_changes == {"proposed": 1, "accepted": 1, "rejected": 0}
     assert "in both orders" in planned.diff.rationale
@@ -93,10 +93,17 @@ def test_a_change_named_in_both_orders_is_applied_and_credited(tips: pd.DataFram
     assert model_summary(planned) == "numbered-model (adapt)"
 
 
-def test_a_choice_that_follows_the_position_changes_nothing(tips: pd.DataFrame) -> None:
-    backend = NumberedBackend(lambda labels: 2)  # the second option, whatever it says
+@pytest.mark.parametrize("position", ["second", "middle"])
+def test_a_choice_that_follows_the_position_changes_nothing(
+    tips: pd.DataFrame, position: str
+) -> None:
+    """The same position whatever it holds, including the middle one, which a reversed list of
+    odd length would leave in place."""
+    where = {"second": lambda labels: 2, "middle": lambda labels: (len(labels) + 1) // 2}
+    backend = NumberedBackend(where[position])
     planned = plan_with(backend, tips)
     assert len(backend.asked) == 2
+    assert len(_labels(backend.asked[0])) % 2 == 1  # an odd list: the middle case is real
     assert [s.id for s in planned.plan.steps] == question_plan(tips)
     notes = [n.message for n in planned.notes if n.step_id == "adapt"]
     assert len(notes) == 1 and notes[0].startswith(NO_VALID_CHANGE)
@@ -128,10 +135,13 @@ def test_with_nothing_to_choose_from_the_model_is_not_asked(
     assert backend.asked == [] and planned.model_calls == []
     notes = [n.message for n in planned.notes if n.step_id == "adapt"]
     assert len(notes) == 1 and notes[0].startswith(NOT_ASKED)
-    assert model_summary(planned) == (
+    said = (
         "numbered-model was not asked to adapt the plan: no change it could choose validates "
         "for this plan; the template plan was used"
     )
+    assert model_summary(planned) == said
+    reviewed = planner.revalidate(planned, planned.plan, profile_table(tips))
+    assert model_summary(reviewed) == said  # the reviewed plan still says why
 
 
 def test_an_unsure_reading_is_chosen_by_number_among_the_ranked_ones(tips: pd.DataFrame) -> None:
@@ -148,7 +158,8 @@ def test_an_unsure_reading_is_chosen_by_number_among_the_ranked_ones(tips: pd.Da
     backend = NumberedBackend(listed_second)
     planned = plan_question("tips", tips, profile_table(tips), backend, settings)
     asked = [_labels(m) for m in backend.asked if "Which chart" in m[-1]["content"]]
-    assert len(asked) == 2 and asked[1] == asked[0][::-1]
+    half = len(asked[0]) // 2
+    assert len(asked) == 2 and asked[1] == asked[0][half:] + asked[0][:half]
     assert planned.request_source == "hybrid"
     assert planner.label_request(planned.request) == asked[0][1]
     assert stage_backends(planned)["request"] == "numbered-model"
