@@ -179,3 +179,25 @@ def test_the_summary_names_what_the_model_decided_and_what_it_did_not(
     assert model_summary(planned) == (
         "numbered-model (request); numbered-model proposed no change; the template plan was used"
     )
+
+
+def test_model_mode_without_a_grammar_chooses_among_readings_and_intents(
+    tips: pd.DataFrame,
+) -> None:
+    """Model mode cannot ask such a backend to fill the request contract: it chooses among the
+    ranked readings (when there are several) and among every intent, by number, in both orders."""
+    settings = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
+
+    def by_words(labels: list[str]) -> int:
+        """The time-series intent when offered, else the reading last in alphabetical order."""
+        wanted = "time_series_investigation"
+        return labels.index(wanted if wanted in labels else max(labels)) + 1
+
+    backend = NumberedBackend(by_words)
+    planned = plan_question("tips", tips, profile_table(tips), backend, settings)
+    intents = [_labels(m) for m in backend.asked if "kind of analysis" in m[-1]["content"]]
+    assert len(intents) == 2 and sorted(intents[0]) == sorted(intents[1])
+    assert planned.intent == "time_series_investigation" and planned.intent_source == "model"
+    readings = [m for m in backend.asked if "Which chart" in m[-1]["content"]]
+    assert len(readings) == 2 and planned.request_source == "model"
+    assert [c.stage for c in planned.model_calls].count("request") == 2  # chosen, then checked
