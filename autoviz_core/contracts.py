@@ -112,6 +112,22 @@ def choice_contract(options: Sequence[str]) -> type[Contract]:
     )
 
 
+NUMBERED_CHOICE = "NumberedChoice"
+MAX_NUMBERED_OPTIONS = 9  # one digit: the answer is a single token
+
+
+def numbered_choice_contract(count: int) -> type[Contract]:
+    """Pick one of `count` numbered options (1..count, at most 9): the one question a small
+    model without a grammar answers validly, in one token. The options are in the prompt."""
+    if not 1 <= count <= MAX_NUMBERED_OPTIONS:
+        raise ValueError(f"a numbered choice has 1 to {MAX_NUMBERED_OPTIONS} options, not {count}")
+    return create_model(
+        NUMBERED_CHOICE,
+        __base__=Contract,
+        number=(_enum([str(n) for n in range(1, count + 1)]), ...),
+    )
+
+
 # ---------------------------------------------------------------- request
 def request_contract(
     columns: Sequence[str],

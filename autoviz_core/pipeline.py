@@ -273,19 +273,67 @@ def run_analysis(
 
 
 MODEL_STAGES = ("intent", "request", "answer", "adapt")
+MODEL_SOURCES = ("model", "hybrid")  # a stage decided by the model (alone, or among readings)
+TEMPLATE_USED = "the template plan was used"
 
 
 def stage_backends(planned: PlannedAnalysis, backend_name: str = "") -> dict[str, str]:
-    """Which backend answered each model stage: its name, or "none" where no model ran."""
+    """Which backend's answer each model stage used: its name, or "none" where no model ran and
+    where one ran but nothing it answered was used (a failed or invalid call, a numbered choice
+    that followed the options' order, an adaptation that changed nothing): a model is credited
+    only with what it decided."""
     name = planned.backend or backend_name or "none"
-    ran = {c.stage for c in planned.model_calls}
-    return {stage: name if stage in ran else "none" for stage in MODEL_STAGES}
+    credited = credited_stages(planned)
+    return {stage: name if stage in credited else "none" for stage in MODEL_STAGES}
+
+
+def credited_stages(planned: PlannedAnalysis) -> set[str]:
+    """The model stages whose decision stands in the plan: a reading stage the model decided
+    with a call that answered, and the adaptation when at least one of its changes applied."""
+    answered = {c.stage for c in planned.model_calls if not c.error}
+    sources = {
+        "intent": planned.intent_source,
+        "request": planned.request_source,
+        "answer": planned.answer_source,
+    }
+    credited = {s for s, source in sources.items() if source in MODEL_SOURCES and s in answered}
+    if planned.diff.model_changes.get("accepted"):
+        credited.add("adapt")
+    return credited
 
 
 def backend_used(planned: PlannedAnalysis, backend_name: str = "") -> str:
-    """The backend that ran at least one stage of this plan, "none" when no model ran."""
+    """The backend credited with at least one stage of this plan, "none" when none is."""
     used = {b for b in stage_backends(planned, backend_name).values() if b != "none"}
     return next(iter(used), "none")
+
+
+def adaptation_outcome(planned: PlannedAnalysis) -> str:
+    """Why the model changed nothing in the plan, as a predicate ("proposed no change", "was
+    not asked to adapt the plan: ..."); "" when it changed something or was never involved."""
+    if "adapt" in credited_stages(planned):
+        return ""
+    if planned.model_not_asked:
+        return planned.model_not_asked.removeprefix("the model ")
+    calls = [c for c in planned.model_calls if c.stage == "adapt"]
+    if not calls:
+        return ""
+    if any(c.error for c in calls) or planned.diff.model_changes.get("proposed"):
+        return "proposed no valid change"
+    return "proposed no change"
+
+
+def model_summary(planned: PlannedAnalysis, backend_name: str = "") -> str:
+    """What the model did for this plan, in one line for the Results page and the report:
+    the stages credited to it ("smollm2-gpt4all (adapt)"), and when its adaptation changed
+    nothing, that it did not ("smollm2-gpt4all proposed no change; the template plan was
+    used"); "none ran" when no model was involved."""
+    name = planned.backend or backend_name or "the model"
+    parts = [f"{b} ({stage})" for stage, b in stage_backends(planned, name).items() if b != "none"]
+    outcome = adaptation_outcome(planned)
+    if outcome:
+        parts.append(f"{name} {outcome}; {TEMPLATE_USED}")
+    return "; ".join(parts) or "none ran"
 
 
 def failed_model_calls(planned: PlannedAnalysis) -> list[str]:
@@ -358,6 +406,7 @@ def result_document(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "question": run.planned.question,
         "backend": backend_used(run.planned, backend_name),
         "backends": stage_backends(run.planned, backend_name),
+        "model": model_summary(run.planned, backend_name),
         "intent": run.planned.intent,
         "template_id": run.planned.template_id,
         "request": run.planned.request.model_dump(),
@@ -380,6 +429,7 @@ def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
     return {
         "backend": backend_used(p, backend_name),
         "backends": stage_backends(p, backend_name),
+        "model": model_summary(p, backend_name),
         "model_failures": failed_model_calls(p),
         "intent": p.intent,
         "intent_source": p.intent_source,

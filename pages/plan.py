@@ -72,7 +72,11 @@ def version_banner(version: thread.Version | None) -> None:
 
 
 def model_notice(planned: Any) -> None:
-    """When the model's adaptation gave nothing usable: one line, the details folded away."""
+    """When the model's adaptation gave nothing usable, or it was not asked: one line, the
+    details folded away."""
+    why = planned.model_not_asked
+    if why:
+        st.info(f"{md_text(why[:1].upper() + why[1:])}.", icon=":material/smart_toy:")
     failed = [c for c in planned.model_calls if c.stage == "adapt" and c.error]
     if not failed:
         return

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from autoviz_core.config import load_settings
-from autoviz_core.pipeline import bundle_args, stage_backends, start_run
+from autoviz_core.pipeline import bundle_args, model_summary, start_run
 from autoviz_core.report.answer_card import answer_card
 from autoviz_core.report.bundle import bundle_files, zip_bytes
 from autoviz_core.report.findings import ordered_records
@@ -196,11 +196,9 @@ if approved is None:
     st.page_link("pages/plan.py", label="Go to Plan review", icon=":material/fact_check:")
     st.stop()
 
-models = stage_backends(approved)
-used = ", ".join(f"{name} ({stage})" for stage, name in models.items() if name != "none")
 st.caption(
     f"“{md_text(approved.question)}” · {md_text(state.get(state.TABLE).name)} · "
-    f"model: {md_text(used or 'none ran')}"
+    f"model: {md_text(model_summary(approved))}"
 )
 if state.get(state.RUN) is None:
     st.session_state[state.RUN] = run_plan()

@@ -1,9 +1,12 @@
 """gpt4all backend: no grammar exists, so the prompt shows the schema and an example, and the
-first JSON object of the answer is validated, with bounded re-asks quoting the error."""
+first JSON object of the answer is validated, with bounded re-asks quoting the error. A numbered
+choice (contracts.numbered_choice_contract) is asked as it is: one number, read, not parsed as
+JSON (llm/numbered.py)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from pydantic import BaseModel
 from autoviz_core.config import Limits, ModelSettings
 from autoviz_core.contracts import contract_json_schema
 from autoviz_core.errors import BackendError, ModelUnavailableError
+from autoviz_core.llm import numbered
 from autoviz_core.llm.base import (
     BackendBase,
     CallControl,
@@ -20,6 +24,7 @@ from autoviz_core.llm.base import (
     ModelLock,
     Stopwatch,
     Strategy,
+    invalid_output_error,
     rate,
     repeat_penalty,
 )
@@ -70,7 +75,9 @@ class GPT4AllBackend(BackendBase):
     ) -> Generation:
         """Prompt with schema + example in one chat session; the shared loop extracts the JSON,
         validates, and re-asks quoting the error. The session keeps the conversation, so each
-        attempt sends only the newest user turn."""
+        attempt sends only the newest user turn. A numbered choice is asked for its number."""
+        if numbered.is_numbered(contract):
+            return self._choose_number(messages, contract, control)
         system, prompt = self._render(messages, contract)
         prefix = answer_prefix(contract)
         template = self.prompt_template.replace("{1}", _escape_braces(prefix) + "{1}", 1)
@@ -87,6 +94,37 @@ class GPT4AllBackend(BackendBase):
             with self._model.chat_session(system_prompt=system, prompt_template=template):
                 first: list[Message] = [{"role": "user", "content": prompt}]
                 return self.validated(ask, first, contract, control, reask)
+
+    def _choose_number(
+        self, messages: list[Message], contract: type[BaseModel], control: CallControl
+    ) -> Generation:
+        """One of the numbered options the question lists: the first number of the answer,
+        which is begun for the model ("Option"), so generation stops at the next token or so;
+        re-asked while it names none of them."""
+        count = numbered.option_count(contract)
+        *history, last = messages if messages else [{"role": "user", "content": ""}]
+        system = "".join(self.turn_template.format(**turn) for turn in history)
+        prompt = f"{last['content']}\n\n{numbered.instruction(count)}"
+        prefix = numbered.answer_prefix()
+        template = self.prompt_template.replace("{1}", _escape_braces(prefix) + "{1}", 1)
+        attempts = 1 + max(0, self.settings.max_retries)
+        raw = ""
+        with self._lock.hold(control):
+            if self._model is None:
+                raise BackendError(f"{self.name}: the model was closed.")
+            with self._model.chat_session(system_prompt=system, prompt_template=template):
+                for attempt in range(1, attempts + 1):
+                    control.start_attempt(attempt)
+                    raw, timings = self._ask(
+                        prompt, numbered.MAX_TOKENS, prefix, control, numbered.has_number
+                    )
+                    number = numbered.parse_number(raw, count)
+                    if number is not None:
+                        value = contract.model_validate({"number": str(number)})
+                        timings = {**timings, "total_ms": control.elapsed_ms()}
+                        return Generation(value, raw, timings, attempt)
+                    prompt = numbered.correction(count)
+        raise invalid_output_error(self.name, attempts, f"no number from 1 to {count}", raw)
 
     def info(self) -> dict[str, Any]:
         """Model file (the prepared copy), context length, threads."""
@@ -114,10 +152,16 @@ class GPT4AllBackend(BackendBase):
         return system, f"{last['content']}\n\n{schema_instructions(contract)}"
 
     def _ask(
-        self, prompt: str, max_tokens: int, prefix: str, control: CallControl
+        self,
+        prompt: str,
+        max_tokens: int,
+        prefix: str,
+        control: CallControl,
+        finished: Callable[[str], bool] | None = None,
     ) -> tuple[str, dict[str, float]]:
-        """One turn continuing `prefix`; stops as soon as a whole JSON object has been written,
-        or when the call is cancelled or out of time."""
+        """One turn continuing `prefix`; stops as soon as the answer is `finished` (by default:
+        a whole JSON object has been written), or when the call is cancelled or out of time."""
+        done = finished or (lambda text: "}" in text and first_json_object(text) is not None)
         clock = Stopwatch()
         pieces: list[str] = [prefix]
         first = [0.0]
@@ -133,7 +177,7 @@ class GPT4AllBackend(BackendBase):
             except Exception as exc:
                 stopped.append(exc)
                 return False
-            return not ("}" in piece and first_json_object("".join(pieces)) is not None)
+            return not done("".join(pieces))
 
         try:
             self._model.generate(

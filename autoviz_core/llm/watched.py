@@ -24,6 +24,8 @@ MODEL_TASKS = {
     "IntentChoice": "choosing the kind of analysis",
     "AnalysisRequest": "filling in what to plot",
     "PlanAdaptation": "adapting the plan",
+    "CandidateChoice": "choosing among the readings",
+    "NumberedChoice": "choosing one of the planner's options",
 }
 POLL_S = 0.2  # how often a waiting caller checks its cancel event and deadline
 CANCELLED = "cancelled by you"

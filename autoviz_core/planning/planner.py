@@ -16,21 +16,24 @@ import pandas as pd
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import (
+    MAX_NUMBERED_OPTIONS,
     NONE,
     AnalysisRequest,
     AnswerRequest,
     answer_contract,
     choice_contract,
     intent_contract,
+    numbered_choice_contract,
     request_contract,
 )
 from autoviz_core.data.derived import with_columns
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.errors import BackendError
+from autoviz_core.llm import numbered
 from autoviz_core.llm.base import Backend, Generation
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning import prompts
-from autoviz_core.planning.adaptation import apply_changes, contract_for
+from autoviz_core.planning.adaptation import StepCheck, apply_changes, contract_for
 from autoviz_core.planning.answers import (
     ANSWER_ID,
     AnswerReading,
@@ -41,6 +44,12 @@ from autoviz_core.planning.answers import (
 )
 from autoviz_core.planning.answers import (
     CONFIDENT as ANSWER_CONFIDENT,
+)
+from autoviz_core.planning.change_options import (
+    KEEP,
+    NOT_ASKED,
+    NOTHING_TO_CHOOSE,
+    change_options,
 )
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.derive import read_question
@@ -142,6 +151,9 @@ class PlannedAnalysis:
     answer: AnswerRequest = field(default_factory=AnswerRequest)  # the value asked for
     answer_source: str = "cues"
     answer_confidence: float = 1.0
+    # why the model was not asked to adapt the plan though adapting was on ("" otherwise);
+    # kept here, not only in the notes, because a reviewed plan's notes are its validation's
+    model_not_asked: str = ""
 
 
 class StageTimer:
@@ -203,6 +215,77 @@ def _context(profile: SchemaProfile, question: str, name: str) -> dict[str, Any]
     }
 
 
+def asks_numbered(backend: Backend | None) -> bool:
+    """A backend without a grammar is asked only numbered choices among the planner's own
+    options: a small model prompted for JSON almost never writes a valid plan change, but it
+    names one of a few numbered options in one token, and every option is valid."""
+    return getattr(backend, "strategy", None) == "prompt_validate"
+
+
+def _asked(mode: str, backend: Backend | None, confident: bool, has_options: bool) -> bool:
+    """Whether a stage asks the model: never in cues mode; in hybrid mode when the ranking is
+    unsure; in model mode always, except that a backend without a grammar only chooses among
+    the ranking's readings, so it is not asked when there is one."""
+    if mode == "cues" or backend is None:
+        return False
+    if mode == "hybrid":
+        return not confident
+    return has_options or not asks_numbered(backend)
+
+
+def _pick(
+    labels: list[str],
+    stage: str,
+    prompt: str,
+    context: dict[str, Any],
+    backend: Backend,
+    calls: list[ModelCall],
+    *,
+    first_stands: bool = True,
+) -> int:
+    """The index of the option the model names among `labels` (best first): under an enum of
+    the labels, or, for a backend without a grammar, by number (the first nine), asked once as
+    listed and once with the list rotated by half its length. A small model tends to name the
+    same position whatever it holds; its answer counts only when both orders name the same
+    option. (Rotation, not reversal: a reversed list of odd length keeps its middle option in
+    place, so a model that always names the middle would pass.) When the first option is what
+    stands without the model (`first_stands`: the best reading, or keeping the plan) and the
+    model names it, there is nothing to check: the second order is not asked."""
+    if not asks_numbered(backend):
+        msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
+        value = _call(backend, stage, msgs, choice_contract(labels), calls)
+        return labels.index(str(value.choice))
+    shown = labels[:MAX_NUMBERED_OPTIONS]
+    first = _numbered(shown, stage, prompt, context, backend, calls)
+    if len(shown) == 1 or (first == 0 and first_stands):
+        return first
+    shift = len(shown) // 2
+    rotated = shown[shift:] + shown[:shift]
+    named = _numbered(rotated, stage, prompt, context, backend, calls)
+    if (named + shift) % len(shown) != first:
+        raise BackendError(
+            f"{backend.name}: its choice followed the order of the options, not what they say "
+            f"(option {first + 1} as listed, option {named + 1} with the list rotated)",
+            "A larger model, or one with a grammar (llama.cpp, vLLM), chooses by content.",
+        )
+    return first
+
+
+def _numbered(
+    labels: list[str],
+    stage: str,
+    prompt: str,
+    context: dict[str, Any],
+    backend: Backend,
+    calls: list[ModelCall],
+) -> int:
+    """The index of the option the model names by its number in `labels` listed 1, 2, ..."""
+    options = numbered.option_lines(labels)
+    msgs = prompts.messages(prompt, system="numbered_system", **context, options=options)
+    value = _call(backend, stage, msgs, numbered_choice_contract(len(labels)), calls)
+    return int(value.number) - 1
+
+
 # ---------------------------------------------------------------- intent
 def decide_intent(
     cues: Cues,
@@ -217,15 +300,18 @@ def decide_intent(
     verdict = intent_from_cues(cues, request, profile)
     if mode == "cues" or backend is None or (mode == "hybrid" and verdict.decisive):
         return verdict.label, "cues"
-    labels = list(INTENTS) if mode == "model" else verdict.candidates
+    labels: list[str] = list(INTENTS) if mode == "model" else list(verdict.candidates)
     hint = "" if mode == "model" else f" The question's wording suggests: {verdict.label}."
-    msgs = prompts.messages(
-        "intent",
-        **_context(profile, cues.question, table_name),
-        labels=", ".join(labels),
-        hint=hint,
-    )
+    context = {**_context(profile, cues.question, table_name), "hint": hint}
     try:
+        if asks_numbered(backend):
+            # hybrid lists the cues' label first; model mode lists every intent in a fixed order
+            stands = mode == "hybrid"
+            index = _pick(
+                labels, "intent", "choose_intent", context, backend, calls, first_stands=stands
+            )
+            return labels[index], mode
+        msgs = prompts.messages("intent", **context, labels=", ".join(labels))
         value = _call(backend, "intent", msgs, intent_contract(labels), calls)
     except (BackendError, TimeoutError) as exc:
         if mode != "hybrid":
@@ -249,14 +335,15 @@ def decide_request(
     """The request: the best-ranked candidate, or the model's pick (hybrid: among the top ones)."""
     ranked = ranked or rank_request(cues, profile)
     confident = ranked.confidence >= CONFIDENT or not ranked.alternatives
-    if mode == "cues" or backend is None or (mode == "hybrid" and confident):
+    if not _asked(mode, backend, confident, bool(ranked.alternatives)):
         req, notes = repair_request(ranked.request.model_copy(deep=True), profile)
         return req, "cues", notes
+    assert backend is not None
     try:
-        if mode == "hybrid":
+        if mode == "hybrid" or asks_numbered(backend):  # a choice among the ranked readings
             chosen = _choose_candidate(cues, profile, ranked, backend, calls, table_name)
             req, notes = repair_request(chosen, profile)
-            return req, "hybrid", notes
+            return req, mode, notes
         msgs = prompts.messages(
             "request", **_context(profile, cues.question, table_name), intent=intent, hint=""
         )
@@ -294,16 +381,17 @@ def decide_answer(
         cues, ranked.evidence, profile, load_weights().get("answer", {}), ranked.request
     )
     confident = reading.confidence >= CONFIDENT or not reading.alternatives
-    if mode == "cues" or backend is None or (mode == "hybrid" and confident):
+    if not _asked(mode, backend, confident, bool(reading.alternatives)):
         return reading, reading.answer, "cues"
+    assert backend is not None
     try:
-        if mode == "hybrid":
+        if mode == "hybrid" or asks_numbered(backend):  # a choice among the ranked readings
             options = [reading.answer, *(a for a, _p in reading.alternatives)]
             context = _context(profile, cues.question, table_name)
             pick = _model_pick(
                 options, answer_label, "answer", "choose_answer", context, backend, calls
             )
-            return reading, pick, "hybrid"
+            return reading, pick, mode
         msgs = prompts.messages("answer", **_context(profile, cues.question, table_name), hint="")
         value = _call(backend, "answer", msgs, answer_contract(profile.names()), calls)
     except (BackendError, TimeoutError) as exc:
@@ -348,12 +436,11 @@ def _model_pick(
     calls: list[ModelCall],
 ) -> Option:
     """The option the model names, from the ranking's best ones (best first) each said in plain
-    words, under an enum of those words; options that read the same are offered once."""
+    words (`_pick`); options that read the same are offered once."""
     labels = list(dict.fromkeys(label(o) for o in options))
     by_label = {label(o): o for o in reversed(options)}
-    msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
-    value = _call(backend, stage, msgs, choice_contract(labels), calls)
-    return by_label[str(value.choice)].model_copy(deep=True)
+    picked = labels[_pick(labels, stage, prompt, context, backend, calls)]
+    return by_label[picked].model_copy(deep=True)
 
 
 def alternatives_of(ranked: RankedRequest, chosen: AnalysisRequest) -> list[Alternative]:
@@ -558,6 +645,84 @@ def build_plan(
     stages: list[tuple[str, Plan]] = [("question", plan)]
     rationale, model_changes = "The model was not asked to adapt the plan.", {}
     if adapt_mode == "model" and backend is not None:
+        known = {s.id for s in plan.steps}
+
+        def check(step: PlanStep) -> tuple[PlanStep | None, str]:
+            return _check_change(step, ctx, profile, known, timer, parts)
+
+        adapted = _adapt(plan, question, intent, profile, backend, calls, check)
+        plan, rationale, model_changes = adapted.plan, adapted.rationale, adapted.model_changes
+        notes += adapted.notes
+        if adapted.model_stage:
+            stages.append(("model", plan))
+    if not any(s.primary for s in plan.steps):
+        notes.append(PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated"))
+    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
+    diff.model_changes = model_changes
+    return template_plan, plan, diff, notes
+
+
+@dataclass
+class Adapted:
+    """What the adaptation stage did: the plan after it, the rationale a reviewer reads, its
+    notes, the model's change counts, and whether the model's answer is a stage of the diff."""
+
+    plan: Plan
+    rationale: str
+    notes: list[PlanNote]
+    model_changes: dict[str, int] = field(default_factory=dict)
+    model_stage: bool = False
+
+
+def _adapt(
+    plan: Plan,
+    question: str,
+    intent: str,
+    profile: SchemaProfile,
+    backend: Backend,
+    calls: list[ModelCall],
+    check: StepCheck,
+) -> Adapted:
+    """The model's changes to `plan`, kept where `check` validates them; the plan as it is, with
+    the reason, when the model fails or is not asked (the adaptation is optional: never fail)."""
+    try:
+        proposal, chosen = _propose(plan, question, intent, profile, backend, calls, check)
+    except (BackendError, TimeoutError) as exc:
+        reason = _record_failure(calls, "adapt", exc)
+        note = PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}")
+        return Adapted(plan, f"The model proposed no valid change ({reason}).", [note])
+    if proposal is None:  # `chosen` says why the model was not asked
+        return Adapted(
+            plan, f"{chosen[:1].upper()}{chosen[1:]}.", [PlanNote("adapt", "info", chosen)]
+        )
+    outcome = apply_changes(plan, proposal, check)
+    notes = [PlanNote("adapt", "info", a) for a in outcome.applied]
+    notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
+    counts = {
+        "proposed": outcome.proposed,
+        "accepted": len(outcome.applied),
+        "rejected": len(outcome.skipped),
+    }
+    rationale = chosen if chosen and outcome.applied else outcome.review_rationale()
+    return Adapted(outcome.plan, rationale, notes, counts, model_stage=True)
+
+
+def _propose(
+    plan: Plan,
+    question: str,
+    intent: str,
+    profile: SchemaProfile,
+    backend: Backend,
+    calls: list[ModelCall],
+    check: StepCheck,
+) -> tuple[Any, str]:
+    """(the model's proposal in the adaptation contract's shape, the rationale when the model
+    chose a numbered option), or (None, why the model is not asked).
+
+    A backend with a grammar fills the adaptation contract. One without is asked to choose by
+    number among "keep the plan" and the planner's own checked changes (change_options), and
+    is not asked at all when there is no such change."""
+    if not asks_numbered(backend):
         msgs = prompts.messages(
             "adapt",
             question=question,
@@ -566,32 +731,17 @@ def build_plan(
             steps=_steps_text(plan),
             tools=", ".join(sorted({s.tool for s in plan.steps})),
         )
-        try:
-            proposal = _call(backend, "adapt", msgs, contract_for(plan), calls)
-        except (BackendError, TimeoutError) as exc:
-            # The adaptation is optional: keep the template plan and say why, never fail.
-            reason = _record_failure(calls, "adapt", exc)
-            notes.append(PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}"))
-            rationale = f"The model proposed no valid change ({reason})."
-        else:
-            known = {s.id for s in plan.steps}
-            outcome = apply_changes(
-                plan, proposal, lambda s: _check_change(s, ctx, profile, known, timer, parts)
-            )
-            plan, rationale = outcome.plan, outcome.review_rationale()
-            notes += [PlanNote("adapt", "info", a) for a in outcome.applied]
-            notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
-            model_changes = {
-                "proposed": outcome.proposed,
-                "accepted": len(outcome.applied),
-                "rejected": len(outcome.skipped),
-            }
-            stages.append(("model", plan))
-    if not any(s.primary for s in plan.steps):
-        notes.append(PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated"))
-    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
-    diff.model_changes = model_changes
-    return template_plan, plan, diff, notes
+        return _call(backend, "adapt", msgs, contract_for(plan), calls), ""
+    options = change_options(plan, check, MAX_NUMBERED_OPTIONS - 1)
+    if not options:
+        return None, f"{NOT_ASKED}: {NOTHING_TO_CHOOSE}"
+    labels = [KEEP, *(o.label for o in options)]
+    context = {"question": question, "intent": intent, "steps": _steps_text(plan), "keep": KEEP}
+    index = _pick(labels, "adapt", "adapt_numbered", context, backend, calls)
+    if index == 0:
+        return {"changes": []}, ""
+    chosen = f"The model chose “{labels[index]}” of {len(labels)} numbered options, in both orders."
+    return {"changes": [options[index - 1].change]}, chosen
 
 
 def named_columns(cues: Cues, req: AnalysisRequest) -> list[str]:
@@ -758,6 +908,7 @@ def plan_question(
         answer=answer,
         answer_source=answer_source,
         answer_confidence=answer_confidence,
+        model_not_asked=next((n.message for n in notes if n.message.startswith(NOT_ASKED)), ""),
     )
 
 

@@ -30,11 +30,12 @@ def describe_columns(profile: SchemaProfile, only: list[str] | None = None) -> s
     return "\n".join(lines)
 
 
-def messages(kind: str, **fields: object) -> list[Message]:
-    """The system prompt plus the filled user prompt of `kind` (intent, request, adapt)."""
+def messages(kind: str, *, system: str = "system", **fields: object) -> list[Message]:
+    """The `system` prompt plus the filled user prompt of `kind` (intent, request, adapt...);
+    a numbered choice has a system prompt of its own (it answers a number, not JSON)."""
     p = prompts()
     user = p[kind].format(**fields)
     return [
-        {"role": "system", "content": p["system"].strip()},
+        {"role": "system", "content": p[system].strip()},
         {"role": "user", "content": user.strip()},
     ]

@@ -3,6 +3,9 @@ find a step's widgets)."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from typing import Any
 
 from pydantic import BaseModel
@@ -77,6 +80,19 @@ def add_filter(at: AppTest, uid: str, column: str, value: Any, op: str = "eq") -
         raise AssertionError(f"no value widget {value_key}")
     assert not at.exception, at.exception
     return at
+
+
+def bundle_provenance(at: AppTest) -> dict[str, Any]:
+    """The provenance table of the report inside the downloadable bundle (cells are JSON):
+    backend, backends and model."""
+    with zipfile.ZipFile(io.BytesIO(at.session_state["run"]["bundle"])) as zf:
+        report = zf.read("report.md").decode()
+    section = report.split("## Provenance", 1)[1]
+    rows = [
+        line.strip("| ").split(" | ", 1) for line in section.splitlines() if line.startswith("| ")
+    ]
+    cells = {k.strip(): v.strip().replace("\\", "") for k, v in rows[1:]}
+    return {k: json.loads(cells[k]) for k in ("backend", "backends", "model")}
 
 
 # ---------------------------------------------------------------- stub backends
