@@ -69,6 +69,7 @@ from autoviz_core.planning.filters import ScoredFilter, filter_features  # noqa:
 from autoviz_core.planning.filters import resolve as resolve_filters  # noqa: E402
 from autoviz_core.planning.intent import intent_features  # noqa: E402
 from autoviz_core.planning.request import (  # noqa: E402
+    calibrated,
     complete_request,
     rank_request,
     repair_request,
@@ -823,6 +824,66 @@ def top1(examples: list[Example], weights: dict[str, float]) -> float:
     return round(hits / max(1, len(examples)), 3)
 
 
+# ---------------------------------------------------------------- calibration
+CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.85, 0.95, 1.0)
+
+
+def confidence_pairs(
+    examples: list[Example], weights: dict[str, float]
+) -> list[tuple[float, bool]]:
+    """(the planner's raw confidence, whether its best reading is right) per question."""
+    out = []
+    for ex in examples:
+        if not ex.feats or ex.cues is None:
+            continue
+        ranked = rank_request(ex.cues, ex.profile, weights)
+        scores = [sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in ex.feats]
+        best = min(range(len(scores)), key=lambda i: (-scores[i], ex.candidates[i].key()))
+        out.append((ranked.share, bool(ex.correct[best])))
+    return out
+
+
+def fit_calibration(examples: list[Example], weights: dict[str, float]) -> dict[str, float]:
+    """Platt scaling of the ranking's share: P(right) = sigmoid(a * logit(share) + b), fitted
+    by maximum likelihood on the training questions (the dev questions only report it)."""
+    pairs = confidence_pairs(examples, weights)
+    x = np.array(
+        [
+            math.log(min(max(c, 1e-4), 1 - 1e-4) / (1 - min(max(c, 1e-4), 1 - 1e-4)))
+            for c, _ in pairs
+        ]
+    )
+    y = np.array([float(ok) for _, ok in pairs])
+
+    def loss(ab: np.ndarray) -> tuple[float, np.ndarray]:
+        z = ab[0] * x + ab[1]
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-9
+        nll = -float(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+        g = p - y
+        return nll, np.array([float(np.sum(g * x)), float(np.sum(g))])
+
+    res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    return {"a": round(float(res.x[0]), DECIMALS), "b": round(float(res.x[1]), DECIMALS)}
+
+
+def reliability(pairs: list[tuple[float, bool]], calibration: dict[str, float]) -> list[str]:
+    """Calibrated confidence against accuracy by bin: 'lo-hi: n, mean confidence, accuracy'."""
+    rows = []
+    for lo, hi in itertools.pairwise(CALIBRATION_BINS):
+        cs = [
+            (calibrated(c, calibration), ok)
+            for c, ok in pairs
+            if lo <= calibrated(c, calibration) < hi
+            or (hi == 1.0 and calibrated(c, calibration) == 1.0)
+        ]
+        if cs:
+            conf = sum(c for c, _ in cs) / len(cs)
+            acc = sum(ok for _, ok in cs) / len(cs)
+            rows.append(f"{lo:.2f}-{hi:.2f}: n={len(cs)} confidence={conf:.2f} right={acc:.2f}")
+    return rows
+
+
 # ---------------------------------------------------------------- intent model
 def chosen_intent_features(cues: Any, prof: Any, weights: dict[str, float]) -> dict[str, float]:
     """Intent features read the request the fitted request model chooses, as at run time."""
@@ -963,6 +1024,7 @@ def fit_readers(cache: Path | None = None) -> dict[str, Any]:
     nv_train, own, nv_dev = labelled(cache)
     train = nv_train + own
     request_w = fit_request(train, L2_REQUEST)
+    calibration = fit_calibration(train, request_w)
     attach_intent_features(train, request_w)
     intent_w = fit_intent(train, L2_INTENT)
     answer_w, answer_figures = fit_answers(request_w)
@@ -980,6 +1042,10 @@ def fit_readers(cache: Path | None = None) -> dict[str, Any]:
         "intent_accuracy": {
             "nvbench_train": intent_accuracy(nv_train, intent_w),
             "own_train": intent_accuracy(own, intent_w),
+        },
+        "calibration": {
+            "nvbench_train": reliability(confidence_pairs(nv_train, request_w), calibration),
+            "nvbench_dev": reliability(confidence_pairs(nv_dev, request_w), calibration),
         },
         "answer_top1": answer_figures["answer_top1"],
         "edits": edit_figures,
@@ -1005,6 +1071,7 @@ def fit_readers(cache: Path | None = None) -> dict[str, Any]:
             "figures": figures,
         },
         "request": request_w,
+        "calibration": calibration,
         "intent": intent_w,
         "answer": answer_w,
         "edits": edits_w,

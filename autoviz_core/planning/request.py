@@ -40,7 +40,9 @@ from autoviz_core.vocabulary import (
 )
 
 MAX_ALTERNATIVES = 3
-CONFIDENT = 0.6  # below this share of the top candidates' probability, alternatives are offered
+# Below this calibrated chance that the best reading is right, the runners-up are offered
+# ("Did you mean"): the planner asks when it would be wrong one time in five or more.
+CONFIDENT = 0.8
 
 
 @dataclass
@@ -61,6 +63,7 @@ class RankedRequest:
     alternatives: list[tuple[AnalysisRequest, float]] = field(default_factory=list)
     ranked: list[Scored] = field(default_factory=list)
     evidence: QuestionEvidence | None = None  # what the ranking read (the answer reading too)
+    share: float = 0.0  # the best reading's share of the top candidates' probability (raw)
 
 
 def score_candidates(
@@ -99,7 +102,21 @@ def rank_request(
         alternatives.append((alt, round(p, 4)))
         if len(alternatives) == MAX_ALTERNATIVES:
             break
-    return RankedRequest(best, round(confidence, 4), alternatives, scored, ev)
+    return RankedRequest(
+        best, round(calibrated(confidence), 4), alternatives, scored, ev, share=confidence
+    )
+
+
+def calibrated(share: float, calibration: dict[str, float] | None = None) -> float:
+    """The chance that the best reading is right, from its share of the top candidates'
+    probability: Platt scaling (a logistic curve in the share's log-odds) fitted on the
+    training questions by scripts/fit_planner.py, so that "0.8" is right four times in five."""
+    c = load_weights().get("calibration", {}) if calibration is None else calibration
+    if not c:
+        return share
+    p = min(max(share, 1e-4), 1 - 1e-4)
+    z = c["a"] * math.log(p / (1 - p)) + c["b"]
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _softmax(scores: list[float]) -> list[float]:

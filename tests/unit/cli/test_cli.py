@@ -14,6 +14,7 @@ import plotly.express as px
 import pytest
 
 from autoviz_core.cli import main
+from autoviz_core.planning.request import CONFIDENT
 
 REPO = Path(__file__).resolve().parents[3]
 SCHEMA = json.loads((REPO / "autoviz_core" / "result_schema.json").read_text())
@@ -71,7 +72,7 @@ def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
     assert run_cli("plotly:tips", "Mean tip for each day", "--json", str(clear)) == 0
     doc = json.loads(vague.read_text())
     jsonschema.validate(doc, SCHEMA)
-    assert doc["confidence"] < 0.6
+    assert doc["confidence"] < CONFIDENT
     assert 1 <= len(doc["alternatives"]) <= 3
     for alt in doc["alternatives"]:
         named = {alt["request"]["x"], alt["request"]["y"]} - {None}
@@ -82,7 +83,7 @@ def test_alternatives_in_the_result_json(tmp_path: Path) -> None:
             doc["request"]["agg"],
         )
     sure = json.loads(clear.read_text())
-    assert sure["confidence"] >= 0.6 and sure["alternatives"] == []
+    assert sure["confidence"] >= CONFIDENT and sure["alternatives"] == []
 
 
 def test_same_input_same_output(tmp_path: Path, sales_csv: Path) -> None:
