@@ -16,7 +16,7 @@ import pandas as pd
 
 from autoviz_core.contracts import RequestFilter
 from autoviz_core.data.profiling import SchemaProfile
-from autoviz_core.planning.filters import ScoredFilter, read_filters
+from autoviz_core.planning.filters import ScoredFilter, described_column, read_filters
 from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
 from autoviz_core.planning.mentions import (
     Mention,
@@ -108,6 +108,7 @@ def extract_cues(
     taken |= {m.start for m in compass}
     cues.hits = lex.find(toks, skip=taken)
     cues.mentions += _period_mentions(cues, profile)
+    cues.mentions += _superlative_mentions(cues, profile)
     cues.mentions.sort(key=lambda m: m.start)
     _summaries(cues, profile, lex)
     cues.filters, cues.filter_columns, cues.filter_readings = read_filters(cues, profile, df, lex)
@@ -168,6 +169,25 @@ def _compared_values_column(cues: Cues) -> str | None:
         if len(distinct) >= 2 and v.column not in filtered:
             return v.column
     return None
+
+
+DESCRIBED = "described"  # a mention made by an adjective that names its measure
+
+
+def _superlative_mentions(cues: Cues, profile: SchemaProfile) -> list[Mention]:
+    """A superlative that names its measure ("the heaviest parcels": weight) mentions that
+    column, when the question names no other measure: the rows are ranked by it."""
+    numeric = set(profile.names("numeric"))
+    if any(m.column in numeric for m in cues.mentions):
+        return []
+    out = []
+    for h in cues.hits:
+        if h.kind != "superlative":
+            continue
+        col = described_column(cues.toks[h.start].lemma, profile, numeric)
+        if col is not None:
+            out.append(Mention(col, h.start, h.end, 0.8, DESCRIBED, 1.0))
+    return out[:1]
 
 
 def _period_mentions(cues: Cues, profile: SchemaProfile) -> list[Mention]:

@@ -418,7 +418,7 @@ def _comparison_columns(
             add(best.column, "counted_noun")  # "how many parcels heavier than": what is counted
     add(_nearest_mention(cues, first, numeric, after=False, skip=rows), "nearest")
     word = cues.toks[hit.start].lemma
-    add(_described_column(word, profile, numeric), "described")
+    add(described_column(word, profile, numeric), "described")
     if word in ("after", "before", "since"):
         add(next((c.name for c in period_columns(profile)), None), "date_word")
     if not out:
@@ -445,7 +445,7 @@ def _counted_noun(cues: Cues, start: int) -> bool:
     return before[-2:] in (["how", "many"], ["number", "of"]) or before[-1:] == ["count"]
 
 
-def _described_column(word: str, profile: SchemaProfile, numeric: set[str]) -> str | None:
+def described_column(word: str, profile: SchemaProfile, numeric: set[str]) -> str | None:
     """The number column a comparative adjective describes ("warmer" -> temp, "older" -> age):
     its plain form read as a question word, through the lexicon's synonyms."""
     lex = load_lexicon()
