@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.bench_vs_ydata import peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -172,7 +173,8 @@ def _analysis(path: str, question: str, cache: str, started: float) -> dict[str,
 
 
 def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This child's own peak RSS (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    return round(peak_rss_mb(), 1)
 
 
 def measure(kind: str, path: Path, question: str = QUESTION, cache: str = "") -> dict[str, Any]:

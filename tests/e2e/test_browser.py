@@ -142,13 +142,7 @@ def test_question_to_chart_in_a_real_browser(
         pytest.fail(f"the embedded model is not usable: {status.status}: {status.detail}")
     expected = pd.read_csv(sales_csv).groupby("store")["sales"].sum().idxmax()
 
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.set_default_timeout(60_000)
-    page.goto(server_url)
-    page.get_by_role("heading", name="Upload a table").wait_for()
-    page.locator("input[type='file']").set_input_files(str(sales_csv))
-    page.get_by_role("heading", name=sales_csv.name).wait_for()
-    page.get_by_text("ready", exact=False).first.wait_for()  # the sidebar's model status
+    page = page_with_table(browser, server_url, sales_csv)
     upload_shot = shot(page, "1_upload")
 
     page.get_by_role("link", name="Next: ask a question").click()
@@ -205,6 +199,18 @@ def internal_names() -> set[str]:
 
 
 # ---------------------------------------------------------------- a single value
+def page_with_table(browser: Any, server_url: str, csv: Path) -> Any:
+    """A new page with the table `csv` uploaded and the sidebar's model status ready."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(server_url)
+    page.get_by_role("heading", name="Upload a table").wait_for()
+    page.locator("input[type='file']").set_input_files(str(csv))
+    page.get_by_role("heading", name=csv.name).wait_for()
+    page.get_by_text("ready", exact=True).first.wait_for()
+    return page
+
+
 def test_a_single_value_question_is_answered_first_in_a_real_browser(
     server_url: str, browser: Any, tmp_path: Path
 ) -> None:
@@ -220,15 +226,8 @@ def test_a_single_value_question_is_answered_first_in_a_real_browser(
             "parcels": [12, 9, 15, 7, 11, 10, 14, 8, 13] * 4,
         }
     )
-    csv = tmp_path / "deliveries.csv"
-    frame.to_csv(csv, index=False)
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.set_default_timeout(60_000)
-    page.goto(server_url)
-    page.get_by_role("heading", name="Upload a table").wait_for()
-    page.locator("input[type='file']").set_input_files(str(csv))
-    page.get_by_role("heading", name="deliveries.csv").wait_for()
-    page.get_by_text("ready", exact=True).first.wait_for()
+    frame.to_csv(csv := tmp_path / "deliveries.csv", index=False)
+    page = page_with_table(browser, server_url, csv)
     ask(page, "what is the median delivery time in minutes?", "Plan the analysis")
     page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
     step_title(page, "1. The median of minutes").wait_for()
@@ -469,3 +468,48 @@ def test_a_failing_model_is_no_dead_end_in_a_real_browser(
 
 if __name__ == "__main__":  # pragma: no cover - convenience: python tests/e2e/test_browser.py
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# ---------------------------------------------------------------- did you mean, then exclude
+def test_a_vague_question_asks_did_you_mean_and_an_exclusion_is_a_not_filter(
+    server_url: str, browser: Any, tmp_path: Path
+) -> None:
+    """A question the planner is unsure of is answered with "Did you mean:" and its readings
+    before anything is planned; choosing one plans it; "leave out <value>" as a follow-up is a
+    filter row "is not (≠)" that value, never one that keeps only it."""
+    settings = load_settings()
+    if not check_model(settings.default_model, settings).usable:
+        pytest.fail("the embedded model is not usable")
+    frame = pd.DataFrame(
+        {
+            "crate_id": range(1, 61),
+            "port": ["Hull", "Leith", "Cobh", "Brest"] * 15,
+            "cargo": ["tea", "wool", "salt", "tin", "rope", "wine"] * 10,
+            "weight_kg": [round(20 + (i * 17.3) % 80, 1) for i in range(60)],
+            "dock_code": [1 + i % 5 for i in range(60)],
+        }
+    )
+    frame.to_csv(csv := tmp_path / "crates.csv", index=False)
+    page = page_with_table(browser, server_url, csv)
+
+    ask(page, "show me the biggest ones", "Plan the analysis")
+    page.get_by_text("Did you mean:").wait_for(timeout=PLAN_TIMEOUT_MS)
+    readings = page.locator("[class*='st-key-alternative-'] button")  # key alternative:N:i
+    offered = [t.strip() for t in readings.all_inner_texts() if t.strip()]
+    assert 2 <= len(offered) <= 4, offered
+    assert page.get_by_role("heading", name="Review the plan").count() == 0  # nothing planned
+    shot(page, "d1_did_you_mean")
+    readings.last.click()
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    assert page.get_by_text("Planning failed").count() == 0
+
+    ask(page, "leave out Hull", "Ask as a follow-up")
+    page.get_by_role("heading", name="Review the plan").wait_for(timeout=PLAN_TIMEOUT_MS)
+    page.get_by_text("Added the filter: port is not Hull").first.wait_for(timeout=PLAN_TIMEOUT_MS)
+    op = page.get_by_role("combobox", name="Operator").first
+    assert "is not (≠)" in op.inner_text() or "is not (≠)" in (op.input_value() or ""), (
+        op.inner_text()
+    )
+    assert page.get_by_text("port is Hull", exact=False).count() == 0
+    shot(page, "d2_exclusion", height=1300)
+    page.close()
