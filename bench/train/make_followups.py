@@ -83,6 +83,7 @@ T: dict[str, Table] = {
             "job_level": ["job level", "level"],
             "office_city": ["office", "city"],
             "gender": ["gender"],
+            "years_of_service": ["years of service", "tenure"],  # a number grouped by
         },
         {
             "dept": [
