@@ -23,7 +23,7 @@ import pickle
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,7 @@ from autoviz_core.planning.request import (  # noqa: E402
     rank_request,
     repair_request,
     score_candidates,
+    share_logit,
 )
 from autoviz_core.planning.weights import WEIGHTS_FILE, fitted_in_place  # noqa: E402
 from autoviz_core.tools.charts import ChartParams, chart  # noqa: E402
@@ -847,12 +848,7 @@ def fit_calibration(examples: list[Example], weights: dict[str, float]) -> dict[
     """Platt scaling of the ranking's share: P(right) = sigmoid(a * logit(share) + b), fitted
     by maximum likelihood on the training questions (the dev questions only report it)."""
     pairs = confidence_pairs(examples, weights)
-    x = np.array(
-        [
-            math.log(min(max(c, 1e-4), 1 - 1e-4) / (1 - min(max(c, 1e-4), 1 - 1e-4)))
-            for c, _ in pairs
-        ]
-    )
+    x = np.array([share_logit(c) for c, _ in pairs])
     y = np.array([float(ok) for _, ok in pairs])
 
     def loss(ab: np.ndarray) -> tuple[float, np.ndarray]:
@@ -1078,6 +1074,19 @@ def fit_readers(cache: Path | None = None) -> dict[str, Any]:
     }
 
 
+def refit_part(
+    out: Path, name: str, fit_part: Callable[[], tuple[dict[str, float], dict[str, Any]]], l2: float
+) -> int:
+    """Refit one independent model into the weights file, keeping the others."""
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result[name], figures = fit_part()
+    result["meta"]["figures"][name] = figures
+    result["meta"]["l2"][name] = l2
+    print(json.dumps(figures, indent=2))
+    out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1105,21 +1114,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.filters_only:
-        result = json.loads(args.out.read_text(encoding="utf-8"))
-        result["filters"], figures = fit_filters()
-        result["meta"]["figures"]["filters"] = figures
-        result["meta"]["l2"]["filters"] = L2_FILTERS
-        print(json.dumps(figures, indent=2))
-        args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return 0
+        return refit_part(args.out, "filters", fit_filters, L2_FILTERS)
     if args.edits_only:
-        result = json.loads(args.out.read_text(encoding="utf-8"))
-        result["edits"], figures = fit_edits()
-        result["meta"]["figures"]["edits"] = figures
-        result["meta"]["l2"]["edits"] = L2_EDITS
-        print(json.dumps(figures, indent=2))
-        args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return 0
+        return refit_part(args.out, "edits", fit_edits, L2_EDITS)
     if args.answers_only:
         result = json.loads(args.out.read_text(encoding="utf-8"))
         answer_w, figures = fit_answers(result["request"])

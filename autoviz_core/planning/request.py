@@ -114,9 +114,14 @@ def calibrated(share: float, calibration: dict[str, float] | None = None) -> flo
     c = load_weights().get("calibration", {}) if calibration is None else calibration
     if not c:
         return share
-    p = min(max(share, 1e-4), 1 - 1e-4)
-    z = c["a"] * math.log(p / (1 - p)) + c["b"]
+    z = c["a"] * share_logit(share) + c["b"]
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def share_logit(share: float) -> float:
+    """The log-odds of a share, kept finite (the input of the calibration curve)."""
+    p = min(max(share, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def _softmax(scores: list[float]) -> list[float]:
