@@ -8,11 +8,15 @@ DuckDB query of the same primary answer.
 
 The files are generated once (DuckDB, seeded) into the cache folder ($AUTOVIZ_CACHE/bench, else
 ~/.cache/autoviz/bench) and reused. Each measurement runs in its own process, so peak RSS is
-that run's own. Reported per stage: open (connect, count), sample, profile, plan, the primary
-chart (the headline: everything before it included), the whole analysis, peak RSS, and the
-ratio of the headline to the hand-written query, for the first question on the file (profiled
-then) and a later one (profile and sample kept in the cache); and for a question asking for one
-value ("what is the average revenue?"), whose headline is its answer step and evidence chart. For the CSV: the time of one DuckDB scan,
+that run's own. The plan runs once, as the app runs it, with its steps in plan order: the
+headline is in when its answer and primary steps have finished (everything before them
+included, except importing the modules a running app already holds: the engine's backend and
+the tools, reported as "import"), the whole analysis when the last step has. Reported per stage: open
+(connect, count, sample, profile), plan, answer / primary chart, the other steps, peak RSS, and
+the ratio of the headline to the hand-written query, for the first question on the file
+(profiled then) and a later one (profile and sample kept in the cache); and for a question
+asking for one value ("what is the average revenue?"), whose headline is its answer step and
+evidence chart. For the CSV: the time of one DuckDB scan (one column, and every column parsed),
 the first answer (the columnar copy made on the way) and a later question on the same file.
 Targets (issue 26): headline <= 3 s, whole <= 15 s, peak RSS <= 2 GB, ratio <= 20x, CSV first
 answer <= two scans, later questions as fast as Parquet. Measured, never asserted.
@@ -120,15 +124,28 @@ def _child(kind: str, path: str, question: str, cache: str) -> dict[str, Any]:
             f"SELECT avg(revenue), count(*) FROM read_csv('{path}')"
         ).fetchall()
         return {"seconds": round(time.perf_counter() - t0, 3), "peak_rss_mb": _peak_mb()}
+    if kind == "scan_all":  # a scan that parses every column: what the columnar copy must do
+        import duckdb
+
+        con = duckdb.connect()
+        src = f"read_csv('{path}')"
+        names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+        counts = ", ".join(f'count("{n}")' for n in names)
+        t0 = time.perf_counter()
+        con.execute(f"SELECT {counts} FROM {src}").fetchall()
+        return {"seconds": round(time.perf_counter() - t0, 3), "peak_rss_mb": _peak_mb()}
     return _analysis(path, question, cache, started)
 
 
 def _analysis(path: str, question: str, cache: str, started: float) -> dict[str, Any]:
+    import ibis.backends.duckdb  # noqa: F401  (loaded on first use, as the tools below)
+
     from autoviz_core.config import load_settings
     from autoviz_core.engine.load import open_source
     from autoviz_core.pipeline import execute, plan_analysis
-    from autoviz_core.plan import Plan
+    from autoviz_core.tools.registry import all_tools
 
+    all_tools()  # the modules a running app holds after its first analysis
     imported = time.perf_counter()
     settings = load_settings()
     settings = settings.model_copy(
@@ -144,30 +161,32 @@ def _analysis(path: str, question: str, cache: str, started: float) -> dict[str,
     t = time.perf_counter()
     planned = plan_analysis(question, table, table.profile, None, settings.planner)
     stages["plan"] = time.perf_counter() - t
-    # the headline: the answer step (when the question asks for one value) and the primary chart
-    first_steps = Plan(
-        steps=[s for s in planned.plan.steps if s.primary or s.answer],
-        derived=planned.plan.derived,
-    )  # type: ignore[union-attr]
+    # one run of the whole plan, as the app runs it: the headline is in once every answer and
+    # primary step has finished (they come first in plan order), the whole analysis at the end
+    heads = {s.id for s in planned.plan.steps if s.primary or s.answer}  # type: ignore[union-attr]
+    marks: dict[str, float] = {}
+
+    def on_step(index: int, total: int, rec: Any) -> None:
+        heads.discard(rec.step_id)
+        if not heads and "headline" not in marks:
+            marks["headline"] = time.perf_counter()
+
     t = time.perf_counter()
-    first = execute(
-        planned.__class__(**{**planned.__dict__, "plan": first_steps}), table, settings, 42
-    )  # type: ignore[union-attr]
-    stages["answer and primary chart" if first.answer() else "primary chart"] = (
-        time.perf_counter() - t
+    run = execute(planned, table, settings, 42, on_step=on_step)  # type: ignore[arg-type]
+    ended = time.perf_counter()
+    stages["answer and primary chart" if run.answer() else "primary chart"] = (
+        marks.get("headline", ended) - t
     )
-    headline = time.perf_counter() - imported
-    t = time.perf_counter()
-    whole = execute(planned, table, settings, 42)  # type: ignore[arg-type]
-    stages["all steps"] = time.perf_counter() - t
-    record = first.answer() or first.records[0]
+    stages["other steps"] = ended - marks.get("headline", ended)
+    headline = marks.get("headline", ended) - imported
+    record = run.answer() or run.records[0]
     return {
         "stages_s": {k: round(v, 3) for k, v in stages.items()},
         "headline_s": round(headline, 3),
-        "whole_s": round(headline + stages["all steps"], 3),
+        "whole_s": round(ended - imported, 3),
         "peak_rss_mb": _peak_mb(),
         "headline": {"tool": record.tool, "status": record.status, "text": record.summary[:240]},
-        "failed_steps": [r.step_id for r in whole.records if r.status != "ok"],
+        "failed_steps": [r.step_id for r in run.records if r.status != "ok"],
         "request": planned.request.model_dump(),  # type: ignore[union-attr]
     }
 
@@ -239,16 +258,19 @@ def main(argv: list[str] | None = None) -> int:
         for old in columnar.glob("*.parquet"):
             old.unlink()  # the first answer makes its columnar copy
         scan = measure("scan", csv)
+        scan_all = measure("scan_all", csv)
         first = measure("ours", csv, QUESTION, str(columnar))
         later = measure("ours", csv, LATER_QUESTION, str(columnar))
         report["csv"] = {
             "csv_gb": round(csv.stat().st_size / 1e9, 2),
             "one_duckdb_scan": scan,
+            "one_duckdb_scan_every_column": scan_all,
             "first_answer": first,
             "later_question": later,
         }
-        if "headline_s" in first and "seconds" in scan:
-            first["ratio_to_two_scans"] = round(first["headline_s"] / (2 * scan["seconds"]), 2)
+        for key, one in (("ratio_to_two_scans", scan), ("ratio_to_two_full_scans", scan_all)):
+            if "headline_s" in first and "seconds" in one:
+                first[key] = round(first["headline_s"] / (2 * one["seconds"]), 2)
     report["load_average_end"] = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "big_tables.json"

@@ -34,6 +34,9 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz")
 _GLOB = re.compile(r"[*?\[]")
 TABLE_VIEW = "autoviz_data"
 CSV_TYPES = ["BIGINT", "DOUBLE", "TIMESTAMP", "DATE", "VARCHAR"]
+# The columnar copy's compression: writing 100 M rows x 12 columns took 47 s with lz4_raw
+# against 72 s with DuckDB's default snappy (zstd level 1: 54 s; none: 51 s), same size.
+COPY_COMPRESSION = "lz4_raw"
 
 
 @dataclass
@@ -251,8 +254,8 @@ def spill_upload(content: bytes, name: str, settings: Settings) -> Path:
 def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: list[str]) -> str:
     """A Parquet copy of the CSV file(s), made once per file version (path, size, mtime).
 
-    A CSV must be scanned whole for every question; the copy costs about one scan and makes
-    the profile and each later question read only the columns it needs.
+    A CSV must be parsed whole for every question; the copy costs about two scans that parse
+    every column and makes the profile and each later question read only the columns it needs.
     """
     key = hashlib.sha256()
     for f in files:
@@ -275,7 +278,7 @@ def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: lis
     csv = backend.read_csv(files, table_name="autoviz_csv", auto_type_candidates=CSV_TYPES)
     canceller = Canceller(backend, "duckdb")
     run_query(
-        lambda: backend.to_parquet(csv, str(partial)),
+        lambda: backend.to_parquet(csv, str(partial), compression=COPY_COMPRESSION),
         canceller,
         "columnar copy of the CSV",
         progress_after_s=settings.engine.progress_after_s,

@@ -26,3 +26,17 @@ def test_a_big_table_is_sampled_the_same_way_for_the_same_seed(
     assert info.method == ("block" if block else "row")
     assert ("block sample" in info.text()) == block and "seed 7" in info.text()
     assert list(first.columns) == list(sales_source.table.columns)
+
+
+def test_blocks_are_seeded_disjoint_and_inside_their_files() -> None:
+    files = [("a.parquet", 5_000), ("b.parquet", 1_000_000), ("c.parquet", 0)]
+    blocks = sampling.draw_blocks(files, 20_000, seed=3)
+    assert blocks == sampling.draw_blocks(files, 20_000, seed=3)
+    assert blocks != sampling.draw_blocks(files, 20_000, seed=4)
+    sizes = dict(files)
+    assert all(start >= 0 and start + rows <= sizes[f] and rows > 0 for f, start, rows in blocks)
+    assert all(rows <= sampling.BLOCK_ROWS for _, _, rows in blocks)
+    starts = [(f, start) for f, start, _ in blocks]
+    assert len(set(starts)) == len(starts) and starts == sorted(starts)
+    assert 19_000 <= sum(rows for _, _, rows in blocks) <= 20_000
+    assert {f for f, _, _ in blocks} <= {"a.parquet", "b.parquet"}
