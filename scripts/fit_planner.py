@@ -529,7 +529,7 @@ def edit_examples() -> list[tuple[str, dict[str, float], bool]]:
         turns = case["turns"]
         for before, turn in itertools.pairwise(turns):
             prev = gold_request(before["gold"], df)
-            cues = read_question(turn["q"], df, prof).cues
+            cues = read_question(turn["q"], df, prof, previous=prev).cues
             ev = edit_evidence(cues, prev, prof)
             for e in candidate_edits(ev):
                 out.append(
@@ -622,9 +622,10 @@ def candidate_keeps_gold(cand: Any, gold: list[Any], df: Any) -> bool:
 
 
 def filter_question(
-    question: str, df: Any, prof: Any, gold: list[Any], table: str, source: str
-) -> FilterQuestion:
-    read = read_question(question, df, prof)
+    question: str, df: Any, prof: Any, gold: list[Any], table: str, source: str,
+    previous: AnalysisRequest | None = None,
+) -> FilterQuestion:  # fmt: skip
+    read = read_question(question, df, prof, previous=previous)
     cands = [s.candidate for s in read.cues.filter_readings]
     return FilterQuestion(
         table, source,
@@ -647,17 +648,21 @@ def nv_filter_questions(path: Path, source: str) -> list[FilterQuestion]:
 
 
 def own_filter_questions() -> list[FilterQuestion]:
-    """Every turn of the own conversations: its words against the filters its gold state has
-    (one condition per column)."""
+    """Every turn of the own conversations: its words, read as a follow-up of the turn before,
+    against the filters its gold state has (one condition per column)."""
     out = []
     for case in read_jsonl(OWN_FOLLOWUPS):
         df, prof = own_table(case["table"])
+        previous = None
         for turn in case["turns"]:
             by_col: dict[str, list[RequestFilter]] = {}
             for g in turn["gold"].get("filters", []):
                 by_col.setdefault(g[0], []).extend(gold_filters(g, df))
             gold = [m for fs in by_col.values() if (m := kept_rows(df, fs)) is not None]
-            out.append(filter_question(turn["q"], df, prof, gold, "own:" + case["table"], "own"))
+            out.append(
+                filter_question(turn["q"], df, prof, gold, "own:" + case["table"], "own", previous)
+            )
+            previous = gold_request(turn["gold"], df)
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from autoviz_core.contracts import RequestFilter
+from autoviz_core.contracts import AnalysisRequest, RequestFilter
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.filters import ScoredFilter, described_column, read_filters
 from autoviz_core.planning.lexicon import GRAIN_LABELS, Lexicon, PhraseHit, load_lexicon
@@ -58,6 +58,9 @@ class Cues:
     y_hint: str | None = None
     group_hint: str | None = None
     intent_words: dict[str, int] = field(default_factory=dict)
+    # a follow-up's previous chart: its x and y columns, which a comparison naming no column
+    # ("just 3 or more") may compare
+    on_chart: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -89,13 +92,17 @@ def extract_cues(
     df: pd.DataFrame | None = None,
     *,
     extra_mentions: Sequence[Mention] = (),
+    previous: AnalysisRequest | None = None,
 ) -> Cues:
     """Read every deterministic cue from the question; `extra_mentions` name columns the
-    table did not have (derived measures, planning/derive.py) by the words that ask for them."""
+    table did not have (derived measures, planning/derive.py) by the words that ask for them;
+    a follow-up reads the x and y of the `previous` chart, which a bare comparison may compare."""
     lex = load_lexicon()
     text = normalise_question(question)
     toks = tokenize(text)
     cues = Cues(question=question, text=text.lower(), toks=toks)
+    if previous is not None:
+        cues.on_chart = (previous.x or "", previous.y or "")
     cues.all_mentions, cues.mentions = question_mentions(toks, profile, extra_mentions)
     quoted = {q.lower() for q in re.findall(r"['\"]([^'\"]{1,60})['\"]", question)}
     values = find_values(toks, build_value_index(profile, df, lex), lex, quoted, text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.derived import Derived, derived_name, with_derived, with_derived_profile
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.planning.cues import Cues, extract_cues, question_mentions
@@ -45,14 +46,23 @@ class ReadQuestion:
     derived: list[Derived]
 
 
-def read_question(question: str, df: pd.DataFrame, profile: SchemaProfile) -> ReadQuestion:
-    """Find derived measures, add them to the table and profile, then read the cues."""
+def read_question(
+    question: str,
+    df: pd.DataFrame,
+    profile: SchemaProfile,
+    previous: AnalysisRequest | None = None,
+) -> ReadQuestion:
+    """Find derived measures, add them to the table and profile, then read the cues (of a
+    follow-up of `previous` when given: its chart's columns are what a bare comparison
+    compares)."""
     found = find_derived(question, profile)
     derived = [f.derived for f in found]
     if derived:
         df = with_derived(df, derived)
         profile = with_derived_profile(profile, df, derived)
-    cues = extract_cues(question, profile, df, extra_mentions=[f.mention() for f in found])
+    cues = extract_cues(
+        question, profile, df, extra_mentions=[f.mention() for f in found], previous=previous
+    )
     return ReadQuestion(cues, df, profile, derived)
 
 

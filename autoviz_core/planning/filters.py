@@ -421,6 +421,10 @@ def _comparison_columns(
     add(described_column(word, profile, numeric), "described")
     if word in ("after", "before", "since"):
         add(next((c.name for c in period_columns(profile)), None), "date_word")
+    number = [_number(cues.toks[num_index].text)]
+    for slot, column in zip(("x", "y"), cues.on_chart, strict=False):
+        if column in numeric and _spans(profile.column(column), number):
+            add(column, f"on_chart_{slot}")  # a follow-up's "just 3 or more": the chart's numbers
     if not out:
         out[None] = ["unnamed"]
     return list(out.items())

@@ -162,9 +162,9 @@ def read_follow_up(
     """Change `current` only where the follow-up `question` says so: its candidate edits are
     scored by the fitted edit model (planning/edits.py) and the likely ones are made."""
     cues = (
-        read_question(question, df, profile).cues
+        read_question(question, df, profile, previous=current).cues
         if df is not None
-        else extract_cues(question, profile)
+        else extract_cues(question, profile, previous=current)
     )
     scored = read_edits(edit_evidence(cues, current, profile), load_weights().get("edits", {}))
     edits = chosen_edits(scored)

@@ -581,11 +581,62 @@ def gold(state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Charts over a number column ("houses by number of rooms"), then a comparison that names no
+# column ("just 3 or more"): it compares the numbers on the chart's axis. Thresholds per column.
+AXIS_NUMBERS = {
+    "housing": {"rooms": [3, 4, 5, 6]},
+    "cars": {"cylinders": [5, 6, 7]},
+    "employees": {"years_of_service": [5, 10, 15, 20]},
+}
+AXIS_FILTER = [("just {t} or more", ">="), ("only {t} or more", ">="), ("{t} and up only", ">="),
+               ("only those with at least {t}", ">="), ("just the ones above {t}", ">"),
+               ("only more than {t}", ">"), ("only fewer than {t}", "<"), ("just {t} or fewer", "<="),
+               ("under {t} only", "<"), ("only up to {t}", "<="), ("keep only {t} or less", "<="),
+               ("only those over {t}", ">")]  # fmt: skip
+AXIS_SEED = 20261208
+
+
+def axis_conversation(name: str, column: str, w: Writer) -> dict[str, Any]:
+    """A chart over a number column, a comparison on it that names no column, maybe one more
+    edit of another kind."""
+    t = T[name]
+    text, kind = w.pick(FIRST)
+    state: dict[str, Any] = {"x": column, "filters": []}
+    if kind == "count":
+        state["agg"] = "count"
+    else:
+        m = w.pick(list(t.measures))
+        agg = "sum" if t.measures[m][1] else "mean"
+        if not text.startswith("{m}"):
+            agg = w.pick(["mean", "max"] if not t.measures[m][1] else ["sum", "mean"])
+        state.update(y=m, agg=agg)
+        text = text.replace("{agg_word}", w.pick(AGG_WORDS[agg])).replace(
+            "{m}", w.pick(t.measures[m][0])
+        )
+    q = text.replace("{g}", w.pick(t.groups[column])).replace("{e}", t.entity)
+    turns = [{"q": q, "gold": gold(state)}]
+    phrase, op = w.pick(AXIS_FILTER)
+    limit = w.pick(AXIS_NUMBERS[name][column])
+    state = copy.deepcopy(state)
+    state["filters"].append([column, op, limit])
+    turns.append({"q": phrase.replace("{t}", str(limit)), "gold": gold(state)})
+    if w.rng.random() < 0.5:
+        step = follow(t, state, w)
+        if step is not None:
+            turns.append({"q": step[0], "gold": gold(step[1])})
+    return {"id": f"tf-{name}-{len(w.rows) + 1:03d}", "table": name, "turns": turns}
+
+
 def main() -> None:
     w = Writer()
     for name, table in T.items():
         for _ in range(22):
             w.rows.append(conversation(name, table, w, w.rng.choice([2, 3, 3, 4])))
+    w.rng = random.Random(AXIS_SEED)  # added later: the conversations above stay as they were
+    for name, columns in AXIS_NUMBERS.items():
+        for column in columns:
+            for _ in range(12):
+                w.rows.append(axis_conversation(name, column, w))
     OUT.write_text("".join(json.dumps(r) + "\n" for r in w.rows), encoding="utf-8")
     turns = sum(len(r["turns"]) - 1 for r in w.rows)
     print(f"wrote {len(w.rows)} conversations ({turns} follow-ups) to {OUT}")

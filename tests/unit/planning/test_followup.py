@@ -241,3 +241,36 @@ def test_previous_version_from_a_result_document() -> None:
     previous = PreviousVersion.from_result(doc)
     assert previous.request == BASE
     assert previous.plan.steps[0].primary
+
+
+@pytest.fixture(scope="module")
+def bookings() -> tuple[pd.DataFrame, SchemaProfile]:
+    """A table of the test's own: holiday bookings with a small whole-number guest count."""
+    n = 240
+    df = pd.DataFrame(
+        {
+            "resort": [["Alpine", "Coastal", "Lakeside"][i % 3] for i in range(n)],
+            "guests": [1 + (i * 7) % 8 for i in range(n)],
+            "nights": [1 + (i * 5) % 14 for i in range(n)],
+            "price_eur": [80.0 + (i * 37) % 900 for i in range(n)],
+        }
+    )
+    return df, profile_table(df)
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "op", "value"),
+    [("just 4 or more", "ge", 4), ("only fewer than 3", "lt", 3), ("keep only 6 or less", "le", 6)],
+)
+def test_a_comparison_naming_no_column_compares_the_numbers_on_the_chart(
+    bookings: tuple,  # type: ignore[type-arg]
+    follow_up: str,
+    op: str,
+    value: int,
+) -> None:
+    df, profile = bookings
+    chart = AnalysisRequest(chart="bar", x="guests", y="price_eur", agg="mean")
+    read = read_follow_up(follow_up, chart, profile, df)
+    assert read.understood
+    assert [(f.column, f.op, f.value) for f in read.request.filters] == [("guests", op, value)]
+    assert (read.request.x, read.request.y, read.request.agg) == ("guests", "price_eur", "mean")
