@@ -130,6 +130,9 @@ class EngineSettings(BaseModel):
     cache_dir: str = (
         ""  # columnar copies of CSV files; "" = $AUTOVIZ_CACHE/engine or ~/.cache/autoviz/engine
     )
+    # a CSV at least this big answers its first question where it lies (planned from sampled
+    # lines) and gets its columnar copy after; a smaller one is copied first
+    csv_in_place_above_mb: float = Field(default=1024, ge=0)
 
 
 class Settings(BaseModel):

@@ -24,7 +24,7 @@ from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.engine.load import EngineLoadedTable, open_source
 from autoviz_core.engine.query import OnProgress
 from autoviz_core.engine.route import use_engine, use_engine_for_upload
-from autoviz_core.engine.source import is_database_url, spill_upload
+from autoviz_core.engine.source import is_database_url, spill_upload, start_copy, switch_to_copy
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
@@ -138,6 +138,8 @@ def execute(
     true skips the steps not started."""
     if isinstance(data, pd.DataFrame):
         data = LoadedTable(data, "", "dataframe")
+    if isinstance(data, EngineLoadedTable) and data.source is not None:
+        switch_to_copy(data.source)  # a CSV read in place whose columnar copy is made by now
     ctx = tool_context(data, settings, seed)
     return execute_plan(
         planned.plan,
@@ -201,6 +203,8 @@ def run_approved(
     seed = settings.planner.seed if seed is None else seed
     started = time.perf_counter()
     result = execute(planned, table, settings, seed, on_step=on_step, stop=stop)
+    if isinstance(table, EngineLoadedTable) and table.source is not None:
+        start_copy(table.source, settings)  # a CSV read in place: copied for later questions
     timings = {
         "plan": round(sum(planned.timings_ms.values()), 1),
         "execute": round((time.perf_counter() - started) * 1000, 1),

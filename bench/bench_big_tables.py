@@ -17,7 +17,8 @@ the ratio of the headline to the hand-written query, for the first question on t
 (profiled then) and a later one (profile and sample kept in the cache); and for a question
 asking for one value ("what is the average revenue?"), whose headline is its answer step and
 evidence chart. For the CSV: the time of one DuckDB scan (one column, and every column parsed),
-the first answer (the columnar copy made on the way) and a later question on the same file.
+the first answer (on the CSV where it lies, planned from sampled lines), how long after it
+the columnar copy was ready, and a later question on the same file (reading the copy).
 Targets (issue 26): headline <= 3 s, whole <= 15 s, peak RSS <= 2 GB, ratio <= 20x, CSV first
 answer <= two scans, later questions as fast as Parquet. Measured, never asserted.
 """
@@ -142,7 +143,7 @@ def _analysis(path: str, question: str, cache: str, started: float) -> dict[str,
 
     from autoviz_core.config import load_settings
     from autoviz_core.engine.load import open_source
-    from autoviz_core.pipeline import execute, plan_analysis
+    from autoviz_core.pipeline import plan_analysis, run_approved
     from autoviz_core.tools.registry import all_tools
 
     all_tools()  # the modules a running app holds after its first analysis
@@ -172,7 +173,14 @@ def _analysis(path: str, question: str, cache: str, started: float) -> dict[str,
             marks["headline"] = time.perf_counter()
 
     t = time.perf_counter()
-    run = execute(planned, table, settings, 42, on_step=on_step)  # type: ignore[arg-type]
+    run = run_approved(
+        table,
+        table.profile,
+        planned,
+        settings,
+        seed=42,
+        on_step=on_step,  # type: ignore[arg-type]
+    ).result  # as the app and the command line run it (a CSV read in place starts its copy)
     ended = time.perf_counter()
     stages["answer and primary chart" if run.answer() else "primary chart"] = (
         marks.get("headline", ended) - t
@@ -211,6 +219,16 @@ def measure(kind: str, path: Path, question: str = QUESTION, cache: str = "") ->
     if out.returncode != 0:
         return {"error": out.stderr.strip().splitlines()[-1:] or ["failed"]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wait_for_copy(folder: Path, limit_s: float = 900.0) -> float | None:
+    """Seconds until the columnar copy of the CSV is in the folder (None: not within limit)."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < limit_s:
+        if any(folder.glob("*.parquet")) and not any(folder.glob("*.making")):
+            return round(time.perf_counter() - t, 1)
+        time.sleep(0.5)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,17 +273,19 @@ def main(argv: list[str] | None = None) -> int:
             )
     if args.csv:
         csv = make_csv(parquet)
-        for old in columnar.glob("*.parquet"):
-            old.unlink()  # the first answer makes its columnar copy
+        for old in [*columnar.glob("*.parquet"), *columnar.glob("*.making")]:
+            old.unlink()  # the first answer is on the CSV itself; its copy is made after
         scan = measure("scan", csv)
         scan_all = measure("scan_all", csv)
         first = measure("ours", csv, QUESTION, str(columnar))
+        copied = wait_for_copy(columnar)  # made in a process of its own after the first answer
         later = measure("ours", csv, LATER_QUESTION, str(columnar))
         report["csv"] = {
             "csv_gb": round(csv.stat().st_size / 1e9, 2),
             "one_duckdb_scan": scan,
             "one_duckdb_scan_every_column": scan_all,
             "first_answer": first,
+            "copy_ready_after_first_answer_s": copied,
             "later_question": later,
         }
         for key, one in (("ratio_to_two_scans", scan), ("ratio_to_two_full_scans", scan_all)):

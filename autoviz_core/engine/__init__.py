@@ -5,6 +5,8 @@ database), analysed by SQL that ibis compiles. Tools call it; it never imports t
 - query.py    run one query with progress reports, cancellation and the memory budget
 - profile.py  the SchemaProfile of an engine table, computed by SQL (approximate figures marked)
 - sample.py   the seeded, bounded sample that planning and pandas-only tools see
+- csv_lines.py  seeded runs of lines of a big CSV, for its first question read in place
+- copy_csv.py   the columnar copy of such a CSV, made in a process of its own after the answer
 - route.py    whether a file goes to pandas (today's path) or to the engine
 """
 

@@ -15,7 +15,7 @@ from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.engine import profile_cache
 from autoviz_core.engine.profile import profile_engine_table
 from autoviz_core.engine.query import OnProgress
-from autoviz_core.engine.sample import SampleInfo, head_frame, sample_frame
+from autoviz_core.engine.sample import SampleInfo, head_frame, line_sample_frame, sample_frame
 from autoviz_core.engine.source import EngineTable, is_database_url, open_database, open_files
 
 
@@ -53,7 +53,7 @@ def open_source(
         fmt: str = source.dialect
     else:
         source = open_files(spec, settings)
-        fmt = "parquet" if source.origin == "files" else "csv"
+        fmt = "parquet" if source.origin == "files" else "csv"  # csv copy, or csv in place
     source.on_progress = on_progress
     try:
         sample, info = _sample(source, seed)
@@ -63,7 +63,8 @@ def open_source(
         raise
     notes = [
         *source.notes,
-        f"The table stays where it lives ({source.dialect}, {source.n_rows:,} rows): charts are "
+        f"The table stays where it lives ({source.dialect}, "
+        f"{'about ' if source.rows_estimated else ''}{source.n_rows:,} rows): charts are "
         f"computed there; planning and steps without SQL read {info.text()}.",
     ]
     return EngineLoadedTable(
@@ -79,6 +80,8 @@ def open_source(
 
 def _sample(source: EngineTable, seed: int) -> tuple[pd.DataFrame, SampleInfo]:
     """The seeded sample: the one kept for this file version, or drawn now (and kept)."""
+    if source.origin == "csv":
+        return line_sample_frame(source, seed)  # cheap, and the copy replaces it soon
     key = profile_cache.key(source, f"sample, seed {seed}")
     kept = profile_cache.load_sample(source, key)
     if kept is not None:

@@ -50,12 +50,19 @@ def profile_engine_table(
 ) -> SchemaProfile:
     """Profile every column by SQL; `sample` (seeded) and `head` (first rows) are pandas frames
     of the same columns, for dtypes, text lengths and sample values."""
-    key = profile_cache.key(et, f"exact up to {EXACT_ROWS} rows")
+    from_sample = et.profiled_from_sample
+    key = None if from_sample else profile_cache.key(et, f"exact up to {EXACT_ROWS} rows")
     cached = profile_cache.load(et, key)
     if cached is not None:
         return cached
-    exact = et.n_rows <= EXACT_ROWS
-    stats = _exact_stats(et) if exact else _quick_stats(et, sample)
+    exact = et.n_rows <= EXACT_ROWS and not from_sample
+    stats = (
+        _sample_stats(et, sample)
+        if from_sample
+        else _exact_stats(et)
+        if exact
+        else _quick_stats(et, sample)
+    )
     columns: list[ColumnProfile] = []
     values: dict[str, list[str]] = {}
     for name in et.table.columns:
@@ -121,6 +128,27 @@ def _quick_stats(et: EngineTable, sample: pd.DataFrame) -> dict[str, Any]:
     for i, name in enumerate(t.columns):
         present = int(stats.get(f"n{i}") or 0)
         stats[f"d{i}"] = estimate_distinct(sample[name].dropna(), present)
+    return stats
+
+
+def _sample_stats(et: EngineTable, sample: pd.DataFrame) -> dict[str, Any]:
+    """Every figure from the sample, scaled to the table's (estimated) row count: a CSV read
+    in place, where one aggregate query would parse the whole file before the answer."""
+    t = et.table
+    stats: dict[str, Any] = {}
+    for i, name in enumerate(t.columns):
+        dtype = t[name].type()
+        values = sample[name].dropna()
+        share = len(values) / len(sample) if len(sample) else 0.0
+        stats[f"n{i}"] = round(share * et.n_rows)
+        ranged = (dtype.is_numeric() and not dtype.is_boolean()) or dtype.is_temporal()
+        if ranged and len(values):
+            stats[f"lo{i}"], stats[f"hi{i}"] = values.min(), values.max()
+            if not dtype.is_temporal():
+                numbers = values.astype("float64")
+                stats[f"mean{i}"] = float(numbers.mean())
+                stats[f"frac{i}"] = bool((numbers % 1 != 0).any())
+        stats[f"d{i}"] = estimate_distinct(values, int(stats[f"n{i}"]))
     return stats
 
 
@@ -208,14 +236,15 @@ def _profile_one(
     texty = dtype.is_string()
     limit = EXACT_TEXT_VALUES if texty or dtype.is_boolean() else EXACT_NUMBER_VALUES
     counts = None
-    if estimate <= limit * ESTIMATE_SLACK and (texty or exact_counts):
+    from_sample = et.profiled_from_sample
+    if estimate <= limit * ESTIMATE_SLACK and (texty or exact_counts) and not from_sample:
         counts = _value_counts(et, name, limit)
     elif estimate <= limit * ESTIMATE_SLACK:
         # numbers and yes/no of a big table: their few values from the sample (grouping the
         # whole table took ~1 s a column at 100 M rows; a text value must not be missed, these
         # only decide roles and small groups)
         counts = _sample_counts(sample)
-    exact = (counts is not None and (texty or exact_counts)) or exact_counts
+    exact = ((counts is not None and (texty or exact_counts)) or exact_counts) and not from_sample
     cardinality = len(counts) if counts is not None else min(estimate, present)
     prof = ColumnProfile(
         name=name,
@@ -225,7 +254,9 @@ def _profile_one(
         missing_share=round(1 - present / et.n_rows if et.n_rows else 0.0, 4),
         sample_values=[_fmt(v) for v in _first_distinct(head)],
         unique=bool(exact and cardinality == present and present > 0),
-        approximate=([] if exact else ["cardinality"]) + _estimated_mean(dtype, exact_counts),
+        approximate=([] if exact else ["cardinality"])
+        + _estimated_mean(dtype, exact_counts)
+        + (["missing_share", "range", "values"] if from_sample else []),
     )
     prof.role = _role(dtype, name, cardinality, present, stats, i, sample, counts)
     _add_stats(prof, dtype, stats, i, counts)

@@ -8,12 +8,21 @@ PostgreSQL), so the same table and seed give the same sample; its size is bounde
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from autoviz_core.engine.source import EngineTable, normalise_types
+from autoviz_core.engine.csv_lines import BLOCK_LINES, sample_lines
+from autoviz_core.engine.source import (
+    CSV_TYPES,
+    CSV_VIEW,
+    EngineTable,
+    normalise_types,
+    typed_view,
+)
 
 OVERDRAW = 1.25  # a random draw varies around its expected size: draw a little more, cut
 # Above this many times the sample size, whole blocks of consecutive rows are drawn: from
@@ -24,6 +33,7 @@ BLOCK_SAMPLE_ABOVE = 50
 BLOCK_ROWS = 2048  # the longest run of consecutive rows a block sample takes
 TEXT_BYTES = 48  # a text cell in memory (pandas' Arrow strings), as the budget counts it
 HEAD_ROWS = 1000
+LINES_VIEW = "autoviz_csv_lines"
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,8 @@ class SampleInfo:
     of_rows: int
     seed: int
     method: str = "row"  # row: Bernoulli over rows; block: runs of up to 2,048 consecutive rows
+    # lines: runs of up to 2,048 consecutive lines of a CSV at seeded byte offsets
+    of_rows_estimated: bool = False
 
     @property
     def complete(self) -> bool:
@@ -42,13 +54,15 @@ class SampleInfo:
     def text(self) -> str:
         if self.complete:
             return f"all {self.of_rows:,} rows"
-        how = (
-            "Bernoulli row sample"
-            if self.method == "row"
-            else f"block sample: runs of up to {BLOCK_ROWS:,} consecutive rows"
-        )
+        how = {
+            "row": "Bernoulli row sample",
+            "block": f"block sample: runs of up to {BLOCK_ROWS:,} consecutive rows",
+            "lines": f"runs of up to {BLOCK_LINES:,} consecutive lines read at seeded places "
+            "of the file",
+        }[self.method]
+        about = "about " if self.of_rows_estimated else ""
         return (
-            f"a seeded random sample of {self.rows:,} of {self.of_rows:,} rows "
+            f"a seeded random sample of {self.rows:,} of {about}{self.of_rows:,} rows "
             f"({how}, seed {self.seed})"
         )
 
@@ -152,6 +166,29 @@ def draw_blocks(files: list[tuple[str, int]], limit: int, seed: int) -> list[tup
         start = (slot - int(ends[k] - slots[k])) * length
         blocks.append((file, start, min(length, n - start)))
     return blocks
+
+
+def line_sample_frame(et: EngineTable, seed: int) -> tuple[pd.DataFrame, SampleInfo]:
+    """The sample of a CSV read in place: seeded runs of lines (engine/csv_lines.py), parsed
+    by DuckDB from a small file of their own and typed as the CSV's columns are; a row sample
+    of the whole CSV (one full pass) when the lines cannot be sampled."""
+    limit = min(et.sample_rows, rows_within_budget(et, et.table))
+    lines = sample_lines(et.csv_files, limit, seed)
+    if lines is None:
+        return sample_frame(et, seed)
+    with tempfile.TemporaryDirectory(prefix="autoviz-lines-") as folder:
+        path = Path(folder) / "lines.csv"
+        with open(path, "wb") as f:
+            f.write(lines.header)
+            f.writelines(lines.lines)
+        raw = et.backend.read_csv(
+            [str(path)], table_name=LINES_VIEW, auto_type_candidates=CSV_TYPES
+        )
+        schema = et.backend.table(CSV_VIEW).schema()
+        typed, _ = typed_view(raw.cast(schema), [])
+        frame = to_frame(et.backend.to_pyarrow(typed.select(*et.table.columns)))
+    info = SampleInfo(len(frame), et.n_rows, seed, "lines", of_rows_estimated=et.rows_estimated)
+    return frame, info
 
 
 def head_frame(et: EngineTable, rows: int = HEAD_ROWS) -> pd.DataFrame:

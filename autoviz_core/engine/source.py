@@ -9,10 +9,14 @@ transaction read-only; DuckDB files: read_only=True); a password comes from the 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from autoviz_core.config import Settings
 from autoviz_core.data.cleaning import clean_columns
+from autoviz_core.engine.csv_lines import sample_lines
 from autoviz_core.engine.query import Canceller, OnProgress, run_query
 from autoviz_core.errors import DataLoadError
 
@@ -33,6 +38,8 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz")
 _GLOB = re.compile(r"[*?\[]")
 TABLE_VIEW = "autoviz_data"
+CSV_VIEW = "autoviz_csv"
+MAKING_STALE_S = 3600.0  # a copy under way this long was abandoned: another may start
 CSV_TYPES = ["BIGINT", "DOUBLE", "TIMESTAMP", "DATE", "VARCHAR"]
 # The columnar copy's compression: writing 100 M rows x 12 columns took 47 s with lz4_raw
 # against 72 s with DuckDB's default snappy (zstd level 1: 54 s; none: 51 s), same size.
@@ -59,6 +66,15 @@ class EngineTable:
     files: list[str] = field(default_factory=list)  # the Parquet files read (footer statistics)
     original_names: dict[str, str] = field(default_factory=dict)  # profile name -> file's name
     cache_dir: Path | None = None  # where profiles of unchanged files are kept
+    csv_files: list[str] = field(default_factory=list)  # origin "csv": the CSV read in place
+    copy_path: Path | None = None  # origin "csv": where its columnar copy goes
+    rows_estimated: bool = False  # n_rows estimated from sampled lines (origin "csv")
+
+    @property
+    def profiled_from_sample(self) -> bool:
+        """A CSV read in place: every full pass parses the file, so the profile reads the
+        sample only (and says so) until the columnar copy is made."""
+        return self.origin == "csv"
 
     def __post_init__(self) -> None:
         if self.canceller is None:
@@ -162,7 +178,12 @@ def open_files(spec: str, settings: Settings) -> EngineTable:
     backend = duckdb_backend(settings)
     kind = _file_kind(files)
     notes: list[str] = []
+    name = Path(spec).name
     try:
+        if kind == "csv" and not copy_target(files, settings).exists():
+            in_place = _csv_in_place(backend, files, name, settings, notes)
+            if in_place is not None:
+                return in_place
         if kind == "parquet":
             parquet = files
             origin = "files"
@@ -174,9 +195,35 @@ def open_files(spec: str, settings: Settings) -> EngineTable:
         raise
     except Exception as exc:
         raise DataLoadError(f"The file could not be read by DuckDB: {_line(exc)}") from None
-    name = Path(spec).name
     out = _engine_table(backend, table, name, "duckdb", settings, origin, notes)
     out.files, out.cache_dir = parquet, cache_folder(settings)
+    return out
+
+
+def _csv_in_place(
+    backend: Any, files: list[str], name: str, settings: Settings, notes: list[str]
+) -> EngineTable | None:
+    """A CSV big enough (engine.csv_in_place_above_mb) read where it lies for its first
+    question, its row count estimated from sampled lines; None when it is smaller or cannot
+    be sampled by lines (then the columnar copy is made first)."""
+    size_mb = sum(os.path.getsize(f) for f in files) / 2**20
+    if size_mb < settings.engine.csv_in_place_above_mb:
+        return None
+    lines = sample_lines(files, settings.engine.sample_rows, settings.planner.seed)
+    if lines is None:
+        return None
+    table = backend.read_csv(files, table_name=CSV_VIEW, auto_type_candidates=CSV_TYPES)
+    about = "" if lines.complete else "about "
+    notes.append(
+        f"Read the CSV where it lies for this first question ({size_mb:,.0f} MB; {about}"
+        f"{lines.rows_estimate:,} rows{'' if lines.complete else ', estimated from sampled lines'}"
+        "); a columnar copy for later questions is made after the answer."
+    )
+    out = _engine_table(
+        backend, table, name, "duckdb", settings, "csv", notes, n_rows=lines.rows_estimate
+    )
+    out.csv_files, out.rows_estimated = files, not lines.complete
+    out.copy_path, out.cache_dir = copy_target(files, settings), cache_folder(settings)
     return out
 
 
@@ -251,18 +298,23 @@ def spill_upload(content: bytes, name: str, settings: Settings) -> Path:
     return target
 
 
+def copy_target(files: list[str], settings: Settings) -> Path:
+    """Where the columnar copy of this version (path, size, mtime) of the CSV file(s) goes."""
+    key = hashlib.sha256()
+    for f in files:
+        st = os.stat(f)
+        key.update(f"{os.path.abspath(f)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return cache_folder(settings) / f"{key.hexdigest()[:24]}.parquet"
+
+
 def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: list[str]) -> str:
     """A Parquet copy of the CSV file(s), made once per file version (path, size, mtime).
 
     A CSV must be parsed whole for every question; the copy costs about two scans that parse
     every column and makes the profile and each later question read only the columns it needs.
     """
-    key = hashlib.sha256()
-    for f in files:
-        st = os.stat(f)
-        key.update(f"{os.path.abspath(f)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    folder = cache_folder(settings)
-    target = folder / f"{key.hexdigest()[:24]}.parquet"
+    target = copy_target(files, settings)
+    folder = target.parent
     if target.exists():
         notes.append("Read the columnar copy of the CSV made on an earlier question.")
         return str(target)
@@ -273,19 +325,27 @@ def columnar_copy(backend: Any, files: list[str], settings: Settings, notes: lis
             f"Cannot create the cache folder {folder}: {exc.strerror}.",
             "Set engine.cache_dir in config.yaml or AUTOVIZ_CACHE to a writable folder.",
         ) from None
-    partial = target.with_suffix(f".partial-{os.getpid()}-{threading.get_ident()}")
-    # yes/no words stay text, as the pandas path keeps them (their role is still boolean)
-    csv = backend.read_csv(files, table_name="autoviz_csv", auto_type_candidates=CSV_TYPES)
-    canceller = Canceller(backend, "duckdb")
-    run_query(
-        lambda: backend.to_parquet(csv, str(partial), compression=COPY_COMPRESSION),
-        canceller,
-        "columnar copy of the CSV",
-        progress_after_s=settings.engine.progress_after_s,
-    )
-    os.replace(partial, target)
+    write_copy(backend, files, target, settings.engine.progress_after_s)
     notes.append("Made a columnar (Parquet) copy of the CSV once; later questions read it.")
     return str(target)
+
+
+def write_copy(backend: Any, files: list[str], target: Path, progress_after_s: float) -> None:
+    """Write the Parquet copy under a temporary name, then move it in place whole."""
+    partial = target.with_suffix(f".partial-{os.getpid()}-{threading.get_ident()}")
+    # yes/no words stay text, as the pandas path keeps them (their role is still boolean)
+    csv = backend.read_csv(files, table_name=CSV_VIEW, auto_type_candidates=CSV_TYPES)
+    canceller = Canceller(backend, "duckdb")
+    try:
+        run_query(
+            lambda: backend.to_parquet(csv, str(partial), compression=COPY_COMPRESSION),
+            canceller,
+            "columnar copy of the CSV",
+            progress_after_s=progress_after_s,
+        )
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- databases
@@ -396,16 +456,11 @@ def _engine_table(
     origin: str,
     notes: list[str],
     secrets: tuple[str, ...] = (),
+    n_rows: int | None = None,
 ) -> EngineTable:
-    """Columns renamed as the pandas path names them; the row count asked once."""
-    names = list(table.columns)
-    if not names:
-        raise DataLoadError("The table has no columns.")
-    cleaned = clean_columns(names, notes)
-    if cleaned != names:
-        table = table.rename(dict(zip(cleaned, names, strict=True)))
-    table = normalise_types(table, notes)
-    original = dict(zip(cleaned, names, strict=True))
+    """Columns renamed as the pandas path names them; the row count asked once (unless
+    `n_rows` is given: an estimate, for a CSV read in place)."""
+    table, original = typed_view(table, notes)
     out = EngineTable(
         backend,
         table,
@@ -420,10 +475,79 @@ def _engine_table(
         secrets=secrets,
         original_names=original,
     )
-    out.n_rows = int(out.scalar(table.count(), "count rows") or 0)
+    out.n_rows = n_rows if n_rows is not None else int(out.scalar(table.count(), "count rows") or 0)
     if out.n_rows == 0:
         raise DataLoadError("The table has no rows.")
     return out
+
+
+def typed_view(table: Any, notes: list[str]) -> tuple[Any, dict[str, str]]:
+    """The table with its columns renamed and typed as the pandas path makes them, and the
+    map from the new names to the file's."""
+    names = list(table.columns)
+    if not names:
+        raise DataLoadError("The table has no columns.")
+    cleaned = clean_columns(names, notes)
+    if cleaned != names:
+        table = table.rename(dict(zip(cleaned, names, strict=True)))
+    return normalise_types(table, notes), dict(zip(cleaned, names, strict=True))
+
+
+# ---------------------------------------------------------------- the copy after the answer
+def switch_to_copy(et: EngineTable) -> bool:
+    """A CSV read in place reads its columnar copy from now on, once the copy exists: the
+    row count becomes exact and the profile may read the whole table again."""
+    if et.origin != "csv" or et.copy_path is None or not et.copy_path.exists():
+        return False
+    view = et.backend.read_parquet([str(et.copy_path)], table_name=TABLE_VIEW)
+    et.table, _ = typed_view(view, [])
+    et.files, et.origin, et.rows_estimated = [str(et.copy_path)], "csv copy", False
+    et.n_rows = int(et.scalar(et.table.count(), "count rows") or 0)
+    return True
+
+
+def start_copy(et: EngineTable, settings: Settings) -> int | None:
+    """Make the columnar copy of a CSV read in place, in a process of its own that outlives
+    this one (the command line exits after its answer): the launcher's process id, or None
+    when the copy exists or is under way."""
+    if et.origin != "csv" or et.copy_path is None or et.copy_path.exists():
+        return None
+    marker = et.copy_path.with_suffix(".making")
+    try:
+        if marker.exists() and time.time() - marker.stat().st_mtime < MAKING_STALE_S:
+            return None
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+    except OSError:
+        return None
+    command = [sys.executable, "-m", "autoviz_core.engine.copy_csv", "--detach"]
+    memory = f"--memory-mb={settings.limits.memory_budget_mb:g}"
+    # the launcher starts the copy in a session of its own and exits at once; it is waited for
+    # (here on the next copy, else at exit), so no child of this process is left behind
+    _LAUNCHERS[:] = [p for p in _LAUNCHERS if p.poll() is None]
+    launcher = subprocess.Popen(
+        [*command, str(et.copy_path), memory, *et.csv_files],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _LAUNCHERS.append(launcher)
+    return launcher.pid
+
+
+_LAUNCHERS: list[subprocess.Popen[bytes]] = []
+
+
+def _wait_for_launchers() -> None:
+    for launcher in _LAUNCHERS:
+        try:
+            launcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
+            launcher.wait()
+
+
+atexit.register(_wait_for_launchers)
 
 
 def normalise_types(table: Any, notes: list[str]) -> Any:
