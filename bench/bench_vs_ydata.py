@@ -16,8 +16,9 @@ run with the median time; a shared machine's noise moved single runs by a third:
            (created from requirements-bench.txt on first run: ydata-profiling pins its own
            pandas/numpy and must not go into the main venv).
 
-Imports are timed separately and excluded from the work time (the AutoViz child then settles them
-as the CLI and the app do, runtime/startup.py); peak RSS includes them (it is the process's
+Imports are timed separately and excluded from the work time (AutoViz's tool modules included,
+which its registry imports on first use; the child then settles them as the CLI and the app do,
+runtime/startup.py); peak RSS includes them (it is the process's
 lifetime peak). Measured, never asserted. Writes bench/results/vs_ydata.json.
 """
 
@@ -68,7 +69,9 @@ def child_autoviz(csv: Path) -> dict[str, Any]:
     from autoviz_core.planning.planner import plan_question
     from autoviz_core.report.html import render_html
     from autoviz_core.runtime.startup import settle_after_imports
+    from autoviz_core.tools.registry import all_tools
 
+    all_tools()  # the tool modules, which the registry imports on its first lookup
     settle_after_imports()  # as the CLI and the app do after their imports
     import_s = time.perf_counter() - t0
     import_rss = peak_rss_mb()

@@ -173,7 +173,9 @@ def profile_table(df: pd.DataFrame) -> SchemaProfile:
 def add_table_semantics(df: pd.DataFrame, columns: list[ColumnProfile]) -> None:
     """What only the whole table tells: additivity over time (a panel's measures are levels
     unless named as flows) and which columns total others."""
-    panel = is_panel(df)
+    panel = is_panel(
+        df, {c.name: c.cardinality for c in columns if "cardinality" not in c.approximate}
+    )
     totals = total_parts(df)
     for c in columns:
         c.additive_over_time = additive_over_time(c.name, c.additive, panel)

@@ -7,9 +7,11 @@ another averages. The words live in semantics.yaml beside this file.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -124,6 +126,7 @@ def default_agg(column: MeasureColumn | None, asked: str | None = None) -> str:
 # balances) only across groups; levels (prices, rates) along neither.
 YEAR_WORDS = frozenset({"year", "yr", "yyyy", "season", "fiscal"})
 PANEL_MAX_ENTITY_COLUMNS = 5  # candidate entity columns tried when looking for a panel
+PANEL_SCREEN_ROWS = 5000  # a big table's candidates are first screened on this many random rows
 
 
 def additive_over_time(name: str, additive_across_groups: bool, panel: bool) -> bool:
@@ -179,20 +182,52 @@ def _dates_as_text(s: pd.Series) -> bool:
     return bool(pd.to_datetime(sample, errors="coerce", format="ISO8601").notna().all())
 
 
-def panel_entity(df: pd.DataFrame, time: str) -> str | None:
+T = TypeVar("T")
+
+
+def remembered(df: pd.DataFrame, key: str, work: Callable[[], T]) -> T:
+    """`work()` once per table object and key: what the profile found about a table (is it a
+    panel, which columns total others) the tools find again without reading a million rows
+    twice. Forgotten when the table is; tables are never changed in place here."""
+    slot = (id(df), key)
+    if slot not in _REMEMBERED:
+        _REMEMBERED[slot] = work()
+        weakref.finalize(df, _REMEMBERED.pop, slot, None)
+    return _REMEMBERED[slot]  # type: ignore[return-value]
+
+
+_REMEMBERED: dict[tuple[int, str], object] = {}
+
+
+def panel_entity(
+    df: pd.DataFrame, time: str, distinct: Mapping[str, int] | None = None
+) -> str | None:
     """The entity column of a panel over `time`: each (entity, time) pair appears once, with
-    several entities each seen at several times. None when the table is not such a panel."""
+    several entities each seen at several times. None when the table is not such a panel.
+    `distinct` may give the columns' distinct counts (a profile has them)."""
+    return remembered(df, f"panel:{time}", lambda: _panel_entity(df, time, distinct or {}))
+
+
+def _panel_entity(df: pd.DataFrame, time: str, distinct: Mapping[str, int]) -> str | None:
+
+    def count(col: str) -> int:
+        return distinct[col] if col in distinct else int(df[col].nunique())
+
     n = len(df)
-    if n < 4 or df[time].nunique() < 2:
+    moments = count(time)
+    if n < 4 or moments < 2:
         return None
     tried = 0
+    screen = df.sample(n=PANEL_SCREEN_ROWS, random_state=0) if n > 2 * PANEL_SCREEN_ROWS else None
     for col in df.columns:
         s = df[col]
         if col == time or pd.api.types.is_float_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue
-        k = s.nunique()
-        if not 2 <= k <= n // 2:
-            continue
+        if screen is not None and screen.duplicated([col, time]).any():
+            continue  # a pair repeated in part of the table repeats in the whole
+        k = count(col)
+        if not 2 <= k <= n // 2 or k * moments < n:
+            continue  # fewer (entity, time) pairs than rows: some pair repeats, no need to look
         tried += 1
         if not df.duplicated([col, time]).any():
             return str(col)
@@ -201,15 +236,22 @@ def panel_entity(df: pd.DataFrame, time: str) -> str | None:
     return None
 
 
-def is_panel(df: pd.DataFrame) -> bool:
-    return any(panel_entity(df, t) is not None for t in time_columns(df))
+def is_panel(df: pd.DataFrame, distinct: Mapping[str, int] | None = None) -> bool:
+    return any(panel_entity(df, t, distinct) is not None for t in time_columns(df))
 
 
 # ---------------------------------------------------------------- totals
 TOTAL_SHARE = 0.95  # rows on which a total must equal the sum of its parts
+SCREEN_ROWS = 5000  # a big table is first screened on this many random rows
+SCREEN_SHARE = 0.8  # a column this far from a total on them is not one on the whole table
 
 
 def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Columns that total others, and the parts each contains (see _total_parts)."""
+    return remembered(df, "totals", lambda: _total_parts(df))
+
+
+def _total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """Columns that total others, and the parts each contains.
 
     A column equal to the row sum of the other additive number columns is their total; a
@@ -226,26 +268,37 @@ def total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
         and not is_identifier(df[c])
     ]
     out: dict[str, tuple[str, ...]] = {}
+    screen = df.sample(n=SCREEN_ROWS, random_state=0) if len(df) > 2 * SCREEN_ROWS else None
     for col in numbers:
         others = [c for c in numbers if c != col]
         if len(others) < 2:
             continue
+        named = bool(set(name_tokens(col)) & vocabulary().total)
+        if screen is not None and not named and _sum_share(screen, col, others) < SCREEN_SHARE:
+            continue  # far from a total on a random 5,000 rows: the whole table is not needed
         total = df[col].astype("float64")
         parts = df[others].astype("float64")
         ok = total.notna() & parts.notna().all(axis=1)
-        if ok.sum() >= 2:
-            close = (parts[ok].sum(axis=1) - total[ok]).abs() <= 1e-6 * total[ok].abs().clip(
-                lower=1
-            )
-            if close.mean() >= TOTAL_SHARE:
-                out[col] = tuple(others)
-                continue
-        if set(name_tokens(col)) & vocabulary().total:
+        if ok.sum() >= 2 and _sum_share(df, col, others) >= TOTAL_SHARE:
+            out[col] = tuple(others)
+            continue
+        if named:
             within = [c for c in others if bool((parts[c][ok] <= total[ok] + 1e-9).all())]
             covered = parts.loc[ok, within].sum(axis=1) / total[ok].where(total[ok] != 0)
             if len(within) >= 2 and covered.median() >= 0.8:  # they make up most of it
                 out[col] = tuple(within)
     return out
+
+
+def _sum_share(df: pd.DataFrame, col: str, others: list[str]) -> float:
+    """On the rows where all are present, the share where `col` equals the sum of `others`."""
+    total = df[col].astype("float64")
+    parts = df[others].astype("float64")
+    ok = total.notna() & parts.notna().all(axis=1)
+    if ok.sum() < 2:
+        return 0.0
+    close = (parts[ok].sum(axis=1) - total[ok]).abs() <= 1e-6 * total[ok].abs().clip(lower=1)
+    return float(close.mean())
 
 
 def is_identifier(s: pd.Series) -> bool:

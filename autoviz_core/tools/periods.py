@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtr  # Student's t CDF: scipy.stats itself costs ~50 MB and ~1 s
+from scipy.special import bdtrc, stdtr  # t and binomial tails: scipy.stats costs ~50 MB, ~1 s
 
 from autoviz_core.tools.claims import MAX_TREND_P, MIN_TREND_POINTS, MIN_TREND_R2
 from autoviz_core.tools.common import (
@@ -449,3 +449,11 @@ def linregress(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float
         return slope, ymean - slope * xmean, r, float("nan")
     t = r * np.sqrt(df / ((1.0 - r + _TINY) * (1.0 + r + _TINY)))
     return slope, ymean - slope * xmean, r, float(2 * stdtr(df, -abs(t)))
+
+
+def sign_test_p(larger: int, n: int) -> float:
+    """Two-sided sign test: the chance of a split at least as uneven as `larger` of `n` when
+    up and down are equally likely (scipy.stats.binomtest's p-value, without importing it)."""
+    if n <= 0:
+        return 1.0
+    return float(min(1.0, 2 * bdtrc(max(larger, n - larger) - 1, n, 0.5)))

@@ -60,6 +60,7 @@ from autoviz_core.tools.periods import (
     period_label,
     phase_name,
     seasonal_cycle,
+    sign_test_p,
 )
 from autoviz_core.tools.registry import (
     ChartData,
@@ -405,9 +406,7 @@ def year_on_year_claim(table: pd.DataFrame, what: str, grain: str, instead: Clai
         return None
     up = int((pairs["now"] > pairs["before"]).sum())
     down = int((pairs["now"] < pairs["before"]).sum())
-    from scipy import stats as sps
-
-    p = float(sps.binomtest(max(up, down), up + down).pvalue) if up + down else 1.0
+    p = sign_test_p(max(up, down), up + down)
     if p >= ALPHA:
         return None
     pct = float((pairs["now"] / pairs["before"] - 1).mean())
