@@ -40,6 +40,14 @@ ColumnGroup = Literal[
     "category_like",
     "readable_groups",
     "few_periods",
+    "identifier",
+    "boolean",
+    "text",
+    "labels",
+    "splits",
+    "numeric_like",
+    "asked_groups",
+    "names",
 ]
 # Limits of the "readable_groups" and "few_periods" groups (see COLUMN_GROUPS).
 READABLE_GROUPS_MAX = 1000  # categories beyond this are labels, not groups
@@ -138,6 +146,27 @@ def _readable_groups(c: ColumnProfile) -> bool:
     return c.role == "numeric" and c.cardinality <= SMALL_INT_GROUPS_MAX and c.min is not None
 
 
+def _numeric_like(c: ColumnProfile) -> bool:
+    numeric_dtype = c.dtype.lower().startswith(("int", "float", "uint", "double"))
+    return c.role == "numeric" or (
+        c.role in ("identifier", "boolean", "temporal") and numeric_dtype
+    )
+
+
+def _asked_groups(c: ColumnProfile) -> bool:
+    if c.cardinality < 1:
+        return False
+    if c.role in ("categorical", "boolean", "temporal", "identifier", "text"):
+        return True
+    return c.role == "numeric" and c.cardinality <= NUMBER_GROUPS_MAX
+
+
+def _splits(c: ColumnProfile) -> bool:
+    if c.role in ("categorical", "boolean"):
+        return 1 < c.cardinality <= MAX_GROUPS
+    return c.role == "numeric" and 1 < c.cardinality <= SMALL_INT_GROUPS_MAX
+
+
 COLUMN_GROUPS: dict[ColumnGroup, Callable[[ColumnProfile], bool]] = {
     "any": lambda c: True,
     "numeric": _roles("numeric"),
@@ -158,6 +187,21 @@ COLUMN_GROUPS: dict[ColumnGroup, Callable[[ColumnProfile], bool]] = {
     "readable_groups": _readable_groups,
     # date columns with few distinct values, used as groups when the question names them
     "few_periods": lambda c: c.role == "temporal" and 1 < c.cardinality <= FEW_PERIODS_MAX,
+    # row identifiers: never a grouping or a measure unless asked for
+    "identifier": _roles("identifier"),
+    "boolean": _roles("boolean"),
+    # free text: words to search, not groups
+    "text": _roles("text"),
+    # columns whose values a question may name ("for Lisbon", "the Falcon 9")
+    "labels": _roles("categorical", "boolean", "text", "identifier"),
+    # columns that can split a chart's groups by colour: categories, or a number with few codes
+    "splits": _splits,
+    # numbers that can be summed or plotted on an axis (numeric, numeric ids, 0/1 flags)
+    "numeric_like": _numeric_like,
+    # groupings a question may ask for: any labels or dates, numbers with up to 30 values
+    "asked_groups": _asked_groups,
+    # columns that may name the rows ("name", "title"), by their kind
+    "names": _roles("categorical", "text", "identifier"),
 }
 
 

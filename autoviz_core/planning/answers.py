@@ -189,7 +189,7 @@ def native_grain(profile: SchemaProfile) -> str:
     """How often the table's dates come: hourly readings, daily, ... ("" without dates); a
     whole-number year column comes yearly."""
     for c in profile.columns:
-        if c.role != "temporal" or c.cardinality < 2:
+        if not c.in_group("temporal") or c.cardinality < 2:
             continue
         if not c.dtype.startswith("datetime"):
             return "year" if _holds_years(c.min, c.max) else ""
@@ -228,7 +228,7 @@ def _word(h: PhraseHit) -> str:
 
 def _measure_like(c: ColumnEvidence) -> bool:
     """A number that can be measured (an identifier only when the question names it outright)."""
-    if c.role == "identifier":
+    if c.identifier:
         return c.numeric_like and c.mention >= 0.8
     return c.numeric_like and not c.temporal
 
@@ -236,9 +236,9 @@ def _measure_like(c: ColumnEvidence) -> bool:
 def _group_like(c: ColumnEvidence, n_rows: int) -> bool:
     """A column whose values name groups: categories, dates, and numbers only when they are
     few codes (a rating, a quarter) rather than a measure that happens to repeat."""
-    if not c.groupable or (c.role == "identifier" and c.mention < 0.8):
+    if not c.groupable or (c.identifier and c.mention < 0.8):
         return False
-    if c.role == "numeric" and not c.time_named:
+    if c.numeric and not c.time_named:
         return c.cardinality <= SMALL_INT_GROUPS_MAX and c.cardinality * 2 <= n_rows
     return True
 
@@ -414,7 +414,7 @@ def _period_columns(
     out: list[tuple[str, str, str | None]] = []
     years = [c for c in profile.columns if _year_column(c, aev)]
     for c in profile.columns:
-        if c.role == "temporal" and c.dtype.startswith("datetime"):
+        if c.in_group("datetime"):
             grain = {"year": "year", "month": "month_of_year", "quarter": "quarter"}[
                 aev.period_kind
             ]
@@ -430,7 +430,7 @@ def _period_columns(
 def _year_column(c: ColumnProfile, aev: AnswerEvidence) -> bool:
     named = c.name in aev.ev.columns and aev.ev.columns[c.name].time_named
     return (
-        (c.role == "temporal" or named)
+        (c.in_group("temporal") or named)
         and not c.dtype.startswith("datetime")
         and _holds_years(c.min, c.max)
     )

@@ -131,7 +131,7 @@ def coordinate_columns(profile: SchemaProfile, lex: Lexicon) -> dict[str, str]:
     found: dict[str, list[str]] = {}
     for c in profile.columns:
         axes = {lex.coordinate_names[w] for w in column_tokens(c.name) if w in lex.coordinate_names}
-        if c.role != "numeric" or len(axes) != 1:
+        if not c.in_group("numeric") or len(axes) != 1:
             continue
         axis = axes.pop()
         limit = 90.0 if axis == "latitude" else 180.0

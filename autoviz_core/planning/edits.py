@@ -19,9 +19,6 @@ from typing import Any, Literal
 
 from autoviz_core.contracts import NONE, AnalysisRequest, RequestFilter
 from autoviz_core.data.profiling import (
-    MAX_GROUPS,
-    SMALL_INT_GROUPS_MAX,
-    ColumnProfile,
     SchemaProfile,
 )
 from autoviz_core.planning.cues import Cues
@@ -120,11 +117,11 @@ def candidate_edits(ev: EditEvidence) -> list[Edit]:
         if col is None:
             continue
         span = (m.start, m.end)
-        if col.role != "text" and m.column != prev.x:
+        if not col.in_group("text") and m.column != prev.x:
             out.append(Edit("set_x", m.column, span=span))
-        if _splits(col) and m.column != prev.color:
+        if col.in_group("splits") and m.column != prev.color:
             out.append(Edit("set_color", m.column, span=span))
-        if col.role in ("numeric", "identifier") and m.column != prev.y:
+        if col.in_group("numeric_or_id") and m.column != prev.y:
             out.append(Edit("set_y", m.column, span=span))
     for h in cues.hits:
         span = (h.start, h.end)
@@ -140,13 +137,6 @@ def candidate_edits(ev: EditEvidence) -> list[Edit]:
         direction = cues.sort_dir or ("asc" if cues.superlative == "low" else "desc")
         out.append(Edit("set_sort", value=direction))
     return list({e.key(): e for e in out}.values())
-
-
-def _splits(col: ColumnProfile) -> bool:
-    """A column that can colour the groups: categories, or a number with a few codes."""
-    if col.role in ("categorical", "boolean"):
-        return 1 < col.cardinality <= MAX_GROUPS
-    return col.role == "numeric" and 1 < col.cardinality <= SMALL_INT_GROUPS_MAX
 
 
 def already_shown(cues: Cues, current: AnalysisRequest) -> bool:
@@ -217,7 +207,7 @@ def edit_features(e: Edit, ev: EditEvidence) -> dict[str, float]:
         f[f"op:set_agg|to:{e.value}|prev:{prev.agg}"] = 1.0
     elif e.op == "set_grain":
         x = ev.profile.column(prev.x) if prev.x else None
-        f[f"op:set_grain|prev_x_temporal:{int(bool(x and x.role == 'temporal'))}"] = 1.0
+        f[f"op:set_grain|prev_x_temporal:{int(bool(x and x.in_group('temporal')))}"] = 1.0
         if ev.cues.filters:  # "only the summer months, June to August": the months filter
             f["op:set_grain|with_filter"] = 1.0
     elif e.op == "set_chart":
@@ -323,7 +313,7 @@ def apply_edits(
             if req.color == e.column:
                 req.color = None
             col = profile.column(e.column or "")
-            if col is None or col.role != "temporal":
+            if col is None or not col.in_group("temporal"):
                 req.time_grain = NONE
         elif e.op == "set_color":
             req.color = e.column

@@ -15,7 +15,6 @@ from itertools import chain
 
 from autoviz_core.data.profiling import (
     MAX_GROUPS,
-    NUMBER_GROUPS_MAX,
     ColumnProfile,
     SchemaProfile,
 )
@@ -87,6 +86,11 @@ class ColumnEvidence:
     count_like: bool
     additive: bool
     time_named: bool = False  # a number named like a period ("model_year", "hour")
+    # the profile's column groups this column is in (data/profiling.py COLUMN_GROUPS)
+    numeric: bool = False
+    identifier: bool = False
+    text: bool = False
+    category: bool = False  # a category or a yes/no
     mention: float = 0.0
     shadow: float = 0.0
     fuzzy: bool = False
@@ -130,29 +134,6 @@ class QuestionEvidence:
 
 
 # ---------------------------------------------------------------- column facts
-def is_numeric_like(col: ColumnProfile | None) -> bool:
-    """Numbers that can be summed or plotted on an axis (numeric, numeric ids, 0/1 flags)."""
-    if col is None:
-        return False
-    numeric_dtype = col.dtype.lower().startswith(("int", "float", "uint", "double"))
-    return col.role == "numeric" or (
-        col.role in ("identifier", "boolean", "temporal") and numeric_dtype
-    )
-
-
-def is_temporal_col(col: ColumnProfile | None) -> bool:
-    return bool(col and col.role == "temporal")
-
-
-def is_groupable(col: ColumnProfile) -> bool:
-    """A column whose values make readable groups."""
-    if col.cardinality < 1:
-        return False
-    if col.role in ("categorical", "boolean", "temporal", "identifier", "text"):
-        return True
-    return col.role == "numeric" and col.cardinality <= NUMBER_GROUPS_MAX
-
-
 def _additive(col: ColumnProfile) -> bool:
     """Whether sums of this column mean something: decided once, in data/semantics.py."""
     return bool(col.additive)
@@ -164,13 +145,17 @@ def _column_evidence(col: ColumnProfile, lex_names: frozenset[str]) -> ColumnEvi
         name=col.name,
         role=col.role,
         cardinality=col.cardinality,
-        numeric_like=is_numeric_like(col),
-        temporal=is_temporal_col(col),
-        groupable=is_groupable(col),
-        name_like=bool(words & lex_names) and col.role in ("categorical", "text", "identifier"),
-        count_like=bool(words & COUNT_NAMES) and col.role == "numeric",
+        numeric_like=col.in_group("numeric_like"),
+        temporal=col.in_group("temporal"),
+        groupable=col.in_group("asked_groups"),
+        name_like=bool(words & lex_names) and col.in_group("names"),
+        count_like=bool(words & COUNT_NAMES) and col.in_group("numeric"),
         additive=_additive(col),
-        time_named=bool(words & TIME_NAMES) and col.cardinality <= 60 and col.role != "text",
+        time_named=bool(words & TIME_NAMES) and col.cardinality <= 60 and not col.in_group("text"),
+        numeric=col.in_group("numeric"),
+        identifier=col.in_group("identifier"),
+        text=col.in_group("text"),
+        category=col.in_group("categorical"),
     )
 
 
@@ -301,7 +286,7 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
     )
     mentioned = strongest[: 2 * MAX_POOL]
     mentioned.sort(key=lambda c: (c.first_pos if c.first_pos is not None else 10**6, c.name))
-    x_named: list[str | None] = [c.name for c in mentioned if c.role != "text" or c.name_like]
+    x_named: list[str | None] = [c.name for c in mentioned if not c.text or c.name_like]
     x_pool = x_named[:MAX_POOL]
     names = [c for c in cols.values() if c.name_like and c.name not in x_pool]
     for fallback, pick in (
@@ -333,9 +318,7 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
         color_pool += grouping[:3]
     ev.x_pool, ev.y_pool, ev.color_pool = x_pool, y_pool, color_pool
     # measures named outright (not an id matched by its entity word, not a filter)
-    numbers = [
-        c.name for c in mentioned if c.role == "numeric" and c.mention >= 0.8 and not c.in_filter
-    ]
+    numbers = [c.name for c in mentioned if c.numeric and c.mention >= 0.8 and not c.in_filter]
     ev.measures = tuple(numbers)[:MAX_MEASURES]
     if len(ev.measures) < 2 and (counted := _counted_measures(ev.cues, profile)):
         ev.measures, ev.counted = counted, True
@@ -363,16 +346,14 @@ def _main_group(profile: SchemaProfile, exclude: set[str | None]) -> str | None:
     cats = [
         c
         for c in profile.columns
-        if c.role in ("categorical", "boolean")
-        and c.name not in exclude
-        and 1 < c.cardinality <= MAX_GROUPS
+        if c.in_group("categorical") and c.name not in exclude and 1 < c.cardinality <= MAX_GROUPS
     ]
     cats.sort(key=lambda c: c.cardinality)
     return cats[0].name if cats else None
 
 
 def _main_measure(profile: SchemaProfile, exclude: set[str]) -> str | None:
-    numeric = [c for c in profile.columns if c.role == "numeric" and c.name not in exclude]
+    numeric = [c for c in profile.columns if c.in_group("numeric") and c.name not in exclude]
     additive = [c for c in numeric if c.additive]
     ranked = additive or numeric
     return ranked[0].name if ranked else None

@@ -352,7 +352,7 @@ def _value_range(column: ColumnProfile) -> tuple[float, float] | None:
     """A column's smallest and largest value as numbers (a date column's as years)."""
     low, high = column.min, column.max
     try:
-        if column.role == "temporal" and isinstance(low, str) and isinstance(high, str):
+        if column.in_group("temporal") and isinstance(low, str) and isinstance(high, str):
             return float(low[:4]), float(high[:4])
         return float(low), float(high)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -384,7 +384,7 @@ def column_for_values(
         return temporal[0].name
     if chosen is None or _spans(chosen, values) or _value_range(chosen) is None:
         return col
-    fitting = [c for c in profile.columns if c.role == "numeric" and _spans(c, values)]
+    fitting = [c for c in profile.columns if c.in_group("numeric") and _spans(c, values)]
     return fitting[0].name if len(fitting) == 1 else col
 
 
@@ -438,7 +438,7 @@ def _names_the_rows(m: Mention, cues: Cues, profile: SchemaProfile) -> bool:
     word: the question speaks of the rows, and a number it compares is one of their measures."""
     col = profile.column(m.column)
     words = {t.lemma for t in cues.toks[m.start : m.end]}
-    return col is not None and col.role == "identifier" and not words & ID_WORDS
+    return col is not None and col.in_group("identifier") and not words & ID_WORDS
 
 
 def _counted_noun(cues: Cues, start: int) -> bool:
@@ -474,7 +474,7 @@ def _equality_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterC
     toks = cues.toks
     for m in cues.mentions:
         col = profile.column(m.column)
-        if col is None or col.role == "temporal" or not _is_number_column(col):
+        if col is None or col.in_group("temporal") or not _is_number_column(col):
             continue  # "continent in 2007" is a period, not a continent
         i = m.end
         link = ""
@@ -527,7 +527,7 @@ def _counted_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCa
     toks = cues.toks
     for m in cues.mentions:
         col = profile.column(m.column)
-        if col is None or m.start == 0 or col.role == "temporal":
+        if col is None or m.start == 0 or col.in_group("temporal"):
             continue
         if not _is_number_column(col) or col.cardinality > MAX_GROUPS:
             continue
@@ -723,7 +723,7 @@ def _either_column(
     ]
     if len(fitting) == 1:
         return fitting[0].name, ["col:range_fit"]
-    dates = [c for c in profile.columns if c.role == "temporal" and not _is_number_column(c)]
+    dates = [c for c in profile.columns if c.in_group("temporal") and not _is_number_column(c)]
     if years and len(dates) >= 1 and _spans(dates[0], values):
         return dates[0].name, ["col:date"]
     return None
@@ -804,7 +804,7 @@ def _named_as_state(cues: Cues, start: int, end: int, before: list[str]) -> list
 
 def _yes_no(col: ColumnProfile, df: pd.DataFrame) -> bool:
     """A true/false column, or a text one whose two values say yes and no."""
-    if col.role == "boolean":
+    if col.in_group("boolean"):
         return True
     if col.cardinality != 2 or col.name not in df.columns:
         return False
@@ -866,8 +866,8 @@ def _period_candidates(
 def period_columns(profile: SchemaProfile) -> list[ColumnProfile]:
     """The columns a year or a month can filter: dates and years (a whole-number column named
     as a year, "hire_year", holding years), the table's date columns first."""
-    dated = [c for c in profile.columns if c.role == "temporal"]
-    years = [c for c in profile.columns if c.role == "numeric" and _holds_years(c)]
+    dated = [c for c in profile.columns if c.in_group("temporal")]
+    years = [c for c in profile.columns if c.in_group("numeric") and _holds_years(c)]
     return dated + years
 
 

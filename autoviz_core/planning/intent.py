@@ -71,7 +71,7 @@ def intent_features(
         f[f"req_chart:{request.chart}"] = 1.0
         f[f"req_agg:{request.agg}"] = 1.0
         x = profile.column(request.x) if request.x else None
-        if x is not None and x.role == "temporal":
+        if x is not None and x.in_group("temporal"):
             f["req_x_temporal"] = 1.0
         if request.y is None:
             f["req_y_none"] = 1.0

@@ -521,7 +521,7 @@ def _value_index(profile: SchemaProfile, df: pd.DataFrame | None, lex: Lexicon) 
     if df is None:
         return ValueIndex(by_words, 0)
     for col in profile.columns:
-        if col.role not in ("categorical", "boolean", "text", "identifier"):
+        if not col.in_group("labels"):
             continue
         if col.cardinality > MAX_VALUE_CARDINALITY or col.dtype.startswith(
             ("int", "float", "Int", "Float")

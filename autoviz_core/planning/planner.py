@@ -593,7 +593,7 @@ def template_steps(
 
 def date_span_days(df: pd.DataFrame, profile: SchemaProfile) -> float | None:
     for c in profile.columns:
-        if c.role == "temporal" and pd.api.types.is_datetime64_any_dtype(df[c.name]):
+        if c.in_group("temporal") and pd.api.types.is_datetime64_any_dtype(df[c.name]):
             s = df[c.name].dropna()
             if len(s):
                 return float((s.max() - s.min()).total_seconds() / 86400)

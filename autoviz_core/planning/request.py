@@ -27,8 +27,6 @@ from autoviz_core.planning.features import (
     Scorer,
     candidate_features,
     generate_candidates,
-    is_numeric_like,
-    is_temporal_col,
     question_evidence,
 )
 from autoviz_core.planning.weights import load_weights
@@ -219,7 +217,7 @@ def main_group(profile: SchemaProfile, exclude: set[str] | None = None) -> str |
 
 def _first_non_identifier(profile: SchemaProfile) -> str | None:
     """The first column that is not a row identifier: ids are never a grouping unless asked."""
-    return next((c.name for c in profile.columns if c.role != "identifier"), None)
+    return next((c.name for c in profile.columns if not c.in_group("identifier")), None)
 
 
 def main_measure(profile: SchemaProfile) -> str | None:
@@ -240,19 +238,16 @@ def repair_request(
             notes.append(f"Dropped unknown column {value!r} from {key}.")
             setattr(req, key, None)
     req.filters = [f for f in req.filters if f.column in names] if req.filters else []
-    kept = [
-        m for m in req.measures if m in names and is_numeric_like(profile.column(m)) and m != req.y
-    ]
+    kept = [m for m in req.measures if profile.in_group(m, "numeric_like") and m != req.y]
     if kept != req.measures:
         notes.append("Kept only the extra measures that are numeric columns of this table.")
         req.measures = kept
-    col = profile.column
-    if req.agg not in ("count", "none") and req.y and not is_numeric_like(col(req.y)):
+    if req.agg not in ("count", "none") and req.y and not profile.in_group(req.y, "numeric_like"):
         notes.append(f"{req.agg} of non-numeric {req.y!r} is not possible; counting instead.")
         req.agg, req.y = "count", None
     if req.chart == "histogram":
-        target = req.x if is_numeric_like(col(req.x) if req.x else None) else req.y
-        if not is_numeric_like(col(target) if target else None):
+        target = req.x if profile.in_group(req.x, "numeric_like") else req.y
+        if not profile.in_group(target, "numeric_like"):
             req.chart = "bar"
             req.agg = "count" if req.x else req.agg
         else:
@@ -275,7 +270,7 @@ def repair_request(
         req.y = main_measure(profile)
     if req.agg == "count" and req.y == req.x:
         req.y = None
-    if req.time_grain != "none" and not is_temporal_col(col(req.x) if req.x else None):
+    if req.time_grain != "none" and not profile.in_group(req.x, "temporal"):
         req.time_grain = "none"
     if req.sort_by == "none" and req.chart == "line":
         req.sort_by, req.sort_dir = "x", "asc"

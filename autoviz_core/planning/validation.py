@@ -78,7 +78,7 @@ def _check_role(column: str, role: str, profile: SchemaProfile) -> str | None:
     col = profile.column(column)
     if col is None:
         return f"column {column!r} does not exist"
-    if col.role == "identifier" and role == "numeric" and col.dtype in ("str", "object"):
+    if col.in_group("identifier") and role == "numeric" and col.dtype in ("str", "object"):
         return f"column {column!r} is text, a number is needed"
     if not col.in_group(param_group(role)):
         return f"column {column!r} is {col.role}, the parameter needs a {role} column"
