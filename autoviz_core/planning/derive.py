@@ -66,6 +66,19 @@ def read_question(
     return ReadQuestion(cues, df, profile, derived)
 
 
+def read_cues(
+    question: str,
+    profile: SchemaProfile,
+    df: pd.DataFrame | None = None,
+    previous: AnalysisRequest | None = None,
+) -> Cues:
+    """The question's cues, for readers that need nothing else (is it a follow-up, what does
+    it change): read_question's when the table is at hand, else without derived measures."""
+    if df is None:
+        return extract_cues(question, profile, previous=previous)
+    return read_question(question, df, profile, previous).cues
+
+
 def find_derived(question: str, profile: SchemaProfile) -> list[DerivedMention]:
     """Every derived measure the question names, left to right, without overlaps."""
     lex = load_lexicon()
