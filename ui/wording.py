@@ -14,8 +14,9 @@ import pandas as pd
 from autoviz_core.contracts import AnalysisRequest, AnswerRequest
 from autoviz_core.plan import Plan
 from autoviz_core.planning.answers import answer_label
+from autoviz_core.planning.carry import KeptEdit
 from autoviz_core.planning.diff import PlanDiff
-from autoviz_core.planning.followup import KeptEdit, describe_filter, value_text
+from autoviz_core.planning.followup import describe_filter, value_text
 from autoviz_core.planning.planner import answer_step, primary_step
 from autoviz_core.planning.request import label_request
 from autoviz_core.report.markdown import md

@@ -10,9 +10,9 @@ from autoviz_core.contracts import AnalysisRequest, RequestFilter
 from autoviz_core.data import profile_table
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.plan import Plan, PlanStep
+from autoviz_core.planning.carry import carry_edits
 from autoviz_core.planning.followup import (
     PreviousVersion,
-    carry_edits,
     describe_filter,
     plan_follow_up,
     read_follow_up,
