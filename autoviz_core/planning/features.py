@@ -433,6 +433,7 @@ def valid(c: Candidate, cols: dict[str, ColumnEvidence]) -> bool:
         return (
             y is not None
             and y.numeric_like
+            and not y.identifier  # the spread of row ids means nothing: an id groups the boxes
             and c.agg == "none"
             and c.color is None
             and (x is None or (x.groupable and x.cardinality <= MAX_GROUPS))

@@ -116,3 +116,20 @@ def test_counting_the_measures_names_them_all(question: str, counted: bool) -> N
         assert ev.measures == ("math", "reading", "writing")
         several = [c for c in generate_candidates(ev) if c.more]
         assert several and all("several:counted" in candidate_features(c, ev) for c in several)
+
+
+def test_a_box_plot_never_spreads_row_ids() -> None:
+    bins = pd.DataFrame(
+        {
+            "bin_id": [1, 2, 3, 4, 5, 6, 7, 8] * 3,
+            "aisle": ["A", "B", "C"] * 8,
+            "load_kg": [float(10 + (i * 7) % 23) for i in range(24)],
+        }
+    )
+    prof = profile_table(bins)
+    assert prof.in_group("bin_id", "identifier")
+    ev = question_evidence(extract_cues("a box plot of the bin ids", prof, bins), prof)
+    boxes = [c for c in generate_candidates(ev) if c.chart == "box"]
+    assert boxes, "a box plot is still drawn"
+    assert all(c.y != "bin_id" for c in boxes)
+    assert any(c.x == "bin_id" and c.y == "load_kg" for c in boxes)
