@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -126,7 +127,6 @@ def default_agg(column: MeasureColumn | None, asked: str | None = None) -> str:
 # balances) only across groups; levels (prices, rates) along neither.
 YEAR_WORDS = frozenset({"year", "yr", "yyyy", "season", "fiscal"})
 PANEL_MAX_ENTITY_COLUMNS = 5  # candidate entity columns tried when looking for a panel
-PANEL_SCREEN_ROWS = 5000  # a big table's candidates are first screened on this many random rows
 
 
 def additive_over_time(name: str, additive_across_groups: bool, panel: bool) -> bool:
@@ -183,6 +183,19 @@ def _dates_as_text(s: pd.Series) -> bool:
 
 
 T = TypeVar("T")
+SCREEN_ROWS = 5000  # a big table is first screened on this many random rows
+
+
+def screen_rows(df: pd.DataFrame) -> np.ndarray | None:
+    """Seeded positions of SCREEN_ROWS rows (in order) to test a table's columns on before the
+    whole table: what fails on them fails on it. None for a table under twice as many rows."""
+    if len(df) <= 2 * SCREEN_ROWS:
+        return None
+    return remembered(
+        df,
+        "screen",
+        lambda: np.sort(np.random.default_rng(0).choice(len(df), SCREEN_ROWS, replace=False)),
+    )
 
 
 def remembered(df: pd.DataFrame, key: str, work: Callable[[], T]) -> T:
@@ -218,12 +231,12 @@ def _panel_entity(df: pd.DataFrame, time: str, distinct: Mapping[str, int]) -> s
     if n < 4 or moments < 2:
         return None
     tried = 0
-    screen = df.sample(n=PANEL_SCREEN_ROWS, random_state=0) if n > 2 * PANEL_SCREEN_ROWS else None
+    screen = screen_rows(df)
     for col in df.columns:
         s = df[col]
         if col == time or pd.api.types.is_float_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue
-        if screen is not None and screen.duplicated([col, time]).any():
+        if screen is not None and df[[col, time]].take(screen).duplicated().any():
             continue  # a pair repeated in part of the table repeats in the whole
         k = count(col)
         if not 2 <= k <= n // 2 or k * moments < n:
@@ -242,7 +255,6 @@ def is_panel(df: pd.DataFrame, distinct: Mapping[str, int] | None = None) -> boo
 
 # ---------------------------------------------------------------- totals
 TOTAL_SHARE = 0.95  # rows on which a total must equal the sum of its parts
-SCREEN_ROWS = 5000  # a big table is first screened on this many random rows
 SCREEN_SHARE = 0.8  # a column this far from a total on them is not one on the whole table
 
 
@@ -268,7 +280,8 @@ def _total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
         and not is_identifier(df[c])
     ]
     out: dict[str, tuple[str, ...]] = {}
-    screen = df.sample(n=SCREEN_ROWS, random_state=0) if len(df) > 2 * SCREEN_ROWS else None
+    rows = screen_rows(df)
+    screen = df[numbers].take(rows) if rows is not None else None
     for col in numbers:
         others = [c for c in numbers if c != col]
         if len(others) < 2:

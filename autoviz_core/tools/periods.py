@@ -280,11 +280,11 @@ def build_periods(
     rows = np.array([int(rows_per_period.get(k, 0)) for k in keys], dtype="int64")
     if agg in ADDITIVE_AGGS:
         values_out = np.where(rows == 0, 0.0, values_out)  # no rows: truly nothing counted
-    native_grain_of_data = "year" if numeric else native_grain(datetime_values(df[date_column]))[0]
-    if numeric or used == native_grain_of_data:
+    times = None if numeric else datetime_values(df[date_column])
+    native_grain_of_data = "year" if times is None else native_grain(times)[0]
+    if times is None or used == native_grain_of_data:
         partial = np.zeros(len(keys), dtype=bool)
     else:
-        times = datetime_values(df[date_column])
         partial = _partial_edges(times, keys, used, native_days)
         partial |= _thin(times, keys, used, native_grain_of_data)
     return Periods(date_column, used, keys, values_out, rows, partial, step, numeric, notes)
@@ -300,7 +300,9 @@ def _thin(times: pd.Series, keys: list[Any], grain: str, native: str) -> np.ndar
     out = np.zeros(len(keys), dtype=bool)
     if native not in _RANGE_FREQ or grain_index(native) >= grain_index(grain):
         return out
-    moments = pd.Series(bucket_time(times.dropna(), native).unique())
+    # the distinct moments first: bucketing a million rows' times costs what bucketing their
+    # few distinct values does not, and the set of native moments is the same
+    moments = pd.Series(bucket_time(pd.Series(times.dropna().unique()), native).unique())
     if moments.empty:
         return out
     weekdays = weekdays_of(list(moments)) if native == "day" else set(range(7))

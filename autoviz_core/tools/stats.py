@@ -48,8 +48,9 @@ def column_kind(s: pd.Series) -> str:
     return "categorical"
 
 
-def _column_summary(s: pd.Series) -> dict[str, Any]:
-    """One row of the summary table; statistics that do not apply stay missing."""
+def _column_summary(s: pd.Series, counted: dict[str, pd.Series] | None = None) -> dict[str, Any]:
+    """One row of the summary table; statistics that do not apply stay missing. A column's
+    value counts go into `counted` when given (the claims read them again)."""
     n, missing = len(s), int(s.isna().sum())
     kind = column_kind(s)
     present = s.dropna() if missing else s
@@ -68,6 +69,8 @@ def _column_summary(s: pd.Series) -> dict[str, Any]:
     elif row["kind"] == "temporal" and len(present):
         row.update(min=to_json_value(present.min()), max=to_json_value(present.max()))
     if counts is not None:
+        if counted is not None:
+            counted[str(s.name)] = counts
         top_value, top_count = _most_common(counts)
         row.update(top=label(top_value), top_count=top_count)
     return row
@@ -148,13 +151,16 @@ def summary_stats(df: pd.DataFrame, params: SummaryParams, ctx: ToolContext) -> 
     df = filtered_rows(df, params)
     cols = params.columns or [str(c) for c in df.columns]
     require_columns(df, cols)
-    rows = [_column_summary(df[c]) for c in cols]
+    counted: dict[
+        str, pd.Series
+    ] = {}  # each categorical column's value counts, kept for the claims
+    rows = [_column_summary(df[c], counted) for c in cols]
     table = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
     table = table.astype({c: "object" for c in ("min", "max", "top")})
     kinds = table["kind"].value_counts()
     kind_text = ", ".join(f"{int(n)} {k}" for k, n in sorted(kinds.items()))
     claims = [fact(f"The table has {len(df):,} rows and {len(cols)} columns ({kind_text}).")]
-    claims += _spread_claims(table, df)
+    claims += _spread_claims(table, df, counted)
     return ToolResult(
         summary=f"Summarised {len(cols)} columns over {len(df):,} rows.",
         table=table,
@@ -163,7 +169,9 @@ def summary_stats(df: pd.DataFrame, params: SummaryParams, ctx: ToolContext) -> 
     )
 
 
-def _spread_claims(table: pd.DataFrame, df: pd.DataFrame) -> list[Claim]:
+def _spread_claims(
+    table: pd.DataFrame, df: pd.DataFrame, counted: dict[str, pd.Series]
+) -> list[Claim]:
     """The first measure's centre and range, and the most common value of the first
     categorical column (not said when several values tie for it)."""
     out = []
@@ -181,7 +189,11 @@ def _spread_claims(table: pd.DataFrame, df: pd.DataFrame) -> list[Claim]:
     cat = table[(table["kind"] == "categorical") & table["top_count"].notna()]
     if len(cat):
         row = cat.iloc[0]
-        out.append(most_common_claim(df[row["column"]].dropna().value_counts(), str(row["column"])))
+        column = str(row["column"])
+        counts = counted.get(column)
+        if counts is None:
+            counts = df[column].dropna().value_counts()
+        out.append(most_common_claim(counts, column))
     return out
 
 
