@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,8 +131,12 @@ def app_command(streamlit_args: list[str]) -> tuple[list[str], Path]:
 
 
 def _app(streamlit_args: list[str]) -> int:
+    """Become `streamlit run` (exec, not a child): a stop signal sent to `autoviz app` reaches
+    the server itself, and no server is left running when the command is stopped."""
     command, folder = app_command(streamlit_args)
-    return subprocess.run(command, cwd=folder, check=False).returncode
+    os.chdir(folder)
+    os.execv(command[0], command)
+    return 1  # not reached: execv replaces this process or raises
 
 
 def _run(args: argparse.Namespace) -> int:

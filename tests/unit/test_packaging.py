@@ -5,7 +5,6 @@ builds and installs the wheel for real.)"""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tomllib
 from fnmatch import fnmatch
@@ -99,18 +98,21 @@ def test_a_checkout_reads_its_own_app_and_config() -> None:
     assert DEFAULT_CONFIG_PATH == REPO_ROOT / "config.yaml"
 
 
-def test_autoviz_app_runs_streamlit_on_app_py_in_its_folder(
+def test_autoviz_app_becomes_streamlit_on_app_py_in_its_folder(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[dict[str, Any]] = []
 
-    def fake_run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        calls.append({"command": command, **kwargs})
-        return subprocess.CompletedProcess(command, 3)
+    def fake_execv(path: str, command: list[str]) -> None:
+        calls.append({"path": path, "command": command, "cwd": Path.cwd()})
+        raise SystemExit(3)  # execv never returns; the fake stops here instead
 
-    monkeypatch.setattr(cli.subprocess, "run", fake_run)
-    assert cli.main(["app", "--server.port", "8599"]) == 3  # streamlit's exit code is ours
+    monkeypatch.setattr(cli.os, "execv", fake_execv)
+    monkeypatch.chdir(Path.cwd())  # undone after the test: _app changes the folder
+    with pytest.raises(SystemExit):
+        cli.main(["app", "--server.port", "8599"])
     (call,) = calls
+    assert call["path"] == sys.executable  # the process becomes streamlit: signals reach it
     assert call["command"] == [
         sys.executable,
         "-m",
