@@ -289,13 +289,13 @@ def _total_parts(df: pd.DataFrame) -> dict[str, tuple[str, ...]]:
         named = bool(set(name_tokens(col)) & vocabulary().total)
         if screen is not None and not named and _sum_share(screen, col, others) < SCREEN_SHARE:
             continue  # far from a total on a random 5,000 rows: the whole table is not needed
-        total = df[col].astype("float64")
-        parts = df[others].astype("float64")
-        ok = total.notna() & parts.notna().all(axis=1)
-        if ok.sum() >= 2 and _sum_share(df, col, others) >= TOTAL_SHARE:
+        if _sum_share(df, col, others) >= TOTAL_SHARE:
             out[col] = tuple(others)
             continue
         if named:
+            total = df[col].astype("float64")
+            parts = df[others].astype("float64")
+            ok = total.notna() & parts.notna().all(axis=1)
             within = [c for c in others if bool((parts[c][ok] <= total[ok] + 1e-9).all())]
             covered = parts.loc[ok, within].sum(axis=1) / total[ok].where(total[ok] != 0)
             if len(within) >= 2 and covered.median() >= 0.8:  # they make up most of it

@@ -20,7 +20,6 @@ from autoviz_core.engine.source import (
     CSV_TYPES,
     CSV_VIEW,
     EngineTable,
-    normalise_types,
     typed_view,
 )
 
@@ -131,11 +130,7 @@ def _file_blocks(et: EngineTable, seed: int, limit: int) -> Any:
     )
     params = [[file] for file, _, _ in blocks]
     raw = et._run(lambda: et.backend.con.execute(sql, params).to_arrow_table(), "sample rows")
-    table = ibis.memtable(raw)
-    renames = {new: old for new, old in et.original_names.items() if new != old}
-    if renames:
-        table = table.rename(renames)
-    typed = normalise_types(table, [])
+    typed, _ = typed_view(ibis.memtable(raw), [])  # named and typed as the table's view is
     return et.backend.to_pyarrow(typed.select(*et.table.columns))
 
 
