@@ -111,3 +111,16 @@ def test_importing_the_engine_does_not_load_scipy_stats() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_sign_test_is_binomtests_two_sided_p_value() -> None:
+    """The year-over-year finding is said only when this p-value is below alpha: it must be
+    the exact binomial test's (scipy.stats.binomtest), without importing scipy.stats."""
+    from scipy.stats import binomtest
+
+    from autoviz_core.tools.periods import sign_test_p
+
+    for n in range(1, 60):
+        for larger in range(n + 1):
+            assert sign_test_p(larger, n) == pytest.approx(binomtest(larger, n).pvalue, abs=1e-12)
+    assert sign_test_p(0, 0) == 1.0
