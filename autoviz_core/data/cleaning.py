@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,32 @@ def _longest_in_bytes(col: pd.Series) -> float:
 def spread_sample(col: pd.Series, size: int = SAMPLE_ROWS) -> pd.Series:
     """About `size` cells taken at even steps through the column (start, middle and end)."""
     step = max(1, len(col) // size)
-    return col.iloc[::step]
+    chunks = _arrow_chunks(col)
+    if step == 1 or chunks is None or chunks.num_chunks < 2:
+        return col.iloc[::step]
+    return _take_per_chunk(col, chunks, np.arange(0, len(col), step))
+
+
+def _arrow_chunks(col: pd.Series) -> Any:
+    """The Arrow chunks behind an Arrow-backed column (None for a NumPy one)."""
+    if not hasattr(col.array, "__arrow_array__") or not str(col.dtype).startswith("str"):
+        return None
+    return col.array.__arrow_array__()
+
+
+def _take_per_chunk(col: pd.Series, chunks: Any, positions: np.ndarray) -> pd.Series:
+    """`col.iloc[positions]` (sorted positions) taken chunk by chunk: Arrow's take over a
+    chunked column joins its chunks first, 10 ms per million cells for a 2,000-cell sample."""
+    import pyarrow as pa
+
+    starts = np.cumsum([0] + [len(c) for c in chunks.chunks])
+    cuts = np.searchsorted(positions, starts)
+    picked = [
+        chunk.take(positions[cuts[i] : cuts[i + 1]] - starts[i])
+        for i, chunk in enumerate(chunks.chunks)
+    ]
+    values = pd.array(pa.chunked_array(picked, chunks.type), dtype=col.dtype)
+    return pd.Series(values, index=col.index[positions], name=col.name)
 
 
 def _present_text(col: pd.Series) -> pd.Series:

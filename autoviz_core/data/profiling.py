@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from autoviz_core.data.cleaning import spread_sample
+from autoviz_core.data.columnwise import map_columns
 from autoviz_core.data.semantics import (
     additive_over_time,
     is_additive,
@@ -207,7 +208,8 @@ COLUMN_GROUPS: dict[ColumnGroup, Callable[[ColumnProfile], bool]] = {
 
 def profile_table(df: pd.DataFrame) -> SchemaProfile:
     """Profile every column and describe the table's shape."""
-    columns = [profile_column(df[name], str(name), len(df)) for name in df.columns]
+    names = [str(name) for name in df.columns]
+    columns = map_columns(lambda name: profile_column(df[name], name, len(df)), names, len(df))
     add_table_semantics(df, columns)
     return SchemaProfile(
         n_rows=len(df), n_columns=len(df.columns), shape=_shape(columns, len(df)), columns=columns

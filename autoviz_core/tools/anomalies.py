@@ -525,7 +525,9 @@ def rolling_anomalies(df: pd.DataFrame, params: RollingParams, ctx: ToolContext)
         return empty_result(f"rolling anomalies of {params.metric or 'rows'}")
     frames, seasonal, grain, tested = [], False, str(params.grain), True
     for key, part in _group_frames(rows, params.group_by):
-        periods = build_periods(part, params.date_column, params.metric, params.agg, params.grain)
+        periods = build_periods(
+            part, params.date_column, params.metric, params.agg, params.grain, share_keys=False
+        )
         bands, season = period_bands(periods, params)
         seasonal = seasonal or season is not None
         tested = tested and pattern_testable(periods)

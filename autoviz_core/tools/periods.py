@@ -19,6 +19,7 @@ from autoviz_core.tools.claims import MAX_TREND_P, MIN_TREND_POINTS, MIN_TREND_R
 from autoviz_core.tools.common import (
     ToolInputError,
     aggregate_series,
+    bucket_column,
     bucket_time,
     datetime_values,
     is_numeric,
@@ -188,8 +189,13 @@ class Periods:
         )
 
 
-def _period_keys(s: pd.Series, grain: str) -> tuple[pd.Series, str, bool, list[str], float]:
-    """Per-row period keys, the grain used, whether keys are plain years, notes, native gap in days."""
+def _period_keys(
+    df: pd.DataFrame, column: str, grain: str, share: bool
+) -> tuple[pd.Series, str, bool, list[str], float]:
+    """Per-row period keys, the grain used, whether keys are plain years, notes, native gap in
+    days. When `share`, the keys are the run's buckets of the column (tools.cache), which a
+    sum's check of what it adds up reads again."""
+    s = df[column]
     if is_numeric(s):
         years = numeric_values(s)
         present = years.dropna()
@@ -203,7 +209,8 @@ def _period_keys(s: pd.Series, grain: str) -> tuple[pd.Series, str, bool, list[s
     notes = []
     if used != grain:
         notes.append(f"{s.name} is recorded about once a {native}: periods are {used}s")
-    return bucket_time(times, used), used, False, notes, gap_days
+    keys = bucket_column(df, column, used) if share else bucket_time(times, used)
+    return keys, used, False, notes, gap_days
 
 
 def _native_step(positions: np.ndarray) -> int:
@@ -257,10 +264,20 @@ def _partial_edges(times: pd.Series, keys: list[Any], grain: str, native_days: f
 
 
 def build_periods(
-    df: pd.DataFrame, date_column: str, metric: str | None, agg: str, grain: str
+    df: pd.DataFrame,
+    date_column: str,
+    metric: str | None,
+    agg: str,
+    grain: str,
+    *,
+    share_keys: bool = True,
 ) -> Periods:
-    """The metric aggregated per period at its native spacing, gaps and partial periods marked."""
-    keys_per_row, used, numeric, notes, native_days = _period_keys(df[date_column], grain)
+    """The metric aggregated per period at its native spacing, gaps and partial periods marked.
+    `share_keys=False` for a passing part of a table (one group's rows), whose keys no other
+    step reads: the run cache would keep the part alive."""
+    keys_per_row, used, numeric, notes, native_days = _period_keys(
+        df, date_column, grain, share_keys
+    )
     keys_per_row = keys_per_row.rename(date_column)
     if metric is None:
         values = None

@@ -31,6 +31,7 @@ from autoviz_core.tools.common import (
     ToolInputError,
     agg_label,
     aggregate_series,
+    bucket_column,
     bucket_time,
     datetime_values,
     empty_result,
@@ -171,7 +172,7 @@ def sum_asserted(df: pd.DataFrame, p: SeriesParams, periods: Periods) -> tuple[S
     keys = (
         rows[p.date_column]
         if periods.numeric_years
-        else bucket_time(rows[p.date_column], periods.grain)
+        else bucket_column(rows, p.date_column, periods.grain)
     )
     return (summed(rows, p.metric, [keys]),)
 

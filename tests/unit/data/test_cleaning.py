@@ -124,3 +124,20 @@ def test_a_date_column_with_some_text_says_why() -> None:
         "Column 'day' was read as text because 10% of its values are not dates "
         "(e.g. 'soon', 'tbd'); write them in one date format."
     ]
+
+
+@pytest.mark.parametrize("size", [7, 50, 2000])
+def test_spread_sample_of_a_chunked_text_column_equals_every_nth_cell(size: int) -> None:
+    """The chunk-by-chunk sample of an Arrow text column is `iloc[::step]`, index included."""
+    import pyarrow as pa
+
+    from autoviz_core.data.cleaning import spread_sample
+
+    words = [None if i % 13 == 0 else f"lot-{i % 97}" for i in range(10_007)]
+    chunked = pa.chunked_array([pa.array(words[a : a + 1_500]) for a in range(0, 10_007, 1_500)])
+    col = pd.Series(
+        pd.array(chunked, dtype="str"), index=pd.RangeIndex(5, 10_012), name="lot"
+    )  # fmt: skip
+    assert col.array.__arrow_array__().num_chunks > 1
+    step = max(1, len(col) // size)
+    pd.testing.assert_series_equal(spread_sample(col, size), col.iloc[::step])

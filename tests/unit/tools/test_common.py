@@ -161,3 +161,31 @@ def test_to_json_list_equals_the_per_value_conversion(values) -> None:
     fast, slow = to_json_list(values), [to_json_value(v) for v in values]
     assert fast == slow
     assert [type(v) for v in fast] == [type(v) for v in slow]
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_to_json_list_datetimes_whole_equal_value_by_value(unit: str) -> None:
+    """The whole-array datetime path writes what to_json_value writes for each value: a date
+    at midnight, date and time otherwise (a fraction of a second past midnight included)."""
+    stamps = pd.Series(
+        pd.to_datetime(
+            ["2023-07-01", "2023-07-01 08:30:05.25", "1955-02-03 00:00:00.5", None,
+             "1969-12-31 23:59:59.75", "2030-11-12"],
+            format="mixed",
+        )
+    ).astype(f"datetime64[{unit}]")  # fmt: skip
+    assert to_json_list(stamps) == [to_json_value(v) for v in stamps]
+    assert to_json_list(stamps)[3] is None
+    assert to_json_list(stamps.iloc[:0]) == []
+
+
+@pytest.mark.parametrize("grain", ["week", "month", "quarter", "year"])
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_bucket_time_equals_pandas_period_starts(grain: str, unit: str) -> None:
+    """NumPy's calendar units give what `to_period(...).start_time` gives, before 1970 too."""
+    seconds = np.random.default_rng(11).integers(-2_500_000_000, 2_500_000_000, 5_000)
+    when = pd.Series(pd.to_datetime(seconds, unit="s"), name="logged").astype(f"datetime64[{unit}]")
+    when.iloc[::23] = pd.NaT
+    code = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}[grain]
+    expected = when.dt.to_period(code).dt.start_time.rename("logged")
+    pd.testing.assert_series_equal(bucket_time(when, grain), expected)
