@@ -28,8 +28,9 @@ from autoviz_core.engine.source import is_database_url, spill_upload, start_copy
 from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
-from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion, plan_follow_up
-from autoviz_core.planning.planner import Chosen, OnStage, PlannedAnalysis, plan_question
+from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion
+from autoviz_core.planning.planned import Chosen, OnStage, PlannedAnalysis
+from autoviz_core.planning.planner import Planner
 from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, StopAsked, execute_plan
 from autoviz_core.runtime.job import RunJob, start_job
@@ -165,27 +166,10 @@ def plan_analysis(
     """The one planning call of the CLI and the app: a follow-up of `previous` when given (what
     the person `chosen` is a new question's: a follow-up takes its reading from the previous
     version), else a new question."""
+    planner_of_run = Planner(planner, backend, table_name=table.name, on_stage=on_stage)
     if previous is not None:
-        return plan_follow_up(
-            question,
-            previous,
-            table.df,
-            profile,
-            backend,
-            planner,
-            table_name=table.name,
-            on_stage=on_stage,
-        )
-    return plan_question(
-        question,
-        table.df,
-        profile,
-        backend,
-        planner,
-        table_name=table.name,
-        on_stage=on_stage,
-        chosen=chosen,
-    )
+        return planner_of_run.plan(question, table.df, profile, previous)
+    return planner_of_run.plan(question, table.df, profile, chosen=chosen)
 
 
 def run_approved(
@@ -443,7 +427,7 @@ def provenance(run: AnalysisRun, backend_name: str) -> dict[str, Any]:
         "answer_source": p.answer_source,
         "template_id": p.template_id,
         "template_scores": p.template_scores,
-        "cues": p.cues,
+        "cues": p.trace.as_dict(),
         "model_calls": [c.__dict__ for c in p.model_calls],
         "notes": [n.text() for n in p.notes],
         **({"follow_up": run.follow_up} if run.follow_up is not None else {}),

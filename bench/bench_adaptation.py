@@ -41,11 +41,11 @@ def plan_case(
     from autoviz_core.data import profile_table
     from autoviz_core.pipeline import load_dataset
     from autoviz_core.planning.adaptation import NO_CHANGE
-    from autoviz_core.planning.planner import plan_question
+    from autoviz_core.planning.planner import Planner
 
     table = load_dataset(dataset_spec(case, cases_file), settings)
     profile = profile_table(table.df)
-    planned = plan_question(case["question"], table.df, profile, backend, settings.planner)
+    planned = Planner(settings.planner, backend).plan(case["question"], table.df, profile)
     rejected = [n.message for n in planned.notes if n.step_id == "adapt" and n.level == "rejected"]
     counts = planned.diff.model_changes or {"proposed": 0, "accepted": 0, "rejected": 0}
     rationale = planned.diff.rationale

@@ -5,9 +5,9 @@
   .venv/bin/python -m bench.bench_planning --modes hybrid --repeats 3
 
 Each mode runs in a fresh subprocess: imports and table profiling happen first (not timed), then
-the backend is created (model load, reported separately), then the first plan_question call is
+the backend is created (model load, reported separately), then the first Planner.plan call is
 the cold call and the following ones (the question list, `--repeats` times) are warm. Stages are
-plan_question's own timings_ms (cues, intent, request, template, adaptation, validation); model
+Planner.plan's own timings_ms (cues, intent, request, template, adaptation, validation); model
 calls are also summarised (tokens, tokens/s, truncations). Adaptation is on in every mode, so
 "cues" mode still makes one model call (adapt). Measured, never asserted: the target with the
 default settings (cues) is a warm p50 <= 1.0 s and p95 <= 2.0 s. Writes
@@ -84,7 +84,7 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
     from autoviz_core.data import profile_table
     from autoviz_core.llm.factory import create_backend
     from autoviz_core.pipeline import load_dataset
-    from autoviz_core.planning.planner import plan_question
+    from autoviz_core.planning.planner import Planner
 
     settings = load_settings()
     planner = settings.planner.model_copy(
@@ -101,7 +101,7 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
     def one(table: Any, profile: Any, question: str) -> dict[str, Any]:
         t = time.perf_counter()
         try:
-            p = plan_question(question, table.df, profile, backend, planner, table_name=table.name)
+            p = Planner(planner, backend, table_name=table.name).plan(question, table.df, profile)
         except Exception as exc:  # a failed plan is reported, not hidden
             ms = (time.perf_counter() - t) * 1000
             return {"question": question, "table": table.name, "total_ms": round(ms, 1),

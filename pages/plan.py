@@ -8,7 +8,8 @@ import streamlit as st
 
 from autoviz_core.data.derived import with_derived
 from autoviz_core.plan import DATA_INPUT
-from autoviz_core.planning.planner import Chosen, revalidate, with_derived_columns
+from autoviz_core.planning.planned import Chosen, with_derived_columns
+from autoviz_core.planning.planner import revalidate
 from autoviz_core.planning.templates import candidate_templates, get_template
 from autoviz_core.planning.validation import PlanNote
 from autoviz_core.tools.registry import all_tools, get_tool

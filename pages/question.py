@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from autoviz_core.planning.planner import Alternative
+from autoviz_core.planning.planned import Alternative
 from ui import planning, sidebar, state, thread
 from ui.examples import example_questions
 from ui.wording import md_text, reading_words

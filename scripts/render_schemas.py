@@ -33,7 +33,7 @@ from autoviz_core.llm.gbnf import contract_gbnf  # noqa: E402
 from autoviz_core.pipeline import load_dataset  # noqa: E402
 from autoviz_core.plan import Plan  # noqa: E402
 from autoviz_core.planning.adaptation import contract_for  # noqa: E402
-from autoviz_core.planning.planner import plan_question, primary_step  # noqa: E402
+from autoviz_core.planning.planner import Planner, primary_step  # noqa: E402
 
 SCHEMA_DIR = REPO / "autoviz_core" / "schemas"
 # A sample table shipped inside plotly and a question about it: what the example plan is for.
@@ -47,8 +47,8 @@ def example_plan() -> tuple[list[str], Plan]:
     """(the example table's columns, the plan the model would be asked to adapt for it)."""
     table = load_dataset(EXAMPLE_DATA, load_settings())
     profile = profile_table(table.df)
-    planned = plan_question(
-        EXAMPLE_QUESTION, table.df, profile, None, NO_MODEL, table_name=table.name
+    planned = Planner(NO_MODEL, None, table_name=table.name).plan(
+        EXAMPLE_QUESTION, table.df, profile
     )
     # The adaptation prompt shows the primary chart followed by the template's steps.
     draft = Plan(steps=[primary_step(planned.request), *planned.template_plan.steps])

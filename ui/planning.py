@@ -19,7 +19,7 @@ from autoviz_core.conversation import TurnReading, read_turn
 from autoviz_core.errors import AutoVizError
 from autoviz_core.pipeline import plan_analysis
 from autoviz_core.planning.followup import FollowUpPlan, request_changes
-from autoviz_core.planning.planner import Chosen, PlannedAnalysis
+from autoviz_core.planning.planned import Chosen, PlannedAnalysis
 from ui import state, thread
 from ui.backend import get_backend
 from ui.progress import PlanJob, follow, start_job

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autoviz_core.plan import Plan, PlanStep
-from autoviz_core.planning.planner import PRIMARY_ID
+from autoviz_core.planning.planned import PRIMARY_ID
 
 
 @dataclass(frozen=True)

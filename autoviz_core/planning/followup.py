@@ -9,21 +9,18 @@ new question worded with the previous one (the planner asks the model where conf
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import NONE, AnalysisRequest, RequestFilter
 from autoviz_core.data.derived import Derived
 from autoviz_core.data.profiling import SchemaProfile
-from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan, PlanStep
-from autoviz_core.planning.carry import KeptEdit, carry_edits
+from autoviz_core.planning.carry import KeptEdit
 from autoviz_core.planning.derive import read_cues
-from autoviz_core.planning.diff import PlanDiff, plan_diff
+from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.edits import (
     already_shown,
     apply_edits,
@@ -31,15 +28,7 @@ from autoviz_core.planning.edits import (
     edit_evidence,
     read_edits,
 )
-from autoviz_core.planning.planner import (
-    PRIMARY_ID,
-    Chosen,
-    OnStage,
-    PlannedAnalysis,
-    plan_question,
-    with_derived_columns,
-)
-from autoviz_core.planning.validation import validate_plan
+from autoviz_core.planning.planned import PRIMARY_ID, PlannedAnalysis
 from autoviz_core.planning.weights import load_weights
 from autoviz_core.wording import AGG_NOUNS, CHART_NAMES, FILTER_OP_WORDS, said
 
@@ -221,65 +210,3 @@ class FollowUpPlan:
 def follow_up_question(previous: str, follow_up: str) -> str:
     """The question a follow-up version answers, read as one: 'Q — only for females'."""
     return f"{previous.rstrip()} — {follow_up.strip()}" if previous.strip() else follow_up.strip()
-
-
-def plan_follow_up(
-    follow_up: str,
-    previous: PreviousVersion,
-    df: pd.DataFrame,
-    profile: SchemaProfile,
-    backend: Backend | None,
-    settings: PlannerSettings | None = None,
-    *,
-    table_name: str = "data",
-    on_stage: OnStage | None = None,
-) -> FollowUpPlan:
-    """Plan the next version: the previous request changed by the follow-up, the edits kept."""
-    reading = read_follow_up(follow_up, previous.request, profile, df)
-    question = follow_up_question(previous.question, follow_up)
-    if reading.understood:
-        planned = plan_question(
-            question,
-            df,
-            profile,
-            backend,
-            settings,
-            table_name=table_name,
-            on_stage=on_stage,
-            chosen=Chosen(intent=previous.intent or None, request=reading.request),
-        )
-        planned = dataclasses.replace(
-            planned,
-            intent_source="follow-up" if previous.intent else planned.intent_source,
-            request_source="follow-up",
-        )
-        reading = dataclasses.replace(reading, request=planned.request)
-    else:
-        planned = plan_question(
-            question, df, profile, backend, settings, table_name=table_name, on_stage=on_stage
-        )
-        reading = dataclasses.replace(
-            reading,
-            request=planned.request,
-            changes=[
-                "No change to the previous request could be read from the follow-up, "
-                "so it was planned as a new question together with the previous one",
-                *request_changes(previous.request, planned.request),
-            ],
-        )
-    plan, kept = carry_edits(previous.planned_plan or previous.plan, previous.plan, planned.plan)
-    if kept:
-        checked, notes = validate_plan(plan, with_derived_columns(profile, planned))
-        checked = checked.with_derived(planned.plan.derived)
-        planned = dataclasses.replace(
-            planned,
-            plan=checked,
-            notes=[*planned.notes, *notes],
-            diff=plan_diff(
-                planned.template_plan,
-                checked,
-                planned.diff.rationale,
-                [n.text() for n in [*planned.notes, *notes]],
-            ),
-        )
-    return FollowUpPlan(planned, reading, kept, plan_diff(previous.plan, planned.plan))

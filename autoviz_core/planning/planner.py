@@ -6,11 +6,10 @@ wires them together, times them, and records every model call for provenance.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 
@@ -26,8 +25,8 @@ from autoviz_core.contracts import (
     numbered_choice_contract,
     request_contract,
 )
-from autoviz_core.data.derived import with_columns
-from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
+from autoviz_core.data.derived import Derived
+from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.errors import BackendError
 from autoviz_core.llm import numbered
 from autoviz_core.llm.base import Backend, Generation
@@ -45,6 +44,7 @@ from autoviz_core.planning.answers import (
 from autoviz_core.planning.answers import (
     CONFIDENT as ANSWER_CONFIDENT,
 )
+from autoviz_core.planning.carry import carry_edits
 from autoviz_core.planning.change_options import (
     KEEP,
     NOT_ASKED,
@@ -54,7 +54,27 @@ from autoviz_core.planning.change_options import (
 from autoviz_core.planning.cues import Cues
 from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff, plan_diff
+from autoviz_core.planning.followup import (
+    FollowUpPlan,
+    PreviousVersion,
+    follow_up_question,
+    read_follow_up,
+    request_changes,
+)
 from autoviz_core.planning.intent import intent_from_cues
+from autoviz_core.planning.planned import (
+    PRIMARY_ID,
+    Alternative,
+    Chosen,
+    ModelCall,
+    OnStage,
+    PlannedAnalysis,
+    PlanningMode,
+    PlanningTrace,
+    StageTimer,
+    derived_columns,
+    with_derived_columns,
+)
 from autoviz_core.planning.request import (
     CONFIDENT,
     MAX_ALTERNATIVES,
@@ -78,121 +98,7 @@ from autoviz_core.planning.weights import load_weights
 from autoviz_core.tools.registry import get_tool
 from autoviz_core.vocabulary import INTENTS, PART_WORDS
 
-PRIMARY_ID = "answer"
 NO_VALID_CHANGE = "the model proposed no valid change; the template plan is kept"
-OnStage = Callable[[str, float], None]
-
-
-@dataclass
-class ModelCall:
-    """One model call: which stage, the raw answer, timings (for the provenance bundle)."""
-
-    stage: str
-    raw: str
-    timings: dict[str, float]
-    attempts: int
-    error: str = ""  # why the call gave no usable answer (the plan went on without it)
-
-
-@dataclass(frozen=True)
-class Chosen:
-    """What the person fixed before planning: an intent, a template, or a reading (the chart
-    request, with the answer it states when the reading asks for a value)."""
-
-    intent: str | None = None
-    template: str | None = None
-    request: AnalysisRequest | None = None
-    answer: AnswerRequest | None = None
-
-
-@dataclass
-class Alternative:
-    """A runner-up reading of the question, offered when the planner is not sure."""
-
-    label: str  # plain words, e.g. "mean of price by cut"
-    request: AnalysisRequest
-    score: float  # the candidate's score; the chosen request scores highest
-    answer: AnswerRequest | None = None  # the value this reading states (None: a chart)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {"label": self.label, "score": self.score, "request": self.request.model_dump()}
-        if self.answer is not None:
-            out["answer"] = self.answer.model_dump()
-        return out
-
-    def chosen(self) -> Chosen:
-        """This reading as the person's choice."""
-        return Chosen(request=self.request, answer=self.answer)
-
-
-@dataclass
-class PlannedAnalysis:
-    """Everything planning decided, ready for review and execution."""
-
-    question: str
-    intent: str
-    intent_source: str
-    request: AnalysisRequest
-    request_source: str
-    template_id: str
-    template_scores: list[tuple[str, float]]
-    template_plan: Plan
-    plan: Plan
-    diff: PlanDiff
-    notes: list[PlanNote] = field(default_factory=list)
-    cues: dict[str, Any] = field(default_factory=dict)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    model_calls: list[ModelCall] = field(default_factory=list)
-    backend: str = ""
-    confidence: float = 1.0  # margin of the chosen request over the runner-up, 0..1
-    alternatives: list[Alternative] = field(default_factory=list)  # shown when not confident
-    # profiles of the plan's derived measures, so an edited plan validates against them too
-    derived_columns: list[ColumnProfile] = field(default_factory=list)
-    answer: AnswerRequest = field(default_factory=AnswerRequest)  # the value asked for
-    answer_source: str = "cues"
-    answer_confidence: float = 1.0
-    # why the model was not asked to adapt the plan though adapting was on ("" otherwise);
-    # kept here, not only in the notes, because a reviewed plan's notes are its validation's
-    model_not_asked: str = ""
-
-
-class StageTimer:
-    """Milliseconds per planning stage, each measured where the stage runs.
-
-    Most stages follow one another (`lap` closes one). Validation runs inside plan building,
-    between and after the resolving and adaptation work, so it is timed where it happens
-    (`within`) and taken out of the stage that contains it.
-    """
-
-    def __init__(self, on_stage: OnStage | None = None) -> None:
-        self.timings: dict[str, float] = {}
-        self.on_stage = on_stage
-        self._t = time.perf_counter()
-        self._inner: dict[str, float] = {}
-
-    @contextmanager
-    def within(self, stage: str) -> Iterator[None]:
-        """Time one run of `stage` inside the current stage (adds up over several runs)."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._inner[stage] = self._inner.get(stage, 0.0) + time.perf_counter() - start
-
-    def lap(self, stage: str, *inner: str) -> None:
-        """Close `stage`; the time its `inner` stages took is reported as theirs, after it."""
-        now = time.perf_counter()
-        spent = {name: self._inner.pop(name, 0.0) for name in inner}
-        self._record(stage, now - self._t - sum(spent.values()))
-        for name, seconds in spent.items():
-            self._record(name, seconds)
-        self._t = now
-
-    def _record(self, stage: str, seconds: float) -> None:
-        ms = round(max(0.0, seconds) * 1000, 1)
-        self.timings[stage] = ms
-        if self.on_stage:
-            self.on_stage(stage, ms)
 
 
 # Completion budgets per stage (tokens): the JSON of each contract fits with room to spare;
@@ -233,16 +139,19 @@ def _asked(mode: str, backend: Backend | None, confident: bool, has_options: boo
     return has_options or not asks_numbered(backend)
 
 
-def _pick(
-    labels: list[str],
-    stage: str,
-    prompt: str,
-    context: dict[str, Any],
-    backend: Backend,
-    calls: list[ModelCall],
-    *,
-    first_stands: bool = True,
-) -> int:
+@dataclass(frozen=True)
+class _Ask:
+    """A choice put to the model: its stage (for provenance), the prompt and what fills it,
+    the backend, and the record of calls it adds to."""
+
+    stage: str
+    prompt: str
+    context: dict[str, Any]
+    backend: Backend
+    calls: list[ModelCall]
+
+
+def _pick(ask: _Ask, labels: list[str], *, first_stands: bool = True) -> int:
     """The index of the option the model names among `labels` (best first): under an enum of
     the labels, or, for a backend without a grammar, by number (the first nine), asked once as
     listed and once with the list rotated by half its length. A small model tends to name the
@@ -251,38 +160,33 @@ def _pick(
     place, so a model that always names the middle would pass.) When the first option is what
     stands without the model (`first_stands`: the best reading, or keeping the plan) and the
     model names it, there is nothing to check: the second order is not asked."""
-    if not asks_numbered(backend):
-        msgs = prompts.messages(prompt, **context, options="\n".join(f"- {w}" for w in labels))
-        value = _call(backend, stage, msgs, choice_contract(labels), calls)
+    if not asks_numbered(ask.backend):
+        options = "\n".join(f"- {w}" for w in labels)
+        msgs = prompts.messages(ask.prompt, **ask.context, options=options)
+        value = _call(ask.backend, ask.stage, msgs, choice_contract(labels), ask.calls)
         return labels.index(str(value.choice))
     shown = labels[:MAX_NUMBERED_OPTIONS]
-    first = _numbered(shown, stage, prompt, context, backend, calls)
+    first = _numbered(ask, shown)
     if len(shown) == 1 or (first == 0 and first_stands):
         return first
     shift = len(shown) // 2
     rotated = shown[shift:] + shown[:shift]
-    named = _numbered(rotated, stage, prompt, context, backend, calls)
+    named = _numbered(ask, rotated)
     if (named + shift) % len(shown) != first:
         raise BackendError(
-            f"{backend.name}: its choice followed the order of the options, not what they say "
+            f"{ask.backend.name}: its choice followed the order of the options, not what they say "
             f"(option {first + 1} as listed, option {named + 1} with the list rotated)",
             "A larger model, or one with a grammar (llama.cpp, vLLM), chooses by content.",
         )
     return first
 
 
-def _numbered(
-    labels: list[str],
-    stage: str,
-    prompt: str,
-    context: dict[str, Any],
-    backend: Backend,
-    calls: list[ModelCall],
-) -> int:
+def _numbered(ask: _Ask, labels: list[str]) -> int:
     """The index of the option the model names by its number in `labels` listed 1, 2, ..."""
     options = numbered.option_lines(labels)
-    msgs = prompts.messages(prompt, system="numbered_system", **context, options=options)
-    value = _call(backend, stage, msgs, numbered_choice_contract(len(labels)), calls)
+    msgs = prompts.messages(ask.prompt, system="numbered_system", **ask.context, options=options)
+    contract = numbered_choice_contract(len(labels))
+    value = _call(ask.backend, ask.stage, msgs, contract, ask.calls)
     return int(value.number) - 1
 
 
@@ -307,9 +211,8 @@ def decide_intent(
         if asks_numbered(backend):
             # hybrid lists the cues' label first; model mode lists every intent in a fixed order
             stands = mode == "hybrid"
-            index = _pick(
-                labels, "intent", "choose_intent", context, backend, calls, first_stands=stands
-            )
+            ask = _Ask("intent", "choose_intent", context, backend, calls)
+            index = _pick(ask, labels, first_stands=stands)
             return labels[index], mode
         msgs = prompts.messages("intent", **context, labels=", ".join(labels))
         value = _call(backend, "intent", msgs, intent_contract(labels), calls)
@@ -388,9 +291,8 @@ def decide_answer(
         if mode == "hybrid" or asks_numbered(backend):  # a choice among the ranked readings
             options = [reading.answer, *(a for a, _p in reading.alternatives)]
             context = _context(profile, cues.question, table_name)
-            pick = _model_pick(
-                options, answer_label, "answer", "choose_answer", context, backend, calls
-            )
+            ask = _Ask("answer", "choose_answer", context, backend, calls)
+            pick = _model_pick(ask, options, answer_label)
             return reading, pick, mode
         msgs = prompts.messages("answer", **_context(profile, cues.question, table_name), hint="")
         value = _call(backend, "answer", msgs, answer_contract(profile.names()), calls)
@@ -420,26 +322,18 @@ def _choose_candidate(
     """Hybrid: the model picks one of the top candidates, named in plain words, by enum."""
     options = [ranked.request, *(alt for alt, _p in ranked.alternatives)]
     context = _context(profile, cues.question, table_name)
-    return _model_pick(options, label_request, "request", "choose", context, backend, calls)
+    return _model_pick(_Ask("request", "choose", context, backend, calls), options, label_request)
 
 
 Option = TypeVar("Option", AnalysisRequest, AnswerRequest)
 
 
-def _model_pick(
-    options: list[Option],
-    label: Callable[[Option], str],
-    stage: str,
-    prompt: str,
-    context: dict[str, Any],
-    backend: Backend,
-    calls: list[ModelCall],
-) -> Option:
+def _model_pick(ask: _Ask, options: list[Option], label: Callable[[Option], str]) -> Option:
     """The option the model names, from the ranking's best ones (best first) each said in plain
     words (`_pick`); options that read the same are offered once."""
     labels = list(dict.fromkeys(label(o) for o in options))
     by_label = {label(o): o for o in reversed(options)}
-    picked = labels[_pick(labels, stage, prompt, context, backend, calls)]
+    picked = labels[_pick(ask, labels)]
     return by_label[picked].model_copy(deep=True)
 
 
@@ -600,68 +494,6 @@ def date_span_days(df: pd.DataFrame, profile: SchemaProfile) -> float | None:
     return None
 
 
-def build_plan(
-    question: str,
-    df: pd.DataFrame,
-    profile: SchemaProfile,
-    intent: str,
-    req: AnalysisRequest,
-    cues: Cues,
-    template: Template,
-    backend: Backend | None,
-    adapt_mode: str,
-    calls: list[ModelCall],
-    timer: StageTimer | None = None,
-    answer: AnswerRequest | None = None,
-) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
-    """(template plan, adapted + validated plan, diff, notes).
-
-    The template plan is the template resolved from the table alone; the question then sets
-    the measure, aggregation, filters, grouping and grain; the model's changes are kept only
-    when they validate. The diff names which of these each difference came from.
-    `timer` is told how long validation took (it runs between the other work).
-    """
-    timer = timer or StageTimer()
-    span = date_span_days(df, profile)
-    alone = ResolveContext(profile, AnalysisRequest(), [], span, df)
-    ctx = ResolveContext(profile, req, named_columns(cues, req), span, df)
-    template_steps_alone = template_steps(template, alone, profile)[0]
-    with timer.within("validation"):
-        template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
-    parts = question_parts(cues, req, intent, answer, profile)
-    steps, notes = template_steps(template, ctx, profile, parts)
-    first = primary_step(req)
-    repeats = [s for s in steps if repeats_chart(s, first)]
-    notes += [
-        PlanNote(s.id, "info", "left out: the answer's chart already shows it") for s in repeats
-    ]
-    steps = [s for s in steps if s not in repeats]
-    asked = answer_step(answer) if answer is not None else None
-    with timer.within("validation"):
-        plan, vnotes = validate_plan(
-            Plan(steps=[*([asked] if asked else []), first, *steps]), profile
-        )
-    notes += vnotes
-    stages: list[tuple[str, Plan]] = [("question", plan)]
-    rationale, model_changes = "The model was not asked to adapt the plan.", {}
-    if adapt_mode == "model" and backend is not None:
-        known = {s.id for s in plan.steps}
-
-        def check(step: PlanStep) -> tuple[PlanStep | None, str]:
-            return _check_change(step, ctx, profile, known, timer, parts)
-
-        adapted = _adapt(plan, question, intent, profile, backend, calls, check)
-        plan, rationale, model_changes = adapted.plan, adapted.rationale, adapted.model_changes
-        notes += adapted.notes
-        if adapted.model_stage:
-            stages.append(("model", plan))
-    if not any(s.primary for s in plan.steps):
-        notes.append(PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated"))
-    diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
-    diff.model_changes = model_changes
-    return template_plan, plan, diff, notes
-
-
 @dataclass
 class Adapted:
     """What the adaptation stage did: the plan after it, the rationale a reviewer reads, its
@@ -672,76 +504,6 @@ class Adapted:
     notes: list[PlanNote]
     model_changes: dict[str, int] = field(default_factory=dict)
     model_stage: bool = False
-
-
-def _adapt(
-    plan: Plan,
-    question: str,
-    intent: str,
-    profile: SchemaProfile,
-    backend: Backend,
-    calls: list[ModelCall],
-    check: StepCheck,
-) -> Adapted:
-    """The model's changes to `plan`, kept where `check` validates them; the plan as it is, with
-    the reason, when the model fails or is not asked (the adaptation is optional: never fail)."""
-    try:
-        proposal, chosen = _propose(plan, question, intent, profile, backend, calls, check)
-    except (BackendError, TimeoutError) as exc:
-        reason = _record_failure(calls, "adapt", exc)
-        note = PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}")
-        return Adapted(plan, f"The model proposed no valid change ({reason}).", [note])
-    if proposal is None:  # `chosen` says why the model was not asked
-        return Adapted(
-            plan, f"{chosen[:1].upper()}{chosen[1:]}.", [PlanNote("adapt", "info", chosen)]
-        )
-    outcome = apply_changes(plan, proposal, check)
-    notes = [PlanNote("adapt", "info", a) for a in outcome.applied]
-    notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
-    counts = {
-        "proposed": outcome.proposed,
-        "accepted": len(outcome.applied),
-        "rejected": len(outcome.skipped),
-    }
-    rationale = chosen if chosen and outcome.applied else outcome.review_rationale()
-    return Adapted(outcome.plan, rationale, notes, counts, model_stage=True)
-
-
-def _propose(
-    plan: Plan,
-    question: str,
-    intent: str,
-    profile: SchemaProfile,
-    backend: Backend,
-    calls: list[ModelCall],
-    check: StepCheck,
-) -> tuple[Any, str]:
-    """(the model's proposal in the adaptation contract's shape, the rationale when the model
-    chose a numbered option), or (None, why the model is not asked).
-
-    A backend with a grammar fills the adaptation contract. One without is asked to choose by
-    number among "keep the plan" and the planner's own checked changes (change_options), and
-    is not asked at all when there is no such change."""
-    if not asks_numbered(backend):
-        msgs = prompts.messages(
-            "adapt",
-            question=question,
-            intent=intent,
-            column_names=", ".join(profile.names()[:40]),
-            steps=_steps_text(plan),
-            tools=", ".join(sorted({s.tool for s in plan.steps})),
-        )
-        return _call(backend, "adapt", msgs, contract_for(plan), calls), ""
-    options = change_options(plan, check, MAX_NUMBERED_OPTIONS - 1)
-    if not options:
-        return None, f"{NOT_ASKED}: {NOTHING_TO_CHOOSE}"
-    labels = [KEEP, *(o.label for o in options)]
-    context = {"question": question, "intent": intent, "steps": _steps_text(plan), "keep": KEEP}
-    index = _pick(labels, "adapt", "adapt_numbered", context, backend, calls)
-    if index == 0:
-        return {"changes": []}, ""
-    chosen = f"The model chose “{labels[index]}” of {len(labels)} numbered options, in both orders."
-    return {"changes": [options[index - 1].change]}, chosen
 
 
 def named_columns(cues: Cues, req: AnalysisRequest) -> list[str]:
@@ -793,136 +555,6 @@ def _steps_text(plan: Plan) -> str:
     )
 
 
-def cues_summary(cues: Cues) -> dict[str, Any]:
-    return {
-        "columns": cues.columns,
-        "values": [(v.column, v.value) for v in cues.values],
-        "agg": cues.agg,
-        "agg_target": cues.agg_target,
-        "chart": cues.chart,
-        "mentions": [
-            {"column": m.column, "span": [m.start, m.end], "score": m.score, "kind": m.kind}
-            for m in cues.mentions
-        ],
-        "time_grain": cues.time_grain,
-        "temporal": cues.temporal,
-        "sort": [cues.sort_by, cues.sort_dir],
-        "limit": cues.limit,
-        "filters": [f.model_dump() for f in cues.filters],
-        "intent_words": cues.intent_words,
-    }
-
-
-def plan_question(
-    question: str,
-    df: pd.DataFrame,
-    profile: SchemaProfile,
-    backend: Backend | None,
-    settings: PlannerSettings | None = None,
-    *,
-    table_name: str = "data",
-    on_stage: OnStage | None = None,
-    chosen: Chosen | None = None,
-) -> PlannedAnalysis:
-    """Plan the analysis of `question` on this table, with what the person `chosen` fixed.
-    Raises BackendError if a model call fails."""
-    settings = settings or PlannerSettings()
-    chosen = chosen or Chosen()
-    intent_override, template_override = chosen.intent, chosen.template
-    request_override = chosen.request
-    timer = StageTimer(on_stage)
-    calls: list[ModelCall] = []
-    read = read_question(question, df, profile)
-    cues, df, profile = read.cues, read.df, read.profile
-    ranked = rank_request(cues, profile)
-    timer.lap("cues")
-    intent_first = settings.intent_mode == "model" and backend is not None
-    intent, intent_source = intent_override or "", "person"
-    if not intent_override and intent_first:
-        intent, intent_source = decide_intent(
-            cues, None, profile, backend, settings.intent_mode, calls, table_name
-        )
-        timer.lap("intent")
-    answer, answer_source, answer_confidence = AnswerRequest(), "person", 1.0
-    reading: AnswerReading | None = None
-    if request_override is not None:
-        req, req_notes = repair_request(request_override.model_copy(deep=True), profile)
-        req_source = "person"
-        answer = chosen.answer.model_copy(deep=True) if chosen.answer else AnswerRequest()
-    else:
-        req, req_source, req_notes = decide_request(
-            cues, profile, intent, backend, settings.request_mode, calls, table_name, ranked
-        )
-        reading, answer, answer_source = decide_answer(
-            cues, profile, ranked, backend, settings.request_mode, calls, table_name
-        )
-        answer_confidence = reading.confidence
-        if answer.kind not in ("chart", "unsupported"):
-            req, req_notes = repair_request(evidence_request(answer, req), profile)
-    timer.lap("request")
-    if not intent_override and not intent_first:
-        intent, intent_source = decide_intent(
-            cues, req, profile, backend, settings.intent_mode, calls, table_name
-        )
-        timer.lap("intent")
-    template, scores = select_template(intent, profile, req, cues.temporal)
-    if template_override and (picked := get_template(template_override)):
-        template = picked
-    timer.lap("template")
-    template_plan, plan, diff, notes = build_plan(
-        question,
-        df,
-        profile,
-        intent,
-        req,
-        cues,
-        template,
-        backend,
-        settings.adapt_mode,
-        calls,
-        timer,
-        answer,
-    )
-    timer.lap("adaptation", "validation")
-    plan, template_plan = plan.with_derived(read.derived), template_plan.with_derived(read.derived)
-    notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
-    return PlannedAnalysis(
-        question=question,
-        intent=intent,
-        intent_source=intent_source,
-        request=req,
-        request_source=req_source,
-        template_id=template.id,
-        template_scores=scores,
-        template_plan=template_plan,
-        plan=plan,
-        diff=diff,
-        notes=notes,
-        cues=cues_summary(cues),
-        timings_ms=timer.timings,
-        model_calls=calls,
-        backend=getattr(backend, "name", "") if backend else "",
-        confidence=_confidence(ranked, reading, answer),
-        alternatives=_alternatives(ranked, reading, req, answer, profile),
-        derived_columns=derived_columns(profile, plan),
-        answer=answer,
-        answer_source=answer_source,
-        answer_confidence=answer_confidence,
-        model_not_asked=next((n.message for n in notes if n.message.startswith(NOT_ASKED)), ""),
-    )
-
-
-def derived_columns(profile: SchemaProfile, plan: Plan) -> list[ColumnProfile]:
-    """The profiles of the measures `plan` derives (planning added them to `profile`)."""
-    names = {d.name for d in plan.derived}
-    return [c for c in profile.columns if c.name in names]
-
-
-def with_derived_columns(profile: SchemaProfile, planned: PlannedAnalysis) -> SchemaProfile:
-    """The table's profile plus the measures the planned analysis derives."""
-    return with_columns(profile, planned.derived_columns)
-
-
 def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -> PlannedAnalysis:
     """A person's edits go through the same validation (strictly: a value that does not fit is
     shown as an error, not replaced); the diff is recomputed against the template."""
@@ -934,3 +566,332 @@ def revalidate(planned: PlannedAnalysis, edited: Plan, profile: SchemaProfile) -
     )
     diff.model_changes = planned.diff.model_changes
     return PlannedAnalysis(**{**planned.__dict__, "plan": plan, "diff": diff, "notes": notes})
+
+
+@dataclass
+class _Run:
+    """One planning call's working state: the question read against the table (with any
+    derived measures added to both), the model calls made, and the stage timer."""
+
+    question: str
+    df: pd.DataFrame
+    profile: SchemaProfile
+    cues: Cues
+    derived: list[Derived]
+    timer: StageTimer
+    mode: PlanningMode
+    calls: list[ModelCall] = field(default_factory=list)
+
+
+@dataclass
+class _Decided:
+    """What the stages before plan building decided."""
+
+    intent: str
+    request: AnalysisRequest
+    template: Template
+    answer: AnswerRequest | None
+
+
+@dataclass(frozen=True)
+class Planner:
+    """The planner of a session: its settings, its model backend (None: no model) and the
+    table's name in prompts. `plan` is the one entry, for first questions and follow-ups."""
+
+    settings: PlannerSettings = field(default_factory=PlannerSettings)
+    backend: Backend | None = None
+    table_name: str = "data"
+    on_stage: OnStage | None = None
+
+    @overload
+    def plan(
+        self,
+        question: str,
+        df: pd.DataFrame,
+        profile: SchemaProfile,
+        previous: None = None,
+        *,
+        chosen: Chosen | None = None,
+    ) -> PlannedAnalysis: ...
+
+    @overload
+    def plan(
+        self,
+        question: str,
+        df: pd.DataFrame,
+        profile: SchemaProfile,
+        previous: PreviousVersion,
+        *,
+        chosen: Chosen | None = None,
+    ) -> FollowUpPlan: ...
+
+    def plan(
+        self,
+        question: str,
+        df: pd.DataFrame,
+        profile: SchemaProfile,
+        previous: PreviousVersion | None = None,
+        *,
+        chosen: Chosen | None = None,
+    ) -> PlannedAnalysis | FollowUpPlan:
+        """Plan `question` on this table: a new question (with what the person `chosen`
+        fixed), or a follow-up of the `previous` version. Raises BackendError if a model call
+        fails where the settings require the model."""
+        if previous is None:
+            return self._plan_question(question, df, profile, chosen or Chosen())
+        return self._plan_follow_up(question, previous, df, profile)
+
+    # ------------------------------------------------------------------ a new question
+    def _read(
+        self, question: str, df: pd.DataFrame, profile: SchemaProfile, mode: PlanningMode
+    ) -> _Run:
+        read = read_question(question, df, profile)
+        timer = StageTimer(self.on_stage)
+        return _Run(question, read.df, read.profile, read.cues, read.derived, timer, mode)
+
+    def _plan_question(
+        self,
+        question: str,
+        df: pd.DataFrame,
+        profile: SchemaProfile,
+        chosen: Chosen,
+        mode: PlanningMode = PlanningMode.QUESTION,
+    ) -> PlannedAnalysis:
+        settings, backend, name = self.settings, self.backend, self.table_name
+        run = self._read(question, df, profile, mode)
+        cues, profile, timer, calls = run.cues, run.profile, run.timer, run.calls
+        ranked = rank_request(cues, profile)
+        timer.lap("cues")
+        intent_first = settings.intent_mode == "model" and backend is not None
+        intent, intent_source = chosen.intent or "", "person"
+        if not chosen.intent and intent_first:
+            intent, intent_source = decide_intent(
+                cues, None, profile, backend, settings.intent_mode, calls, name
+            )
+            timer.lap("intent")
+        answer, answer_source, answer_confidence = AnswerRequest(), "person", 1.0
+        reading: AnswerReading | None = None
+        if chosen.request is not None:
+            req, req_notes = repair_request(chosen.request.model_copy(deep=True), profile)
+            req_source = "person"
+            answer = chosen.answer.model_copy(deep=True) if chosen.answer else AnswerRequest()
+        else:
+            req, req_source, req_notes = decide_request(
+                cues, profile, intent, backend, settings.request_mode, calls, name, ranked
+            )
+            reading, answer, answer_source = decide_answer(
+                cues, profile, ranked, backend, settings.request_mode, calls, name
+            )
+            answer_confidence = reading.confidence
+            if answer.kind not in ("chart", "unsupported"):
+                req, req_notes = repair_request(evidence_request(answer, req), profile)
+        timer.lap("request")
+        if not chosen.intent and not intent_first:
+            intent, intent_source = decide_intent(
+                cues, req, profile, backend, settings.intent_mode, calls, name
+            )
+            timer.lap("intent")
+        template, scores = select_template(intent, profile, req, cues.temporal)
+        if chosen.template and (picked := get_template(chosen.template)):
+            template = picked
+        timer.lap("template")
+        template_plan, plan, diff, notes = self._build(run, _Decided(intent, req, template, answer))
+        timer.lap("adaptation", "validation")
+        plan, template_plan = (
+            plan.with_derived(run.derived),
+            template_plan.with_derived(run.derived),
+        )
+        notes = [PlanNote("request", "repaired", n) for n in req_notes] + notes
+        return PlannedAnalysis(
+            question=question,
+            intent=intent,
+            intent_source=intent_source,
+            request=req,
+            request_source=req_source,
+            template_id=template.id,
+            template_scores=scores,
+            template_plan=template_plan,
+            plan=plan,
+            diff=diff,
+            notes=notes,
+            trace=PlanningTrace.of(cues, mode),
+            timings_ms=timer.timings,
+            model_calls=calls,
+            backend=getattr(backend, "name", "") if backend else "",
+            confidence=_confidence(ranked, reading, answer),
+            alternatives=_alternatives(ranked, reading, req, answer, profile),
+            derived_columns=derived_columns(profile, plan),
+            answer=answer,
+            answer_source=answer_source,
+            answer_confidence=answer_confidence,
+            model_not_asked=next((n.message for n in notes if n.message.startswith(NOT_ASKED)), ""),
+        )
+
+    def _build(self, run: _Run, decided: _Decided) -> tuple[Plan, Plan, PlanDiff, list[PlanNote]]:
+        """(template plan, adapted + validated plan, diff, notes).
+
+        The template plan is the template resolved from the table alone; the question then
+        sets the measure, aggregation, filters, grouping and grain; the model's changes are
+        kept only when they validate. The diff names which of these each difference came
+        from. Validation is timed where it runs (between the other work)."""
+        df, profile, cues, timer = run.df, run.profile, run.cues, run.timer
+        req, template, answer = decided.request, decided.template, decided.answer
+        span = date_span_days(df, profile)
+        alone = ResolveContext(profile, AnalysisRequest(), [], span, df)
+        ctx = ResolveContext(profile, req, named_columns(cues, req), span, df)
+        template_steps_alone = template_steps(template, alone, profile)[0]
+        with timer.within("validation"):
+            template_plan, _ = validate_plan(Plan(steps=template_steps_alone), profile)
+        parts = question_parts(cues, req, decided.intent, answer, profile)
+        steps, notes = template_steps(template, ctx, profile, parts)
+        first = primary_step(req)
+        repeats = [s for s in steps if repeats_chart(s, first)]
+        notes += [
+            PlanNote(s.id, "info", "left out: the answer's chart already shows it") for s in repeats
+        ]
+        steps = [s for s in steps if s not in repeats]
+        asked = answer_step(answer) if answer is not None else None
+        with timer.within("validation"):
+            plan, vnotes = validate_plan(
+                Plan(steps=[*([asked] if asked else []), first, *steps]), profile
+            )
+        notes += vnotes
+        stages: list[tuple[str, Plan]] = [("question", plan)]
+        rationale, model_changes = "The model was not asked to adapt the plan.", {}
+        if self.settings.adapt_mode == "model" and self.backend is not None:
+            known = {s.id for s in plan.steps}
+
+            def check(step: PlanStep) -> tuple[PlanStep | None, str]:
+                return _check_change(step, ctx, profile, known, timer, parts)
+
+            adapted = self._adapt(run, plan, decided.intent, check, self.backend)
+            plan, rationale, model_changes = adapted.plan, adapted.rationale, adapted.model_changes
+            notes += adapted.notes
+            if adapted.model_stage:
+                stages.append(("model", plan))
+        if not any(s.primary for s in plan.steps):
+            notes.append(
+                PlanNote(PRIMARY_ID, "rejected", "the primary chart could not be validated")
+            )
+        diff = plan_diff(template_plan, plan, rationale, [n.text() for n in notes], stages)
+        diff.model_changes = model_changes
+        return template_plan, plan, diff, notes
+
+    # ------------------------------------------------------------------ the model's changes
+    def _adapt(
+        self, run: _Run, plan: Plan, intent: str, check: StepCheck, backend: Backend
+    ) -> Adapted:
+        """The model's changes to `plan`, kept where `check` validates them; the plan as it
+        is, with the reason, when the model fails or is not asked (the adaptation is
+        optional: never fail)."""
+        try:
+            proposal, chosen = self._propose(run, plan, intent, check, backend)
+        except (BackendError, TimeoutError) as exc:
+            reason = _record_failure(run.calls, "adapt", exc)
+            note = PlanNote("adapt", "info", f"{NO_VALID_CHANGE}: {reason}")
+            return Adapted(plan, f"The model proposed no valid change ({reason}).", [note])
+        if proposal is None:  # `chosen` says why the model was not asked
+            return Adapted(
+                plan, f"{chosen[:1].upper()}{chosen[1:]}.", [PlanNote("adapt", "info", chosen)]
+            )
+        outcome = apply_changes(plan, proposal, check)
+        notes = [PlanNote("adapt", "info", a) for a in outcome.applied]
+        notes += [PlanNote("adapt", "rejected", s) for s in outcome.skipped]
+        counts = {
+            "proposed": outcome.proposed,
+            "accepted": len(outcome.applied),
+            "rejected": len(outcome.skipped),
+        }
+        rationale = chosen if chosen and outcome.applied else outcome.review_rationale()
+        return Adapted(outcome.plan, rationale, notes, counts, model_stage=True)
+
+    @staticmethod
+    def _propose(
+        run: _Run, plan: Plan, intent: str, check: StepCheck, backend: Backend
+    ) -> tuple[Any, str]:
+        """(the model's proposal in the adaptation contract's shape, the rationale when the
+        model chose a numbered option), or (None, why the model is not asked).
+
+        A backend with a grammar fills the adaptation contract. One without is asked to
+        choose by number among "keep the plan" and the planner's own checked changes
+        (change_options), and is not asked at all when there is no such change."""
+        if not asks_numbered(backend):
+            msgs = prompts.messages(
+                "adapt",
+                question=run.question,
+                intent=intent,
+                column_names=", ".join(run.profile.names()[:40]),
+                steps=_steps_text(plan),
+                tools=", ".join(sorted({s.tool for s in plan.steps})),
+            )
+            return _call(backend, "adapt", msgs, contract_for(plan), run.calls), ""
+        options = change_options(plan, check, MAX_NUMBERED_OPTIONS - 1)
+        if not options:
+            return None, f"{NOT_ASKED}: {NOTHING_TO_CHOOSE}"
+        labels = [KEEP, *(o.label for o in options)]
+        context = {
+            "question": run.question,
+            "intent": intent,
+            "steps": _steps_text(plan),
+            "keep": KEEP,
+        }
+        index = _pick(_Ask("adapt", "adapt_numbered", context, backend, run.calls), labels)
+        if index == 0:
+            return {"changes": []}, ""
+        chosen = (
+            f"The model chose “{labels[index]}” of {len(labels)} numbered options, in both orders."
+        )
+        return {"changes": [options[index - 1].change]}, chosen
+
+    # ------------------------------------------------------------------ a follow-up
+    def _plan_follow_up(
+        self, follow_up: str, previous: PreviousVersion, df: pd.DataFrame, profile: SchemaProfile
+    ) -> FollowUpPlan:
+        """The next version: the previous request changed by the follow-up, the edits kept."""
+        reading = read_follow_up(follow_up, previous.request, profile, df)
+        question = follow_up_question(previous.question, follow_up)
+        if reading.understood:
+            chosen = Chosen(intent=previous.intent or None, request=reading.request)
+            planned = self._plan_question(question, df, profile, chosen, PlanningMode.FOLLOW_UP)
+            planned = dataclasses.replace(
+                planned,
+                intent_source="follow-up" if previous.intent else planned.intent_source,
+                request_source="follow-up",
+            )
+            reading = dataclasses.replace(reading, request=planned.request)
+        else:
+            planned = self._plan_question(question, df, profile, Chosen())
+            reading = dataclasses.replace(
+                reading,
+                request=planned.request,
+                changes=[
+                    "No change to the previous request could be read from the follow-up, "
+                    "so it was planned as a new question together with the previous one",
+                    *request_changes(previous.request, planned.request),
+                ],
+            )
+        plan, kept = carry_edits(
+            previous.planned_plan or previous.plan, previous.plan, planned.plan
+        )
+        if kept:
+            planned = _with_kept_edits(planned, plan, profile)
+        return FollowUpPlan(planned, reading, kept, plan_diff(previous.plan, planned.plan))
+
+
+def _with_kept_edits(
+    planned: PlannedAnalysis, plan: Plan, profile: SchemaProfile
+) -> PlannedAnalysis:
+    """The new version's plan with the person's earlier edits carried onto it, validated."""
+    checked, notes = validate_plan(plan, with_derived_columns(profile, planned))
+    checked = checked.with_derived(planned.plan.derived)
+    return dataclasses.replace(
+        planned,
+        plan=checked,
+        notes=[*planned.notes, *notes],
+        diff=plan_diff(
+            planned.template_plan,
+            checked,
+            planned.diff.rationale,
+            [n.text() for n in [*planned.notes, *notes]],
+        ),
+    )

@@ -143,9 +143,8 @@ def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, 
     spec = get_tool(step.tool)
     if spec is None:
         return None, [f"unknown tool {step.tool!r}"]
-    params = dict(step.params)
-    why: list[str] = []
-    used: set[str] = set()
+    fill = _StepFill(spec, dict(step.params), ctx)
+    params, why, used = fill.params, fill.why, fill.used
     col_params = spec.column_params()
     # dates first, then metrics, then groups: groups must differ from the metric
     order = sorted(
@@ -158,7 +157,7 @@ def resolve_step(step: PlanStep, ctx: ResolveContext) -> tuple[PlanStep | None, 
                 used.add(value)
             continue
         if name in col_params:
-            problem = _fill_column(spec, name, params, ctx, used, why)
+            problem = fill.column(name)
             if problem:
                 return None, [problem]
         elif name == "grain":
@@ -193,96 +192,90 @@ def _without_own_parts(spec: ToolSpec, params: dict[str, Any], ctx: ResolveConte
         params["columns"] = [n for n in ctx.profile.names() if n not in parts]
 
 
-def _fill_column(
-    spec: ToolSpec,
-    name: str,
-    params: dict[str, Any],
-    ctx: ResolveContext,
-    used: set[str],
-    why: list[str],
-) -> str | None:
-    """Fill one column parameter; a reason string when no suitable column exists."""
-    role, multiple = spec.column_params()[name]
-    optional = spec.params_model.model_fields[name].default is None
-    if multiple:
-        del params[name]  # list-of-columns parameters default to "all suitable columns"
-        return None
-    if role == "numeric":
-        return _fill_metric(name, params, ctx, used, why, optional)
-    if role == "temporal":
-        cands = temporal_candidates(ctx)
-        if not cands:
-            return f"{spec.name}.{name}: no suitable temporal column in this table"
-        params[name] = cands[0]
-    elif role in ("groupable", "categorical"):
-        return _fill_group(spec, name, params, ctx, used, why, optional)
-    else:
-        cands = [c for c in ctx.profile.names() if c not in used]
-        if not cands:
-            return f"{spec.name}.{name}: no column left in this table"
-        params[name] = cands[0]
-    used.add(params[name])
-    return None
+@dataclass
+class _StepFill:
+    """One step's parameters being filled: the columns already used (a grouping must differ
+    from the measure) and the reasons given for columns the question did not name."""
 
+    spec: ToolSpec
+    params: dict[str, Any]
+    ctx: ResolveContext
+    used: set[str] = field(default_factory=set)
+    why: list[str] = field(default_factory=list)
 
-def _fill_metric(
-    name: str,
-    params: dict[str, Any],
-    ctx: ResolveContext,
-    used: set[str],
-    why: list[str],
-    optional: bool,
-) -> str | None:
-    """The request's measure; a row count when the question counts rows; else the main measure."""
-    req = ctx.request
-    named_numbers = [c for c in (req.x, *ctx.mentioned) if ctx.is_number(c)]
-    if optional and req.agg == "count" and not ctx.is_number(req.y) and not named_numbers:
-        del params[name]  # None: count rows, as the question does
-        return None
-    cands = [c for c in numeric_candidates(ctx) if c not in used] or numeric_candidates(ctx)
-    if not cands:
-        return f"{name}: no suitable numeric column in this table"
-    params[name] = cands[0]
-    used.add(cands[0])
-    if cands[0] not in ctx.named:
-        kind = "additive " if (col := ctx.col(cands[0])) and col.additive else ""
-        why.append(
-            f"{cands[0]}: the question names no measure; it is the table's main {kind}measure"
+    def take(self, name: str, column: str) -> None:
+        self.params[name] = column
+        self.used.add(column)
+
+    def column(self, name: str) -> str | None:
+        """Fill one column parameter; a reason string when no suitable column exists."""
+        spec, params, ctx = self.spec, self.params, self.ctx
+        role, multiple = spec.column_params()[name]
+        optional = spec.params_model.model_fields[name].default is None
+        if multiple:
+            del params[name]  # list-of-columns parameters default to "all suitable columns"
+            return None
+        if role == "numeric":
+            return self.metric(name, optional)
+        if role in ("groupable", "categorical"):
+            return self.group(name, optional)
+        cands = (
+            temporal_candidates(ctx)
+            if role == "temporal"
+            else [c for c in ctx.profile.names() if c not in self.used]
         )
-    return None
-
-
-def _fill_group(
-    spec: ToolSpec,
-    name: str,
-    params: dict[str, Any],
-    ctx: ResolveContext,
-    used: set[str],
-    why: list[str],
-    optional: bool,
-) -> str | None:
-    """The question's grouping; an unnamed one only when the step needs it, with the reason."""
-    wanted = params[name]
-    cands = group_candidates(ctx, exclude=used)
-    if cands and wanted != STRONGEST:
-        params[name] = cands[0]
-        used.add(cands[0])
-        if cands[0] not in ctx.mentioned:
-            why.append(f"{cands[0]}: the grouping of the answer chart")
+        if not cands:
+            kind = "suitable temporal column" if role == "temporal" else "column left"
+            return f"{spec.name}.{name}: no {kind} in this table"
+        self.take(name, cands[0])
         return None
-    if optional and wanted != STRONGEST:
-        del params[name]  # the question asks for no grouping: none is added
+
+    def metric(self, name: str, optional: bool) -> str | None:
+        """The request's measure; a row count when the question counts rows; else the main
+        measure."""
+        ctx = self.ctx
+        req = ctx.request
+        named_numbers = [c for c in (req.x, *ctx.mentioned) if ctx.is_number(c)]
+        if optional and req.agg == "count" and not ctx.is_number(req.y) and not named_numbers:
+            del self.params[name]  # None: count rows, as the question does
+            return None
+        cands = [c for c in numeric_candidates(ctx) if c not in self.used]
+        cands = cands or numeric_candidates(ctx)
+        if not cands:
+            return f"{name}: no suitable numeric column in this table"
+        self.take(name, cands[0])
+        if cands[0] not in ctx.named:
+            kind = "additive " if (col := ctx.col(cands[0])) and col.additive else ""
+            self.why.append(
+                f"{cands[0]}: the question names no measure; it is the table's main {kind}measure"
+            )
         return None
-    options = cands or unnamed_groups(ctx, exclude=used)
-    if not options:
-        return f"{spec.name}.{name}: no suitable grouping column in this table"
-    metric = params.get("metric") or params.get("column") or params.get("target")
-    choice, reason = strongest_grouping(ctx, metric if isinstance(metric, str) else None, options)
-    params[name] = choice
-    used.add(choice)
-    if choice not in ctx.named:
-        why.append(f"{choice}: not named in the question; {reason}")
-    return None
+
+    def group(self, name: str, optional: bool) -> str | None:
+        """The question's grouping; an unnamed one only when the step needs it, with the
+        reason."""
+        ctx, params = self.ctx, self.params
+        wanted = params[name]
+        cands = group_candidates(ctx, exclude=self.used)
+        if cands and wanted != STRONGEST:
+            self.take(name, cands[0])
+            if cands[0] not in ctx.mentioned:
+                self.why.append(f"{cands[0]}: the grouping of the answer chart")
+            return None
+        if optional and wanted != STRONGEST:
+            del params[name]  # the question asks for no grouping: none is added
+            return None
+        options = cands or unnamed_groups(ctx, exclude=self.used)
+        if not options:
+            return f"{self.spec.name}.{name}: no suitable grouping column in this table"
+        metric = params.get("metric") or params.get("column") or params.get("target")
+        choice, reason = strongest_grouping(
+            ctx, metric if isinstance(metric, str) else None, options
+        )
+        self.take(name, choice)
+        if choice not in ctx.named:
+            self.why.append(f"{choice}: not named in the question; {reason}")
+        return None
 
 
 def _calendar_cycle(ctx: ResolveContext, params: dict[str, Any]) -> str | None:

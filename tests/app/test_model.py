@@ -24,14 +24,13 @@ from app_helpers import (
 from pydantic import BaseModel
 from streamlit.testing.v1 import AppTest
 
-from autoviz_core import pipeline
 from autoviz_core.config import REPO_ROOT, load_settings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import BackendError
 from autoviz_core.llm.base import Generation, invalid_output_error, validate_output
 from autoviz_core.llm.watched import WatchedBackend
-from autoviz_core.planning import planner
-from autoviz_core.planning.planner import Alternative
+from autoviz_core.planning.planned import Alternative, PlannedAnalysis
+from autoviz_core.planning.planner import Planner
 from ui import backend as ui_backend
 
 App = Callable[[], AppTest]
@@ -188,18 +187,19 @@ def test_the_model_call_is_its_own_stage_with_its_time(
 ) -> None:
     """A plan the model made that still offers other readings stays on Question, so its stage
     list can be read; one click re-plans with another reading."""
-    real = planner.plan_question
+    real = Planner.plan
 
-    def with_alternatives(*args: Any, **kwargs: Any) -> Any:
-        planned = real(*args, **kwargs)
-        if kwargs.get("chosen") is None and args[3] is not None:  # planned with the model
+    def with_alternatives(self: Planner, *args: Any, **kwargs: Any) -> Any:
+        planned = real(self, *args, **kwargs)
+        first = isinstance(planned, PlannedAnalysis) and kwargs.get("chosen") is None
+        if first and self.backend is not None:  # a new question planned with the model
             planned.alternatives = [
                 Alternative("total tip by day", AnalysisRequest(x="day", y="tip", agg="sum"), 0.4)
             ]
             planned.confidence = 0.2
         return planned
 
-    monkeypatch.setattr(pipeline, "plan_question", with_alternatives)  # the pages' one call
+    monkeypatch.setattr(Planner, "plan", with_alternatives)  # the pages' one call
     at = ask(load_tips(app()), "Mean tip for each day")
     assert at.title[0].value == "Ask a question"
     lines = texts(at.markdown)
@@ -265,7 +265,7 @@ def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> N
     timer.start()
     started = time.monotonic()
     try:
-        planned = planner.plan_question("Mean tip for each day", df, profile_table(df), watched)
+        planned = Planner(backend=watched).plan("Mean tip for each day", df, profile_table(df))
     finally:
         hanging.release.set()
     assert time.monotonic() - started < 5
@@ -273,7 +273,7 @@ def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> N
     failed = [c for c in planned.model_calls if c.error]
     assert failed and "cancelled" in failed[0].error
     assert watched.calls[0].error and watched.calls[0].ended is not None
-    assert json.dumps(planned.cues)  # the rest of the plan is intact
+    assert json.dumps(planned.trace.as_dict())  # the rest of the plan is intact
 
 
 class BusyBackend(StubBackend):

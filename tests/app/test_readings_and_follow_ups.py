@@ -14,11 +14,10 @@ from app_helpers import StubFactory, texts, uid_of
 from own_tables import trees, upload
 from streamlit.testing.v1 import AppTest
 
-from autoviz_core import pipeline
 from autoviz_core.contracts import AnalysisRequest
-from autoviz_core.planning import planner
 from autoviz_core.planning.followup import describe_filter
-from autoviz_core.planning.planner import Alternative
+from autoviz_core.planning.planned import Alternative, PlannedAnalysis
+from autoviz_core.planning.planner import Planner
 from ui.wording import UNSURE_CAPTION
 
 App = Callable[[], AppTest]
@@ -95,17 +94,18 @@ def test_a_vague_question_offers_its_readings_before_anything_is_planned(
 def test_the_star_is_kept_for_a_sure_reading(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plan the planner was unsure of (it offers other readings) is not starred as answering
     the question directly; a sure one is."""
-    real = planner.plan_question
+    real = Planner.plan
     unsure = {"on": True}
 
-    def with_alternatives(*args: Any, **kwargs: Any) -> Any:
-        planned = real(*args, **kwargs)
-        if unsure["on"] and kwargs.get("chosen") is None and args[3] is not None:
+    def with_alternatives(self: Planner, *args: Any, **kwargs: Any) -> Any:
+        planned = real(self, *args, **kwargs)
+        first = isinstance(planned, PlannedAnalysis) and kwargs.get("chosen") is None
+        if unsure["on"] and first and self.backend is not None:
             other = AnalysisRequest(chart="bar", x="park", y="trunk_cm", agg="sum")
             planned.alternatives = [Alternative("total trunk by park", other, 0.3)]
         return planned
 
-    monkeypatch.setattr(pipeline, "plan_question", with_alternatives)
+    monkeypatch.setattr(Planner, "plan", with_alternatives)
     at = press(type_question(upload(app(), trees()), FIRST), "plan")
     assert at.title[0].value == "Ask a question" and "Did you mean:" in texts(at.markdown)
     at.switch_page("pages/plan.py").run()

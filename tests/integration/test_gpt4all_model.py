@@ -16,7 +16,7 @@ from autoviz_core.llm import Backend, numbered
 from autoviz_core.pipeline import model_summary, stage_backends
 from autoviz_core.planning import prompts
 from autoviz_core.planning.change_options import KEEP
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Planner
 
 
 def test_prepared_copy_is_loaded(gpt4all_backend: Backend) -> None:
@@ -85,7 +85,9 @@ def test_the_planner_asks_gpt4all_only_numbered_choices(gpt4all_backend: Backend
     JSON), the answer is used only when the rotated list names the same change, and the model is
     credited only when a change it chose was applied."""
     df = px.data.tips()
-    planned = plan_question(QUESTIONS["tips"], df, profile_table(df), gpt4all_backend)
+    planned = Planner(PlannerSettings(), gpt4all_backend).plan(
+        QUESTIONS["tips"], df, profile_table(df)
+    )
     answered = [c for c in planned.model_calls if not c.error]
     assert planned.model_calls and {c.stage for c in planned.model_calls} == {"adapt"}
     assert 1 <= len(answered) <= 2
@@ -95,8 +97,8 @@ def test_the_planner_asks_gpt4all_only_numbered_choices(gpt4all_backend: Backend
         assert "in both orders" in planned.diff.rationale
         assert summary == f"{gpt4all_backend.name} (adapt)"
     else:  # kept the plan: said so, not credited
-        before = plan_question(
-            QUESTIONS["tips"], df, profile_table(df), None, PlannerSettings(adapt_mode="off")
+        before = Planner(PlannerSettings(adapt_mode="off"), None).plan(
+            QUESTIONS["tips"], df, profile_table(df)
         )
         assert [s.id for s in planned.plan.steps] == [s.id for s in before.plan.steps]
         assert summary.endswith("; the template plan was used")

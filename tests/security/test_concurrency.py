@@ -22,7 +22,8 @@ import pytest
 from autoviz_core.config import PlannerSettings, load_settings
 from autoviz_core.data import profile_table, table_from_dataframe
 from autoviz_core.llm.factory import create_backend
-from autoviz_core.planning.planner import PlannedAnalysis, plan_question
+from autoviz_core.planning.planned import PlannedAnalysis
+from autoviz_core.planning.planner import Planner
 from autoviz_core.tools.registry import get_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,7 +89,7 @@ def test_four_threads_share_one_embedded_model() -> None:
         df = tables[name]
         profile = profile_table(df)
         barrier.wait(timeout=60)
-        return plan_question(REQUESTS[name], df, profile, backend, MODEL_MODE, table_name=name)
+        return Planner(MODEL_MODE, backend, table_name=name).plan(REQUESTS[name], df, profile)
 
     try:
         with ThreadPoolExecutor(max_workers=len(REQUESTS)) as pool:
@@ -108,7 +109,7 @@ from autoviz_core.config import PlannerSettings, load_settings
 from autoviz_core.data import profile_table, table_from_dataframe
 from autoviz_core.errors import AutoVizError
 from autoviz_core.llm.factory import create_backend
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Planner
 
 url, name, question = sys.argv[1:4]
 settings = load_settings()
@@ -122,7 +123,7 @@ backend = create_backend("vllm-local", settings)
 df = table_from_dataframe(getattr(px.data, name)(), name).df
 mode = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
 try:
-    planned = plan_question(question, df, profile_table(df), backend, mode, table_name=name)
+    planned = Planner(mode, backend, table_name=name).plan(question, df, profile_table(df))
 except AutoVizError as exc:  # a rejected answer (e.g. cut at max_tokens) is reported, not raised
     print(json.dumps({"question": question, "error": type(exc).__name__ + ": " + str(exc)}))
     sys.exit(0)

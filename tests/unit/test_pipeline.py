@@ -25,7 +25,7 @@ from autoviz_core.pipeline import (
     run_approved,
 )
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion
-from autoviz_core.planning.planner import PlannedAnalysis
+from autoviz_core.planning.planned import PlannedAnalysis
 
 REPO = Path(__file__).resolve().parents[2]
 RESULT_SCHEMA = json.loads((REPO / "autoviz_core" / "result_schema.json").read_text())

@@ -14,12 +14,12 @@ from autoviz_core.planning.carry import carry_edits
 from autoviz_core.planning.followup import (
     PreviousVersion,
     describe_filter,
-    plan_follow_up,
     read_follow_up,
     request_changes,
     request_from_plan,
 )
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planned import PlanningMode
+from autoviz_core.planning.planner import Planner
 
 CUES_ONLY = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
 BASE = AnalysisRequest(chart="bar", x="day", y="tip", agg="mean")
@@ -186,7 +186,7 @@ def test_carry_edits_keeps_changed_params_added_steps_and_removals() -> None:
 
 def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = plan_question("Mean tip for each day for dinner", df, profile, None, CUES_ONLY)
+    first = Planner(CUES_ONLY, None).plan("Mean tip for each day for dinner", df, profile)
     assert [describe_filter(f) for f in first.request.filters] == ["time is Dinner"]
     edited = Plan(
         steps=[
@@ -199,7 +199,7 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
     previous = PreviousVersion(
         first.question, first.intent, request_from_plan(edited, first.request), edited, first.plan
     )
-    step = plan_follow_up("only for females", previous, df, profile, None, CUES_ONLY)
+    step = Planner(CUES_ONLY, None).plan("only for females", df, profile, previous)
     planned = step.planned
     assert [describe_filter(f) for f in planned.request.filters] == [
         "time is Dinner",
@@ -223,12 +223,31 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
 
 def test_an_unreadable_follow_up_is_planned_as_a_new_question(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = plan_question("Mean tip for each day", df, profile, None, CUES_ONLY)
+    first = Planner(CUES_ONLY, None).plan("Mean tip for each day", df, profile)
     previous = PreviousVersion(first.question, first.intent, first.request, first.plan)
-    step = plan_follow_up("and what else?", previous, df, profile, None, CUES_ONLY)
+    step = Planner(CUES_ONLY, None).plan("and what else?", df, profile, previous)
     assert not step.reading.understood
     assert "planned as a new question" in step.reading.changes[0]
     assert step.planned.question == "Mean tip for each day — and what else?"
+
+
+def test_the_trace_says_how_each_version_was_planned_and_what_was_read(tips: tuple) -> None:  # type: ignore[type-arg]
+    """One Planner plans both; the trace is typed (spans are token places) and says the mode."""
+    df, profile = tips
+    planner = Planner(CUES_ONLY)
+    first = planner.plan("Median bill for each day", df, profile)
+    assert first.trace.mode is PlanningMode.QUESTION
+    bill = next(m for m in first.trace.mentions if m.column == "total_bill")
+    assert bill.span[0] < bill.span[1] and bill.score > 0
+    assert first.trace.agg == "median"
+    assert first.trace.as_dict()["mentions"][0]["span"] == list(first.trace.mentions[0].span)
+    previous = PreviousVersion(first.question, first.intent, first.request, first.plan)
+    step = planner.plan("just the smokers", df, profile, previous)
+    assert step.reading.understood
+    assert step.planned.trace.mode is PlanningMode.FOLLOW_UP
+    assert step.planned.trace.as_dict()["mode"] == "follow_up"
+    unread = planner.plan("and what else?", df, profile, previous)
+    assert unread.planned.trace.mode is PlanningMode.QUESTION
 
 
 def test_previous_version_from_a_result_document() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
-from autoviz_core.planning.planner import plan_question
+from autoviz_core.planning.planner import Planner
 
 CASES = {
     "general_eda": [
@@ -46,11 +46,7 @@ def test_question_selects_intent(
     realistic_tables: dict[str, pd.DataFrame], intent: str, table: str, question: str
 ) -> None:
     df = realistic_tables[table]
-    planned = plan_question(
-        question,
-        df,
-        profile_table(df),
-        None,
-        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
-    )
+    planned = Planner(
+        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"), None
+    ).plan(question, df, profile_table(df))
     assert planned.intent == intent

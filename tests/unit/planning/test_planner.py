@@ -1,4 +1,4 @@
-"""plan_question without a model: one primary chart, every stage timed where it runs, the same
+"""Planner.plan without a model: one primary chart, every stage timed where it runs, the same
 plan for the same input, and a person's overrides honoured."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning import planner
-from autoviz_core.planning.planner import PRIMARY_ID, Chosen, PlannedAnalysis, plan_question
+from autoviz_core.planning.planned import PRIMARY_ID, Chosen, OnStage, PlannedAnalysis
+from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.templates import get_template
 
 CUES = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
@@ -36,8 +37,10 @@ def sales() -> pd.DataFrame:
     )
 
 
-def plan(df: pd.DataFrame, question: str, **kwargs: Any) -> PlannedAnalysis:
-    return plan_question(question, df, profile_table(df), None, CUES, **kwargs)
+def plan(
+    df: pd.DataFrame, question: str, on_stage: OnStage | None = None, **kwargs: Any
+) -> PlannedAnalysis:
+    return Planner(CUES, None, on_stage=on_stage).plan(question, df, profile_table(df), **kwargs)
 
 
 def test_the_plan_opens_with_one_primary_chart_of_the_request(sales: pd.DataFrame) -> None:
@@ -94,7 +97,7 @@ def test_the_same_input_gives_the_same_plan(sales: pd.DataFrame) -> None:
         second.confidence,
     )
     assert [n.text() for n in first.notes] == [n.text() for n in second.notes]
-    assert first.cues == second.cues
+    assert first.trace == second.trace
 
 
 def test_a_person_s_request_replaces_the_ranking(sales: pd.DataFrame) -> None:

@@ -13,7 +13,8 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
-from autoviz_core.planning.planner import Chosen, plan_question
+from autoviz_core.planning.planned import Chosen
+from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.request import (
     CONFIDENT,
     label_request,
@@ -152,9 +153,9 @@ def test_confidence_and_alternatives() -> None:
     """A clear question is confident and offers nothing; a terse one offers its runners-up."""
     prof = profile_table(CLUB)
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
-    clear = plan_question("average price per team", CLUB, prof, None, settings)
+    clear = Planner(settings, None).plan("average price per team", CLUB, prof)
     assert clear.confidence >= CONFIDENT and clear.alternatives == []
-    vague = plan_question("price and size", CLUB, prof, None, settings)
+    vague = Planner(settings, None).plan("price and size", CLUB, prof)
     assert vague.confidence < CONFIDENT
     assert 1 <= len(vague.alternatives) <= 3
     labels = [a.label for a in vague.alternatives]
@@ -163,8 +164,8 @@ def test_confidence_and_alternatives() -> None:
     assert all(a.score <= vague.confidence for a in vague.alternatives)
     # choosing an alternative re-plans with exactly that request
     chosen = vague.alternatives[0].request
-    again = plan_question(
-        "price and size", CLUB, prof, None, settings, chosen=Chosen(request=chosen)
+    again = Planner(settings, None).plan(
+        "price and size", CLUB, prof, chosen=Chosen(request=chosen)
     )
     assert (again.request.chart, again.request.x, again.request.y, again.request.agg) == (
         chosen.chart,

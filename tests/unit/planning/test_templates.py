@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import INTENTS
 from autoviz_core.data import profile_table
-from autoviz_core.planning.planner import Chosen, plan_question
+from autoviz_core.planning.planned import Chosen
+from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.templates import (
     TemplateStep,
     is_eligible,
@@ -37,12 +38,12 @@ def test_template_executes_where_eligible(
     if not is_eligible(template, profile):
         assert template.requires.roles or template.requires.min_rows > profile.n_rows
         return
-    planned = plan_question(
+    planned = Planner(
+        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"), None
+    ).plan(
         "Tell me about the main measure",
         df,
         profile,
-        None,
-        PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"),
         chosen=Chosen(intent=template.intent, template=template_id),
     )
     assert planned.template_id == template_id
