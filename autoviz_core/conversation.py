@@ -16,7 +16,7 @@ import pandas as pd
 
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data.profiling import SchemaProfile
-from autoviz_core.planning.derive import read_cues
+from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.edits import edit_evidence
 from autoviz_core.planning.followup import read_follow_up
 
@@ -49,7 +49,7 @@ def read_turn(
     df: pd.DataFrame | None = None,
 ) -> TurnReading:
     """Follow-up or new question, for `question` asked while `current` is open."""
-    cues = read_cues(question, profile, df)
+    cues = read_question(question, profile, df).cues
     shown = request_columns(current)
     named = cues.columns
     valued = list(dict.fromkeys(v.column for v in cues.values))

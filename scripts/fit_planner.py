@@ -207,7 +207,7 @@ class Reading:
 
 def read_candidates(question: str, df: Any, prof: Any) -> Reading:
     """Read the question as the planner does and list its candidates."""
-    read = read_question(question, df, prof)
+    read = read_question(question, prof, df)
     ev = question_evidence(read.cues, read.profile)
     derived = [d.name for d in read.derived]
     return Reading(read.cues, read.profile, ev, list(generate_candidates(ev)), read.df, derived)
@@ -329,7 +329,7 @@ def answer_question(
 ) -> AnswerQuestion:
     """A question's answer evidence (reading the chart request the fitted request model
     chooses, as at run time) and every reading of it."""
-    read = read_question(question, df, prof)
+    read = read_question(question, prof, df)
     ranked = rank_request(read.cues, read.profile, request_weights)
     assert ranked.evidence is not None
     aev = answer_evidence(read.cues, ranked.evidence, read.profile, ranked.request)
@@ -529,7 +529,7 @@ def edit_examples() -> list[tuple[str, dict[str, float], bool]]:
         turns = case["turns"]
         for before, turn in itertools.pairwise(turns):
             prev = gold_request(before["gold"], df)
-            cues = read_question(turn["q"], df, prof, previous=prev).cues
+            cues = read_question(turn["q"], prof, df, previous=prev).cues
             ev = edit_evidence(cues, prev, prof)
             for e in candidate_edits(ev):
                 out.append(
@@ -625,7 +625,7 @@ def filter_question(
     question: str, df: Any, prof: Any, gold: list[Any], table: str, source: str,
     previous: AnalysisRequest | None = None,
 ) -> FilterQuestion:  # fmt: skip
-    read = read_question(question, df, prof, previous=previous)
+    read = read_question(question, prof, df, previous=previous)
     cands = [s.candidate for s in read.cues.filter_readings]
     return FilterQuestion(
         table, source,

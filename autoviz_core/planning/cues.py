@@ -9,8 +9,8 @@ them with fitted weights against this evidence. The few single-valued fields (`a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -29,20 +29,35 @@ from autoviz_core.planning.mentions import (
 from autoviz_core.planning.text import Token, column_tokens, normalise_question, tokenize
 
 
-@dataclass
+@dataclass(frozen=True)
+class Evidence:
+    """One thing the question says, as a record: what it is, the tokens that say it, how
+    strongly (0..1), and what produced it (the way a name matched, the lexicon, or the filter
+    reader, whose strength is the fitted filter model's probability)."""
+
+    kind: str  # column | value | phrase | filter
+    what: str
+    span: tuple[int, int]
+    strength: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Cues:
-    """Everything the question says, with positions, read without a model."""
+    """Everything the question says, with positions, read without a model. Immutable: the
+    reader builds it step by step (each step a new value); every later stage only reads it.
+    Each piece of evidence keeps its token span and strength (`evidence()` lists them)."""
 
     question: str
     text: str = ""
-    toks: list[Token] = field(default_factory=list)
-    all_mentions: list[Mention] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    values: list[ValueMention] = field(default_factory=list)
-    hits: list[PhraseHit] = field(default_factory=list)
-    filters: list[RequestFilter] = field(default_factory=list)
-    filter_columns: set[str] = field(default_factory=set)
-    filter_readings: list[ScoredFilter] = field(default_factory=list)  # every candidate filter
+    toks: tuple[Token, ...] = ()
+    all_mentions: tuple[Mention, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    values: tuple[ValueMention, ...] = ()
+    hits: tuple[PhraseHit, ...] = ()
+    filters: tuple[RequestFilter, ...] = ()
+    filter_columns: frozenset[str] = frozenset()
+    filter_readings: tuple[ScoredFilter, ...] = ()  # every candidate filter
     agg: str | None = None
     agg_target: str | None = None
     chart: str | None = None
@@ -57,7 +72,7 @@ class Cues:
     x_hint: str | None = None
     y_hint: str | None = None
     group_hint: str | None = None
-    intent_words: dict[str, int] = field(default_factory=dict)
+    intent_words: Mapping[str, int] = field(default_factory=dict)
     # a follow-up's previous chart: its x and y columns, which a comparison naming no column
     # ("just 3 or more") may compare
     on_chart: tuple[str, ...] = ()
@@ -66,6 +81,36 @@ class Cues:
     def columns(self) -> list[str]:
         """Mentioned columns, first mention order, no repeats."""
         return list(dict.fromkeys(m.column for m in self.mentions))
+
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Every piece of evidence in token order: column and value mentions, lexicon phrases
+        and the filters kept."""
+        found = [
+            *(
+                Evidence("column", m.column, (m.start, m.end), m.score, m.kind)
+                for m in self.mentions
+            ),
+            *(
+                Evidence("value", f"{v.column} = {v.value}", (v.start, v.end), v.score, v.kind)
+                for v in self.values
+            ),
+            *(
+                Evidence("phrase", f"{h.kind}: {h.label}", (h.start, h.end), 1.0, "lexicon")
+                for h in self.hits
+            ),
+            *(
+                Evidence(
+                    "filter",
+                    s.candidate.words(self.toks),
+                    (s.candidate.start, s.candidate.end),
+                    round(s.probability, 4),
+                    f"{s.candidate.source} reader",
+                )
+                for s in self.filter_readings
+                if s.kept
+            ),
+        ]
+        return tuple(sorted(found, key=lambda e: (e.span, e.kind)))
 
     def has(self, kind: str, label: str | None = None) -> bool:
         return any(h.kind == kind and (label is None or h.label == label) for h in self.hits)
@@ -99,29 +144,41 @@ def extract_cues(
     a follow-up reads the x and y of the `previous` chart, which a bare comparison may compare."""
     lex = load_lexicon()
     text = normalise_question(question)
-    toks = tokenize(text)
-    cues = Cues(question=question, text=text.lower(), toks=toks)
-    if previous is not None:
-        cues.on_chart = (previous.x or "", previous.y or "")
-    cues.all_mentions, cues.mentions = question_mentions(toks, profile, extra_mentions)
+    toks = tuple(tokenize(text))
+    all_mentions, mentions = question_mentions(toks, profile, extra_mentions)
     quoted = {q.lower() for q in re.findall(r"['\"]([^'\"]{1,60})['\"]", question)}
     values = find_values(toks, build_value_index(profile, df, lex), lex, quoted, text)
-    cues.mentions = _yield_to_coordinated_values(cues.mentions, values, toks)
-    taken = {i for m in cues.mentions for i in range(m.start, m.end)}
-    cues.values = _assign_values(values, taken)
-    taken |= {i for v in cues.values for i in range(v.start, v.end)}
+    mentions = _yield_to_coordinated_values(mentions, values, toks)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    values = _assign_values(values, taken)
+    taken |= {i for v in values for i in range(v.start, v.end)}
     compass = direction_mentions(toks, taken, profile, lex)
-    cues.mentions += compass
     taken |= {m.start for m in compass}
-    cues.hits = lex.find(toks, skip=taken)
-    cues.mentions += _period_mentions(cues, profile)
-    cues.mentions += _superlative_mentions(cues, profile)
-    cues.mentions.sort(key=lambda m: m.start)
-    _summaries(cues, profile, lex)
-    cues.filters, cues.filter_columns, cues.filter_readings = read_filters(cues, profile, df, lex)
-    _every_value_compared(cues, profile)
+    cues = Cues(
+        question=question,
+        text=text.lower(),
+        toks=toks,
+        all_mentions=tuple(all_mentions),
+        mentions=(*mentions, *compass),
+        values=tuple(values),
+        hits=tuple(lex.find(toks, skip=taken)),
+        on_chart=(previous.x or "", previous.y or "") if previous is not None else (),
+    )
+    cues = replace(cues, mentions=(*cues.mentions, *_period_mentions(cues, profile)))
+    cues = replace(cues, mentions=(*cues.mentions, *_superlative_mentions(cues, profile)))
+    cues = replace(cues, mentions=tuple(sorted(cues.mentions, key=lambda m: m.start)))
+    cues = _summaries(cues, profile, lex)
+    found = read_filters(cues, profile, df, lex)
+    cues = replace(
+        cues,
+        filters=tuple(found.filters),
+        filter_columns=frozenset(found.columns),
+        filter_readings=tuple(found.scored),
+        values=tuple(found.values),
+    )
+    cues = _every_value_compared(cues, profile)
     if cues.group_hint is None:
-        cues.group_hint = _compared_values_column(cues)
+        cues = replace(cues, group_hint=_compared_values_column(cues))
     return cues
 
 
@@ -157,15 +214,19 @@ def direction_mentions(
     return out
 
 
-def _every_value_compared(cues: Cues, profile: SchemaProfile) -> None:
+def _every_value_compared(cues: Cues, profile: SchemaProfile) -> Cues:
     """A list of every value a column has ("buyers than sellers", when those are all) keeps no
     row out: the values are compared, so the column groups instead of filtering."""
-    for f in list(cues.filters):
+    filters, columns, group = list(cues.filters), set(cues.filter_columns), cues.group_hint
+    for f in list(filters):
         col = profile.column(f.column)
         if f.op == "in" and col is not None and len(set(map(str, f.value))) >= col.cardinality:
-            cues.filters.remove(f)
-            cues.filter_columns.discard(f.column)
-            cues.group_hint = cues.group_hint or f.column
+            filters.remove(f)
+            columns.discard(f.column)
+            group = group or f.column
+    return replace(
+        cues, filters=tuple(filters), filter_columns=frozenset(columns), group_hint=group
+    )
 
 
 def _compared_values_column(cues: Cues) -> str | None:
@@ -294,27 +355,33 @@ def _assign_values(values: Sequence[ValueMention], taken: set[int]) -> list[Valu
 
 
 # ------------------------------------------------------------------ summaries
-def _summaries(cues: Cues, profile: SchemaProfile, lex: Lexicon) -> None:
-    cues.chart = next(
-        (h.label for h in cues.hits if h.kind == "chart" and h.label != "generic"), None
-    )
-    cues.time_grain = next((h.label for h in cues.hits if h.kind == "grain"), None)
+def _summaries(cues: Cues, profile: SchemaProfile, lex: Lexicon) -> Cues:
+    """The single-valued summaries, each read from the evidence and the summaries before it."""
+    chart = next((h.label for h in cues.hits if h.kind == "chart" and h.label != "generic"), None)
+    grain = next((h.label for h in cues.hits if h.kind == "grain"), None)
     has_temporal = bool(profile.names("temporal"))
-    cues.temporal = has_temporal and (cues.has("cue", "trend") or cues.time_grain is not None)
-    cues.limit, limit_dir = detect_limit(cues)
-    cues.sort_dir, cues.sort_span = detect_sort(cues)
+    trend = has_temporal and (cues.has("cue", "trend") or grain is not None)
+    cues = replace(cues, chart=chart, time_grain=grain, temporal=trend)
+    limit, limit_dir = detect_limit(cues)
+    cues = replace(cues, limit=limit)
+    sort_dir, sort_span = detect_sort(cues)
+    cues = replace(cues, sort_dir=sort_dir, sort_span=sort_span)
     if cues.sort_dir:
-        cues.sort_by, cues.sort_column = sort_target(cues, lex)
+        sort_by, sort_column = sort_target(cues, lex)
+        cues = replace(cues, sort_by=sort_by, sort_column=sort_column)
     if cues.limit and not cues.sort_dir:
-        cues.sort_by, cues.sort_dir = "y", limit_dir
-    cues.superlative = _superlative(cues)
-    cues.agg, cues.agg_target = _aggregation(cues)
-    cues.x_hint, cues.y_hint = axis_hints(cues)
-    cues.group_hint = group_hint(cues)
-    cues.intent_words = {
+        cues = replace(cues, sort_by="y", sort_dir=limit_dir)
+    cues = replace(cues, superlative=_superlative(cues))
+    agg, agg_target = _aggregation(cues)
+    cues = replace(cues, agg=agg, agg_target=agg_target)
+    x_hint, y_hint = axis_hints(cues)
+    cues = replace(cues, x_hint=x_hint, y_hint=y_hint)
+    cues = replace(cues, group_hint=group_hint(cues))
+    counts = {
         label: sum(1 for h in cues.hits if h.kind == "intent" and h.label == label)
         for label in lex.raw.intents
     }
+    return replace(cues, intent_words=counts)
 
 
 def detect_limit(cues: Cues) -> tuple[int, str | None]:

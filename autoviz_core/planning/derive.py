@@ -36,47 +36,36 @@ class DerivedMention:
         return Mention(self.derived.name, self.start, self.end, 1.0, "exact", 1.0)
 
 
-@dataclass
-class ReadQuestion:
-    """The question read against the table, with any derived measures added to both."""
+@dataclass(frozen=True)
+class QuestionReading:
+    """The question read against the table: its evidence (`cues`), and the profile (and the
+    table, when given) with the derived measures it names added to both."""
 
     cues: Cues
-    df: pd.DataFrame
     profile: SchemaProfile
-    derived: list[Derived]
+    df: pd.DataFrame | None = None
+    derived: tuple[Derived, ...] = ()
 
 
 def read_question(
     question: str,
-    df: pd.DataFrame,
-    profile: SchemaProfile,
-    previous: AnalysisRequest | None = None,
-) -> ReadQuestion:
-    """Find derived measures, add them to the table and profile, then read the cues (of a
-    follow-up of `previous` when given: its chart's columns are what a bare comparison
-    compares)."""
-    found = find_derived(question, profile)
-    derived = [f.derived for f in found]
-    if derived:
-        df = with_derived(df, derived)
-        profile = with_derived_profile(profile, df, derived)
-    cues = extract_cues(
-        question, profile, df, extra_mentions=[f.mention() for f in found], previous=previous
-    )
-    return ReadQuestion(cues, df, profile, derived)
-
-
-def read_cues(
-    question: str,
     profile: SchemaProfile,
     df: pd.DataFrame | None = None,
     previous: AnalysisRequest | None = None,
-) -> Cues:
-    """The question's cues, for readers that need nothing else (is it a follow-up, what does
-    it change): read_question's when the table is at hand, else without derived measures."""
-    if df is None:
-        return extract_cues(question, profile, previous=previous)
-    return read_question(question, df, profile, previous).cues
+) -> QuestionReading:
+    """The one reader of a question, first or follow-up (of `previous`, whose chart's
+    columns are what a bare comparison compares). With the table at hand, derived measures
+    the question names are added to it and its profile first, so the ranking treats them like
+    any other column; without it (is this a follow-up?) the question is read as it stands."""
+    found = find_derived(question, profile) if df is not None else []
+    derived = tuple(f.derived for f in found)
+    if df is not None and derived:
+        df = with_derived(df, list(derived))
+        profile = with_derived_profile(profile, df, list(derived))
+    cues = extract_cues(
+        question, profile, df, extra_mentions=[f.mention() for f in found], previous=previous
+    )
+    return QuestionReading(cues, profile, df, derived)
 
 
 def find_derived(question: str, profile: SchemaProfile) -> list[DerivedMention]:

@@ -82,15 +82,26 @@ class ScoredFilter:
     kept: bool
 
 
+@dataclass(frozen=True)
+class FoundFilters:
+    """The kept filters, the columns they consume (named only to filter, not to plot), every
+    candidate with its probability (the reading's record), and the value mentions left once
+    a text filter has taken its words."""
+
+    filters: list[RequestFilter]
+    columns: set[str]
+    scored: list[ScoredFilter]
+    values: list[ValueMention]
+
+
 def read_filters(
     cues: Cues,
     profile: SchemaProfile,
     df: pd.DataFrame | None,
     lex: Lexicon,
     weights: dict[str, float] | None = None,
-) -> tuple[list[RequestFilter], set[str], list[ScoredFilter]]:
-    """Propose, score and resolve: the kept filters, the columns they consume (named only to
-    filter, not to plot) and every candidate with its probability (the reading's record)."""
+) -> FoundFilters:
+    """Propose, score and resolve the question's filters."""
     w = load_weights().get("filters", {}) if weights is None else weights
     cands = list(filter_candidates(cues, profile, df, lex))
     scored = [
@@ -100,8 +111,8 @@ def read_filters(
     scored = [ScoredFilter(s.candidate, s.probability, s.candidate in kept) for s in scored]
     filters = [f for c in kept for f in c.filters]
     text_tokens = {i for c in kept if c.source == "text" for i in c.anchors}
-    cues.values = [v for v in cues.values if not any(v.start <= i < v.end for i in text_tokens)]
-    return filters, {c.column for c in kept}, scored
+    values = [v for v in cues.values if not any(v.start <= i < v.end for i in text_tokens)]
+    return FoundFilters(filters, {c.column for c in kept}, scored, values)
 
 
 def _probability(feats: dict[str, float], w: dict[str, float]) -> float:

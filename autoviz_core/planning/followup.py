@@ -19,7 +19,7 @@ from autoviz_core.data.derived import Derived
 from autoviz_core.data.profiling import SchemaProfile
 from autoviz_core.plan import Plan, PlanStep
 from autoviz_core.planning.carry import KeptEdit
-from autoviz_core.planning.derive import read_cues
+from autoviz_core.planning.derive import read_question
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.edits import (
     already_shown,
@@ -150,7 +150,7 @@ def read_follow_up(
 ) -> FollowUpReading:
     """Change `current` only where the follow-up `question` says so: its candidate edits are
     scored by the fitted edit model (planning/edits.py) and the likely ones are made."""
-    cues = read_cues(question, profile, df, previous=current)
+    cues = read_question(question, profile, df, previous=current).cues
     scored = read_edits(edit_evidence(cues, current, profile), load_weights().get("edits", {}))
     edits = chosen_edits(scored)
     req = apply_edits(current, edits, profile)

@@ -105,6 +105,11 @@ class ValueMention:
     end: int
     kind: str = EXACT
 
+    @property
+    def score(self) -> float:
+        """Its strength: the quality of the way it matched (as for a column's words)."""
+        return QUALITY.get(self.kind, 1.0)
+
 
 @dataclass
 class ColumnForm:

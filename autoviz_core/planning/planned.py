@@ -18,7 +18,7 @@ from autoviz_core.contracts import AnalysisRequest, AnswerRequest, RequestFilter
 from autoviz_core.data.derived import with_columns
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
 from autoviz_core.plan import Plan
-from autoviz_core.planning.cues import Cues
+from autoviz_core.planning.cues import Cues, Evidence
 from autoviz_core.planning.diff import PlanDiff
 from autoviz_core.planning.validation import PlanNote
 
@@ -105,6 +105,7 @@ class PlanningTrace:
     limit: int = 0
     filters: tuple[RequestFilter, ...] = ()
     intent_words: tuple[tuple[str, int], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     @classmethod
     def of(cls, cues: Cues, mode: PlanningMode) -> PlanningTrace:
@@ -125,6 +126,7 @@ class PlanningTrace:
             limit=cues.limit,
             filters=tuple(f.model_copy(deep=True) for f in cues.filters),
             intent_words=tuple(cues.intent_words.items()),
+            evidence=cues.evidence(),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -146,6 +148,16 @@ class PlanningTrace:
             "limit": self.limit,
             "filters": [f.model_dump() for f in self.filters],
             "intent_words": dict(self.intent_words),
+            "evidence": [
+                {
+                    "kind": e.kind,
+                    "what": e.what,
+                    "span": list(e.span),
+                    "strength": e.strength,
+                    "source": e.source,
+                }
+                for e in self.evidence
+            ],
         }
 
 

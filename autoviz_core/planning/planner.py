@@ -645,9 +645,10 @@ class Planner:
     def _read(
         self, question: str, df: pd.DataFrame, profile: SchemaProfile, mode: PlanningMode
     ) -> _Run:
-        read = read_question(question, df, profile)
+        read = read_question(question, profile, df)
+        table = df if read.df is None else read.df
         timer = StageTimer(self.on_stage)
-        return _Run(question, read.df, read.profile, read.cues, read.derived, timer, mode)
+        return _Run(question, table, read.profile, read.cues, list(read.derived), timer, mode)
 
     def _plan_question(
         self,

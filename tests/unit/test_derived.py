@@ -115,7 +115,7 @@ def test_the_derived_profile_is_a_measure_that_does_not_add_up(shops: pd.DataFra
 
 
 def test_its_words_become_one_mention_of_the_new_column(shops: pd.DataFrame) -> None:
-    read = read_question("average revenue as a share of cost by store", shops, profile_table(shops))
+    read = read_question("average revenue as a share of cost by store", profile_table(shops), shops)
     assert [m.column for m in read.cues.mentions] == ["revenue_pct_of_cost", "store"]
 
 

@@ -59,7 +59,7 @@ def test_two_values_with_versus_make_a_group_not_a_filter(
     realistic_tables: dict[str, pd.DataFrame],
 ) -> None:
     c = cues_for("count the parties seated at lunch versus dinner", realistic_tables["tips"])
-    assert c.filters == [] and c.group_hint == "time"
+    assert c.filters == () and c.group_hint == "time"
 
 
 def test_numeric_year_and_where_filters(realistic_tables: dict[str, pd.DataFrame]) -> None:
@@ -150,3 +150,47 @@ def test_an_ambiguous_or_out_of_range_coordinate_is_no_coordinate() -> None:
     assert "station_lat" not in cues_for("rain further north", two).columns
     off = STATIONS.assign(station_lat=STATIONS["station_lat"] * 10)  # 400..590 is no latitude
     assert "station_lat" not in cues_for("rain further north", off).columns
+
+
+HIVES = pd.DataFrame(
+    {
+        "apiary": ["hill", "hill", "creek", "creek", "meadow", "meadow"],
+        "honey_kg": [12.0, 9.5, 14.2, 11.0, 8.8, 10.1],
+        "frames": [8, 10, 10, 8, 10, 8],
+    }
+)
+
+
+def test_the_reading_is_immutable() -> None:
+    """Later stages read the evidence; none can change it (a frozen record of tuples)."""
+    import dataclasses
+
+    from autoviz_core.planning.derive import read_question
+
+    reading = read_question("total honey_kg per apiary", profile_table(HIVES), HIVES)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading.cues.agg = "mean"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading.cues = reading.cues  # type: ignore[misc]
+    assert isinstance(reading.cues.mentions, tuple) and isinstance(reading.cues.hits, tuple)
+
+
+def test_every_piece_of_evidence_has_its_span_strength_and_source() -> None:
+    """Columns carry how their name matched, values theirs, phrases their lexicon entry, a
+    kept filter its reader and the filter model's probability; spans are token places."""
+    from autoviz_core.planning.derive import read_question
+
+    reading = read_question("average honey_kg at the creek apiary", profile_table(HIVES), HIVES)
+    cues = reading.cues
+    evidence = cues.evidence()
+    words = [t.orig for t in cues.toks]
+    honey = next(e for e in evidence if e.kind == "column" and e.what == "honey_kg")
+    assert words[honey.span[0] : honey.span[1]] == ["honey", "kg"] and honey.source == "exact"
+    assert honey.strength == 1.0
+    agg = next(e for e in evidence if e.kind == "phrase" and e.what == "agg: mean")
+    assert words[agg.span[0]] == "average" and agg.source == "lexicon"
+    creek = next(e for e in evidence if e.kind == "value")
+    assert creek.what == "apiary = creek" and 0 < creek.strength <= 1
+    kept = [e for e in evidence if e.kind == "filter"]
+    assert kept and kept[0].source.endswith("reader") and 0.5 <= kept[0].strength <= 1
+    assert [e.span for e in evidence] == sorted(e.span for e in evidence)

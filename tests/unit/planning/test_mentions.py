@@ -88,7 +88,7 @@ def test_short_values_match_only_as_written() -> None:
     df = pd.DataFrame({"dir": ["N", "S", "E"], "freq": [1.0, 2.0, 3.0]})
     prof = profile_table(df)
     assert extract_cues("freq from the N", prof, df).filters[0].value == "N"
-    assert extract_cues("how often does n appear", prof, df).filters == []
+    assert extract_cues("how often does n appear", prof, df).filters == ()
 
 
 def test_word_match_kinds() -> None:
