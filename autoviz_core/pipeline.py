@@ -29,7 +29,7 @@ from autoviz_core.errors import DataLoadError
 from autoviz_core.llm.base import Backend
 from autoviz_core.plan import Plan
 from autoviz_core.planning.followup import FollowUpPlan, PreviousVersion
-from autoviz_core.planning.planned import Chosen, OnStage, PlannedAnalysis
+from autoviz_core.planning.planned import Chosen, OnStage, PlannedAnalysis, PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.report.findings import collect_findings
 from autoviz_core.runtime.executor import ExecutionResult, OnStep, StopAsked, execute_plan
@@ -166,10 +166,11 @@ def plan_analysis(
     """The one planning call of the CLI and the app: a follow-up of `previous` when given (what
     the person `chosen` is a new question's: a follow-up takes its reading from the previous
     version), else a new question."""
-    planner_of_run = Planner(planner, backend, table_name=table.name, on_stage=on_stage)
+    about = PlanningTable(table.df, profile, table.name)
+    planner_of_run = Planner(planner, backend, on_stage=on_stage)
     if previous is not None:
-        return planner_of_run.plan(question, table.df, profile, previous)
-    return planner_of_run.plan(question, table.df, profile, chosen=chosen)
+        return planner_of_run.plan(question, about, previous)
+    return planner_of_run.plan(question, about, chosen=chosen)
 
 
 def run_approved(

@@ -41,11 +41,14 @@ def plan_case(
     from autoviz_core.data import profile_table
     from autoviz_core.pipeline import load_dataset
     from autoviz_core.planning.adaptation import NO_CHANGE
+    from autoviz_core.planning.planned import PlanningTable
     from autoviz_core.planning.planner import Planner
 
     table = load_dataset(dataset_spec(case, cases_file), settings)
     profile = profile_table(table.df)
-    planned = Planner(settings.planner, backend).plan(case["question"], table.df, profile)
+    planned = Planner(settings.planner, backend).plan(
+        case["question"], PlanningTable(table.df, profile)
+    )
     rejected = [n.message for n in planned.notes if n.step_id == "adapt" and n.level == "rejected"]
     counts = planned.diff.model_changes or {"proposed": 0, "accepted": 0, "rejected": 0}
     rationale = planned.diff.rationale

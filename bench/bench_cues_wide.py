@@ -107,6 +107,7 @@ def questions(df: pd.DataFrame) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     from autoviz_core.config import PlannerSettings
     from autoviz_core.data import profile_table
+    from autoviz_core.planning.planned import PlanningTable
     from autoviz_core.planning.planner import Planner
     from bench.conditions import quiet_start
 
@@ -118,13 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     profile = profile_table(df)
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
     qs = questions(df)
-    Planner(settings, None).plan(qs[0], df, profile)  # warm: lexicon, value index, caches
+    Planner(settings, None).plan(
+        qs[0], PlanningTable(df, profile)
+    )  # warm: lexicon, value index, caches
     conditions = quiet_start(f"cues planning, {args.columns} columns")
     times = []
     for _ in range(args.repeats):
         for q in qs:
             t0 = time.perf_counter()
-            Planner(settings, None).plan(q, df, profile)
+            Planner(settings, None).plan(q, PlanningTable(df, profile))
             times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     out = {

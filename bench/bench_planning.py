@@ -84,6 +84,7 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
     from autoviz_core.data import profile_table
     from autoviz_core.llm.factory import create_backend
     from autoviz_core.pipeline import load_dataset
+    from autoviz_core.planning.planned import PlanningTable
     from autoviz_core.planning.planner import Planner
 
     settings = load_settings()
@@ -101,7 +102,9 @@ def child(mode: str, backend_name: str | None, repeats: int, per_table: int) -> 
     def one(table: Any, profile: Any, question: str) -> dict[str, Any]:
         t = time.perf_counter()
         try:
-            p = Planner(planner, backend, table_name=table.name).plan(question, table.df, profile)
+            p = Planner(planner, backend).plan(
+                question, PlanningTable(table.df, profile, table.name)
+            )
         except Exception as exc:  # a failed plan is reported, not hidden
             ms = (time.perf_counter() - t) * 1000
             return {"question": question, "table": table.name, "total_ms": round(ms, 1),

@@ -66,6 +66,7 @@ def child_autoviz(csv: Path) -> dict[str, Any]:
     from autoviz_core.config import load_settings
     from autoviz_core.data import load_table, profile_table
     from autoviz_core.pipeline import execute
+    from autoviz_core.planning.planned import PlanningTable
     from autoviz_core.planning.planner import Planner
     from autoviz_core.report.html import render_html
     from autoviz_core.runtime.startup import settle_after_imports
@@ -87,7 +88,7 @@ def child_autoviz(csv: Path) -> dict[str, Any]:
     profile = profile_table(table.df)
     stages["profile"] = time.perf_counter() - t
     t = time.perf_counter()
-    planned = Planner(planner, None, table_name=table.name).plan(QUESTION, table.df, profile)
+    planned = Planner(planner, None).plan(QUESTION, PlanningTable(table.df, profile, table.name))
     stages["plan"] = time.perf_counter() - t
     t = time.perf_counter()
     result = execute(planned, table.df, settings, settings.planner.seed)

@@ -72,14 +72,15 @@ def run_primary_only(spec: str, question: str, backend: Any, settings: Any) -> A
     the time. Used by the CI floor (tests/eval) and `--fast`."""
     from autoviz_core.pipeline import AnalysisRun, execute, load_dataset, profile_of
     from autoviz_core.plan import Plan
+    from autoviz_core.planning.planned import PlanningTable
     from autoviz_core.planning.planner import Planner
 
     if spec not in _TABLE_CACHE:
         loaded = load_dataset(spec, settings)
         _TABLE_CACHE[spec] = (loaded, profile_of(loaded))
     table, profile = _TABLE_CACHE[spec]
-    planned = Planner(settings.planner, backend, table_name=table.name).plan(
-        question, table.df, profile
+    planned = Planner(settings.planner, backend).plan(
+        question, PlanningTable(table.df, profile, table.name)
     )
     primary = Plan(steps=[s for s in planned.plan.steps if s.primary], derived=planned.plan.derived)
     result = execute(

@@ -33,6 +33,7 @@ from autoviz_core.llm.gbnf import contract_gbnf  # noqa: E402
 from autoviz_core.pipeline import load_dataset  # noqa: E402
 from autoviz_core.plan import Plan  # noqa: E402
 from autoviz_core.planning.adaptation import contract_for  # noqa: E402
+from autoviz_core.planning.planned import PlanningTable  # noqa: E402
 from autoviz_core.planning.planner import Planner, primary_step  # noqa: E402
 
 SCHEMA_DIR = REPO / "autoviz_core" / "schemas"
@@ -47,8 +48,8 @@ def example_plan() -> tuple[list[str], Plan]:
     """(the example table's columns, the plan the model would be asked to adapt for it)."""
     table = load_dataset(EXAMPLE_DATA, load_settings())
     profile = profile_table(table.df)
-    planned = Planner(NO_MODEL, None, table_name=table.name).plan(
-        EXAMPLE_QUESTION, table.df, profile
+    planned = Planner(NO_MODEL, None).plan(
+        EXAMPLE_QUESTION, PlanningTable(table.df, profile, table.name)
     )
     # The adaptation prompt shows the primary chart followed by the template's steps.
     draft = Plan(steps=[primary_step(planned.request), *planned.template_plan.steps])

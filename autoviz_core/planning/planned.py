@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
+
 from autoviz_core.contracts import AnalysisRequest, AnswerRequest, RequestFilter
 from autoviz_core.data.derived import with_columns
 from autoviz_core.data.profiling import ColumnProfile, SchemaProfile
@@ -76,17 +78,6 @@ class PlanningMode(StrEnum):
 
 
 @dataclass(frozen=True)
-class TraceMention:
-    """A column the question names: the token span that names it, how strongly, and how
-    (an exact name, a synonym, a value ...)."""
-
-    column: str
-    span: tuple[int, int]
-    score: float
-    kind: str
-
-
-@dataclass(frozen=True)
 class PlanningTrace:
     """What the question reader found, as provenance: the evidence every later stage read.
     Typed, so a report, a test or the app reads fields, not dictionary keys."""
@@ -97,7 +88,7 @@ class PlanningTrace:
     agg: str | None = None
     agg_target: str | None = None
     chart: str | None = None
-    mentions: tuple[TraceMention, ...] = ()
+    mentions: tuple[Evidence, ...] = ()  # the column mentions, as evidence records
     time_grain: str | None = None
     temporal: bool = False
     sort_by: str | None = None
@@ -116,9 +107,7 @@ class PlanningTrace:
             agg=cues.agg,
             agg_target=cues.agg_target,
             chart=cues.chart,
-            mentions=tuple(
-                TraceMention(m.column, (m.start, m.end), m.score, m.kind) for m in cues.mentions
-            ),
+            mentions=tuple(e for e in cues.evidence() if e.kind == "column"),
             time_grain=cues.time_grain,
             temporal=cues.temporal,
             sort_by=cues.sort_by,
@@ -139,7 +128,7 @@ class PlanningTrace:
             "agg_target": self.agg_target,
             "chart": self.chart,
             "mentions": [
-                {"column": m.column, "span": list(m.span), "score": m.score, "kind": m.kind}
+                {"column": m.what, "span": list(m.span), "score": m.strength, "kind": m.source}
                 for m in self.mentions
             ],
             "time_grain": self.time_grain,
@@ -159,6 +148,15 @@ class PlanningTrace:
                 for e in self.evidence
             ],
         }
+
+
+@dataclass(frozen=True)
+class PlanningTable:
+    """The table a question is about: its rows, its profile, and the name prompts call it."""
+
+    df: pd.DataFrame
+    profile: SchemaProfile
+    name: str = "data"
 
 
 @dataclass

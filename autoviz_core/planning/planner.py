@@ -70,6 +70,7 @@ from autoviz_core.planning.planned import (
     OnStage,
     PlannedAnalysis,
     PlanningMode,
+    PlanningTable,
     PlanningTrace,
     StageTimer,
     derived_columns,
@@ -600,15 +601,13 @@ class Planner:
 
     settings: PlannerSettings = field(default_factory=PlannerSettings)
     backend: Backend | None = None
-    table_name: str = "data"
     on_stage: OnStage | None = None
 
     @overload
     def plan(
         self,
         question: str,
-        df: pd.DataFrame,
-        profile: SchemaProfile,
+        table: PlanningTable,
         previous: None = None,
         *,
         chosen: Chosen | None = None,
@@ -616,20 +615,13 @@ class Planner:
 
     @overload
     def plan(
-        self,
-        question: str,
-        df: pd.DataFrame,
-        profile: SchemaProfile,
-        previous: PreviousVersion,
-        *,
-        chosen: Chosen | None = None,
+        self, question: str, table: PlanningTable, previous: PreviousVersion
     ) -> FollowUpPlan: ...
 
     def plan(
         self,
         question: str,
-        df: pd.DataFrame,
-        profile: SchemaProfile,
+        table: PlanningTable,
         previous: PreviousVersion | None = None,
         *,
         chosen: Chosen | None = None,
@@ -638,28 +630,25 @@ class Planner:
         fixed), or a follow-up of the `previous` version. Raises BackendError if a model call
         fails where the settings require the model."""
         if previous is None:
-            return self._plan_question(question, df, profile, chosen or Chosen())
-        return self._plan_follow_up(question, previous, df, profile)
+            return self._plan_question(question, table, chosen or Chosen())
+        return self._plan_follow_up(question, previous, table)
 
     # ------------------------------------------------------------------ a new question
-    def _read(
-        self, question: str, df: pd.DataFrame, profile: SchemaProfile, mode: PlanningMode
-    ) -> _Run:
-        read = read_question(question, profile, df)
-        table = df if read.df is None else read.df
+    def _read(self, question: str, table: PlanningTable, mode: PlanningMode) -> _Run:
+        read = read_question(question, table.profile, table.df)
+        df = table.df if read.df is None else read.df
         timer = StageTimer(self.on_stage)
-        return _Run(question, table, read.profile, read.cues, list(read.derived), timer, mode)
+        return _Run(question, df, read.profile, read.cues, list(read.derived), timer, mode)
 
     def _plan_question(
         self,
         question: str,
-        df: pd.DataFrame,
-        profile: SchemaProfile,
+        table: PlanningTable,
         chosen: Chosen,
         mode: PlanningMode = PlanningMode.QUESTION,
     ) -> PlannedAnalysis:
-        settings, backend, name = self.settings, self.backend, self.table_name
-        run = self._read(question, df, profile, mode)
+        settings, backend, name = self.settings, self.backend, table.name
+        run = self._read(question, table, mode)
         cues, profile, timer, calls = run.cues, run.profile, run.timer, run.calls
         ranked = rank_request(cues, profile)
         timer.lap("cues")
@@ -846,14 +835,15 @@ class Planner:
 
     # ------------------------------------------------------------------ a follow-up
     def _plan_follow_up(
-        self, follow_up: str, previous: PreviousVersion, df: pd.DataFrame, profile: SchemaProfile
+        self, follow_up: str, previous: PreviousVersion, table: PlanningTable
     ) -> FollowUpPlan:
         """The next version: the previous request changed by the follow-up, the edits kept."""
+        df, profile = table.df, table.profile
         reading = read_follow_up(follow_up, previous.request, profile, df)
         question = follow_up_question(previous.question, follow_up)
         if reading.understood:
             chosen = Chosen(intent=previous.intent or None, request=reading.request)
-            planned = self._plan_question(question, df, profile, chosen, PlanningMode.FOLLOW_UP)
+            planned = self._plan_question(question, table, chosen, PlanningMode.FOLLOW_UP)
             planned = dataclasses.replace(
                 planned,
                 intent_source="follow-up" if previous.intent else planned.intent_source,
@@ -861,7 +851,7 @@ class Planner:
             )
             reading = dataclasses.replace(reading, request=planned.request)
         else:
-            planned = self._plan_question(question, df, profile, Chosen())
+            planned = self._plan_question(question, table, Chosen())
             reading = dataclasses.replace(
                 reading,
                 request=planned.request,

@@ -29,7 +29,7 @@ from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.errors import BackendError
 from autoviz_core.llm.base import Generation, invalid_output_error, validate_output
 from autoviz_core.llm.watched import WatchedBackend
-from autoviz_core.planning.planned import Alternative, PlannedAnalysis
+from autoviz_core.planning.planned import Alternative, PlannedAnalysis, PlanningTable
 from autoviz_core.planning.planner import Planner
 from ui import backend as ui_backend
 
@@ -265,7 +265,9 @@ def test_cancel_stops_waiting_for_the_model_and_the_template_plan_is_kept() -> N
     timer.start()
     started = time.monotonic()
     try:
-        planned = Planner(backend=watched).plan("Mean tip for each day", df, profile_table(df))
+        planned = Planner(backend=watched).plan(
+            "Mean tip for each day", PlanningTable(df, profile_table(df))
+        )
     finally:
         hanging.release.set()
     assert time.monotonic() - started < 5

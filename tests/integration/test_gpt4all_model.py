@@ -16,6 +16,7 @@ from autoviz_core.llm import Backend, numbered
 from autoviz_core.pipeline import model_summary, stage_backends
 from autoviz_core.planning import prompts
 from autoviz_core.planning.change_options import KEEP
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import Planner
 
 
@@ -86,7 +87,7 @@ def test_the_planner_asks_gpt4all_only_numbered_choices(gpt4all_backend: Backend
     credited only when a change it chose was applied."""
     df = px.data.tips()
     planned = Planner(PlannerSettings(), gpt4all_backend).plan(
-        QUESTIONS["tips"], df, profile_table(df)
+        QUESTIONS["tips"], PlanningTable(df, profile_table(df))
     )
     answered = [c for c in planned.model_calls if not c.error]
     assert planned.model_calls and {c.stage for c in planned.model_calls} == {"adapt"}
@@ -98,7 +99,7 @@ def test_the_planner_asks_gpt4all_only_numbered_choices(gpt4all_backend: Backend
         assert summary == f"{gpt4all_backend.name} (adapt)"
     else:  # kept the plan: said so, not credited
         before = Planner(PlannerSettings(adapt_mode="off"), None).plan(
-            QUESTIONS["tips"], df, profile_table(df)
+            QUESTIONS["tips"], PlanningTable(df, profile_table(df))
         )
         assert [s.id for s in planned.plan.steps] == [s.id for s in before.plan.steps]
         assert summary.endswith("; the template plan was used")

@@ -22,7 +22,7 @@ import pytest
 from autoviz_core.config import PlannerSettings, load_settings
 from autoviz_core.data import profile_table, table_from_dataframe
 from autoviz_core.llm.factory import create_backend
-from autoviz_core.planning.planned import PlannedAnalysis
+from autoviz_core.planning.planned import PlannedAnalysis, PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.tools.registry import get_tool
 
@@ -89,7 +89,7 @@ def test_four_threads_share_one_embedded_model() -> None:
         df = tables[name]
         profile = profile_table(df)
         barrier.wait(timeout=60)
-        return Planner(MODEL_MODE, backend, table_name=name).plan(REQUESTS[name], df, profile)
+        return Planner(MODEL_MODE, backend).plan(REQUESTS[name], PlanningTable(df, profile, name))
 
     try:
         with ThreadPoolExecutor(max_workers=len(REQUESTS)) as pool:
@@ -109,6 +109,7 @@ from autoviz_core.config import PlannerSettings, load_settings
 from autoviz_core.data import profile_table, table_from_dataframe
 from autoviz_core.errors import AutoVizError
 from autoviz_core.llm.factory import create_backend
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import Planner
 
 url, name, question = sys.argv[1:4]
@@ -123,7 +124,7 @@ backend = create_backend("vllm-local", settings)
 df = table_from_dataframe(getattr(px.data, name)(), name).df
 mode = PlannerSettings(intent_mode="model", request_mode="model", adapt_mode="off")
 try:
-    planned = Planner(mode, backend, table_name=name).plan(question, df, profile_table(df))
+    planned = Planner(mode, backend).plan(question, PlanningTable(df, profile_table(df), name))
 except AutoVizError as exc:  # a rejected answer (e.g. cut at max_tokens) is reported, not raised
     print(json.dumps({"question": question, "error": type(exc).__name__ + ": " + str(exc)}))
     sys.exit(0)

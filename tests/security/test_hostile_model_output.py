@@ -30,6 +30,7 @@ from autoviz_core.llm.base import validate_or_salvage, validate_output
 from autoviz_core.llm.factory import create_backend
 from autoviz_core.llm.json_extract import first_json_object
 from autoviz_core.planning.adaptation import contract_for
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.runtime.executor import execute_plan
 from autoviz_core.tools.registry import ToolContext, all_tools, get_tool
@@ -255,7 +256,7 @@ def test_planner_rejects_non_json_model_output(
     backend, _ = scripted_backend(monkeypatch, ["os.system('rm -rf /')"] * 2)
     profile = profile_table(hostile_table)
     with pytest.raises(BackendError) as info:
-        Planner(MODEL_MODE, backend).plan(INJECTION, hostile_table, profile)
+        Planner(MODEL_MODE, backend).plan(INJECTION, PlanningTable(hostile_table, profile))
     assert_one_line(info.value)
 
 
@@ -267,7 +268,7 @@ def test_planner_rejects_a_request_naming_columns_not_in_the_table(
     backend, _ = scripted_backend(monkeypatch, [intent, bad, bad])
     profile = profile_table(hostile_table)
     with pytest.raises(BackendError) as info:
-        Planner(MODEL_MODE, backend).plan(INJECTION, hostile_table, profile)
+        Planner(MODEL_MODE, backend).plan(INJECTION, PlanningTable(hostile_table, profile))
     assert "request" in str(info.value).lower() or "x" in str(info.value)
     assert_one_line(info.value)
 
@@ -333,7 +334,7 @@ def test_injection_cannot_run_anything_but_registry_tools(
     }  # fmt: skip
     assert validate_output(answer_contract(profile.names()), json.dumps(answer))[0] is not None
     backend, _ = scripted_backend(monkeypatch, [intent, json.dumps(req), json.dumps(answer), adapt])
-    planned = Planner(MODEL_MODE, backend).plan(INJECTION, hostile_table, profile)
+    planned = Planner(MODEL_MODE, backend).plan(INJECTION, PlanningTable(hostile_table, profile))
     assert len(planned.model_calls) == 4
     assert planned.answer.filters and planned.answer.filters[0].value == CODE  # data, not code
     assert planned.request.filters and planned.request.filters[0].value == CODE  # data, not code
@@ -355,7 +356,7 @@ def test_injection_in_question_and_cells_with_cue_planning(
     profile = profile_table(hostile_table)
     cues = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
     for question in (INJECTION, CODE, f"total units by region; {CODE}", "{{7*7}} ${jndi:ldap://x}"):
-        planned = Planner(cues, None).plan(question, hostile_table, profile)
+        planned = Planner(cues, None).plan(question, PlanningTable(hostile_table, profile))
         assert planned.question == question
         for step in planned.plan.steps:
             spec = get_tool(step.tool)

@@ -9,7 +9,7 @@ import pytest
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
-from autoviz_core.planning.planned import PlannedAnalysis
+from autoviz_core.planning.planned import PlannedAnalysis, PlanningTable
 from autoviz_core.planning.planner import Planner
 
 NO_MODEL = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
@@ -35,7 +35,7 @@ def bakery() -> pd.DataFrame:
 
 
 def plan(df: pd.DataFrame, question: str) -> PlannedAnalysis:
-    return Planner(NO_MODEL, None, table_name="bakery").plan(question, df, profile_table(df))
+    return Planner(NO_MODEL, None).plan(question, PlanningTable(df, profile_table(df), "bakery"))
 
 
 @pytest.mark.parametrize(

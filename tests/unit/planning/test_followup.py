@@ -18,7 +18,7 @@ from autoviz_core.planning.followup import (
     request_changes,
     request_from_plan,
 )
-from autoviz_core.planning.planned import PlanningMode
+from autoviz_core.planning.planned import PlanningMode, PlanningTable
 from autoviz_core.planning.planner import Planner
 
 CUES_ONLY = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
@@ -186,7 +186,9 @@ def test_carry_edits_keeps_changed_params_added_steps_and_removals() -> None:
 
 def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = Planner(CUES_ONLY, None).plan("Mean tip for each day for dinner", df, profile)
+    first = Planner(CUES_ONLY, None).plan(
+        "Mean tip for each day for dinner", PlanningTable(df, profile)
+    )
     assert [describe_filter(f) for f in first.request.filters] == ["time is Dinner"]
     edited = Plan(
         steps=[
@@ -199,7 +201,7 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
     previous = PreviousVersion(
         first.question, first.intent, request_from_plan(edited, first.request), edited, first.plan
     )
-    step = Planner(CUES_ONLY, None).plan("only for females", df, profile, previous)
+    step = Planner(CUES_ONLY, None).plan("only for females", PlanningTable(df, profile), previous)
     planned = step.planned
     assert [describe_filter(f) for f in planned.request.filters] == [
         "time is Dinner",
@@ -223,9 +225,9 @@ def test_plan_follow_up_keeps_the_earlier_filter_and_the_persons_edit(tips: tupl
 
 def test_an_unreadable_follow_up_is_planned_as_a_new_question(tips: tuple) -> None:  # type: ignore[type-arg]
     df, profile = tips
-    first = Planner(CUES_ONLY, None).plan("Mean tip for each day", df, profile)
+    first = Planner(CUES_ONLY, None).plan("Mean tip for each day", PlanningTable(df, profile))
     previous = PreviousVersion(first.question, first.intent, first.request, first.plan)
-    step = Planner(CUES_ONLY, None).plan("and what else?", df, profile, previous)
+    step = Planner(CUES_ONLY, None).plan("and what else?", PlanningTable(df, profile), previous)
     assert not step.reading.understood
     assert "planned as a new question" in step.reading.changes[0]
     assert step.planned.question == "Mean tip for each day — and what else?"
@@ -235,18 +237,18 @@ def test_the_trace_says_how_each_version_was_planned_and_what_was_read(tips: tup
     """One Planner plans both; the trace is typed (spans are token places) and says the mode."""
     df, profile = tips
     planner = Planner(CUES_ONLY)
-    first = planner.plan("Median bill for each day", df, profile)
+    first = planner.plan("Median bill for each day", PlanningTable(df, profile))
     assert first.trace.mode is PlanningMode.QUESTION
-    bill = next(m for m in first.trace.mentions if m.column == "total_bill")
-    assert bill.span[0] < bill.span[1] and bill.score > 0
+    bill = next(m for m in first.trace.mentions if m.what == "total_bill")
+    assert bill.span[0] < bill.span[1] and bill.strength > 0
     assert first.trace.agg == "median"
     assert first.trace.as_dict()["mentions"][0]["span"] == list(first.trace.mentions[0].span)
     previous = PreviousVersion(first.question, first.intent, first.request, first.plan)
-    step = planner.plan("just the smokers", df, profile, previous)
+    step = planner.plan("just the smokers", PlanningTable(df, profile), previous)
     assert step.reading.understood
     assert step.planned.trace.mode is PlanningMode.FOLLOW_UP
     assert step.planned.trace.as_dict()["mode"] == "follow_up"
-    unread = planner.plan("and what else?", df, profile, previous)
+    unread = planner.plan("and what else?", PlanningTable(df, profile), previous)
     assert unread.planned.trace.mode is PlanningMode.QUESTION
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import Planner
 
 CASES = {
@@ -48,5 +49,5 @@ def test_question_selects_intent(
     df = realistic_tables[table]
     planned = Planner(
         PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"), None
-    ).plan(question, df, profile_table(df))
+    ).plan(question, PlanningTable(df, profile_table(df)))
     assert planned.intent == intent

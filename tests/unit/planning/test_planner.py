@@ -14,7 +14,13 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning import planner
-from autoviz_core.planning.planned import PRIMARY_ID, Chosen, OnStage, PlannedAnalysis
+from autoviz_core.planning.planned import (
+    PRIMARY_ID,
+    Chosen,
+    OnStage,
+    PlannedAnalysis,
+    PlanningTable,
+)
 from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.templates import get_template
 
@@ -40,7 +46,9 @@ def sales() -> pd.DataFrame:
 def plan(
     df: pd.DataFrame, question: str, on_stage: OnStage | None = None, **kwargs: Any
 ) -> PlannedAnalysis:
-    return Planner(CUES, None, on_stage=on_stage).plan(question, df, profile_table(df), **kwargs)
+    return Planner(CUES, None, on_stage=on_stage).plan(
+        question, PlanningTable(df, profile_table(df)), **kwargs
+    )
 
 
 def test_the_plan_opens_with_one_primary_chart_of_the_request(sales: pd.DataFrame) -> None:

@@ -19,6 +19,7 @@ from autoviz_core.llm import llamacpp as llamacpp_module
 from autoviz_core.llm.base import Generation
 from autoviz_core.llm.factory import create_backend
 from autoviz_core.pipeline import backend_used, model_summary, stage_backends
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import NO_VALID_CHANGE, Planner
 
 DEFAULT = PlannerSettings()  # cues decide intent and request; the model adapts the plan
@@ -77,7 +78,7 @@ def tips(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def test_adaptation_failure_keeps_the_template_plan(tips: pd.DataFrame, error: Exception) -> None:
     profile = profile_table(tips)
     backend = RaisingBackend(error)
-    planned = Planner(DEFAULT, backend).plan("Mean tip for each day", tips, profile)
+    planned = Planner(DEFAULT, backend).plan("Mean tip for each day", PlanningTable(tips, profile))
     assert backend.calls == 1
     ids = [s.id for s in planned.plan.steps]
     assert ids[0] == "answer" and ids[1:] == [s.id for s in planned.template_plan.steps]
@@ -101,7 +102,9 @@ def test_the_real_retry_loop_on_garbage_ends_in_the_template_plan(
     backend = create_backend("smollm2-llamacpp", settings)
     started = time.monotonic()
     try:
-        planned = Planner(DEFAULT, backend).plan("Mean tip for each day", tips, profile_table(tips))
+        planned = Planner(DEFAULT, backend).plan(
+            "Mean tip for each day", PlanningTable(tips, profile_table(tips))
+        )
     finally:
         backend.close()
     assert time.monotonic() - started < settings.limits.llm_timeout_s
@@ -112,7 +115,7 @@ def test_the_real_retry_loop_on_garbage_ends_in_the_template_plan(
 
 def test_no_model_run_is_recorded_as_none(tips: pd.DataFrame) -> None:
     planned = Planner(PlannerSettings(adapt_mode="off"), None).plan(
-        "Mean tip for each day", tips, profile_table(tips)
+        "Mean tip for each day", PlanningTable(tips, profile_table(tips))
     )
     assert backend_used(planned, "smollm2-llamacpp") == "none"
     assert set(stage_backends(planned, "smollm2-llamacpp").values()) == {"none"}
@@ -128,8 +131,10 @@ def test_hybrid_keeps_the_ranked_reading_when_the_model_fails(tips: pd.DataFrame
     error = BackendError("failing-model: HTTP 500 out of memory", "Try again.")
     backend = RaisingBackend(error)
     profile = profile_table(tips)
-    cues_only = Planner(PlannerSettings(adapt_mode="off"), None).plan(TERSE, tips, profile)
-    planned = Planner(HYBRID, backend).plan(TERSE, tips, profile)
+    cues_only = Planner(PlannerSettings(adapt_mode="off"), None).plan(
+        TERSE, PlanningTable(tips, profile)
+    )
+    planned = Planner(HYBRID, backend).plan(TERSE, PlanningTable(tips, profile))
     assert backend.calls >= 1
     assert planned.request == cues_only.request
     assert planned.request_source == "cues"
@@ -140,4 +145,6 @@ def test_hybrid_keeps_the_ranked_reading_when_the_model_fails(tips: pd.DataFrame
 def test_model_mode_reports_the_model_failure(tips: pd.DataFrame) -> None:
     backend = RaisingBackend(BackendError("failing-model: HTTP 500 out of memory", "Try again."))
     with pytest.raises(BackendError, match="HTTP 500"):
-        Planner(MODEL, backend).plan("Mean tip for each day", tips, profile_table(tips))
+        Planner(MODEL, backend).plan(
+            "Mean tip for each day", PlanningTable(tips, profile_table(tips))
+        )

@@ -19,6 +19,7 @@ from autoviz_core.llm.base import Generation
 from autoviz_core.pipeline import model_summary, stage_backends
 from autoviz_core.planning import planner, prompts
 from autoviz_core.planning.change_options import KEEP, NOT_ASKED
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import NO_VALID_CHANGE, Planner
 
 DEFAULT = PlannerSettings()  # cues read the question; the model adapts the plan
@@ -65,7 +66,7 @@ def tips(realistic_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def plan_with(backend: Any, df: pd.DataFrame, settings: PlannerSettings = DEFAULT) -> Any:
-    return Planner(settings, backend).plan(QUESTION, df, profile_table(df))
+    return Planner(settings, backend).plan(QUESTION, PlanningTable(df, profile_table(df)))
 
 
 def question_plan(df: pd.DataFrame) -> list[str]:
@@ -156,7 +157,7 @@ def test_an_unsure_reading_is_chosen_by_number_among_the_ranked_ones(tips: pd.Da
         return labels.index(order[1]) + 1
 
     backend = NumberedBackend(listed_second)
-    planned = Planner(settings, backend).plan("tips", tips, profile_table(tips))
+    planned = Planner(settings, backend).plan("tips", PlanningTable(tips, profile_table(tips)))
     asked = [_labels(m) for m in backend.asked if "Which chart" in m[-1]["content"]]
     half = len(asked[0]) // 2
     assert len(asked) == 2 and asked[1] == asked[0][half:] + asked[0][:half]
@@ -174,7 +175,7 @@ def test_the_summary_names_what_the_model_decided_and_what_it_did_not(
 ) -> None:
     settings = PlannerSettings(request_mode="hybrid")  # readings by the model, then adapting
     backend = NumberedBackend(lambda labels: labels.index(KEEP) + 1 if KEEP in labels else 1)
-    planned = Planner(settings, backend).plan("tips", tips, profile_table(tips))
+    planned = Planner(settings, backend).plan("tips", PlanningTable(tips, profile_table(tips)))
     assert planned.request_source == "hybrid"
     assert model_summary(planned) == (
         "numbered-model (request); numbered-model proposed no change; the template plan was used"
@@ -194,7 +195,7 @@ def test_model_mode_without_a_grammar_chooses_among_readings_and_intents(
         return labels.index(wanted if wanted in labels else max(labels)) + 1
 
     backend = NumberedBackend(by_words)
-    planned = Planner(settings, backend).plan("tips", tips, profile_table(tips))
+    planned = Planner(settings, backend).plan("tips", PlanningTable(tips, profile_table(tips)))
     intents = [_labels(m) for m in backend.asked if "kind of analysis" in m[-1]["content"]]
     assert len(intents) == 2 and sorted(intents[0]) == sorted(intents[1])
     assert planned.intent == "time_series_investigation" and planned.intent_source == "model"

@@ -13,7 +13,7 @@ from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import AnalysisRequest
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
-from autoviz_core.planning.planned import Chosen
+from autoviz_core.planning.planned import Chosen, PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.request import (
     CONFIDENT,
@@ -153,9 +153,9 @@ def test_confidence_and_alternatives() -> None:
     """A clear question is confident and offers nothing; a terse one offers its runners-up."""
     prof = profile_table(CLUB)
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
-    clear = Planner(settings, None).plan("average price per team", CLUB, prof)
+    clear = Planner(settings, None).plan("average price per team", PlanningTable(CLUB, prof))
     assert clear.confidence >= CONFIDENT and clear.alternatives == []
-    vague = Planner(settings, None).plan("price and size", CLUB, prof)
+    vague = Planner(settings, None).plan("price and size", PlanningTable(CLUB, prof))
     assert vague.confidence < CONFIDENT
     assert 1 <= len(vague.alternatives) <= 3
     labels = [a.label for a in vague.alternatives]
@@ -165,7 +165,7 @@ def test_confidence_and_alternatives() -> None:
     # choosing an alternative re-plans with exactly that request
     chosen = vague.alternatives[0].request
     again = Planner(settings, None).plan(
-        "price and size", CLUB, prof, chosen=Chosen(request=chosen)
+        "price and size", PlanningTable(CLUB, prof), chosen=Chosen(request=chosen)
     )
     assert (again.request.chart, again.request.x, again.request.y, again.request.agg) == (
         chosen.chart,

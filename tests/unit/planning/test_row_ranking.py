@@ -9,6 +9,7 @@ import pytest
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
 from autoviz_core.planning.cues import extract_cues
+from autoviz_core.planning.planned import PlanningTable
 from autoviz_core.planning.planner import Planner
 
 
@@ -40,7 +41,9 @@ def test_the_n_heaviest_things_are_rows_ranked_by_the_measure(
     crates: pd.DataFrame, question: str, direction: str, n: int
 ) -> None:
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off")
-    req = Planner(settings, None).plan(question, crates, profile_table(crates)).request
+    req = (
+        Planner(settings, None).plan(question, PlanningTable(crates, profile_table(crates))).request
+    )
     assert (req.x, req.y, req.sort_by, req.sort_dir, req.limit) == (
         "crate_id",
         "weight_kg",

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from autoviz_core.config import PlannerSettings
 from autoviz_core.data import profile_table
 from autoviz_core.llm.base import Generation
-from autoviz_core.planning.planned import Chosen
+from autoviz_core.planning.planned import Chosen, PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.support import TOOL_PARTS
 from autoviz_core.planning.templates import load_templates
@@ -24,7 +24,7 @@ CUES = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"
 
 def _plan(question: str, df: pd.DataFrame, intent: str | None = None) -> Any:
     chosen = Chosen(intent=intent)
-    return Planner(CUES, None).plan(question, df, profile_table(df), chosen=chosen)
+    return Planner(CUES, None).plan(question, PlanningTable(df, profile_table(df)), chosen=chosen)
 
 
 def test_every_tool_and_template_step_names_a_known_part() -> None:
@@ -91,7 +91,7 @@ def test_a_step_the_model_proposes_passes_the_same_filter(
     settings = PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="model")
     profile = profile_table(tips)
     planned = Planner(settings, ProposingBackend([change])).plan(
-        "Compare the average tip across days", tips, profile
+        "Compare the average tip across days", PlanningTable(tips, profile)
     )
     assert (tool in [s.tool for s in planned.plan.steps]) is kept
     if not kept:

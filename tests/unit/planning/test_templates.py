@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from autoviz_core.config import PlannerSettings
 from autoviz_core.contracts import INTENTS
 from autoviz_core.data import profile_table
-from autoviz_core.planning.planned import Chosen
+from autoviz_core.planning.planned import Chosen, PlanningTable
 from autoviz_core.planning.planner import Planner
 from autoviz_core.planning.templates import (
     TemplateStep,
@@ -42,8 +42,7 @@ def test_template_executes_where_eligible(
         PlannerSettings(intent_mode="cues", request_mode="cues", adapt_mode="off"), None
     ).plan(
         "Tell me about the main measure",
-        df,
-        profile,
+        PlanningTable(df, profile),
         chosen=Chosen(intent=template.intent, template=template_id),
     )
     assert planned.template_id == template_id
