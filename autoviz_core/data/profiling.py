@@ -18,6 +18,7 @@ from autoviz_core.data.cleaning import spread_sample
 from autoviz_core.data.columnwise import map_columns
 from autoviz_core.data.semantics import (
     additive_over_time,
+    frequency_column,
     is_additive,
     is_panel,
     total_parts,
@@ -90,6 +91,8 @@ class ColumnProfile(BaseModel):
     # ... and over time as well: False for a stock (population) or a level (data/semantics.py)
     additive_over_time: bool = False
     parts: list[str] = Field(default_factory=list)  # the columns this total adds up
+    # how many each row counts, in a table of counts (data/semantics.frequency_column)
+    frequency: bool = False
     derived_from: list[str] = Field(default_factory=list)  # the two columns a derived measure uses
     # figures that are estimates (the engine's approximate distinct count of a large column)
     approximate: list[str] = Field(default_factory=list)
@@ -223,9 +226,17 @@ def add_table_semantics(df: pd.DataFrame, columns: list[ColumnProfile]) -> None:
         df, {c.name: c.cardinality for c in columns if "cardinality" not in c.approximate}
     )
     totals = total_parts(df)
+    # groupings that repeat (a name or id column makes a list of things, not a table of counts)
+    groups = [
+        c.name
+        for c in columns
+        if c.in_group("asked_groups") and c.role != "identifier" and not c.unique
+    ]
+    weight = frequency_column(df, groups)
     for c in columns:
         c.additive_over_time = additive_over_time(c.name, c.additive, panel)
         c.parts = list(totals.get(c.name, ()))
+        c.frequency = c.name == weight
 
 
 def profile_column(col: pd.Series, name: str, n_rows: int) -> ColumnProfile:

@@ -8,7 +8,7 @@ another averages. The words live in semantics.yaml beside this file.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -48,8 +48,9 @@ class Vocabulary(BaseModel):
     non_additive: frozenset[str]
     stock: frozenset[str] = frozenset()
     total: frozenset[str] = frozenset()
+    frequency: frozenset[str] = frozenset()
 
-    @field_validator("additive", "non_additive", "stock", "total", mode="before")
+    @field_validator("additive", "non_additive", "stock", "total", "frequency", mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         return frozenset(str(w).strip().lower() for w in words)
@@ -251,6 +252,28 @@ def _panel_entity(df: pd.DataFrame, time: str, distinct: Mapping[str, int]) -> s
 
 def is_panel(df: pd.DataFrame, distinct: Mapping[str, int] | None = None) -> bool:
     return any(panel_entity(df, t, distinct) is not None for t in time_columns(df))
+
+
+# ---------------------------------------------------------------- counts per row
+def frequency_column(df: pd.DataFrame, groups: Sequence[str]) -> str | None:
+    """The column that says how many each row counts, when the table is a table of counts:
+    one whole, non-negative number column named as a count ("count", "n", "freq"), every
+    other column a grouping (`groups`), and no two rows for the same combination of them.
+    None for any other table (a list of players with a shirt "number" has a name column)."""
+    words = vocabulary().frequency
+    named = [c for c in df.columns if (toks := name_tokens(str(c))) and set(toks) <= words]
+    others = [str(c) for c in df.columns if c not in named]
+    if len(named) != 1 or not others or any(c not in groups for c in others) or len(df) < 2:
+        return None
+    column = str(named[0])
+    values = df[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    present = values.dropna()
+    whole = bool(((present % 1) == 0).all()) and bool((present >= 0).all())
+    if not whole or df.duplicated(subset=others).any():
+        return None
+    return column
 
 
 # ---------------------------------------------------------------- totals

@@ -270,11 +270,22 @@ def repair_request(
         req.y = main_measure(profile)
     if req.agg == "count" and req.y == req.x:
         req.y = None
+    notes += _count_by_frequency(req, profile)
     if req.time_grain != "none" and not profile.in_group(req.x, "temporal"):
         req.time_grain = "none"
     if req.sort_by == "none" and req.chart == "line":
         req.sort_by, req.sort_dir = "x", "asc"
     return req, notes
+
+
+def _count_by_frequency(req: AnalysisRequest, profile: SchemaProfile) -> list[str]:
+    """In a table of counts each row says how many it stands for: a count of rows would count
+    the combinations of its groups, so a count becomes the sum of that column."""
+    weight = next((c.name for c in profile.columns if c.frequency), None)
+    if weight is None or req.agg != "count" or req.y is not None or weight in (req.x, req.color):
+        return []
+    req.y, req.agg = weight, "sum"
+    return [f"Each row holds a count ({weight}): summing it, not counting rows."]
 
 
 def merge_requests(cue: AnalysisRequest, model: AnalysisRequest) -> AnalysisRequest:

@@ -95,3 +95,49 @@ def test_a_total_is_a_column_adding_up_others_or_named_so() -> None:
     assert total_parts(bill) == {}  # named like a total, but tip and size do not make it up
     cols = {c.name: c for c in profile_table(frame).columns}
     assert cols["sum_ab"].parts == ["a", "b"] and cols["a"].parts == []
+
+
+def test_a_table_of_counts_has_a_frequency_column_and_a_list_of_things_has_none() -> None:
+    """Each row of a cross-tabulation written long says how many it counts; a shirt number
+    beside a name column, a count column beside a measure, or repeated combinations do not."""
+    from autoviz_core.data import profile_table
+
+    counts = pd.DataFrame(
+        {
+            "harbour": ["north", "north", "south", "south", "east", "east"],
+            "catch": ["cod", "hake", "cod", "hake", "cod", "hake"],
+            "n": [12, 4, 0, 7, 3, 9],
+        }
+    )
+    assert [c.name for c in profile_table(counts).columns if c.frequency] == ["n"]
+    repeated = pd.concat([counts, counts.head(1)], ignore_index=True)
+    assert not any(c.frequency for c in profile_table(repeated).columns)
+    squad = pd.DataFrame(
+        {"player": ["ana", "bo", "cy", "di"], "club": ["x", "x", "y", "y"], "number": [9, 4, 9, 1]}
+    )
+    assert not any(c.frequency for c in profile_table(squad).columns)
+    measured = counts.assign(weight_kg=[1.5, 2.0, 0.0, 3.1, 2.2, 1.0])
+    assert not any(c.frequency for c in profile_table(measured).columns)
+    halves = counts.assign(n=[1.5, 4, 0, 7, 3, 9])
+    assert not any(c.frequency for c in profile_table(halves).columns)
+
+
+def test_counting_a_table_of_counts_sums_its_count_column() -> None:
+    from autoviz_core.contracts import AnalysisRequest
+    from autoviz_core.data import profile_table
+    from autoviz_core.planning.request import repair_request
+
+    counts = pd.DataFrame(
+        {
+            "harbour": ["north", "north", "south", "south"],
+            "catch": ["cod", "hake"] * 2,
+            "n": [5, 1, 2, 8],
+        }
+    )
+    profile = profile_table(counts)
+    req, notes = repair_request(AnalysisRequest(chart="bar", x="harbour", agg="count"), profile)
+    assert (req.y, req.agg) == ("n", "sum") and any("summing it" in n for n in notes)
+    by_count, _ = repair_request(AnalysisRequest(chart="bar", x="n", agg="count"), profile)
+    assert (by_count.y, by_count.agg) == (None, "count")  # the counts themselves are grouped
+    mean, _ = repair_request(AnalysisRequest(chart="bar", x="harbour", y="n", agg="mean"), profile)
+    assert (mean.y, mean.agg) == ("n", "mean")
