@@ -35,7 +35,6 @@ from autoviz_core.planning.features import (
     QuestionEvidence,
     question_words,
 )
-from autoviz_core.planning.filters import MONTHS
 from autoviz_core.planning.lexicon import PhraseHit, load_lexicon
 from autoviz_core.planning.text import column_tokens
 from autoviz_core.vocabulary import (
@@ -53,11 +52,9 @@ CONFIDENT = 0.4
 MAX_ALTERNATIVES = 3
 MAX_COLUMNS = 4  # mentioned columns per slot, strongest first
 STAT_WINDOW = 3  # a column this many tokens after a statistic's word is what it measures
-_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
 _QUARTER = re.compile(r"^q([1-4])$")
 EXTREME_AGGS = ("sum", "mean", "median", "max", "min", "count")
 CHANGE_AGGS = ("none", "mean", "sum")
-QUARTER_WORDS = frozenset(("quarter", "qtr", "q"))
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,8 @@ def answer_evidence(
     what the best chart reading groups by (a grouping the question names asks for a chart)."""
     taken = {i for m in cues.mentions for i in range(m.start, m.end)}
     taken |= {i for v in cues.values for i in range(v.start, v.end)}
-    hits = load_lexicon().find_answer_words(cues.toks, skip=taken)
+    lex = load_lexicon()
+    hits = lex.find_answer_words(cues.toks, skip=taken)
     words = set(question_words(cues))
     words |= {_word(h) for h in hits}
     if not any(w.startswith("sw:") for w in words):
@@ -119,7 +117,7 @@ def answer_evidence(
     if not any(w.startswith(asking) for w in words):
         words.add("no_answer_word")  # nothing asks for a value: a chart, or nothing we know
     first = cues.toks[0].lemma if cues.toks else ""
-    if first in ("is", "are", "do", "does", "did", "was", "were", "has", "have", "can"):
+    if first in lex.words.yes_no_openers:
         words.add("yes_no")
     cols = ev.columns
     mentioned = sorted(
@@ -137,7 +135,7 @@ def answer_evidence(
     native = native_grain(profile)
     for h in cues.hits:
         if h.kind == "grain":  # "monthly", "by decade", "each year"; "days" alone names rows
-            bare = h.end - h.start == 1 and cues.toks[h.start].lemma in PERIOD_NOUNS
+            bare = h.end - h.start == 1 and cues.toks[h.start].lemma in lex.words.period_nouns
             coarser = GRAIN_ORDER.get(h.label, 0) > GRAIN_ORDER.get(native, 0)
             # "monthly" on hourly readings groups them; "hourly" on hourly readings names them
             words.add("period_noun" if bare else "per_period" if coarser else "native_period")
@@ -179,7 +177,6 @@ def chart_words(chart: AnalysisRequest, ev: QuestionEvidence) -> set[str]:
     return out
 
 
-PERIOD_NOUNS = frozenset(("day", "week", "month", "year", "quarter", "hour", "decade"))
 GRAIN_ORDER = {"hour": 1, "day": 2, "week": 3, "month": 4, "quarter": 5, "year": 6, "decade": 7}
 # the grain a date column's values are spaced at, from its span and number of values (days)
 SPACING_GRAINS = ((0.5, "hour"), (3.5, "day"), (15, "week"), (60, "month"), (200, "quarter"))
@@ -246,13 +243,14 @@ def _group_like(c: ColumnEvidence, n_rows: int) -> bool:
 def _quantile(cues: Cues, hits: Sequence[PhraseHit]) -> int:
     """The percent of a quantile word: "25th percentile" 25, "first quartile" 25, "median" 50."""
     lemmas = [t.lemma for t in cues.toks]
+    ordinals = load_lexicon().ordinals
     for h in hits:
         if h.kind != "stat" or h.label != "quantile":
             continue
         word = lemmas[h.start]
         before = lemmas[max(0, h.start - 3) : h.start]
         number = next((int(w) for w in reversed(before) if w.isdigit() and 0 < int(w) < 100), None)
-        ordinal = next((_ORDINAL[w] for w in reversed(before) if w in _ORDINAL), None)
+        ordinal = next((ordinals[w] for w in reversed(before) if w in ordinals), None)
         if word.startswith("quartile"):
             k = ordinal or number
             if k in (1, 2, 3):
@@ -271,6 +269,7 @@ def _periods(cues: Cues) -> tuple[list[str], str, bool]:
     year-quarters), their kind, and whether the first is compared with the second ("warmer in
     September than in January": the change runs from the second to the first)."""
     toks = cues.toks
+    months = load_lexicon().months
     out: list[str] = []
     at: list[int] = []
     kinds: set[str] = set()
@@ -285,7 +284,7 @@ def _periods(cues: Cues) -> tuple[list[str], str, bool]:
                 out.append(t.text)
                 kinds.add("year")
             at.append(i)
-        elif t.lemma in MONTHS:
+        elif t.lemma in months:
             out.append(t.lemma)
             kinds.add("month")
             at.append(i)
@@ -443,7 +442,7 @@ def _quarter_column(c: ColumnProfile) -> bool:
         fits = float(c.min) >= 1 and float(c.max) <= 4  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    return fits and bool(words & QUARTER_WORDS)
+    return fits and bool(words & load_lexicon().words.quarter_column_words)
 
 
 def _holds_years(low: Any, high: Any) -> bool:

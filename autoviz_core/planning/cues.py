@@ -294,14 +294,11 @@ def _keyword_positions(
         before_column = any(o.start == i + 1 and o.score >= 0.5 for o in mentions)
         # "total number of", "top 5", "total qty": the word modifies what follows; "frequency of
         # winds" names the column (the column's reading wins unless the word only modifies)
-        modifier = nxt in ("number", "amount", "count") or nxt.isdigit() or before_column
-        verb_first = i == 0 and nxt in ("the", "a", "all", "each", "every", "them", "by")
+        modifier = nxt in lex.words.quantity_nouns or nxt.isdigit() or before_column
+        verb_first = i == 0 and nxt in lex.words.verb_objects
         if m.kind != "exact" or modifier or (verb_first and prev == ""):
             out.add(i)
     return out
-
-
-COORDINATORS = frozenset(("and", "or", "vs", "versus", "than", "nor", "to"))
 
 
 def _yield_to_coordinated_values(
@@ -329,11 +326,12 @@ def _within_longer_value(m: Mention, v: ValueMention) -> bool:
 
 
 def _coordinated(v: ValueMention, values: Sequence[ValueMention], toks: Sequence[Token]) -> bool:
+    coordinators = load_lexicon().words.coordinators
     for w in values:
         if w.column != v.column or w.value == v.value:
             continue
         gap = toks[w.end : v.start] if w.end <= v.start else toks[v.end : w.start]
-        if len(gap) == 1 and gap[0].lemma in COORDINATORS:
+        if len(gap) == 1 and gap[0].lemma in coordinators:
             return True
     return False
 
@@ -411,21 +409,12 @@ def detect_sort(cues: Cues) -> tuple[str | None, tuple[int, int]]:
         end = _clause_end(cues, d.end)
         return ("asc" if d.label == "asc" else "desc"), (start, end)
     lemmas = [t.lemma for t in cues.toks]
+    sort_by_verbs = load_lexicon().words.sort_by_verbs
     for v in verbs:
         if (
             v.end < len(lemmas)
             and lemmas[v.end] == "by"
-            and cues.toks[v.start].lemma
-            in (
-                "sort",
-                "sorted",
-                "order",
-                "ordered",
-                "rank",
-                "ranked",
-                "arrange",
-                "arranged",
-            )
+            and cues.toks[v.start].lemma in sort_by_verbs
         ):
             return "asc", (v.start, _clause_end(cues, v.end + 1))
     return None, (-1, -1)
@@ -450,7 +439,7 @@ def sort_target(cues: Cues, lex: Lexicon) -> tuple[str | None, str | None]:
     if axis:
         return axis[0], column
     lemmas = {t.lemma for t in cues.toks[start:end]}
-    if lemmas & {"x", "bar", "alphabetical", "alphabetically", "name", "label"}:
+    if lemmas & lex.words.sort_by_x:
         return "x", column
     if lemmas & {"y"} or any(h.kind == "agg" for h in in_clause):
         return "y", column
@@ -459,7 +448,8 @@ def sort_target(cues: Cues, lex: Lexicon) -> tuple[str | None, str | None]:
 
 def _superlative(cues: Cues) -> str | None:
     """'high'/'low' when a which/what/who question asks for the extreme group."""
-    asks = any(t.lemma in ("which", "what", "who", "whose", "where", "when") for t in cues.toks)
+    wh_words = load_lexicon().words.wh_words
+    asks = any(t.lemma in wh_words for t in cues.toks)
     sup = [h for h in cues.hits if h.kind == "superlative" and h.start < len(cues.toks)]
     if asks and sup:
         return sup[0].label

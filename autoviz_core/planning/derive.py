@@ -20,7 +20,6 @@ from autoviz_core.planning.lexicon import SLOTS, Lexicon, Phrase, load_lexicon
 from autoviz_core.planning.mentions import Mention
 from autoviz_core.planning.text import Token, column_tokens, normalise_question, tokenize
 
-ARTICLES = frozenset(("the", "a", "an"))
 MAX_FILLERS = 2  # words allowed between {a} and the pattern's next word ("a higher")
 
 
@@ -143,7 +142,8 @@ def _match(
 
 
 def _skip_articles(pos: int, toks: Sequence[Token]) -> int:
-    while pos < len(toks) and toks[pos].lemma in ARTICLES:
+    articles = load_lexicon().words.articles
+    while pos < len(toks) and toks[pos].lemma in articles:
         pos += 1
     return pos
 

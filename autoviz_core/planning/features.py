@@ -19,7 +19,7 @@ from autoviz_core.data.profiling import (
     SchemaProfile,
 )
 from autoviz_core.planning.cues import Cues
-from autoviz_core.planning.lexicon import load_lexicon
+from autoviz_core.planning.lexicon import Lexicon, load_lexicon
 from autoviz_core.planning.text import column_tokens
 from autoviz_core.vocabulary import (
     AGGREGATIONS,
@@ -30,24 +30,6 @@ from autoviz_core.vocabulary import (
 
 MAX_POOL = 6  # columns per slot, strongest mentions first (keeps wide tables fast)
 MAX_MEASURES = 4  # measures compared side by side in one chart
-TIME_NAMES = frozenset(
-    {"year", "month", "week", "day", "hour", "date", "time", "quarter", "decade", "yr", "period"}
-)
-COUNT_NAMES = frozenset(
-    {
-        "count",
-        "counts",
-        "n",
-        "number",
-        "num",
-        "qty",
-        "quantity",
-        "frequency",
-        "freq",
-        "total",
-        "tally",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -139,7 +121,7 @@ def _additive(col: ColumnProfile) -> bool:
     return bool(col.additive)
 
 
-def _column_evidence(col: ColumnProfile, lex_names: frozenset[str]) -> ColumnEvidence:
+def _column_evidence(col: ColumnProfile, lex: Lexicon) -> ColumnEvidence:
     words = set(column_tokens(col.name))
     return ColumnEvidence(
         name=col.name,
@@ -148,10 +130,14 @@ def _column_evidence(col: ColumnProfile, lex_names: frozenset[str]) -> ColumnEvi
         numeric_like=col.in_group("numeric_like"),
         temporal=col.in_group("temporal"),
         groupable=col.in_group("asked_groups"),
-        name_like=bool(words & lex_names) and col.in_group("names"),
-        count_like=bool(words & COUNT_NAMES) and col.in_group("numeric"),
+        name_like=bool(words & lex.name_words) and col.in_group("names"),
+        count_like=bool(words & lex.words.count_column_words) and col.in_group("numeric"),
         additive=_additive(col),
-        time_named=bool(words & TIME_NAMES) and col.cardinality <= 60 and not col.in_group("text"),
+        time_named=(
+            bool(words & lex.words.time_column_words)
+            and col.cardinality <= 60
+            and not col.in_group("text")
+        ),
         numeric=col.in_group("numeric"),
         identifier=col.in_group("identifier"),
         text=col.in_group("text"),
@@ -166,10 +152,10 @@ def _static_evidence(profile: SchemaProfile) -> dict[str, ColumnEvidence]:
     """What the profile alone says about each column, computed once per profile object."""
     cached = _STATIC.get(id(profile))
     if cached is None or cached[0] is not profile:
-        names = load_lexicon().name_words
+        lex = load_lexicon()
         if len(_STATIC) > 32:
             _STATIC.clear()
-        cached = (profile, {c.name: _column_evidence(c, names) for c in profile.columns})
+        cached = (profile, {c.name: _column_evidence(c, lex) for c in profile.columns})
         _STATIC[id(profile)] = cached
     return cached[1]
 
@@ -324,18 +310,16 @@ def _pools(ev: QuestionEvidence, profile: SchemaProfile) -> None:
         ev.measures, ev.counted = counted, True
 
 
-COUNTING_WORDS = frozenset(("the", "all", "these", "those", "our", "my"))
-
-
 def _counted_measures(cues: Cues, profile: SchemaProfile) -> tuple[str, ...]:
     """'compare the 3 scores', 'both prices': when the number the question counts equals
     the table's number of measures, it names them all."""
     numeric = profile.group("numeric")
     if not 2 <= len(numeric) <= MAX_MEASURES:
         return ()
+    determiners = load_lexicon().words.counting_determiners
     for i, t in enumerate(cues.toks):
         counted = t.lemma == "both" or (
-            t.text.isdigit() and i > 0 and cues.toks[i - 1].lemma in COUNTING_WORDS
+            t.text.isdigit() and i > 0 and cues.toks[i - 1].lemma in determiners
         )
         if counted and (2 if t.lemma == "both" else int(t.text)) == len(numeric):
             return tuple(numeric)

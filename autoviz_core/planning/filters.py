@@ -31,27 +31,10 @@ from autoviz_core.planning.weights import load_weights
 if TYPE_CHECKING:
     from autoviz_core.planning.cues import Cues
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)*$")
 MAX_CODES = 50  # a number column with this few values may hold codes ("occupation 1")
 KEEP = 0.5  # a candidate whose fitted probability reaches this is kept
 RANGE_OPS = ("gt", "ge", "lt", "le")
-SPAN_WORDS = frozenset(("through", "thru", "until", "till", "to"))
-NEGATIONS = ("non", "not", "no")
 
 
 @dataclass(frozen=True)
@@ -269,6 +252,7 @@ def _comparison_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[Filte
     mean, with how it was found); 'above 50 or below 46' on one column is also read whole."""
     numeric = _numeric_columns(profile)
     toks = cues.toks
+    words = load_lexicon().words
     one_sided: list[FilterCandidate] = []
     for h, i in _comparison_hits(cues):
         if h.label == "between":
@@ -280,10 +264,11 @@ def _comparison_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[Filte
         then = toks[i + 2].lemma if i + 2 < len(toks) else ""
         number_follows = any(_NUMBER.match(t.text) for t in toks[i + 3 : i + 5])
         facts: list[str] = ["postfix"] if postfix else []
-        if after_num in ("or", "and") and not number_follows:  # "50 or more", not "50 or below 46"
-            if then in ("more", "above", "over", "greater", "higher"):
+        # "50 or more", not "50 or below 46"
+        if after_num in words.bound_joiners and not number_follows:
+            if then in words.or_more:
                 op, facts = "ge", ["or_more"]
-            elif then in ("less", "fewer", "below", "under", "lower"):
+            elif then in words.or_less:
                 op, facts = "le", ["or_less"]
         value = _number(toks[i].text)
         for col, hows in _comparison_columns(cues, h, i, numeric, profile):
@@ -316,7 +301,8 @@ def _between_candidates(
     cues: Cues, profile: SchemaProfile, h: PhraseHit, i: int, numeric: set[str]
 ) -> Iterator[FilterCandidate]:
     toks = cues.toks
-    j = i + 2 if i + 2 < len(toks) and toks[i + 1].lemma in ("and", "to") else -1
+    joiners = load_lexicon().words.range_joiners
+    j = i + 2 if i + 2 < len(toks) and toks[i + 1].lemma in joiners else -1
     if j < 0 or not _NUMBER.match(toks[j].text):
         return
     lo, hi = sorted([_number(toks[i].text), _number(toks[j].text)])
@@ -430,7 +416,7 @@ def _comparison_columns(
     add(_nearest_mention(cues, first, numeric, after=False, skip=rows), "nearest")
     word = cues.toks[hit.start].lemma
     add(described_column(word, profile, numeric), "described")
-    if word in ("after", "before", "since"):
+    if word in load_lexicon().words.date_comparisons:
         add(next((c.name for c in period_columns(profile)), None), "date_word")
     number = [_number(cues.toks[num_index].text)]
     for slot, column in zip(("x", "y"), cues.on_chart, strict=False):
@@ -441,23 +427,22 @@ def _comparison_columns(
     return list(out.items())
 
 
-ID_WORDS = frozenset(("id", "ids", "identifier", "number", "no", "code", "key", "num"))
-
-
 def _names_the_rows(m: Mention, cues: Cues, profile: SchemaProfile) -> bool:
     """An identifier column named by its rows' noun ("parcels" for parcel_id), not by an id
     word: the question speaks of the rows, and a number it compares is one of their measures."""
     col = profile.column(m.column)
     words = {t.lemma for t in cues.toks[m.start : m.end]}
-    return col is not None and col.in_group("identifier") and not words & ID_WORDS
+    id_words = load_lexicon().words.id_words
+    return col is not None and col.in_group("identifier") and not words & id_words
 
 
 def _counted_noun(cues: Cues, start: int) -> bool:
     """The mention is what the question counts: 'how many X', 'number of X', 'count X'."""
+    words = load_lexicon().words
     before = [t.lemma for t in cues.toks[max(0, start - 3) : start]]
-    while before and before[-1] in ("the", "a", "an", "all"):
+    while before and before[-1] in words.count_determiners:
         before = before[:-1]
-    return before[-2:] in (["how", "many"], ["number", "of"]) or before[-1:] == ["count"]
+    return " ".join(before[-2:]) in words.counted_phrases or before[-1:] == ["count"]
 
 
 def described_column(word: str, profile: SchemaProfile, numeric: set[str]) -> str | None:
@@ -483,13 +468,14 @@ def _is_number_column(col: ColumnProfile) -> bool:
 def _equality_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCandidate]:
     """'<column> in|of|is|= <number>' ("majored in 600", "rated 5"); negated -> 'ne'."""
     toks = cues.toks
+    words = load_lexicon().words
     for m in cues.mentions:
         col = profile.column(m.column)
         if col is None or col.in_group("temporal") or not _is_number_column(col):
             continue  # "continent in 2007" is a period, not a continent
         i = m.end
         link = ""
-        if i < len(toks) and toks[i].lemma in ("in", "of", "is", "=", "==", "equal", "equals"):
+        if i < len(toks) and toks[i].lemma in words.equality_links:
             link = toks[i].lemma
             i += 1
             if i < len(toks) and toks[i].lemma == "to":
@@ -506,9 +492,9 @@ def _equality_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterC
             continue  # "weight of 8 cylinder cars": the number belongs to the next column
         if (
             i + 1 < len(toks)
-            and toks[i + 1].lemma in ("or", "and")
+            and toks[i + 1].lemma in words.bound_joiners
             and i + 2 < len(toks)
-            and toks[i + 2].lemma in ("more", "less", "above", "below")
+            and toks[i + 2].lemma in words.bound_words
         ):
             continue  # a comparison, read by _comparison_candidates
         op = "ne" if _negated(cues, m.start) else "eq"
@@ -536,6 +522,7 @@ def _looks_like_year(text: str) -> bool:
 def _counted_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCandidate]:
     """'8 cylinder cars', '4 star hotels': a number right before a numeric column filters it."""
     toks = cues.toks
+    limits = load_lexicon().words.rank_limits
     for m in cues.mentions:
         col = profile.column(m.column)
         if col is None or m.start == 0 or col.in_group("temporal"):
@@ -544,11 +531,7 @@ def _counted_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCa
             continue
         prev = toks[m.start - 1].text
         before = toks[m.start - 2].lemma if m.start >= 2 else ""
-        if (
-            _NUMBER.match(prev)
-            and not _looks_like_year(prev)
-            and before not in ("top", "first", "bottom", "last")
-        ):
+        if _NUMBER.match(prev) and not _looks_like_year(prev) and before not in limits:
             yield FilterCandidate(
                 (_filter(m.column, "eq", _number(prev)),),
                 m.start - 1,
@@ -600,12 +583,9 @@ def _negation_after(cues: Cues, end: int) -> bool:
         if h.kind != "filter" or h.label != "ne" or not 0 <= h.start - end <= 1:
             continue
         rest = cues.toks[h.end : h.end + 2]
-        if not rest or rest[0].lemma in ("and", ",", "or", "?", ".", "please"):
+        if not rest or rest[0].lemma in load_lexicon().words.clause_ends:
             return True
     return False
-
-
-COMPARE_WORDS = frozenset(("vs", "versus", "compared", "compare", "against", "and", "between"))
 
 
 def _value_candidates(
@@ -617,8 +597,9 @@ def _value_candidates(
     for v in cues.values:
         if not any(v.start <= i < v.end for i in used):
             by_col.setdefault(v.column, []).append(v)
+    compare_words = load_lexicon().words.compare
     compare = cues.has("intent", "comparative_analysis") and any(
-        t.lemma in COMPARE_WORDS for t in cues.toks
+        t.lemma in compare_words for t in cues.toks
     )
     alternatives = any(t.lemma == "or" for t in cues.toks)
     for col, vals in by_col.items():
@@ -666,6 +647,7 @@ def _either_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCan
     """'in 1999 or 2000', 'either 4 or 6 cylinders': numbers joined by 'or' are a list of
     values of the number column that holds them all (named next to them, else the only one)."""
     toks = cues.toks
+    words = load_lexicon().words
     numeric = {c.name for c in profile.columns if _is_number_column(c)}
     for i in range(len(toks) - 2):
         if not (_NUMBER.match(toks[i].text) and toks[i + 1].lemma == "or"):
@@ -676,7 +658,7 @@ def _either_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCan
         k = i + 2
         while (
             k + 2 < len(toks)
-            and toks[k + 1].lemma in ("or", ",")
+            and toks[k + 1].lemma in words.number_list_joiners
             and _NUMBER.match(toks[k + 2].text)
         ):
             k += 2
@@ -684,11 +666,7 @@ def _either_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCan
         if i >= 2 and toks[i - 1].lemma == "," and _NUMBER.match(toks[i - 2].text):
             continue  # read from the list's first number
         values = [_number(toks[j].text) for j in nums]
-        if any(
-            toks[j + 1].lemma in ("more", "less", "above", "below")
-            for j in nums
-            if j + 1 < len(toks)
-        ):
+        if any(toks[j + 1].lemma in words.bound_words for j in nums if j + 1 < len(toks)):
             continue  # "50 or more"
         years = all(_looks_like_year(str(v)) for v in values)
         found = _either_column(cues, profile, i, values, numeric, years)
@@ -697,7 +675,7 @@ def _either_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCan
         name, facts = found
         if years:
             facts.append("year_number")
-        start = i - 1 if i > 0 and toks[i - 1].lemma in ("either", "in", "of") else i
+        start = i - 1 if i > 0 and toks[i - 1].lemma in words.number_list_openers else i
         dated = not _is_number_column(profile.column(name))  # type: ignore[arg-type]
         listed: list[Any] = [str(v) for v in values] if dated else values
         yield FilterCandidate(
@@ -749,15 +727,16 @@ def _state_candidates(
     if df is None:
         return
     both = _named_both_ways(cues)
+    words = load_lexicon().words
     for m in cues.mentions:
         col = profile.column(m.column)
         if col is None or not _yes_no(col, df) or m.column in both:
             continue
         before = [t.lemma for t in cues.toks[max(0, m.start - 4) : m.start]]
-        while before and before[-1] in ("a", "an", "the", "any"):
+        while before and before[-1] in words.state_determiners:
             before = before[:-1]  # "with a garage"
-        with_word = bool(before) and before[-1] in ("with", "without")
-        negated = bool(before) and before[-1] in (*NEGATIONS, "without")
+        with_word = bool(before) and before[-1] in words.state_with
+        negated = bool(before) and (before[-1] in words.negations or before[-1] == "without")
         if negated:
             before = before[:-1]
         ways = _named_as_state(cues, m.start, m.end, before) + (["with"] if with_word else [])
@@ -783,14 +762,11 @@ def _named_both_ways(cues: Cues) -> set[str]:
     """Columns named both plainly and negated ('smokers and non-smokers'): the two groups."""
     plain: set[str] = set()
     negated: set[str] = set()
+    negations = load_lexicon().words.negations
     for m in cues.mentions:
-        neg = m.start > 0 and cues.toks[m.start - 1].lemma in NEGATIONS
+        neg = m.start > 0 and cues.toks[m.start - 1].lemma in negations
         (negated if neg else plain).add(m.column)
     return plain & negated
-
-
-RELATIVE = frozenset(("that", "who", "which", "whose"))
-AUXILIARY = frozenset(("wa", "was", "were", "is", "are", "been", "be", "have", "has", "had"))
 
 
 def _named_as_state(cues: Cues, start: int, end: int, before: list[str]) -> list[str]:
@@ -799,16 +775,18 @@ def _named_as_state(cues: Cues, start: int, end: int, before: list[str]) -> list
     'how many Xs', 'how many X <things>'."""
     after = cues.toks[end].lemma if end < len(cues.toks) else ""
     plural = cues.toks[end - 1].text != cues.toks[end - 1].lemma
+    words = load_lexicon().words
+    relative, auxiliary = words.relative_pronouns, words.auxiliaries
     ways = []
-    if len(before) >= 2 and before[-2] in RELATIVE and before[-1] in AUXILIARY:
+    if len(before) >= 2 and before[-2] in relative and before[-1] in auxiliary:
         ways.append("relative")
-    elif len(before) >= 3 and before[-3] in RELATIVE and {*before[-2:]} <= AUXILIARY:
+    elif len(before) >= 3 and before[-3] in relative and {*before[-2:]} <= auxiliary:
         ways.append("relative_far")
     if after == "only" or (before[-1:] == ["only"]) or before[-2:-1] == ["only"]:
         ways.append("only")
     if before[-1:] == ["among"] or (before[-1:] == ["for"] and plural):
         ways.append("group")
-    if before[-2:] in (["how", "many"], ["number", "of"]):
+    if " ".join(before[-2:]) in words.counted_phrases:
         ways.append("counted" if plural else "counted_modifier")  # "how many express parcels"
     return ways
 
@@ -827,7 +805,8 @@ def _yes_no(col: ColumnProfile, df: pd.DataFrame) -> bool:
 
 def _state_value(s: pd.Series, truth: bool) -> object | None:
     """The column's value that means yes (or no)."""
-    words = ("1", "true", "yes", "y", "t") if truth else ("0", "false", "no", "n", "f")
+    lex_words = load_lexicon().words
+    words = lex_words.yes_values if truth else lex_words.no_values
     for v in s.dropna().unique():
         if str(v).lower() in words:
             return v.item() if hasattr(v, "item") else v
@@ -835,9 +814,6 @@ def _state_value(s: pd.Series, truth: bool) -> object | None:
 
 
 # ------------------------------------------------------------------ periods
-PERIOD_EQ_WORDS = frozenset(("in", "during", "for", "of", "year", "only", "just", "now"))
-
-
 def _period_candidates(
     cues: Cues, profile: SchemaProfile, df: pd.DataFrame | None
 ) -> Iterator[FilterCandidate]:
@@ -925,7 +901,8 @@ def _year_and_month(
             facts.append("month")
     if out:
         start, end = min(anchors), max(anchors) + 1
-        start = start - 1 if start > 0 and cues.toks[start - 1].lemma in PERIOD_EQ_WORDS else start
+        pins = load_lexicon().words.period_pins
+        start = start - 1 if start > 0 and cues.toks[start - 1].lemma in pins else start
         yield FilterCandidate(tuple(out), start, end, "period", tuple(facts), frozenset(anchors))
 
 
@@ -933,6 +910,7 @@ def _year_span(cues: Cues) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """A run of whole years: "1990 through 1999", "1990-1999", "the 1990s" (a decade), with
     the tokens of its first and last year."""
     toks = cues.toks
+    words = load_lexicon().words
     years = [i for i, t in enumerate(toks) if _looks_like_year(t.text)]
     for i in years:
         if i + 1 < len(toks) and toks[i + 1].text == "s" and toks[i].text.endswith("0"):
@@ -941,9 +919,9 @@ def _year_span(cues: Cues) -> tuple[tuple[int, int], tuple[int, int]] | None:
         if i + 1 in years and dash in ("-", "–") and int(toks[i + 1].text) > int(toks[i].text):
             return (int(toks[i].text), int(toks[i + 1].text)), (i, i + 1)
         j = i + 2
-        if j in years and toks[i + 1].lemma in SPAN_WORDS and int(toks[j].text) > int(toks[i].text):
+        if j in years and toks[i + 1].lemma in words.span and int(toks[j].text) > int(toks[i].text):
             before = toks[i - 1].lemma if i > 0 else ""
-            if before not in ("from", "between") or toks[i + 1].lemma != "to":
+            if before not in words.range_openers or toks[i + 1].lemma != "to":
                 return (int(toks[i].text), int(toks[j].text)), (i, j)
     return None
 
@@ -953,10 +931,11 @@ def _month_at(cues: Cues, i: int) -> int | None:
     if i >= len(cues.toks):
         return None
     t = cues.toks[i]
-    if t.lemma in MONTHS and t.lemma != "may":
-        return MONTHS.index(t.lemma) + 1
-    if t.lemma in _MONTH_ABBR and t.orig[:1].isupper():
-        return _MONTH_ABBR[t.lemma]
+    lex = load_lexicon()
+    if t.lemma in lex.months and t.lemma != "may":
+        return lex.months.index(t.lemma) + 1
+    if t.lemma in lex.month_numbers and t.orig[:1].isupper():
+        return lex.month_numbers[t.lemma]
     return None
 
 
@@ -973,13 +952,14 @@ def _date_span(
     in_year = year[1] if year else _single_year(dates)
     if in_year is None:
         return None
+    span_words = load_lexicon().words.span | {"and"}
     for i in range(len(toks)):
         m1 = _month_at(cues, i)
         if m1 is None:
             continue
         day1 = int(toks[i + 1].text) if i + 1 < len(toks) and toks[i + 1].text.isdigit() else None
         j = i + (2 if day1 is not None else 1)
-        if j >= len(toks) or toks[j].lemma not in SPAN_WORDS | {"and"}:
+        if j >= len(toks) or toks[j].lemma not in span_words:
             continue
         m2 = _month_at(cues, j + 1)
         k = j + 2 if m2 is not None else j + 1
@@ -1006,18 +986,19 @@ def _years(cues: Cues) -> tuple[str, int, int] | None:
     """The one year the question keeps ('in 2007', '2007 only', 'since 2007', 'before 2007'):
     its comparison, the year and its token."""
     toks = cues.toks
+    words = load_lexicon().words
     for i, t in enumerate(toks):
         if not (t.text.isdigit() and len(t.text) == 4 and t.text[:2] in ("18", "19", "20")):
             continue
         prev = toks[i - 1].lemma if i > 0 else ""
-        if prev in ("since", "after", "from") or (
-            i + 1 < len(toks) and toks[i + 1].lemma in ("onward", "onwards")
+        if prev in words.year_from or (
+            i + 1 < len(toks) and toks[i + 1].lemma in words.year_onward
         ):
             return ("ge", int(t.text), i)
-        if prev in ("before", "until", "till"):
+        if prev in words.year_until:
             return ("lt", int(t.text), i)
-        if prev in PERIOD_EQ_WORDS or (
-            i + 1 < len(toks) and toks[i + 1].lemma in ("only", "alone")
+        if prev in words.period_pins or (
+            i + 1 < len(toks) and toks[i + 1].lemma in words.period_alone
         ):
             return ("eq", int(t.text), i)
     return None
@@ -1025,19 +1006,21 @@ def _years(cues: Cues) -> tuple[str, int, int] | None:
 
 def _month(cues: Cues) -> tuple[int, int] | None:
     """The one month the question keeps ('in July', 'July only', 'June 2020'), with its token."""
+    lex = load_lexicon()
+    words = lex.words
     for i, t in enumerate(cues.toks):
         word = t.lemma
-        if word in MONTHS:
-            month = MONTHS.index(word) + 1
-        elif word in _MONTH_ABBR and t.orig[:1].isupper():
-            month = _MONTH_ABBR[word]
+        if word in lex.months:
+            month = lex.months.index(word) + 1
+        elif word in lex.month_numbers and t.orig[:1].isupper():
+            month = lex.month_numbers[word]
         else:
             continue
         prev = cues.toks[i - 1].lemma if i > 0 else ""
         nxt = cues.toks[i + 1].lemma if i + 1 < len(cues.toks) else ""
-        if word == "may" and not (prev in ("in", "of", "during") or nxt.isdigit()):
+        if word == "may" and not (prev in words.may_month or nxt.isdigit()):
             continue  # the verb
-        if prev in PERIOD_EQ_WORDS or nxt in ("only", "alone") or nxt.isdigit():
+        if prev in words.period_pins or nxt in words.period_alone or nxt.isdigit():
             return month, i
     return None
 

@@ -142,6 +142,82 @@ class AnswerWords(BaseModel):
         return v
 
 
+class WordLists(BaseModel):
+    """Small lists of words a reader tests one token against, each named for what it tells.
+
+    Compared as written with the question's lemmas (nothing is lemmatised at load, so a list
+    holds the forms the reader meets); membership only, so each is a set.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # comparisons, ranges and lists of numbers (planning/filters.py)
+    or_more: frozenset[str]
+    or_less: frozenset[str]
+    bound_joiners: frozenset[str]
+    bound_words: frozenset[str]
+    range_joiners: frozenset[str]
+    range_openers: frozenset[str]
+    span: frozenset[str]
+    date_comparisons: frozenset[str]
+    equality_links: frozenset[str]
+    rank_limits: frozenset[str]
+    number_list_openers: frozenset[str]
+    number_list_joiners: frozenset[str]
+    clause_ends: frozenset[str]
+    compare: frozenset[str]
+    id_words: frozenset[str]
+    counted_phrases: frozenset[str]
+    count_determiners: frozenset[str]
+    # yes/no columns named as a state (planning/filters.py)
+    negations: frozenset[str]
+    state_with: frozenset[str]
+    state_determiners: frozenset[str]
+    relative_pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    yes_values: frozenset[str]
+    no_values: frozenset[str]
+    # periods (planning/filters.py)
+    period_pins: frozenset[str]
+    period_alone: frozenset[str]
+    year_from: frozenset[str]
+    year_onward: frozenset[str]
+    year_until: frozenset[str]
+    may_month: frozenset[str]
+    # mentions, sorting and superlatives (planning/cues.py)
+    coordinators: frozenset[str]
+    quantity_nouns: frozenset[str]
+    verb_objects: frozenset[str]
+    sort_by_verbs: frozenset[str]
+    sort_by_x: frozenset[str]
+    wh_words: frozenset[str]
+    # derived measures (planning/derive.py)
+    articles: frozenset[str]
+    # the ranking's column facts (planning/features.py)
+    counting_determiners: frozenset[str]
+    time_column_words: frozenset[str]
+    count_column_words: frozenset[str]
+    # answers (planning/answers.py)
+    yes_no_openers: frozenset[str]
+    period_nouns: frozenset[str]
+    quarter_column_words: frozenset[str]
+    # column mentions (planning/mentions.py)
+    connectors: frozenset[str]
+    name_function_words: frozenset[str]
+    initials_skipped: frozenset[str]
+    initials_glue: frozenset[str]
+    # single lexicon words that are no keyword (this module)
+    not_keywords: frozenset[str]
+
+    @field_validator("*")
+    @classmethod
+    def _lower_case_words(cls, v: frozenset[str], info: ValidationInfo) -> frozenset[str]:
+        # a token's lemma is lower case: a word with a capital could never match
+        if not v or any(not w.strip() or w != w.lower() for w in v):
+            raise ValueError(f"words.{info.field_name}: non-empty lower-case words only")
+        return v
+
+
 class LexiconFile(BaseModel):
     """The shape of lexicon.yaml; every label set is closed so a typo fails at load."""
 
@@ -169,6 +245,10 @@ class LexiconFile(BaseModel):
     concepts: dict[str, Concept]
     comparatives: dict[str, str]
     filter_context: list[str]
+    words: WordLists
+    months: tuple[str, ...]
+    month_short_forms: dict[str, str]
+    ordinals: dict[str, int]
     value_words: list[list[str]]
     follow_ups: dict[str, list[str]]
     answers: AnswerWords
@@ -196,6 +276,21 @@ class LexiconFile(BaseModel):
     @classmethod
     def _intents(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         _require_keys(v, INTENT_LABELS, "intents")
+        return v
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if len(v) != 12 or len(set(v)) != 12:
+            raise ValueError("months: the twelve month names, in calendar order")
+        return v
+
+    @field_validator("month_short_forms")
+    @classmethod
+    def _month_short_forms(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        unknown = set(v.values()) - set(info.data.get("months", ()))
+        if unknown:
+            raise ValueError(f"month_short_forms: {sorted(unknown)} are no month")
         return v
 
     @field_validator("synonyms")
@@ -345,9 +440,11 @@ class Lexicon:
         self.follow_up_table = PhraseTable(
             [("follow", label, phrase(w)) for label, words in raw.follow_ups.items() for w in words]
         )
-        self.keywords = frozenset(
-            p for _, _, ph in entries if len(ph) == 1 for p in ph
-        ) - frozenset(("by", "per", "each", "of", "in", "for", "is", "are", "from", "with"))
+        self.words = raw.words
+        self.keywords = (
+            frozenset(p for _, _, ph in entries if len(ph) == 1 for p in ph)
+            - raw.words.not_keywords
+        )
         self.synonyms = self._synonym_index(raw.synonyms)
         self.name_words = frozenset(w for s in raw.name_columns for w in phrase(s))
         self.unit_words = frozenset(w.lower() for w in raw.unit_words)
@@ -365,6 +462,12 @@ class Lexicon:
         self.comparatives = dict(raw.comparatives)
         # words whose place right before or after a candidate filter is a feature of it
         self.filter_context = frozenset(w for s in raw.filter_context for w in phrase(s))
+        # month names in calendar order; a month's first three letters are a short form of it
+        self.months = raw.months
+        self.month_numbers = {m[:3]: i + 1 for i, m in enumerate(raw.months)} | {
+            short: raw.months.index(full) + 1 for short, full in raw.month_short_forms.items()
+        }
+        self.ordinals = dict(raw.ordinals)
         # a value's other forms ("chinese" for China, "sat" for Saturday), phrase -> phrases
         self.value_forms = self._synonym_index(raw.value_words)
         self.directions = {w: axis for axis, words in raw.directions.items() for w in words}

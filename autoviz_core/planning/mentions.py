@@ -51,32 +51,6 @@ QUALITY = {
 MIN_STRENGTH = 0.3
 UNIT_WEIGHT = 0.15  # share of a unit suffix's usual weight
 MAX_VALUE_CARDINALITY = 20000  # columns with more distinct values are not scanned for values
-# Words a column mention may span when the name's words are split by them ("width of the
-# petal", "number of matches"); never "and", which joins two mentions ("sepal and petal length").
-CONNECTORS = frozenset({"of", "per", "the"})
-# Words that carry no meaning inside a column name ("number_of_matches" is about matches and
-# numbers; "total" or "count" in a name are content, unlike in a question).
-FUNCTION_WORDS = frozenset(
-    {
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "in",
-        "on",
-        "for",
-        "to",
-        "by",
-        "per",
-        "at",
-        "from",
-        "with",
-        "is",
-        "are",
-    }
-)
 
 
 @dataclass
@@ -172,10 +146,12 @@ def _joined_pairs(words: tuple[str, ...]) -> frozenset[str]:
 
 def _column_forms(profile: SchemaProfile, lex: Lexicon) -> list[ColumnForm]:
     idf = _idf(profile)
+    # "of", "the" ... carry no meaning inside a column name; "total" or "count" there are content
+    function_words = lex.words.name_function_words
     forms: list[ColumnForm] = []
     for col in profile.columns:
         words = tuple(column_tokens(col.name))
-        content = tuple(w for w in words if w not in FUNCTION_WORDS) or words
+        content = tuple(w for w in words if w not in function_words) or words
         weights = {
             w: idf.get(w, 1.0) * (UNIT_WEIGHT if _is_unit(w, content, lex) else 1.0)
             for w in content
@@ -187,7 +163,7 @@ def _column_forms(profile: SchemaProfile, lex: Lexicon) -> list[ColumnForm]:
             forms.append(ColumnForm(col.name, (joined,), {joined: 1.0}, COMPOUND))
         mean_idf = sum(weights.values()) / max(1, len(weights))
         for alt in _synonym_forms(words, lex):
-            alt_content = tuple(w for w in alt if w not in FUNCTION_WORDS) or alt
+            alt_content = tuple(w for w in alt if w not in function_words) or alt
             new = frozenset(alt_content) - set(content)
             alt_weights = {w: weights.get(w, mean_idf) for w in alt_content}
             forms.append(ColumnForm(col.name, alt_content, alt_weights, SYNONYM, new))
@@ -303,6 +279,8 @@ def _form_mentions(
     form: ColumnForm, lemmas: Sequence[str], lex: Lexicon, hit_words: set[str] | None = None
 ) -> list[Mention]:
     total = sum(form.weights.values()) or 1.0
+    # "of", "per", "the" may sit inside a mention ("width of the petal"); "and" joins two mentions
+    connectors = lex.words.connectors
     out: list[Mention] = []
     n = len(lemmas)
     words = [w for w in form.words if hit_words is None or w in hit_words]
@@ -339,11 +317,11 @@ def _form_mentions(
                     matched[c] = (QUALITY[COMPOUND], COMPOUND)
                 i = joined[0]
                 continue
-            if word in CONNECTORS and matched and i + 1 < n and len(matched) < len(form.words):
+            if word in connectors and matched and i + 1 < n and len(matched) < len(form.words):
                 i += 1  # "number of matches", "width of the petal"
                 continue
             break
-        while i > start and lemmas[i - 1] in CONNECTORS:
+        while i > start and lemmas[i - 1] in connectors:
             i -= 1
         if not matched or (form.required and not form.required.intersection(matched)):
             continue
@@ -440,6 +418,7 @@ def _initialism_mentions(
 
 def _spelled_out(column: str, target: str, lemmas: Sequence[str], lex: Lexicon) -> list[Mention]:
     """Runs of content words whose initials spell `target` ("miles per gallon" -> mpg)."""
+    skipped, glue = lex.words.initials_skipped, lex.words.initials_glue
     out = []
     for i in range(len(lemmas)):
         for n in (len(target), len(target) + 1):
@@ -447,8 +426,8 @@ def _spelled_out(column: str, target: str, lemmas: Sequence[str], lex: Lexicon) 
             if len(span) < n or lex.is_stop(span[0]) or lex.is_stop(span[-1]):
                 continue
             # "miles per gallon" spells mpg with "per"; "bill of lading" may skip the "of"
-            content = span if n == len(target) else [w for w in span if w not in ("of", "and")]
-            inner = [w for w in content if w not in ("of", "per", "and")]
+            content = span if n == len(target) else [w for w in span if w not in skipped]
+            inner = [w for w in content if w not in glue]
             if len(content) != len(target) or any(lex.is_stop(w) for w in inner):
                 continue
             if "".join(w[0] for w in content) == target:
