@@ -722,7 +722,9 @@ def fit_filters() -> tuple[dict[str, float], dict[str, Any]]:
     )
     dev = nv_filter_questions(NV_DEV, "nvbench_dev")
     w = fit_binary(filter_rows(train), L2_FILTERS)
-    tables = sorted({q.table for q in train})
+    # folds of nvBench's tables only: the own questions train every fold (adding an own table
+    # must not reshuffle which nvBench tables are held out together)
+    tables = sorted({q.table for q in train if q.source == "nvbench_train"})
     held: list[bool] = []
     held_filtered: list[bool] = []
     for k in range(4):

@@ -193,6 +193,7 @@ def filter_candidates(
     yield from _value_candidates(cues, profile, used)
     yield from _either_candidates(cues, profile)
     yield from _state_candidates(cues, profile, df)
+    yield from _count_state_candidates(cues, profile)
     yield from _period_candidates(cues, profile, df)
 
 
@@ -756,6 +757,55 @@ def _state_candidates(
                 facts or ("plain",),
                 frozenset(range(m.start, m.end)),
             )
+
+
+def _count_state_candidates(cues: Cues, profile: SchemaProfile) -> Iterator[FilterCandidate]:
+    """A count of things said as a state of the rows: 'households with children' (more than
+    none), 'without pets' and 'with no cars' (none). 'With 2 children' names a number: the
+    counted reader's. The filter model decides, as for every reader."""
+    words = load_lexicon().words
+    for m in cues.mentions:
+        col = profile.column(m.column)
+        if col is None or not _counts_things(col):
+            continue
+        start = m.start
+        while start > 0 and cues.toks[start - 1].lemma in words.state_determiners:
+            start -= 1  # "with any children"
+        negated = start > 1 and cues.toks[start - 1].lemma in words.negations
+        lead = start - 1 - int(negated)  # the word before "no" in "with no cars"
+        said = cues.toks[lead].lemma if lead >= 0 else ""
+        if not (said in words.state_with or (negated and said in words.state_have)):
+            continue  # "with children", "without pets", "that have no cars"
+        if _compared_after(cues, m.end):
+            continue  # "with a price over 100": the comparison's
+        none = negated or said == "without"
+        yield FilterCandidate(
+            (RequestFilter(column=m.column, op="eq" if none else "gt", value=0),),
+            lead,
+            m.end,
+            "has",
+            ("none",) if none else ("some",),
+            frozenset(range(m.start, m.end)),
+        )
+
+
+def _compared_after(cues: Cues, end: int) -> bool:
+    """A comparison or a number right after a column ("price over 100", "age 30 or more")."""
+    if end < len(cues.toks) and _NUMBER.match(cues.toks[end].text):
+        return True
+    return any(
+        h.kind == "filter" and h.label in (*RANGE_OPS, "between") and 0 <= h.start - end <= 1
+        for h in cues.hits
+    )
+
+
+def _counts_things(col: ColumnProfile) -> bool:
+    """A quantity from none up that some rows have: how many children, pets or cars a row
+    has, the rain a day had ('days with rain')."""
+    low, high = col.min, col.max
+    if col.role != "numeric" or col.frequency:
+        return False
+    return isinstance(low, (int, float)) and isinstance(high, (int, float)) and low == 0 < high
 
 
 def _named_both_ways(cues: Cues) -> set[str]:

@@ -172,6 +172,7 @@ class WordLists(BaseModel):
     # yes/no columns named as a state (planning/filters.py)
     negations: frozenset[str]
     state_with: frozenset[str]
+    state_have: frozenset[str]
     state_determiners: frozenset[str]
     relative_pronouns: frozenset[str]
     auxiliaries: frozenset[str]

@@ -76,6 +76,48 @@ STATE_WORDS = {"patients": ("smoker", [("smoker", "yes"), ("non-smoker", "no")])
                "students": ("passed", [("passed", "yes")])}  # fmt: skip
 
 
+# A quantity said as a state of the rows: "with children" (more than none), "without pets" and
+# "with no cars" (none). On a table of its own, appended
+# after the others with a seed of its own, so the questions above stay as they were.
+HOUSEHOLDS = Table(
+    {"income": (["income", "household income"], False), "rent": (["rent", "monthly rent"], False)},
+    {"region": ["region"], "tenure": ["tenure"]},
+    {
+        "region": [("Coast", ["Coast"]), ("Valley", ["Valley"]), ("Metro", ["Metro"])],
+        "tenure": [("owner", ["owners"]), ("renter", ["renters"])],
+    },
+    "households",
+)
+QUANTITIES = {"children": ["children", "kids"], "pets": ["pets"], "cars": ["cars", "a car"]}
+HAS_SOME = ["for {e} with {c}", "only {e} with {c}", "among {e} with {c}", "for those with {c}",
+            "{e} with {c} only"]  # fmt: skip
+HAS_NONE = ["for {e} without {c}", "only {e} with no {c}", "for {e} that have no {c}",
+            "among {e} without any {c}"]  # fmt: skip
+QUANTITY_QUESTIONS = 60
+
+
+def quantity_questions() -> list[dict[str, Any]]:
+    """Questions whose filter is a quantity said as a state of the rows."""
+    w = Writer()
+    w.rng = random.Random(SEED + 1)
+    rows = []
+    while len(rows) < QUANTITY_QUESTIONS:
+        q, _ = first_turn(HOUSEHOLDS, w)
+        col = w.pick(sorted(QUANTITIES))
+        kind = w.pick(["some", "some", "none"])
+        word = w.pick(QUANTITIES[col])
+        if kind == "none":
+            text, gold = w.pick(HAS_NONE), [[col, "==", 0]]
+        else:
+            text, gold = w.pick(HAS_SOME), [[col, ">", 0]]
+        if word.startswith("a ") and kind == "none":
+            word = word[2:] + "s"  # "with no cars"
+        text = text.replace("{e}", HOUSEHOLDS.entity).replace("{c}", word)
+        rows.append({"id": f"tq-households-{len(rows) + 1:03d}", "table": "households",
+                     "question": f"{q.rstrip('?')} {text}", "filters": gold})  # fmt: skip
+    return rows
+
+
 def words(column: str, t: Table) -> list[str]:
     """The ways to say a column: its own words when the table spec has none."""
     if column in t.measures:
@@ -269,6 +311,7 @@ def main() -> None:
                 continue
             made += 1
             rows.append({"id": f"tq-{name}-{made:03d}", **row})
+    rows += quantity_questions()
     OUT.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"wrote {len(rows)} questions to {OUT}")
 

@@ -317,6 +317,25 @@ def housing() -> pd.DataFrame:
     )
 
 
+def households() -> pd.DataFrame:
+    """A household survey: region, tenure, children, pets, cars, income, monthly rent."""
+    rng = _rng(20)
+    n = 360
+    children = rng.choice([0, 0, 0, 1, 1, 2, 2, 3, 4], n)
+    income = np.round(rng.lognormal(10.8, 0.35, n) + 4000 * children, -2)
+    return pd.DataFrame(
+        {
+            "region": rng.choice(["Coast", "Valley", "Uplands", "Metro"], n),
+            "tenure": rng.choice(["owner", "renter"], n, p=[0.6, 0.4]),
+            "children": children,
+            "pets": rng.choice([0, 0, 1, 1, 2, 3], n),
+            "cars": rng.choice([0, 1, 1, 2, 2, 3], n).astype(float),
+            "income": income,
+            "rent": np.round(income * rng.uniform(0.18, 0.35, n) / 12),
+        }
+    )
+
+
 def lake() -> pd.DataFrame:
     """One row per year: a lake's level, rainfall and ice-cover days, 1901-2020."""
     rng = _rng(14)
@@ -454,6 +473,7 @@ TABLES: dict[str, Callable[[], pd.DataFrame]] = {
     "species_counts": species_counts,
     "patients": patients,
     "housing": housing,
+    "households": households,
     "lake": lake,
     "sensor": sensor,
     "companies": companies,

@@ -136,3 +136,36 @@ def test_resolution_keeps_the_likelier_of_two_readings_of_the_same_words() -> No
         ]
     )
     assert kept == [a]
+
+
+@pytest.fixture(scope="module")
+def cabins() -> pd.DataFrame:
+    n = 48
+    return pd.DataFrame(
+        {
+            "lake": [["Mirror", "Birch", "Otter"][i % 3] for i in range(n)],
+            "boats": [i % 4 for i in range(n)],  # 0..3, a quarter with none
+            "snowfall_cm": [0.0 if i % 2 else round(3.5 + i * 0.7, 1) for i in range(n)],
+            "nightly_rate": [80 + (i * 13) % 90 for i in range(n)],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("average nightly rate per lake for cabins with boats", [("boats", "gt", 0)]),
+        ("nightly rate by lake for cabins without boats", [("boats", "eq", 0)]),
+        ("nightly rate by lake for cabins with no boats", [("boats", "eq", 0)]),
+        ("mean nightly rate per lake for cabins that have no boats", [("boats", "eq", 0)]),
+        ("average nightly rate by lake for weeks with snowfall", [("snowfall_cm", "gt", 0)]),
+        ("nightly rate by lake for cabins with 2 boats", [("boats", "eq", 2)]),
+        ("nightly rate by lake for cabins with boats over 2", [("boats", "gt", 2)]),
+    ],
+)
+def test_a_quantity_said_as_a_state_filters_to_some_or_none(
+    cabins: pd.DataFrame, question: str, expected: list[tuple[str, str, object]]
+) -> None:
+    """'with boats' keeps rows with more than none, 'without' / 'with no' / 'that have no'
+    those with none; a number or a comparison said with it is read as that instead."""
+    assert read(question, cabins) == expected
