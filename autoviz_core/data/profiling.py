@@ -286,7 +286,11 @@ def distinct_count(values: pd.Series) -> int:
         return int(values.nunique())
     if arr.dtype.kind == "f":
         arr = arr + 0.0  # -0.0 and 0.0 are one value, as for nunique
-    ordered = np.sort(arr)
+    return sorted_distinct(np.sort(arr))
+
+
+def sorted_distinct(ordered: np.ndarray) -> int:
+    """Distinct values of a sorted, non-empty array without NaN (one pass over neighbours)."""
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from autoviz_core.data.profiling import distinct_count
+from autoviz_core.data.profiling import distinct_count, sorted_distinct
 from autoviz_core.data.semantics import ID_WORDS, name_tokens, time_columns
 from autoviz_core.tools.claims import Claim, Ranked, fact
 from autoviz_core.tools.common import (
@@ -98,7 +98,7 @@ def _numeric_summary(present: pd.Series) -> dict[str, float | int | None]:
     exact = present.dtype.kind == "f" or (
         present.dtype.kind in "iu" and max(-ordered[0], ordered[-1]) < 2.0**53
     )
-    distinct = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1 if exact else None
+    distinct = sorted_distinct(ordered) if exact else None
     return {
         "unique": distinct,
         "mean": float(v.mean()),
